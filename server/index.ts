@@ -1,0 +1,47 @@
+/**
+ * Buurtbord's production entry: one Node process serves the SvelteKit app (adapter-node's
+ * handler) and the Yjs sync socket, and stores everything in Postgres (PGlite by default).
+ * Run `npm run build` first; `npm start` does both.
+ */
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startBuurtbord } from '../src/lib/server/app';
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '0.0.0.0';
+const handlerPath = resolve('build/handler.js');
+if (!existsSync(handlerPath)) {
+	console.error('build/handler.js is missing: run `npm run build` first (or `npm start`).');
+	process.exit(1);
+}
+
+const app = await startBuurtbord();
+const { handler } = (await import(pathToFileURL(handlerPath).href)) as {
+	handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
+};
+const server = createServer((req, res) => handler(req, res));
+app.attach(server);
+
+server.listen(port, host, () => {
+	const address = server.address();
+	const actual = typeof address === 'object' && address ? address.port : port;
+	// Tests start the server on port 0 and read the chosen port from this line.
+	console.log(`[buurtbord] listening on http://localhost:${actual} (${app.config.databaseUrl ? 'PostgreSQL' : `PGlite in ${app.config.dataDir}`})`);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+	if (stopping) return;
+	stopping = true;
+	console.log(`[buurtbord] ${signal}: storing pending edits and stopping`);
+	server.close();
+	try {
+		await app.close();
+	} finally {
+		process.exit(0);
+	}
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

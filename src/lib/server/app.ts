@@ -1,0 +1,46 @@
+import type { EventEmitter } from 'node:events';
+import { readConfig, type ServerConfig } from './config';
+import { openDb, type Db } from './db';
+import { ensureDemoBoard } from './demo';
+import { setRuntime } from './runtime';
+import { postgresHooks } from './sync/postgres-hooks';
+import { SyncServer } from './sync/server';
+
+export interface Buurtbord {
+	config: ServerConfig;
+	db: Db;
+	sync: SyncServer;
+	/** Serves /sync/<board> websocket upgrades on this HTTP server. */
+	attach(server: EventEmitter): void;
+	/** Stores pending edits, closes connections and the database. */
+	close(): Promise<void>;
+}
+
+/** Opens the database (migrating it), seeds the demo board and creates the sync server. */
+export async function startBuurtbord(config: ServerConfig = readConfig()): Promise<Buurtbord> {
+	const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+	if (config.seedDemo && (await ensureDemoBoard(db))) {
+		console.log('[buurtbord] created the demo board "spoorbuurt"');
+	}
+	const sync = new SyncServer({
+		hooks: postgresHooks(db),
+		debounceMs: config.persistDebounceMs,
+		maxWaitMs: config.persistMaxWaitMs
+	});
+	setRuntime({ db });
+	let closed: Promise<void> | undefined;
+	return {
+		config,
+		db,
+		sync,
+		attach: (server) => sync.attach(server),
+		close() {
+			closed ??= (async () => {
+				await sync.close();
+				setRuntime(undefined);
+				await db.close();
+			})();
+			return closed;
+		}
+	};
+}

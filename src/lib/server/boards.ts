@@ -1,0 +1,119 @@
+import type { Address } from '../geo/address';
+import type { BoardMeta } from '../board/meta';
+import type { Queryable } from './db';
+
+interface BoardRow {
+	id: string;
+	name: string;
+	center_lon: number;
+	center_lat: number;
+	zoom: number;
+}
+
+interface AddressRow {
+	id: string;
+	street: string;
+	house_number: number;
+	house_letter: string | null;
+	addition: string | null;
+	postcode: string | null;
+	city: string | null;
+	lon: number;
+	lat: number;
+	bag_id: string | null;
+	complex_number: string | null;
+}
+
+export async function getBoard(db: Queryable, id: string): Promise<BoardMeta | null> {
+	const [row] = await db.query<BoardRow>(
+		'select id, name, center_lon, center_lat, zoom from public.boards where id = $1',
+		[id]
+	);
+	return row
+		? { id: row.id, name: row.name, centerLon: row.center_lon, centerLat: row.center_lat, zoom: row.zoom }
+		: null;
+}
+
+export async function listBoards(db: Queryable): Promise<BoardMeta[]> {
+	const rows = await db.query<BoardRow>(
+		'select id, name, center_lon, center_lat, zoom from public.boards order by name'
+	);
+	return rows.map((row) => ({
+		id: row.id,
+		name: row.name,
+		centerLon: row.center_lon,
+		centerLat: row.center_lat,
+		zoom: row.zoom
+	}));
+}
+
+export async function createBoard(db: Queryable, board: BoardMeta): Promise<void> {
+	await db.query(
+		'insert into public.boards (id, name, center_lon, center_lat, zoom) values ($1, $2, $3, $4, $5)',
+		[board.id, board.name, board.centerLon, board.centerLat, board.zoom]
+	);
+}
+
+const ADDRESS_COLUMNS = [
+	'id',
+	'street',
+	'house_number',
+	'house_letter',
+	'addition',
+	'postcode',
+	'city',
+	'lon',
+	'lat',
+	'bag_id',
+	'complex_number'
+] as const;
+
+/** Inserts addresses in batches (one statement per 500 rows keeps parameter counts portable). */
+export async function insertAddresses(db: Queryable, boardId: string, addresses: Address[]): Promise<void> {
+	const width = ADDRESS_COLUMNS.length + 1;
+	for (let start = 0; start < addresses.length; start += 500) {
+		const batch = addresses.slice(start, start + 500);
+		const values = batch
+			.map((_, i) => `(${Array.from({ length: width }, (_, j) => `$${i * width + j + 1}`).join(', ')})`)
+			.join(', ');
+		const params = batch.flatMap((a) => [
+			boardId,
+			a.id,
+			a.street,
+			a.houseNumber,
+			a.houseLetter,
+			a.addition,
+			a.postcode,
+			a.city,
+			a.lon,
+			a.lat,
+			a.bagId,
+			a.complexNumber
+		]);
+		await db.query(
+			`insert into public.addresses (board_id, ${ADDRESS_COLUMNS.join(', ')}) values ${values}`,
+			params
+		);
+	}
+}
+
+export async function listAddresses(db: Queryable, boardId: string): Promise<Address[]> {
+	const rows = await db.query<AddressRow>(
+		`select ${ADDRESS_COLUMNS.join(', ')} from public.addresses
+		 where board_id = $1 order by street, house_number, house_letter nulls first, addition nulls first`,
+		[boardId]
+	);
+	return rows.map((r) => ({
+		id: r.id,
+		street: r.street,
+		houseNumber: r.house_number,
+		houseLetter: r.house_letter,
+		addition: r.addition,
+		postcode: r.postcode,
+		city: r.city,
+		lon: r.lon,
+		lat: r.lat,
+		bagId: r.bag_id,
+		complexNumber: r.complex_number
+	}));
+}

@@ -1,0 +1,25 @@
+import { resolve } from 'node:path';
+
+/** Server configuration, read once from the environment (see README, "Configuration"). */
+export interface ServerConfig {
+	/** postgres://… for PostgreSQL or a Supabase database; unset means embedded PGlite. */
+	databaseUrl: string | undefined;
+	/** Folder for the embedded PGlite database. */
+	dataDir: string;
+	/** Create the demo board "Spoorbuurt" when it does not exist yet. */
+	seedDemo: boolean;
+	/** Persistence: write pending updates at most this long after the last edit… */
+	persistDebounceMs: number;
+	/** …and never later than this after the first unsaved edit. */
+	persistMaxWaitMs: number;
+}
+
+export function readConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
+	return {
+		databaseUrl: env.DATABASE_URL || undefined,
+		dataDir: resolve(env.BUURTBORD_DATA_DIR || 'data/pglite'),
+		seedDemo: env.BUURTBORD_DEMO !== 'false',
+		persistDebounceMs: Number(env.BUURTBORD_PERSIST_DEBOUNCE_MS || 100),
+		persistMaxWaitMs: Number(env.BUURTBORD_PERSIST_MAX_WAIT_MS || 500)
+	};
+}

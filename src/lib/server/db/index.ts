@@ -1,0 +1,32 @@
+import { resolve } from 'node:path';
+import { migrate, readMigrations } from './migrate';
+import { openPglite } from './pglite';
+import { openPostgres } from './postgres';
+import type { Db } from './types';
+
+export type { Db, Queryable, SqlParam } from './types';
+
+/** The app runs from the project folder (npm scripts, tests); bundling would break import.meta paths. */
+export const MIGRATIONS_DIR = resolve(process.cwd(), 'supabase/migrations');
+
+export interface DbConfig {
+	/** postgres://… selects PostgreSQL (or Supabase); unset selects embedded PGlite. */
+	databaseUrl?: string;
+	/** PGlite data folder (ignored for PostgreSQL). */
+	dataDir: string;
+	migrationsDir?: string;
+}
+
+/** Opens the configured database and brings its schema up to date. */
+export async function openDb(config: DbConfig): Promise<Db> {
+	const db = config.databaseUrl
+		? await openPostgres(config.databaseUrl)
+		: await openPglite(config.dataDir);
+	try {
+		await migrate(db, await readMigrations(config.migrationsDir ?? MIGRATIONS_DIR));
+	} catch (err) {
+		await db.close();
+		throw err;
+	}
+	return db;
+}

@@ -1,0 +1,28 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { Db, Queryable, SqlParam } from './types';
+
+/** Opens (or creates) an embedded PGlite database in `dataDir`; `memory://` keeps it in memory. */
+export async function openPglite(dataDir: string): Promise<Db> {
+	if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+	const pg = await PGlite.create(dataDir);
+	const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
+		async query<T extends object>(sql: string, params: SqlParam[] = []) {
+			const result = await q.query<T>(sql, params);
+			return result.rows;
+		}
+	});
+	return {
+		driver: 'pglite',
+		...wrap(pg),
+		async exec(sql) {
+			await pg.exec(sql);
+		},
+		transaction(fn) {
+			return pg.transaction((tx) => fn(wrap(tx)));
+		},
+		async close() {
+			if (!pg.closed) await pg.close();
+		}
+	};
+}

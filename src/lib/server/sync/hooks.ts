@@ -1,0 +1,33 @@
+import type { IncomingMessage } from 'node:http';
+import type * as Y from 'yjs';
+
+/** Who is connecting and what they may do; returned by `onAuthenticate`. */
+export interface SyncContext {
+	/** Read-only connections receive the document and presence, but their document updates are dropped. */
+	readOnly: boolean;
+}
+
+/** Why an upgrade is refused; becomes the HTTP status of the refused upgrade. */
+export class SyncRefusal extends Error {
+	constructor(
+		readonly status: 400 | 401 | 403 | 404 | 413 | 503,
+		message: string
+	) {
+		super(message);
+	}
+}
+
+/**
+ * The sync server's extension points, named after Hocuspocus's hooks so that moving to it later
+ * stays a small step.
+ */
+export interface SyncHooks {
+	/** Runs before the websocket upgrade. Throw a SyncRefusal to refuse; nothing is sent before. */
+	onAuthenticate(request: IncomingMessage, boardId: string): Promise<SyncContext>;
+	/** Fills a fresh document with the board's stored state. Throw SyncRefusal(404) for an unknown board. */
+	onLoadDocument(boardId: string, doc: Y.Doc): Promise<void>;
+	/** Stores one (merged) update of a board. */
+	onStoreDocument(boardId: string, update: Uint8Array): Promise<void>;
+	/** Runs after the last client left and its updates were stored. */
+	onDocumentUnloaded?(boardId: string): Promise<void>;
+}

@@ -1,0 +1,63 @@
+import * as Y from 'yjs';
+import { getBoard } from '../boards';
+import type { Db } from '../db';
+import { SyncRefusal, type SyncHooks } from './hooks';
+import { UpdateStore } from './store';
+
+export interface PostgresHooksOptions {
+	/** Compact a board's log after this many stored updates (and when it is unloaded). */
+	compactEvery?: number;
+	log?: (message: string) => void;
+}
+
+/**
+ * The sync hooks backed by Postgres: documents load from and store to public.board_updates.
+ * Authentication allows everyone until accounts exist (see issue "Who may see what").
+ */
+export function postgresHooks(db: Db, options: PostgresHooksOptions = {}): SyncHooks {
+	const store = new UpdateStore(db);
+	const compactEvery = options.compactEvery ?? 100;
+	const log = options.log ?? ((message: string) => console.log(`[sync] ${message}`));
+	const sinceCompaction = new Map<string, number>();
+	const compacting = new Map<string, Promise<unknown>>();
+
+	function compact(boardId: string): Promise<unknown> {
+		// One compaction per board at a time.
+		const running = compacting.get(boardId);
+		if (running) return running;
+		const job = store
+			.compact(boardId)
+			.catch((err: unknown) => log(`compacting board ${boardId} failed: ${(err as Error).message}`))
+			.finally(() => compacting.delete(boardId));
+		compacting.set(boardId, job);
+		sinceCompaction.set(boardId, 0);
+		return job;
+	}
+
+	return {
+		async onAuthenticate() {
+			return { readOnly: false };
+		},
+		async onLoadDocument(boardId, doc) {
+			if (!(await getBoard(db, boardId))) throw new SyncRefusal(404, 'board not found');
+			let rows = await store.load(boardId);
+			if (rows.length > compactEvery) {
+				await compact(boardId);
+				rows = await store.load(boardId);
+			}
+			Y.transact(doc, () => {
+				for (const row of rows) Y.applyUpdate(doc, row.data);
+			});
+		},
+		async onStoreDocument(boardId, update) {
+			await store.append(boardId, update);
+			const count = (sinceCompaction.get(boardId) ?? 0) + 1;
+			sinceCompaction.set(boardId, count);
+			if (count >= compactEvery) void compact(boardId);
+		},
+		async onDocumentUnloaded(boardId) {
+			await compact(boardId);
+			sinceCompaction.delete(boardId);
+		}
+	};
+}

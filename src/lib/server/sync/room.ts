@@ -1,0 +1,193 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import type WebSocket from 'ws';
+import * as Y from 'yjs';
+import type { SyncContext } from './hooks';
+import { DebouncedWriter } from './persistence';
+
+/** y-websocket message types. */
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_QUERY_AWARENESS = 3;
+
+/** Close codes the client sees: 4400 = we could not read your message. */
+export const CLOSE_BAD_MESSAGE = 4400;
+
+interface Connection {
+	ws: WebSocket;
+	context: SyncContext;
+	/** Awareness client ids this connection announced, removed when it leaves. */
+	clientIds: Set<number>;
+}
+
+/**
+ * One board's live document with its connections and its persistence. All per-board sync state
+ * lives here, behind SyncServer's room map: the seam for running several server processes later.
+ */
+export class Room {
+	readonly doc = new Y.Doc();
+	readonly awareness = new awarenessProtocol.Awareness(this.doc);
+	private readonly connections = new Map<WebSocket, Connection>();
+	/** True while the stored state is being applied: that state is not written back. */
+	loading = false;
+
+	constructor(
+		readonly boardId: string,
+		readonly writer: DebouncedWriter
+	) {
+		// The server holds no presence of its own.
+		this.awareness.setLocalState(null);
+		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+			if (!this.loading) this.writer.push(update);
+			const message = encoding.createEncoder();
+			encoding.writeVarUint(message, MESSAGE_SYNC);
+			syncProtocol.writeUpdate(message, update);
+			this.broadcast(encoding.toUint8Array(message));
+		});
+		this.awareness.on(
+			'update',
+			(
+				{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+				origin: unknown
+			) => {
+				const changed = [...added, ...updated, ...removed];
+				const conn = origin ? this.connections.get(origin as WebSocket) : undefined;
+				if (conn) {
+					for (const id of added) conn.clientIds.add(id);
+					for (const id of removed) conn.clientIds.delete(id);
+				}
+				const message = encoding.createEncoder();
+				encoding.writeVarUint(message, MESSAGE_AWARENESS);
+				encoding.writeVarUint8Array(
+					message,
+					awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)
+				);
+				this.broadcast(encoding.toUint8Array(message));
+			}
+		);
+	}
+
+	get size(): number {
+		return this.connections.size;
+	}
+
+	join(ws: WebSocket, context: SyncContext): void {
+		const conn: Connection = { ws, context, clientIds: new Set() };
+		this.connections.set(ws, conn);
+		// Start the sync: our state vector (step 1), then the presence of everyone else.
+		const step1 = encoding.createEncoder();
+		encoding.writeVarUint(step1, MESSAGE_SYNC);
+		syncProtocol.writeSyncStep1(step1, this.doc);
+		send(ws, encoding.toUint8Array(step1));
+		const states = this.awareness.getStates();
+		if (states.size > 0) {
+			const message = encoding.createEncoder();
+			encoding.writeVarUint(message, MESSAGE_AWARENESS);
+			encoding.writeVarUint8Array(
+				message,
+				awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])
+			);
+			send(ws, encoding.toUint8Array(message));
+		}
+	}
+
+	/** Removes a connection and its presence; returns how many remain. */
+	leave(ws: WebSocket): number {
+		const conn = this.connections.get(ws);
+		if (conn) {
+			this.connections.delete(ws);
+			awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.clientIds], null);
+		}
+		return this.connections.size;
+	}
+
+	/**
+	 * Handles one binary message of a connection. Throws on a message it cannot read; the caller
+	 * closes that connection. The document is only changed by complete, readable updates.
+	 */
+	receive(ws: WebSocket, data: Uint8Array): void {
+		const conn = this.connections.get(ws);
+		if (!conn) return;
+		const decoder = decoding.createDecoder(data);
+		const type = decoding.readVarUint(decoder);
+		switch (type) {
+			case MESSAGE_SYNC: {
+				const kind = decoding.readVarUint(decoder);
+				const payload = decoding.readVarUint8Array(decoder);
+				if (kind === syncProtocol.messageYjsSyncStep1) {
+					const reply = encoding.createEncoder();
+					encoding.writeVarUint(reply, MESSAGE_SYNC);
+					syncProtocol.writeSyncStep2(reply, this.doc, payload);
+					send(ws, encoding.toUint8Array(reply));
+				} else if (
+					kind === syncProtocol.messageYjsSyncStep2 ||
+					kind === syncProtocol.messageYjsUpdate
+				) {
+					if (conn.context.readOnly) return;
+					applyChecked(this.doc, payload, ws);
+				} else {
+					throw new Error(`unknown sync message ${kind}`);
+				}
+				break;
+			}
+			case MESSAGE_AWARENESS:
+				awarenessProtocol.applyAwarenessUpdate(
+					this.awareness,
+					decoding.readVarUint8Array(decoder),
+					ws
+				);
+				break;
+			case MESSAGE_QUERY_AWARENESS: {
+				const message = encoding.createEncoder();
+				encoding.writeVarUint(message, MESSAGE_AWARENESS);
+				encoding.writeVarUint8Array(
+					message,
+					awarenessProtocol.encodeAwarenessUpdate(this.awareness, [
+						...this.awareness.getStates().keys()
+					])
+				);
+				send(ws, encoding.toUint8Array(message));
+				break;
+			}
+			default:
+				throw new Error(`unknown message type ${type}`);
+		}
+	}
+
+	/** Closes every connection (server shutdown). */
+	closeAll(code: number, reason: string): void {
+		for (const ws of this.connections.keys()) ws.close(code, reason);
+	}
+
+	destroy(): void {
+		this.awareness.destroy();
+		this.doc.destroy();
+	}
+
+	private broadcast(message: Uint8Array): void {
+		for (const ws of this.connections.keys()) send(ws, message);
+	}
+}
+
+/**
+ * Applies a client's update only if it decodes completely: a truncated or garbled update would
+ * otherwise be half-applied. Decoding into a scratch document first costs one extra decode.
+ */
+function applyChecked(doc: Y.Doc, update: Uint8Array, origin: unknown): void {
+	const probe = new Y.Doc();
+	try {
+		Y.applyUpdate(probe, update);
+	} finally {
+		probe.destroy();
+	}
+	Y.applyUpdate(doc, update, origin);
+}
+
+function send(ws: WebSocket, message: Uint8Array): void {
+	if (ws.readyState !== ws.OPEN) return;
+	ws.send(message, (err) => {
+		if (err) ws.terminate();
+	});
+}

@@ -1,0 +1,186 @@
+import type { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { isBoardId } from '../../board/meta';
+import { SyncRefusal, type SyncContext, type SyncHooks } from './hooks';
+import { DebouncedWriter } from './persistence';
+import { CLOSE_BAD_MESSAGE, Room } from './room';
+
+export const SYNC_PATH = '/sync/';
+
+export interface SyncServerOptions {
+	hooks: SyncHooks;
+	debounceMs: number;
+	maxWaitMs: number;
+	/** Largest websocket message accepted (bytes). */
+	maxMessageBytes?: number;
+	/** Interval of the liveness ping; a connection that misses one pong is closed. */
+	pingIntervalMs?: number;
+	log?: (message: string) => void;
+}
+
+/**
+ * The y-websocket endpoint: /sync/<board>. Authenticates before the upgrade, loads each board's
+ * document once and keeps it while clients are connected, and stores updates through the hooks.
+ */
+export class SyncServer {
+	private readonly wss: WebSocketServer;
+	private readonly rooms = new Map<string, Promise<Room>>();
+	private readonly alive = new WeakSet<WebSocket>();
+	private readonly pingTimer: ReturnType<typeof setInterval>;
+	private closing = false;
+	private readonly log: (message: string) => void;
+
+	constructor(private readonly options: SyncServerOptions) {
+		this.log = options.log ?? ((message) => console.log(`[sync] ${message}`));
+		this.wss = new WebSocketServer({
+			noServer: true,
+			maxPayload: options.maxMessageBytes ?? 16 * 1024 * 1024
+		});
+		this.pingTimer = setInterval(() => {
+			for (const ws of this.wss.clients) {
+				if (!this.alive.has(ws)) {
+					ws.terminate();
+					continue;
+				}
+				this.alive.delete(ws);
+				ws.ping();
+			}
+		}, options.pingIntervalMs ?? 30_000);
+		this.pingTimer.unref();
+	}
+
+	/** Routes websocket upgrades on /sync/… of an HTTP server to this sync server. */
+	attach(server: EventEmitter): void {
+		server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+			const path = (request.url ?? '').split('?')[0]!;
+			if (!path.startsWith(SYNC_PATH)) return; // e.g. Vite's HMR socket
+			void this.upgrade(request, socket, head, path.slice(SYNC_PATH.length));
+		});
+	}
+
+	/** Number of boards currently loaded (for tests and monitoring). */
+	get loadedBoards(): number {
+		return this.rooms.size;
+	}
+
+	private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, rawId: string) {
+		socket.on('error', () => socket.destroy());
+		try {
+			if (this.closing) throw new SyncRefusal(503, 'server is shutting down');
+			let boardId: string;
+			try {
+				boardId = decodeURIComponent(rawId);
+			} catch {
+				throw new SyncRefusal(400, 'invalid board id');
+			}
+			if (!isBoardId(boardId)) throw new SyncRefusal(400, 'invalid board id');
+			const context = await this.options.hooks.onAuthenticate(request, boardId);
+			const room = await this.room(boardId);
+			this.wss.handleUpgrade(request, socket, head, (ws) => this.connect(ws, room, context));
+		} catch (err) {
+			if (err instanceof SyncRefusal) {
+				refuse(socket, err.status, err.message);
+			} else {
+				this.log(`upgrade failed: ${(err as Error).message}`);
+				refuse(socket, 503, 'board not available');
+			}
+		}
+	}
+
+	private room(boardId: string): Promise<Room> {
+		let room = this.rooms.get(boardId);
+		if (!room) {
+			room = this.loadRoom(boardId);
+			this.rooms.set(boardId, room);
+			// A board that failed to load is not cached: the next client tries again.
+			room.catch(() => this.rooms.delete(boardId));
+		}
+		return room;
+	}
+
+	private async loadRoom(boardId: string): Promise<Room> {
+		const writer = new DebouncedWriter({
+			debounceMs: this.options.debounceMs,
+			maxWaitMs: this.options.maxWaitMs,
+			store: (update) => this.options.hooks.onStoreDocument(boardId, update),
+			onError: (err) => this.log(`storing board ${boardId} failed: ${(err as Error).message}`)
+		});
+		const room = new Room(boardId, writer);
+		room.loading = true;
+		try {
+			await this.options.hooks.onLoadDocument(boardId, room.doc);
+		} catch (err) {
+			room.destroy();
+			throw err;
+		} finally {
+			room.loading = false;
+		}
+		return room;
+	}
+
+	private connect(ws: WebSocket, room: Room, context: SyncContext): void {
+		this.alive.add(ws);
+		ws.on('pong', () => this.alive.add(ws));
+		ws.on('message', (data: Buffer, isBinary: boolean) => {
+			try {
+				if (!isBinary) throw new Error('text message');
+				room.receive(ws, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+			} catch (err) {
+				// A message we cannot read ends this connection only; the board and others go on.
+				this.log(`board ${room.boardId}: closing a connection after a bad message (${(err as Error).message})`);
+				ws.close(CLOSE_BAD_MESSAGE, 'bad message');
+			}
+		});
+		ws.on('error', () => ws.terminate());
+		ws.on('close', () => void this.disconnect(ws, room));
+		room.join(ws, context);
+	}
+
+	private async disconnect(ws: WebSocket, room: Room): Promise<void> {
+		if (room.leave(ws) > 0) return;
+		await room.writer.flush();
+		// Someone may have joined while we were writing: then the room stays.
+		if (room.size > 0 || this.closing) return;
+		if ((await this.rooms.get(room.boardId)) !== room) return;
+		this.rooms.delete(room.boardId);
+		room.destroy();
+		await this.options.hooks.onDocumentUnloaded?.(room.boardId);
+	}
+
+	/** Stores what is pending on every board and closes all connections. */
+	async close(): Promise<void> {
+		this.closing = true;
+		clearInterval(this.pingTimer);
+		const rooms = await Promise.allSettled(this.rooms.values());
+		for (const result of rooms) {
+			if (result.status !== 'fulfilled') continue;
+			await result.value.writer.flush();
+			result.value.closeAll(1012, 'server restarting');
+			result.value.destroy();
+		}
+		this.rooms.clear();
+		for (const ws of this.wss.clients) ws.terminate();
+		await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+	}
+}
+
+const STATUS_TEXT: Record<number, string> = {
+	400: 'Bad Request',
+	401: 'Unauthorized',
+	403: 'Forbidden',
+	404: 'Not Found',
+	413: 'Payload Too Large',
+	503: 'Service Unavailable'
+};
+
+function refuse(socket: Duplex, status: number, message: string): void {
+	if (socket.destroyed) return;
+	const body = `${message}\n`;
+	socket.end(
+		`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
+			'Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+			`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+	);
+}

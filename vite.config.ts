@@ -1,0 +1,40 @@
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
+import { sveltekit } from '@sveltejs/kit/vite';
+import type { Plugin } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Under `vite dev` the same sync endpoint (/sync/<board>) runs inside Vite's HTTP server, with the
+ * same services as the production entry (server/index.ts).
+ */
+function buurtbordDevServer(): Plugin {
+	return {
+		name: 'buurtbord-dev-server',
+		apply: 'serve',
+		async configureServer(server) {
+			if (!server.httpServer) return;
+			const { startBuurtbord } = await import('./src/lib/server/app');
+			const app = await startBuurtbord();
+			app.attach(server.httpServer);
+			server.httpServer.on('close', () => void app.close());
+		}
+	};
+}
+
+export default defineConfig({
+	plugins: [
+		paraglideVitePlugin({
+			project: './project.inlang',
+			outdir: './src/lib/paraglide',
+			strategy: ['cookie', 'preferredLanguage', 'baseLocale']
+		}),
+		sveltekit(),
+		buurtbordDevServer()
+	],
+	test: {
+		include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+		globalSetup: ['tests/support/global-postgres.ts'],
+		testTimeout: 30_000,
+		hookTimeout: 60_000
+	}
+});
