@@ -22,7 +22,7 @@ const { handler } = (await import(pathToFileURL(handlerPath).href)) as {
 	handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
 };
 const server = createServer((req, res) => handler(req, res));
-app.attach(server);
+app.attach(server, { exclusive: true });
 
 server.listen(port, host, () => {
 	const address = server.address();

@@ -10,8 +10,8 @@ export interface Buurtbord {
 	config: ServerConfig;
 	db: Db;
 	sync: SyncServer;
-	/** Serves /sync/<board> websocket upgrades on this HTTP server. */
-	attach(server: EventEmitter): void;
+	/** Serves /sync/<board> websocket upgrades on this HTTP server (see SyncServer.attach). */
+	attach(server: EventEmitter, options?: { exclusive?: boolean }): void;
 	/** Stores pending edits, closes connections and the database. */
 	close(): Promise<void>;
 }
@@ -33,7 +33,7 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 		config,
 		db,
 		sync,
-		attach: (server) => sync.attach(server),
+		attach: (server, options) => sync.attach(server, options),
 		close() {
 			closed ??= (async () => {
 				await sync.close();

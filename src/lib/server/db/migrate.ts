@@ -49,13 +49,16 @@ export async function migrate(db: Db, migrations: Migration[]): Promise<string[]
 	const ran: string[] = [];
 	for (const m of migrations) {
 		if (applied.has(m.version)) continue;
-		// One script per migration: its statements and its record commit together or not at all.
-		const record = `insert into supabase_migrations.schema_migrations (version, name, statements)
-			values (${literal(m.version)}, ${literal(m.name)}, array[${literal(m.sql)}]);`;
+		// A migration and its record commit together or not at all.
 		try {
-			await db.exec(`begin;\n${m.sql}\n;\n${record}\ncommit;`);
+			await db.transaction(async (tx) => {
+				await tx.exec(m.sql);
+				await tx.query(
+					'insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, $3)',
+					[m.version, m.name, [m.sql]]
+				);
+			});
 		} catch (err) {
-			await db.exec('rollback').catch(() => {});
 			throw new Error(`Migration ${m.version}_${m.name} failed: ${(err as Error).message}`, {
 				cause: err
 			});
@@ -65,7 +68,3 @@ export async function migrate(db: Db, migrations: Migration[]): Promise<string[]
 	return ran;
 }
 
-/** A standard SQL string literal (standard_conforming_strings is on in every supported server). */
-function literal(text: string): string {
-	return `'${text.replaceAll("'", "''")}'`;
-}

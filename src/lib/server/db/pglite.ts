@@ -6,18 +6,18 @@ import type { Db, Queryable, SqlParam } from './types';
 export async function openPglite(dataDir: string): Promise<Db> {
 	if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
 	const pg = await PGlite.create(dataDir);
-	const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
+	const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
 		async query<T extends object>(sql: string, params: SqlParam[] = []) {
 			const result = await q.query<T>(sql, params);
 			return result.rows;
+		},
+		async exec(sql) {
+			await q.exec(sql);
 		}
 	});
 	return {
 		driver: 'pglite',
 		...wrap(pg),
-		async exec(sql) {
-			await pg.exec(sql);
-		},
 		transaction(fn) {
 			return pg.transaction((tx) => fn(wrap(tx)));
 		},

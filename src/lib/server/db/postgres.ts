@@ -30,15 +30,15 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
 		async query<T extends object>(text: string, params: SqlParam[] = []) {
 			const rows = await s.unsafe(text, toWire(params));
 			return rows as unknown as T[];
+		},
+		async exec(text) {
+			// Without parameters postgres.js uses the simple protocol, which allows several statements.
+			await s.unsafe(text).simple();
 		}
 	});
 	return {
 		driver: 'postgres',
 		...wrap(sql),
-		async exec(text) {
-			// Without parameters postgres.js uses the simple protocol, which allows several statements.
-			await sql.unsafe(text).simple();
-		},
 		transaction<T>(fn: (tx: Queryable) => Promise<T>) {
 			return sql.begin((tx) => fn(wrap(tx))) as Promise<T>;
 		},

@@ -1,9 +1,11 @@
 /** A value that can be bound as a query parameter on both drivers. */
-export type SqlParam = string | number | bigint | boolean | null | Uint8Array | Date;
+export type SqlParam = string | number | bigint | boolean | null | Uint8Array | Date | string[];
 
 /** Something that runs parameterised SQL: a database or an open transaction. */
 export interface Queryable {
 	query<T extends object>(sql: string, params?: SqlParam[]): Promise<T[]>;
+	/** Runs a script of several statements without parameters (migrations). */
+	exec(sql: string): Promise<void>;
 }
 
 /**
@@ -12,8 +14,6 @@ export interface Queryable {
  */
 export interface Db extends Queryable {
 	readonly driver: 'pglite' | 'postgres';
-	/** Runs a script of several statements without parameters (migrations). */
-	exec(sql: string): Promise<void>;
 	/** Runs `fn` in one transaction; it is rolled back if `fn` throws. */
 	transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
 	close(): Promise<void>;

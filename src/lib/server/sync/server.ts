@@ -51,12 +51,20 @@ export class SyncServer {
 		this.pingTimer.unref();
 	}
 
-	/** Routes websocket upgrades on /sync/… of an HTTP server to this sync server. */
-	attach(server: EventEmitter): void {
+	/**
+	 * Routes websocket upgrades on /sync/… of an HTTP server to this sync server. With `exclusive`
+	 * (the production server) every other upgrade is refused; without it (vite dev) they are left
+	 * to the other listeners, such as Vite's HMR socket.
+	 */
+	attach(server: EventEmitter, { exclusive = false }: { exclusive?: boolean } = {}): void {
 		server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
 			const path = (request.url ?? '').split('?')[0]!;
-			if (!path.startsWith(SYNC_PATH)) return; // e.g. Vite's HMR socket
-			void this.upgrade(request, socket, head, path.slice(SYNC_PATH.length));
+			if (path.startsWith(SYNC_PATH)) {
+				void this.upgrade(request, socket, head, path.slice(SYNC_PATH.length));
+			} else if (exclusive) {
+				socket.on('error', () => socket.destroy());
+				refuse(socket, 404, 'not found');
+			}
 		});
 	}
 

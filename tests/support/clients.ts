@@ -1,0 +1,59 @@
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+
+/** A Node y-websocket client, as a browser tab would connect. */
+export interface TestClient {
+	doc: Y.Doc;
+	provider: WebsocketProvider;
+	pins: Y.Map<Y.Map<unknown>>;
+	destroy(): void;
+}
+
+export function connectClient(port: number, boardId = 'spoorbuurt'): TestClient {
+	const doc = new Y.Doc();
+	const provider = new WebsocketProvider(`ws://127.0.0.1:${port}/sync`, boardId, doc, {
+		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+		// Fast reconnects keep the restart tests short; browsers use the default back-off.
+		maxBackoffTime: 200
+	});
+	return {
+		doc,
+		provider,
+		pins: doc.getMap('pins'),
+		destroy() {
+			provider.destroy();
+			doc.destroy();
+		}
+	};
+}
+
+export function whenSynced(client: TestClient, timeoutMs = 10_000): Promise<void> {
+	if (client.provider.synced) return Promise.resolve();
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error('client did not sync')), timeoutMs);
+		client.provider.once('sync', () => {
+			clearTimeout(timer);
+			resolve();
+		});
+	});
+}
+
+/** Adds a pin the way the board commands do: a Y.Map of fields under its id. */
+export function addPin(client: TestClient, id: string, title: string): void {
+	client.doc.transact(() => {
+		const pin = new Y.Map<unknown>();
+		pin.set('id', id);
+		pin.set('kind', 'notitie');
+		pin.set('title', title);
+		pin.set('addressId', null);
+		pin.set('lon', 5.87);
+		pin.set('lat', 51.832);
+		pin.set('createdAt', new Date().toISOString());
+		client.pins.set(id, pin);
+	});
+}
+
+export function titles(client: TestClient): string[] {
+	return [...client.pins.values()].map((p) => String(p.get('title'))).sort();
+}

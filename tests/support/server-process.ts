@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The real Buurtbord server (server/index.ts with the built app) as a child process. */
+export interface ServerProcess {
+	port: number;
+	url: string;
+	child: ChildProcess;
+	/** Everything the process printed so far. */
+	output(): string;
+	/** Sends a signal and waits for the process to end. */
+	stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface ServerEnv {
+	/** PGlite data folder; a new temp folder when neither this nor databaseUrl is given. */
+	dataDir?: string;
+	databaseUrl?: string;
+	/** 0 picks a free port. */
+	port?: number;
+	extra?: Record<string, string>;
+}
+
+export function tempDataDir(): string {
+	return mkdtempSync(join(tmpdir(), 'buurtbord-data-'));
+}
+
+export async function startServer(env: ServerEnv = {}): Promise<ServerProcess> {
+	if (!existsSync('build/handler.js')) {
+		throw new Error('build/handler.js is missing: run `npm run build` before the integration tests');
+	}
+	const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+		env: {
+			...process.env,
+			PORT: String(env.port ?? 0),
+			HOST: '127.0.0.1',
+			BUURTBORD_DATA_DIR: env.dataDir ?? tempDataDir(),
+			DATABASE_URL: env.databaseUrl ?? '',
+			...env.extra
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let out = '';
+	child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+	child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+	const port = await new Promise<number>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
+		const check = () => {
+			const match = /listening on http:\/\/localhost:(\d+)/.exec(out);
+			if (match) {
+				clearTimeout(timer);
+				resolve(Number(match[1]));
+			}
+		};
+		child.stdout!.on('data', check);
+		void exited.then((code) => {
+			clearTimeout(timer);
+			reject(new Error(`server exited with ${code} before listening:\n${out}`));
+		});
+	});
+	return {
+		port,
+		url: `http://127.0.0.1:${port}`,
+		child,
+		output: () => out,
+		async stop(signal = 'SIGTERM') {
+			if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+			child.kill(signal);
+			return exited;
+		}
+	};
+}
