@@ -1,0 +1,16 @@
+import { openDb, type Db } from '../../src/lib/server/db';
+import { openPglite } from '../../src/lib/server/db/pglite';
+import { openPostgres } from '../../src/lib/server/db/postgres';
+import { freshDatabase, type Driver } from './drivers';
+
+/** A migrated, empty database on the given driver; close it after the test. */
+export async function migratedDb(driver: Driver): Promise<Db> {
+	const target = await freshDatabase(driver);
+	return openDb({ databaseUrl: target.databaseUrl, dataDir: target.dataDir ?? '' });
+}
+
+/** An empty database without any migration applied. */
+export async function emptyDb(driver: Driver): Promise<Db> {
+	const target = await freshDatabase(driver);
+	return target.databaseUrl ? openPostgres(target.databaseUrl) : openPglite(target.dataDir!);
+}

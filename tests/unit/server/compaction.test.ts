@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { Db } from '../../../src/lib/server/db';
+import { DEMO_BOARD, ensureDemoBoard } from '../../../src/lib/server/demo';
+import { UpdateStore } from '../../../src/lib/server/sync/store';
+import { migratedDb } from '../../support/db';
+import { DRIVERS } from '../../support/drivers';
+
+/** Makes a document edit by edit, recording each update as the server would store it. */
+function editHistory(edits: number): { doc: Y.Doc; updates: Uint8Array[] } {
+	const doc = new Y.Doc();
+	const updates: Uint8Array[] = [];
+	doc.on('update', (u: Uint8Array) => updates.push(u));
+	const pins = doc.getMap<Y.Map<unknown>>('pins');
+	for (let i = 0; i < edits; i++) {
+		if (i % 10 === 9) {
+			pins.delete(`p${i - 5}`);
+		} else if (i % 3 === 0 && pins.has(`p${i - 1}`)) {
+			pins.get(`p${i - 1}`)!.set('title', `bewerkt ${i}`);
+		} else {
+			const pin = new Y.Map<unknown>();
+			pin.set('title', `pin ${i}`);
+			pin.set('kind', 'notitie');
+			pins.set(`p${i}`, pin);
+		}
+	}
+	return { doc, updates };
+}
+
+function contentOf(update: Uint8Array): unknown {
+	const doc = new Y.Doc();
+	Y.applyUpdate(doc, update);
+	return doc.getMap('pins').toJSON();
+}
+
+describe.each(DRIVERS)('compaction on %s', (driver) => {
+	let db: Db | undefined;
+	afterEach(async () => {
+		await db?.close();
+		db = undefined;
+	});
+
+	it('merges the log into one row that holds the same document, smaller', async () => {
+		db = await migratedDb(driver);
+		await ensureDemoBoard(db);
+		const store = new UpdateStore(db);
+		const { doc, updates } = editHistory(600);
+		for (const u of updates) await store.append(DEMO_BOARD.id, u);
+		const before = await store.storedBytes(DEMO_BOARD.id);
+		expect(before.rows).toBe(updates.length);
+
+		expect(await store.compact(DEMO_BOARD.id)).toBe(updates.length);
+
+		const rows = await store.load(DEMO_BOARD.id);
+		expect(rows).toHaveLength(1);
+		// Same content as the live document, and the same state as Yjs encodes it.
+		expect(contentOf(rows[0]!.data)).toEqual(doc.getMap('pins').toJSON());
+		const reloaded = new Y.Doc();
+		Y.applyUpdate(reloaded, rows[0]!.data);
+		expect(Y.encodeStateAsUpdate(reloaded)).toEqual(Y.encodeStateAsUpdate(doc));
+		const after = await store.storedBytes(DEMO_BOARD.id);
+		expect(after.bytes).toBeLessThan(before.bytes);
+		expect(after.bytes).toBeLessThanOrEqual(2 * Y.encodeStateAsUpdate(doc).byteLength);
+	});
+
+	it('keeps an update appended after compaction started reading', async () => {
+		db = await migratedDb(driver);
+		await ensureDemoBoard(db);
+		const store = new UpdateStore(db);
+		const { doc, updates } = editHistory(50);
+		for (const u of updates.slice(0, 40)) await store.append(DEMO_BOARD.id, u);
+		await Promise.all([
+			store.compact(DEMO_BOARD.id),
+			(async () => {
+				for (const u of updates.slice(40)) await store.append(DEMO_BOARD.id, u);
+			})()
+		]);
+		const merged = Y.mergeUpdates((await store.load(DEMO_BOARD.id)).map((r) => r.data));
+		expect(contentOf(merged)).toEqual(doc.getMap('pins').toJSON());
+	});
+});
