@@ -1,0 +1,67 @@
+import { on } from 'svelte/events';
+import { WebsocketProvider } from 'y-websocket';
+import type { BoardDocument } from '$lib/board/board.svelte';
+
+/**
+ * - connecting: first connection not made yet
+ * - connected: "verbonden"
+ * - reconnecting: "opnieuw verbinden" (the socket dropped; y-websocket retries with backoff)
+ * - offline: the browser says it has no network
+ */
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+/** The websocket endpoint of the sync server on this host: /sync/<boardId>. */
+export function syncServerUrl(location: Pick<Location, 'protocol' | 'host'>): string {
+	return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
+}
+
+/**
+ * Keeps a board's document in sync with the server and exposes the connection status as
+ * Svelte state. Create it in the browser only; call destroy() when the page goes.
+ */
+export class BoardConnection {
+	#socket = $state<'connecting' | 'connected' | 'disconnected'>('connecting');
+	#online = $state(true);
+	#everConnected = $state(false);
+	#synced = $state(false);
+	readonly #provider: WebsocketProvider;
+	readonly #stop: (() => void)[] = [];
+
+	constructor(boardId: string, board: BoardDocument) {
+		this.#online = navigator.onLine;
+		this.#provider = new WebsocketProvider(syncServerUrl(window.location), boardId, board.doc);
+		const onStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }) => {
+			this.#socket = status;
+			if (status === 'connected') this.#everConnected = true;
+		};
+		const onSync = (synced: boolean) => (this.#synced = synced);
+		this.#provider.on('status', onStatus);
+		this.#provider.on('sync', onSync);
+		this.#stop.push(
+			() => this.#provider.off('status', onStatus),
+			() => this.#provider.off('sync', onSync),
+			on(window, 'online', () => {
+				this.#online = true;
+				// Try at once instead of waiting for the backoff.
+				if (!this.#provider.wsconnected) this.#provider.connect();
+			}),
+			on(window, 'offline', () => (this.#online = false))
+		);
+	}
+
+	get status(): ConnectionStatus {
+		if (!this.#online) return 'offline';
+		if (this.#socket === 'connected') return 'connected';
+		return this.#everConnected ? 'reconnecting' : 'connecting';
+	}
+
+	/** True once the server's copy of the document has been received. */
+	get synced(): boolean {
+		return this.#synced;
+	}
+
+	destroy(): void {
+		for (const stop of this.#stop.splice(0)) stop();
+		this.#provider.destroy();
+	}
+}

@@ -1,0 +1,153 @@
+import type { MapOptions } from 'maplibre-gl';
+import type { Pin } from '$lib/board/pins';
+import type { Address } from '$lib/geo/address';
+import { addressFeatures, pinFeatures, streetLines } from './features';
+
+export type StyleSpecification = Exclude<MapOptions['style'], string | undefined>;
+type LayerSpecification = StyleSpecification['layers'][number];
+type SourceSpecification = StyleSpecification['sources'][string];
+
+export const KIND_COLOURS = {
+	gesprek: '#c2410c',
+	initiatief: '#15803d',
+	notitie: '#6d28d9'
+} as const;
+
+export interface OverlayData {
+	addresses: Address[];
+	pins: Pin[];
+	/** Attribution of the address data (shown in the map's attribution control). */
+	addressAttribution: string;
+}
+
+/** Our own sources: the board's addresses and pins (ids 'addresses' and 'pins'). */
+function overlaySources(data: OverlayData): Record<string, SourceSpecification> {
+	return {
+		addresses: {
+			type: 'geojson',
+			data: addressFeatures(data.addresses),
+			attribution: data.addressAttribution
+		},
+		pins: { type: 'geojson', data: pinFeatures(data.pins) }
+	};
+}
+
+/** Our own layers, drawn on top of any base: address points, then pins. */
+function overlayLayers(): LayerSpecification[] {
+	return [
+		{
+			id: 'addresses',
+			type: 'circle',
+			source: 'addresses',
+			paint: {
+				'circle-radius': ['interpolate', ['linear'], ['zoom'], 13, 2.5, 16, 6, 19, 10],
+				'circle-color': '#ffffff',
+				'circle-stroke-color': '#1f6f5c',
+				'circle-stroke-width': 2
+			}
+		},
+		{
+			id: 'pins',
+			type: 'circle',
+			source: 'pins',
+			paint: {
+				'circle-radius': ['interpolate', ['linear'], ['zoom'], 13, 4, 16, 8, 19, 13],
+				'circle-color': [
+					'match',
+					['get', 'kind'],
+					'gesprek',
+					KIND_COLOURS.gesprek,
+					'initiatief',
+					KIND_COLOURS.initiatief,
+					KIND_COLOURS.notitie
+				],
+				'circle-stroke-color': '#ffffff',
+				'circle-stroke-width': 2
+			}
+		}
+	];
+}
+
+/**
+ * The built-in style: a plain background, a sketch of the streets and our layers. It needs no
+ * network at all (no tiles, no glyphs, no sprites).
+ */
+export function offlineStyle(data: OverlayData): StyleSpecification {
+	return {
+		version: 8,
+		sources: {
+			streets: { type: 'geojson', data: streetLines(data.addresses) },
+			...overlaySources(data)
+		},
+		layers: [
+			{ id: 'background', type: 'background', paint: { 'background-color': '#f2efe6' } },
+			{
+				id: 'streets-casing',
+				type: 'line',
+				source: 'streets',
+				layout: { 'line-cap': 'round', 'line-join': 'round' },
+				paint: {
+					'line-color': '#d6d0c0',
+					'line-width': ['interpolate', ['exponential', 2], ['zoom'], 13, 4, 16, 16, 19, 60]
+				}
+			},
+			{
+				id: 'streets',
+				type: 'line',
+				source: 'streets',
+				layout: { 'line-cap': 'round', 'line-join': 'round' },
+				paint: {
+					'line-color': '#ffffff',
+					'line-width': ['interpolate', ['exponential', 2], ['zoom'], 13, 3, 16, 12, 19, 50]
+				}
+			},
+			...overlayLayers()
+		]
+	};
+}
+
+/**
+ * A remote base style with our sources and layers added on top. Base sources or layers that
+ * happen to use our ids ('addresses', 'pins') give way to ours.
+ */
+export function withOverlay(base: StyleSpecification, data: OverlayData): StyleSpecification {
+	const ours = overlaySources(data);
+	const taken = (layer: LayerSpecification) =>
+		layer.id in ours ||
+		('source' in layer && typeof layer.source === 'string' && layer.source in ours);
+	return {
+		...base,
+		sources: { ...base.sources, ...ours },
+		layers: [...base.layers.filter((layer) => !taken(layer)), ...overlayLayers()]
+	};
+}
+
+function isStyle(value: unknown): value is StyleSpecification {
+	if (typeof value !== 'object' || value === null) return false;
+	const style = value as Partial<StyleSpecification>;
+	return (
+		style.version === 8 &&
+		typeof style.sources === 'object' &&
+		style.sources !== null &&
+		Array.isArray(style.layers)
+	);
+}
+
+/**
+ * Fetches a remote base style (e.g. PDOK's BRT Achtergrondkaart). Returns null when it cannot
+ * be had within the timeout or is not a MapLibre style: the caller then uses the offline style.
+ */
+export async function fetchBaseStyle(
+	url: string,
+	timeoutMs = 3000,
+	fetcher: typeof fetch = fetch
+): Promise<StyleSpecification | null> {
+	try {
+		const response = await fetcher(url, { signal: AbortSignal.timeout(timeoutMs) });
+		if (!response.ok) return null;
+		const style: unknown = await response.json();
+		return isStyle(style) ? style : null;
+	} catch {
+		return null;
+	}
+}
