@@ -19,7 +19,10 @@ if (!existsSync(handlerPath)) {
 
 const app = await startBuurtbord();
 const { handler } = (await import(pathToFileURL(handlerPath).href)) as {
-	handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
+	handler: (
+		req: import('node:http').IncomingMessage,
+		res: import('node:http').ServerResponse
+	) => void;
 };
 const server = createServer((req, res) => handler(req, res));
 app.attach(server, { exclusive: true });
@@ -28,7 +31,9 @@ server.listen(port, host, () => {
 	const address = server.address();
 	const actual = typeof address === 'object' && address ? address.port : port;
 	// Tests start the server on port 0 and read the chosen port from this line.
-	console.log(`[buurtbord] listening on http://localhost:${actual} (${app.config.databaseUrl ? 'PostgreSQL' : `PGlite in ${app.config.dataDir}`})`);
+	console.log(
+		`[buurtbord] listening on http://localhost:${actual} (${app.config.databaseUrl ? 'PostgreSQL' : `PGlite in ${app.config.dataDir}`})`
+	);
 });
 
 let stopping = false;

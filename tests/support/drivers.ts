@@ -9,7 +9,9 @@ export type Driver = (typeof DRIVERS)[number];
 let counter = 0;
 
 /** A fresh, empty database for one test: a PGlite folder, or a new database on the test PostgreSQL 15. */
-export async function freshDatabase(driver: Driver): Promise<{ dataDir?: string; databaseUrl?: string }> {
+export async function freshDatabase(
+	driver: Driver
+): Promise<{ dataDir?: string; databaseUrl?: string }> {
 	if (driver === 'pglite') return { dataDir: tempDataDir() };
 	const server = inject('postgresUrl');
 	const name = `t_${process.pid}_${Date.now()}_${counter++}`;

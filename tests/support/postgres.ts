@@ -52,7 +52,16 @@ export async function startPostgres(): Promise<TestPostgres> {
 		chownSync(dir, uid, gid);
 	}
 	const data = join(dir, 'data');
-	run(join(BIN, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+	run(join(BIN, 'initdb'), [
+		'-D',
+		data,
+		'-U',
+		'postgres',
+		'--auth=trust',
+		'-E',
+		'UTF8',
+		'--no-sync'
+	]);
 	const port = await freePort();
 	run(join(BIN, 'pg_ctl'), [
 		'-D',

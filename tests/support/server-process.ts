@@ -29,7 +29,9 @@ export function tempDataDir(): string {
 
 export async function startServer(env: ServerEnv = {}): Promise<ServerProcess> {
 	if (!existsSync('build/handler.js')) {
-		throw new Error('build/handler.js is missing: run `npm run build` before the integration tests');
+		throw new Error(
+			'build/handler.js is missing: run `npm run build` before the integration tests'
+		);
 	}
 	const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
 		env: {
@@ -45,7 +47,9 @@ export async function startServer(env: ServerEnv = {}): Promise<ServerProcess> {
 	let out = '';
 	child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
 	child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+	const exited = new Promise<number | null>((resolve) =>
+		child.once('exit', (code) => resolve(code))
+	);
 	const port = await new Promise<number>((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
 		const check = () => {

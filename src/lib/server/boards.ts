@@ -30,7 +30,13 @@ export async function getBoard(db: Queryable, id: string): Promise<BoardMeta | n
 		[id]
 	);
 	return row
-		? { id: row.id, name: row.name, centerLon: row.center_lon, centerLat: row.center_lat, zoom: row.zoom }
+		? {
+				id: row.id,
+				name: row.name,
+				centerLon: row.center_lon,
+				centerLat: row.center_lat,
+				zoom: row.zoom
+			}
 		: null;
 }
 
@@ -69,12 +75,18 @@ const ADDRESS_COLUMNS = [
 ] as const;
 
 /** Inserts addresses in batches (one statement per 500 rows keeps parameter counts portable). */
-export async function insertAddresses(db: Queryable, boardId: string, addresses: Address[]): Promise<void> {
+export async function insertAddresses(
+	db: Queryable,
+	boardId: string,
+	addresses: Address[]
+): Promise<void> {
 	const width = ADDRESS_COLUMNS.length + 1;
 	for (let start = 0; start < addresses.length; start += 500) {
 		const batch = addresses.slice(start, start + 500);
 		const values = batch
-			.map((_, i) => `(${Array.from({ length: width }, (_, j) => `$${i * width + j + 1}`).join(', ')})`)
+			.map(
+				(_, i) => `(${Array.from({ length: width }, (_, j) => `$${i * width + j + 1}`).join(', ')})`
+			)
 			.join(', ');
 		const params = batch.flatMap((a) => [
 			boardId,

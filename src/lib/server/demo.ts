@@ -15,16 +15,76 @@ export const DEMO_BOARD: BoardMeta = {
  * Invented streets of the Spoorbuurt (Hengstdal, Nijmegen-Oost): real street names, plausible
  * but made-up geometry and numbering. Odd numbers on one side of the street, even on the other.
  */
-const STREETS: { name: string; postcode: string; from: [number, number]; to: [number, number]; count: number }[] = [
-	{ name: 'Sweelinckstraat', postcode: '6521CA', from: [5.866, 51.83], to: [5.872, 51.833], count: 18 },
-	{ name: 'Dunklerstraat', postcode: '6521CB', from: [5.867, 51.829], to: [5.873, 51.8318], count: 17 },
-	{ name: 'Obrechtstraat', postcode: '6521CD', from: [5.868, 51.8322], to: [5.87, 51.836], count: 16 },
-	{ name: 'Verhulststraat', postcode: '6521CE', from: [5.871, 51.8318], to: [5.8735, 51.8356], count: 16 },
-	{ name: 'Valeriusstraat', postcode: '6522BA', from: [5.874, 51.83], to: [5.88, 51.8325], count: 18 },
-	{ name: 'Richard Holstraat', postcode: '6522BB', from: [5.8745, 51.8332], to: [5.8805, 51.8352], count: 17 },
-	{ name: 'Diepenbrockstraat', postcode: '6522BC', from: [5.8765, 51.8285], to: [5.879, 51.8338], count: 16 },
-	{ name: 'Willem Heijdtstraat', postcode: '6521CG', from: [5.8655, 51.8336], to: [5.869, 51.8372], count: 16 },
-	{ name: 'Wagenaarstraat', postcode: '6522BD', from: [5.8772, 51.8356], to: [5.8815, 51.8376], count: 16 }
+const STREETS: {
+	name: string;
+	postcode: string;
+	from: [number, number];
+	to: [number, number];
+	count: number;
+}[] = [
+	{
+		name: 'Sweelinckstraat',
+		postcode: '6521CA',
+		from: [5.866, 51.83],
+		to: [5.872, 51.833],
+		count: 18
+	},
+	{
+		name: 'Dunklerstraat',
+		postcode: '6521CB',
+		from: [5.867, 51.829],
+		to: [5.873, 51.8318],
+		count: 17
+	},
+	{
+		name: 'Obrechtstraat',
+		postcode: '6521CD',
+		from: [5.868, 51.8322],
+		to: [5.87, 51.836],
+		count: 16
+	},
+	{
+		name: 'Verhulststraat',
+		postcode: '6521CE',
+		from: [5.871, 51.8318],
+		to: [5.8735, 51.8356],
+		count: 16
+	},
+	{
+		name: 'Valeriusstraat',
+		postcode: '6522BA',
+		from: [5.874, 51.83],
+		to: [5.88, 51.8325],
+		count: 18
+	},
+	{
+		name: 'Richard Holstraat',
+		postcode: '6522BB',
+		from: [5.8745, 51.8332],
+		to: [5.8805, 51.8352],
+		count: 17
+	},
+	{
+		name: 'Diepenbrockstraat',
+		postcode: '6522BC',
+		from: [5.8765, 51.8285],
+		to: [5.879, 51.8338],
+		count: 16
+	},
+	{
+		name: 'Willem Heijdtstraat',
+		postcode: '6521CG',
+		from: [5.8655, 51.8336],
+		to: [5.869, 51.8372],
+		count: 16
+	},
+	{
+		name: 'Wagenaarstraat',
+		postcode: '6522BD',
+		from: [5.8772, 51.8356],
+		to: [5.8815, 51.8376],
+		count: 16
+	}
 ];
 
 function slug(text: string): string {

@@ -19,6 +19,7 @@ export function setRuntime(runtime: Runtime | undefined): void {
 
 export function getRuntime(): Runtime {
 	const runtime = (globalThis as WithRuntime)[KEY];
-	if (!runtime) throw new Error('Buurtbord runtime not started (run through server/index.ts or vite dev)');
+	if (!runtime)
+		throw new Error('Buurtbord runtime not started (run through server/index.ts or vite dev)');
 	return runtime;
 }

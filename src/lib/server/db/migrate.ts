@@ -43,7 +43,9 @@ export async function migrate(db: Db, migrations: Migration[]): Promise<string[]
 	`);
 	const applied = new Set(
 		(
-			await db.query<{ version: string }>('select version from supabase_migrations.schema_migrations')
+			await db.query<{ version: string }>(
+				'select version from supabase_migrations.schema_migrations'
+			)
 		).map((r) => r.version)
 	);
 	const ran: string[] = [];
@@ -67,4 +69,3 @@ export async function migrate(db: Db, migrations: Migration[]): Promise<string[]
 	}
 	return ran;
 }
-

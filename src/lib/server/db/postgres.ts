@@ -6,7 +6,9 @@ type Sql = postgres.Sql | postgres.TransactionSql;
 /** postgres.js wants Buffers for bytea; PGlite and Yjs hand us plain Uint8Arrays. */
 function toWire(params: SqlParam[]): postgres.ParameterOrJSON<never>[] {
 	return params.map((p) =>
-		p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p
+		p instanceof Uint8Array && !Buffer.isBuffer(p)
+			? Buffer.from(p.buffer, p.byteOffset, p.byteLength)
+			: p
 	) as postgres.ParameterOrJSON<never>[];
 }
 

@@ -39,7 +39,7 @@ export class Room {
 	) {
 		// The server holds no presence of its own.
 		this.awareness.setLocalState(null);
-		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+		this.doc.on('update', (update: Uint8Array) => {
 			if (!this.loading) this.writer.push(update);
 			const message = encoding.createEncoder();
 			encoding.writeVarUint(message, MESSAGE_SYNC);

@@ -137,7 +137,9 @@ export class SyncServer {
 				room.receive(ws, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 			} catch (err) {
 				// A message we cannot read ends this connection only; the board and others go on.
-				this.log(`board ${room.boardId}: closing a connection after a bad message (${(err as Error).message})`);
+				this.log(
+					`board ${room.boardId}: closing a connection after a bad message (${(err as Error).message})`
+				);
 				ws.close(CLOSE_BAD_MESSAGE, 'bad message');
 			}
 		});
