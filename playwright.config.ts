@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineConfig, devices } from '@playwright/test';
+
+/**
+ * End-to-end tests against the real built app: `node --import tsx server/index.ts` serving
+ * build/ (run `vite build` first; `npm test` does) on a fresh PGlite data folder per run.
+ */
+const port = Number(process.env.E2E_PORT ?? 4391);
+
+// The config is loaded by the runner and by each worker; the runner makes the folder and the
+// workers inherit it through the environment.
+if (!process.env.BUURTBORD_E2E_DATA_DIR) {
+	const dir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-'));
+	process.env.BUURTBORD_E2E_DATA_DIR = dir;
+	process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+}
+const dataDir = process.env.BUURTBORD_E2E_DATA_DIR;
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	fullyParallel: false,
+	workers: 1,
+	retries: 0,
+	timeout: 60_000,
+	expect: { timeout: 15_000 },
+	reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
+	use: {
+		baseURL: `http://127.0.0.1:${port}`,
+		locale: 'nl-NL',
+		trace: 'retain-on-failure',
+		launchOptions: {
+			executablePath: '/usr/bin/chromium',
+			args: [
+				'--use-angle=swiftshader',
+				'--enable-unsafe-swiftshader',
+				'--disable-quic',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+				'--no-first-run'
+			]
+		}
+	},
+	projects: [
+		{
+			name: 'chromium',
+			use: { ...devices['Desktop Chrome'], chromiumSandbox: false }
+		}
+	],
+	webServer: {
+		command: 'node --import tsx server/index.ts',
+		url: `http://127.0.0.1:${port}/`,
+		reuseExistingServer: false,
+		timeout: 120_000,
+		stdout: 'pipe',
+		stderr: 'pipe',
+		env: {
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			BUURTBORD_DATA_DIR: dataDir,
+			// No remote basemap in tests: the offline style must do.
+			PUBLIC_BASEMAP_STYLE_URL: ''
+		}
+	}
+});

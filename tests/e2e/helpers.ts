@@ -1,0 +1,84 @@
+import { expect, type Page } from '@playwright/test';
+
+/** Collects uncaught page errors and console errors, to assert that there are none. */
+export function collectErrors(page: Page): string[] {
+	const errors: string[] = [];
+	page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+	page.on('console', (message) => {
+		if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+	});
+	return errors;
+}
+
+/** The part of the MapLibre map the tests use (exposed as window.__buurtbordMap). */
+interface TestMap {
+	project(lngLat: [number, number]): { x: number; y: number };
+	queryRenderedFeatures(options: { layers: string[] }): {
+		properties: Record<string, unknown>;
+		geometry: { type: string; coordinates: unknown };
+	}[];
+	getCanvas(): HTMLCanvasElement;
+	loaded(): boolean;
+}
+
+declare global {
+	interface Window {
+		__buurtbordMap?: TestMap;
+	}
+}
+
+export async function openBoard(page: Page, boardId = 'spoorbuurt'): Promise<void> {
+	const response = await page.goto(`/boards/${boardId}`);
+	expect(response?.status()).toBe(200);
+	await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true');
+	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
+}
+
+export interface ScreenAddress {
+	id: string;
+	label: string;
+	x: number;
+	y: number;
+}
+
+/**
+ * Address points as rendered, with their position on the page; only those well inside the map
+ * and away from its controls (zoom buttons top right, attribution bottom right, form top left).
+ */
+export async function visibleAddresses(page: Page): Promise<ScreenAddress[]> {
+	const box = await page.getByTestId('board-map').boundingBox();
+	if (!box) throw new Error('map not visible');
+	const points = await page.evaluate(() => {
+		const map = window.__buurtbordMap;
+		if (!map) throw new Error('map not exposed');
+		return map.queryRenderedFeatures({ layers: ['addresses'] }).map((f) => {
+			const [lon, lat] = f.geometry.coordinates as [number, number];
+			const { x, y } = map.project([lon, lat]);
+			return { id: String(f.properties.id), label: String(f.properties.label), x, y };
+		});
+	});
+	const margin = 40;
+	const seen = new Set<string>();
+	return points
+		.filter(
+			(p) =>
+				p.x > margin &&
+				p.y > margin &&
+				p.x < box.width - 80 &&
+				p.y < box.height - margin &&
+				!(p.x < 360 && p.y < 320) &&
+				!seen.has(p.id) &&
+				seen.add(p.id)
+		)
+		.map((p) => ({ ...p, x: box.x + p.x, y: box.y + p.y }))
+		.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Titles of the pins rendered on the map. */
+export function renderedPinTitles(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const map = window.__buurtbordMap;
+		if (!map) return [];
+		return map.queryRenderedFeatures({ layers: ['pins'] }).map((f) => String(f.properties.title));
+	});
+}
