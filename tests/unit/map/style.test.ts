@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import type { Pin } from '../../../src/lib/board/pins';
+import type { Address } from '../../../src/lib/geo/address';
+import { addressFeatures, pinFeatures, streetLines } from '../../../src/lib/map/features';
+import {
+	fetchBaseStyle,
+	offlineStyle,
+	withOverlay,
+	type StyleSpecification
+} from '../../../src/lib/map/style';
+
+function address(street: string, houseNumber: number, lon: number, lat: number): Address {
+	return {
+		id: `${street}-${houseNumber}`,
+		street,
+		houseNumber,
+		houseLetter: null,
+		addition: null,
+		postcode: null,
+		city: null,
+		lon,
+		lat,
+		bagId: null,
+		complexNumber: null
+	};
+}
+
+const addresses = [
+	address('Astraat', 1, 5.87, 51.83),
+	address('Astraat', 2, 5.871, 51.8301),
+	address('Astraat', 3, 5.873, 51.8302),
+	address('Bstraat', 1, 5.88, 51.84)
+];
+const pin: Pin = {
+	id: 'p1',
+	kind: 'notitie',
+	title: 'Hallo',
+	addressId: 'Astraat-1',
+	lon: 5.87,
+	lat: 51.83,
+	createdAt: '2026-01-01T00:00:00.000Z'
+};
+const data = { addresses, pins: [pin], addressAttribution: 'demo' };
+
+describe('map features', () => {
+	it('draws a street between its two farthest addresses, none for a single address', () => {
+		const lines = streetLines(addresses);
+		expect(lines.features).toHaveLength(1);
+		expect(lines.features[0]!.properties.name).toBe('Astraat');
+		expect(lines.features[0]!.geometry.coordinates).toEqual([
+			[5.87, 51.83],
+			[5.873, 51.8302]
+		]);
+	});
+
+	it('labels addresses and carries pin id, title and kind', () => {
+		expect(addressFeatures(addresses).features[0]!.properties).toEqual({
+			id: 'Astraat-1',
+			label: 'Astraat 1',
+			street: 'Astraat'
+		});
+		const [feature] = pinFeatures([pin]).features;
+		expect(feature!.properties).toEqual({
+			id: 'p1',
+			title: 'Hallo',
+			kind: 'notitie',
+			addressId: 'Astraat-1'
+		});
+		expect(feature!.geometry.coordinates).toEqual([5.87, 51.83]);
+	});
+});
+
+describe('styles', () => {
+	it('the offline style uses no remote resources and has our layers on top', () => {
+		const style = offlineStyle(data);
+		expect(JSON.stringify(style)).not.toMatch(/https?:/);
+		expect(style.glyphs).toBeUndefined();
+		expect(style.sprite).toBeUndefined();
+		expect(style.layers.map((l) => l.id).slice(-2)).toEqual(['addresses', 'pins']);
+		expect(style.sources.addresses).toMatchObject({ type: 'geojson', attribution: 'demo' });
+	});
+
+	it('puts our sources and layers on top of a base style, replacing clashing ids', () => {
+		const base: StyleSpecification = {
+			version: 8,
+			glyphs: 'https://example.org/{fontstack}/{range}.pbf',
+			sources: {
+				brt: { type: 'vector', url: 'https://example.org/tiles.json' },
+				pins: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } }
+			},
+			layers: [
+				{ id: 'land', type: 'background' },
+				{ id: 'water', type: 'fill', source: 'brt', 'source-layer': 'water' },
+				{ id: 'old-pins', type: 'circle', source: 'pins' }
+			]
+		};
+		const style = withOverlay(base, data);
+		expect(style.glyphs).toBe(base.glyphs);
+		expect(Object.keys(style.sources).sort()).toEqual(['addresses', 'brt', 'pins']);
+		expect(style.layers.map((l) => l.id)).toEqual(['land', 'water', 'addresses', 'pins']);
+	});
+
+	it('fetches a base style, and gives null on failure, bad content or timeout', async () => {
+		const style = offlineStyle(data);
+		const ok = (body: unknown) => async () => new Response(JSON.stringify(body));
+		expect(await fetchBaseStyle('https://x', 100, ok(style))).toEqual(style);
+		expect(await fetchBaseStyle('https://x', 100, ok({ hello: 1 }))).toBeNull();
+		expect(
+			await fetchBaseStyle('https://x', 100, async () => new Response('no', { status: 503 }))
+		).toBeNull();
+		expect(
+			await fetchBaseStyle('https://x', 100, async () => {
+				throw new TypeError('network down');
+			})
+		).toBeNull();
+		const hanging = (_url: RequestInfo | URL, init?: RequestInit) =>
+			new Promise<Response>((_resolve, reject) =>
+				init?.signal?.addEventListener('abort', () => reject(init.signal?.reason))
+			);
+		expect(await fetchBaseStyle('https://x', 50, hanging)).toBeNull();
+	});
+});
