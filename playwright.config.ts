@@ -32,6 +32,8 @@ export default defineConfig({
 		trace: 'retain-on-failure',
 		launchOptions: {
 			executablePath: '/usr/bin/chromium',
+			// The sandbox cannot run as root here (Playwright 1.65 has it as a launch option).
+			chromiumSandbox: false,
 			args: [
 				'--use-angle=swiftshader',
 				'--enable-unsafe-swiftshader',
@@ -46,7 +48,7 @@ export default defineConfig({
 	projects: [
 		{
 			name: 'chromium',
-			use: { ...devices['Desktop Chrome'], chromiumSandbox: false }
+			use: { ...devices['Desktop Chrome'] }
 		}
 	],
 	webServer: {

@@ -114,3 +114,49 @@ test('the language switch shows English', async ({ page }) => {
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Borden');
 	expect(errors).toEqual([]);
 });
+
+test.describe('on a phone', () => {
+	test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+	test('a pin can be added by choosing an address from the list, without the map', async ({
+		page
+	}) => {
+		const errors = collectErrors(page);
+		await openBoard(page);
+		const map = await page.getByTestId('board-map').boundingBox();
+		expect(map!.width).toBeLessThanOrEqual(390);
+		expect(map!.height).toBeGreaterThan(300);
+
+		const title = `Geveltuin ${Date.now()}`;
+		await page.getByLabel('Of kies een adres').selectOption({ label: 'Obrechtstraat 3' });
+		await page.getByRole('button', { name: 'Pin toevoegen' }).click();
+		const form = page.getByTestId('pin-form');
+		await expect(form.getByRole('heading')).toHaveText('Nieuwe pin bij Obrechtstraat 3');
+		await expect(form.getByLabel('Titel')).toBeFocused();
+		await page.keyboard.type(title);
+		await page.keyboard.press('Enter');
+		await expect(form).toBeHidden();
+
+		const item = page.getByTestId('pin-item').filter({ hasText: title });
+		await item.scrollIntoViewIfNeeded();
+		await expect(item).toBeVisible();
+		await expect(item).toContainText('Gesprek');
+		await expect(item).toContainText('Obrechtstraat 3');
+		await expect.poll(() => renderedPinTitles(page)).toContain(title);
+		expect(errors).toEqual([]);
+	});
+});
+
+test('the connection status follows the network', async ({ browser }) => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await openBoard(page);
+	const status = page.getByTestId('connection-status');
+	await expect(status).toContainText('verbonden');
+	await context.setOffline(true);
+	await expect(status).toHaveAttribute('data-status', 'offline');
+	await expect(status).toContainText('offline');
+	await context.setOffline(false);
+	await expect(status).toHaveAttribute('data-status', 'connected');
+	await context.close();
+});

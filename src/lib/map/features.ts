@@ -26,6 +26,17 @@ export function addressFeatures(addresses: Address[]): FeatureCollection<Point, 
 	};
 }
 
+/** Addresses per street, streets in order of first appearance. */
+export function groupByStreet(addresses: Address[]): [street: string, addresses: Address[]][] {
+	const byStreet = new Map<string, Address[]>();
+	for (const a of addresses) {
+		const list = byStreet.get(a.street);
+		if (list) list.push(a);
+		else byStreet.set(a.street, [a]);
+	}
+	return [...byStreet];
+}
+
 /** Squared distance in a roughly metric frame (longitude shrunk by the latitude). */
 function distance2(a: Address, b: Address): number {
 	const k = Math.cos((((a.lat + b.lat) / 2) * Math.PI) / 180);
@@ -37,14 +48,8 @@ function distance2(a: Address, b: Address): number {
  * offline map, which has no street data of its own.
  */
 export function streetLines(addresses: Address[]): FeatureCollection<LineString, { name: string }> {
-	const byStreet = new Map<string, Address[]>();
-	for (const a of addresses) {
-		const list = byStreet.get(a.street);
-		if (list) list.push(a);
-		else byStreet.set(a.street, [a]);
-	}
 	const features: Feature<LineString, { name: string }>[] = [];
-	for (const [name, list] of byStreet) {
+	for (const [name, list] of groupByStreet(addresses)) {
 		if (list.length < 2) continue;
 		let best: [Address, Address] = [list[0]!, list[1]!];
 		let bestD = -1;
