@@ -14,6 +14,8 @@ export interface Address {
 }
 
 /** "Sweelinckstraat 12A-2" as Dutch addresses are written. */
-export function formatAddress(a: Pick<Address, 'street' | 'houseNumber' | 'houseLetter' | 'addition'>): string {
+export function formatAddress(
+	a: Pick<Address, 'street' | 'houseNumber' | 'houseLetter' | 'addition'>
+): string {
 	return `${a.street} ${a.houseNumber}${a.houseLetter ?? ''}${a.addition ? `-${a.addition}` : ''}`;
 }

@@ -1,0 +1,223 @@
+/**
+ * Reading the corporation's address list as CSV, the way Dutch Excel writes it: UTF-8 (with or
+ * without BOM) or Windows-1252, semicolon (Dutch locale), comma or tab separated, optionally
+ * starting with Excel's "sep=;" line. Parsing is done by papaparse; the address interpretation is
+ * shared with the GeoJSON import (./import.ts).
+ *
+ * Typical use:
+ *   const table = readCsv(bytes);                  // fast, synchronous
+ *   const proposal = proposeMapping(table);        // show, let the user change proposal.mapping
+ *   const result = await applyMappingAsync(table, mapping, { onProgress });
+ *   const merged = mergeImport(register, result.rows);  // ./merge.ts, after the user confirms
+ */
+import Papa from 'papaparse';
+import {
+	applyMappingAsync,
+	proposeMapping,
+	type ApplyOptions,
+	type ImportIssue,
+	type ImportResult,
+	type MappingProposal,
+	type SourceRow,
+	type SourceTable
+} from './import';
+
+export * from './import';
+
+export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+
+export interface DecodedText {
+	text: string;
+	encoding: TextEncodingName;
+	/** Whether the bytes started with a byte order mark (removed from `text`). */
+	bom: boolean;
+}
+
+/**
+ * Decodes file bytes: a BOM decides (UTF-8 or, from Excel's "Unicode text", UTF-16); otherwise
+ * strict UTF-8 is tried and, when the bytes are not valid UTF-8, Windows-1252 (what Dutch Excel's
+ * "CSV (gescheiden door lijstscheidingsteken)" writes: é = 0xE9, € = 0x80).
+ */
+export function decodeBytes(bytes: Uint8Array): DecodedText {
+	if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+		return {
+			text: new TextDecoder('utf-8').decode(bytes.subarray(3)),
+			encoding: 'utf-8',
+			bom: true
+		};
+	}
+	if (bytes[0] === 0xff && bytes[1] === 0xfe) {
+		return {
+			text: new TextDecoder('utf-16le').decode(bytes.subarray(2)),
+			encoding: 'utf-16le',
+			bom: true
+		};
+	}
+	if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+		return {
+			text: new TextDecoder('utf-16be').decode(bytes.subarray(2)),
+			encoding: 'utf-16be',
+			bom: true
+		};
+	}
+	try {
+		const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+		return { text, encoding: 'utf-8', bom: false };
+	} catch {
+		return {
+			text: new TextDecoder('windows-1252').decode(bytes),
+			encoding: 'windows-1252',
+			bom: false
+		};
+	}
+}
+
+export type Delimiter = ',' | ';' | '\t';
+
+const DELIMITERS: readonly Delimiter[] = [';', ',', '\t'];
+
+/** Counts each candidate delimiter outside double quotes in one line. */
+function countDelimiters(line: string): Record<Delimiter, number> {
+	const counts: Record<Delimiter, number> = { ';': 0, ',': 0, '\t': 0 };
+	let quoted = false;
+	for (const ch of line) {
+		if (ch === '"') quoted = !quoted;
+		else if (!quoted && (ch === ';' || ch === ',' || ch === '\t')) counts[ch]++;
+	}
+	return counts;
+}
+
+/**
+ * Picks the delimiter from the header line, where decimal commas cannot confuse it: the most
+ * frequent of ; , and tab (ties go to ';', the Dutch Excel default). A single column means ','.
+ */
+export function detectDelimiter(headerLine: string): Delimiter {
+	const counts = countDelimiters(headerLine);
+	let best: Delimiter = ',';
+	let bestCount = 0;
+	for (const d of DELIMITERS) {
+		if (counts[d] > bestCount) {
+			best = d;
+			bestCount = counts[d];
+		}
+	}
+	return best;
+}
+
+export interface CsvTable extends SourceTable {
+	encoding: TextEncodingName;
+	delimiter: Delimiter;
+}
+
+export interface ReadCsvOptions {
+	/** Force a delimiter instead of detecting it. */
+	delimiter?: Delimiter;
+}
+
+function countChar(s: string, ch: string): number {
+	let n = 0;
+	for (let i = s.indexOf(ch); i !== -1; i = s.indexOf(ch, i + 1)) n++;
+	return n;
+}
+
+/**
+ * Reads CSV bytes (or already decoded text) into a table. Every data row keeps the line number it
+ * starts on in the file (header = line 1, or 2 after a "sep=" line), also when quoted cells
+ * contain line breaks. Empty lines are skipped but still counted.
+ */
+export function readCsv(input: Uint8Array | string, options: ReadCsvOptions = {}): CsvTable {
+	const decoded: DecodedText =
+		typeof input === 'string'
+			? { text: input.replace(/^\uFEFF/, ''), encoding: 'utf-8', bom: false }
+			: decodeBytes(input);
+	let text = decoded.text;
+	let firstLine = 1;
+
+	// Excel's "sep=;" hint line.
+	let delimiter = options.delimiter;
+	const sep = /^sep=(.)\r?\n/i.exec(text);
+	if (sep) {
+		const d = sep[1] as Delimiter;
+		if (DELIMITERS.includes(d)) delimiter ??= d;
+		text = text.slice(sep[0].length);
+		firstLine = 2;
+	}
+
+	// Leading empty lines before the header.
+	const leading = /^(?:[ \t]*\r?\n)+/.exec(text);
+	if (leading) {
+		firstLine += countChar(leading[0], '\n');
+		text = text.slice(leading[0].length);
+	}
+
+	const headerEnd = text.search(/\r?\n|\r/);
+	delimiter ??= detectDelimiter(headerEnd === -1 ? text : text.slice(0, headerEnd));
+
+	const parsed = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false, header: false });
+	const lineBreak = parsed.meta.linebreak === '\r' ? '\r' : '\n';
+
+	const records = parsed.data;
+	const lines: number[] = new Array<number>(records.length);
+	let line = firstLine;
+	for (let i = 0; i < records.length; i++) {
+		lines[i] = line;
+		let extra = 0;
+		for (const cell of records[i]!) extra += countChar(cell, lineBreak);
+		line += 1 + extra;
+	}
+
+	const errors: ImportIssue[] = [];
+	const seen = new Set<string>();
+	for (const e of parsed.errors) {
+		const at = e.row !== undefined ? (lines[e.row] ?? line) : firstLine;
+		const message =
+			e.code === 'MissingQuotes'
+				? 'aanhalingsteken wordt niet gesloten; de rest van het bestand is mogelijk één cel'
+				: e.code === 'InvalidQuotes'
+					? 'ongeldig gebruik van aanhalingstekens'
+					: e.message;
+		const key = `${at}:${message}`;
+		if (seen.has(key)) continue;
+		seen.add(key);
+		errors.push({ line: at, message });
+	}
+
+	const header = records[0] ?? [];
+	const rows: SourceRow[] = [];
+	for (let i = 1; i < records.length; i++) {
+		const cells = records[i]!;
+		if (cells.length === 1 && cells[0]!.trim() === '') continue;
+		rows.push({ line: lines[i]!, cells });
+	}
+
+	return {
+		headers: header.map((h) => h.trim()),
+		rows,
+		errors,
+		encoding: decoded.encoding,
+		delimiter
+	};
+}
+
+export interface CsvImport {
+	table: CsvTable;
+	proposal: MappingProposal;
+}
+
+/** Reads the file and proposes a mapping: everything the preview needs, nothing imported yet. */
+export function previewCsv(input: Uint8Array | string, options: ReadCsvOptions = {}): CsvImport {
+	const table = readCsv(input, options);
+	return { table, proposal: proposeMapping(table) };
+}
+
+/**
+ * One-shot import with the proposed (or a given) mapping; progress is reported per chunk.
+ * The result still has to be merged into the register (./merge.ts) after the user confirms.
+ */
+export async function importCsv(
+	input: Uint8Array | string,
+	options: ApplyOptions & ReadCsvOptions & { mapping?: MappingProposal['mapping'] } = {}
+): Promise<ImportResult> {
+	const { table, proposal } = previewCsv(input, options);
+	return applyMappingAsync(table, options.mapping ?? proposal.mapping, options);
+}

@@ -1,0 +1,154 @@
+/**
+ * Address import from GeoJSON: a FeatureCollection of Points whose properties carry the address
+ * (as exported by QGIS, the BAG or PDOK). The features become a {@link SourceTable} with one column
+ * per property plus two columns for the point geometry, so the same mapping preview, validation
+ * and merging apply as for CSV. "Line" numbers in issues are feature numbers (first feature = 1).
+ *
+ * GeoJSON (RFC 7946) is WGS84 lon/lat; older exports in RD New declare
+ * `"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}}`, and those
+ * coordinates are converted. Without a crs member, coordinates in the RD range are taken as RD too.
+ */
+import { z } from 'zod';
+import {
+	applyMappingAsync,
+	proposeMapping,
+	type ApplyOptions,
+	type ColumnMapping,
+	type ImportIssue,
+	type ImportResult,
+	type MappingProposal,
+	type SourceRow,
+	type SourceTable
+} from './import';
+import { isInRdBounds } from './rd';
+
+const position = z.array(z.number()).min(2);
+
+const featureSchema = z.object({
+	type: z.literal('Feature'),
+	geometry: z.union([
+		z.object({ type: z.literal('Point'), coordinates: position }),
+		z.object({ type: z.string(), coordinates: z.unknown().optional() }),
+		z.null()
+	]),
+	properties: z.record(z.string(), z.unknown()).nullable().optional()
+});
+
+const collectionSchema = z.object({
+	type: z.literal('FeatureCollection'),
+	crs: z
+		.object({ properties: z.object({ name: z.string() }).partial().optional() })
+		.partial()
+		.optional()
+		.nullable(),
+	features: z.array(z.unknown())
+});
+
+/** Column headers for the geometry, so the preview shows where coordinates come from. */
+export const GEOMETRY_COLUMNS = {
+	wgs84: ['geometrie lon', 'geometrie lat'],
+	rd: ['geometrie x (RD)', 'geometrie y (RD)']
+} as const;
+
+export class GeoJsonImportError extends Error {}
+
+function propertyText(v: unknown): string {
+	if (v === null || v === undefined) return '';
+	if (typeof v === 'string') return v;
+	if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+	return JSON.stringify(v);
+}
+
+function declaresRd(crsName: string | undefined): boolean {
+	return crsName !== undefined && /(^|[^0-9])28992$/.test(crsName.trim());
+}
+
+/**
+ * Reads a GeoJSON FeatureCollection (bytes, text or parsed object) into a table. Throws
+ * {@link GeoJsonImportError} when the input is not a FeatureCollection at all; problems with
+ * single features (not a Point, no geometry) are per-feature issues.
+ */
+export function readGeoJson(input: Uint8Array | string | unknown): SourceTable {
+	let data: unknown = input;
+	if (input instanceof Uint8Array) data = new TextDecoder('utf-8').decode(input);
+	if (typeof data === 'string') {
+		try {
+			data = JSON.parse(data.replace(/^\uFEFF/, ''));
+		} catch (e) {
+			throw new GeoJsonImportError(`Geen geldige JSON: ${(e as Error).message}`);
+		}
+	}
+	const collection = collectionSchema.safeParse(data);
+	if (!collection.success) {
+		throw new GeoJsonImportError('Geen GeoJSON FeatureCollection (type en features ontbreken).');
+	}
+
+	const features = collection.data.features;
+	const errors: ImportIssue[] = [];
+	const points: {
+		line: number;
+		coords: [number, number] | null;
+		props: Record<string, unknown>;
+	}[] = [];
+	const keys: string[] = [];
+	const keySet = new Set<string>();
+
+	features.forEach((raw, i) => {
+		const line = i + 1;
+		const f = featureSchema.safeParse(raw);
+		if (!f.success) {
+			errors.push({ line, message: 'geen geldige GeoJSON Feature' });
+			return;
+		}
+		const props = f.data.properties ?? {};
+		for (const k of Object.keys(props)) {
+			if (!keySet.has(k)) {
+				keySet.add(k);
+				keys.push(k);
+			}
+		}
+		const g = f.data.geometry;
+		let coords: [number, number] | null = null;
+		if (g && g.type === 'Point') {
+			const c = g.coordinates as number[];
+			coords = [c[0]!, c[1]!];
+		} else if (g) {
+			errors.push({ line, message: `geometrie is een ${g.type}, geen Point` });
+			return;
+		}
+		points.push({ line, coords, props });
+	});
+
+	const rd =
+		declaresRd(collection.data.crs?.properties?.name) ||
+		(points.some((p) => p.coords) &&
+			points.every((p) => !p.coords || isInRdBounds(p.coords[0], p.coords[1])));
+	const headers = [...(rd ? GEOMETRY_COLUMNS.rd : GEOMETRY_COLUMNS.wgs84), ...keys];
+	const rows: SourceRow[] = points.map((p) => ({
+		line: p.line,
+		cells: [
+			p.coords ? String(p.coords[0]) : '',
+			p.coords ? String(p.coords[1]) : '',
+			...keys.map((k) => propertyText(p.props[k]))
+		]
+	}));
+	const presetMapping: ColumnMapping = rd ? { rdX: 0, rdY: 1 } : { lon: 0, lat: 1 };
+	return { headers, rows, errors, presetMapping };
+}
+
+export function previewGeoJson(input: Uint8Array | string | unknown): {
+	table: SourceTable;
+	proposal: MappingProposal;
+} {
+	const table = readGeoJson(input);
+	return { table, proposal: proposeMapping(table) };
+}
+
+/** One-shot import with the proposed (or a given) mapping. */
+export async function importGeoJson(
+	input: Uint8Array | string | unknown,
+	options: ApplyOptions & { mapping?: ColumnMapping } = {}
+): Promise<ImportResult> {
+	const { table, proposal } = previewGeoJson(input);
+	return applyMappingAsync(table, options.mapping ?? proposal.mapping, options);
+}

@@ -1,0 +1,493 @@
+/**
+ * The format-independent part of the address import: a source (CSV or GeoJSON) is first read into
+ * a {@link SourceTable} of text cells; {@link proposeMapping} guesses which column holds which
+ * address field (the UI shows this and lets the user change it); {@link applyMapping} (or the
+ * chunked {@link applyMappingAsync} with progress) turns the rows into validated address records
+ * and per-line errors. Nothing here touches the board: the caller decides when to store.
+ */
+import type { Address } from './address';
+import {
+	cleanText,
+	compactText,
+	isPostcode,
+	normalizePostcode,
+	parseAddition,
+	parseBagId,
+	parseDecimal,
+	parseHouseLetter,
+	parseHouseNumber
+} from './normalize';
+import { isInNetherlands, isInRdBounds, rdToWgs84 } from './rd';
+
+export const ADDRESS_FIELDS = [
+	'street',
+	'houseNumber',
+	'houseLetter',
+	'addition',
+	'postcode',
+	'city',
+	'lat',
+	'lon',
+	'rdX',
+	'rdY',
+	'bagId',
+	'complexNumber'
+] as const;
+
+export type AddressField = (typeof ADDRESS_FIELDS)[number];
+
+/** Fields a row cannot do without. */
+export const REQUIRED_FIELDS: readonly AddressField[] = ['street', 'houseNumber'];
+
+/** Dutch labels for the mapping preview. */
+export const FIELD_LABELS: Record<AddressField, string> = {
+	street: 'Straat',
+	houseNumber: 'Huisnummer',
+	houseLetter: 'Huisletter',
+	addition: 'Toevoeging',
+	postcode: 'Postcode',
+	city: 'Woonplaats',
+	lat: 'Breedtegraad (lat)',
+	lon: 'Lengtegraad (lon)',
+	rdX: 'RD x',
+	rdY: 'RD y',
+	bagId: 'BAG nummeraanduiding-id',
+	complexNumber: 'Complexnummer'
+};
+
+/**
+ * Header synonyms, compared after {@link compactText} (case, accents, spaces, underscores and
+ * punctuation ignored): "Huisnr.", "BAG id" and "nummeraanduiding_id" all match.
+ */
+export const HEADER_SYNONYMS: Record<AddressField, readonly string[]> = {
+	street: ['straat', 'straatnaam', 'openbareruimte', 'openbareruimtenaam', 'street', 'streetname'],
+	houseNumber: ['huisnummer', 'huisnr', 'nr', 'nummer', 'hnr', 'housenumber', 'number'],
+	houseLetter: ['huisletter', 'letter', 'houseletter'],
+	addition: [
+		'toevoeging',
+		'huisnummertoevoeging',
+		'huisnrtoevoeging',
+		'toev',
+		'hnrtoev',
+		'addition'
+	],
+	postcode: ['postcode', 'pc', 'postalcode', 'zipcode', 'zip'],
+	city: ['woonplaats', 'plaats', 'woonplaatsnaam', 'plaatsnaam', 'city', 'town'],
+	lat: ['lat', 'latitude', 'breedtegraad', 'breedte', 'wgs84lat'],
+	lon: ['lon', 'lng', 'long', 'longitude', 'lengtegraad', 'lengte', 'wgs84lon'],
+	rdX: ['x', 'rdx', 'xrd', 'xcoord', 'xcoordinaat', 'rdxcoordinaat', 'coordx'],
+	rdY: ['y', 'rdy', 'yrd', 'ycoord', 'ycoordinaat', 'rdycoordinaat', 'coordy'],
+	bagId: [
+		'bagid',
+		'nummeraanduidingid',
+		'nummeraanduiding',
+		'nummeraanduidingidentificatie',
+		'bagnummeraanduidingid',
+		'bagnummeraanduiding',
+		'bagnummeraanduidingsid'
+	],
+	complexNumber: ['complexnummer', 'complexnr', 'complex', 'complexno', 'complexid']
+};
+
+/** One data row of a source, with the line (CSV) or feature number (GeoJSON) it came from. */
+export interface SourceRow {
+	line: number;
+	cells: readonly string[];
+}
+
+/** A source read into text cells, before any address interpretation. */
+export interface SourceTable {
+	headers: readonly string[];
+	rows: readonly SourceRow[];
+	/** Problems found while reading (e.g. an unclosed quote), with their line. */
+	errors: readonly ImportIssue[];
+	/** Mapping the reader already knows (e.g. GeoJSON geometry columns). */
+	presetMapping?: ColumnMapping;
+}
+
+/** Address field -> column index. */
+export type ColumnMapping = { [F in AddressField]?: number };
+
+export interface ColumnProposal {
+	index: number;
+	header: string;
+	field: AddressField | null;
+	/** How the field was found: a header synonym, the cell contents, or the reader itself. */
+	reason: 'header' | 'content' | 'source' | null;
+	/** Up to three non-empty example values, for the preview. */
+	samples: string[];
+}
+
+export interface MappingProposal {
+	mapping: ColumnMapping;
+	columns: ColumnProposal[];
+	/** Required fields without a column: the import cannot start until the user maps them. */
+	missing: AddressField[];
+	/** Whether coordinates will come from the file (else every row needs geocoding). */
+	hasCoordinates: boolean;
+}
+
+export interface ImportIssue {
+	/** Line in the file as a spreadsheet shows it (header = line 1); feature number for GeoJSON. */
+	line: number;
+	message: string;
+}
+
+/** An imported address: like {@link Address} but without an id and possibly without coordinates. */
+export type AddressDraft = Omit<Address, 'id' | 'lon' | 'lat'> & {
+	lon: number | null;
+	lat: number | null;
+};
+
+export interface ImportedAddress extends AddressDraft {
+	line: number;
+	/** No usable coordinates in the file: to be geocoded (e.g. PDOK) before it can be placed. */
+	needsGeocoding: boolean;
+}
+
+export interface ImportResult {
+	rows: ImportedAddress[];
+	errors: ImportIssue[];
+	/** Accepted but suspicious (swapped coordinates, outside the Netherlands, lost BAG id, ...). */
+	warnings: ImportIssue[];
+	/** Number of rows that need geocoding. */
+	needsGeocoding: number;
+	/** Number of data rows looked at (empty rows excluded). */
+	total: number;
+}
+
+export interface ImportProgress {
+	done: number;
+	total: number;
+}
+
+export interface ApplyOptions {
+	/** Called after every chunk (and once at the end). */
+	onProgress?: (progress: ImportProgress) => void;
+	/** Rows per chunk; the event loop gets a turn between chunks. Default 2000. */
+	chunkSize?: number;
+	signal?: AbortSignal;
+}
+
+function headerField(header: string): AddressField | null {
+	const key = compactText(header);
+	if (key === '') return null;
+	for (const field of ADDRESS_FIELDS) {
+		if (HEADER_SYNONYMS[field].includes(key)) return field;
+	}
+	return null;
+}
+
+function samplesOf(table: SourceTable, index: number, max = 3): string[] {
+	const out: string[] = [];
+	for (const row of table.rows) {
+		const v = row.cells[index]?.trim();
+		if (v) out.push(v);
+		if (out.length >= max) break;
+	}
+	return out;
+}
+
+/**
+ * Proposes which column holds which field: first what the reader knows (GeoJSON geometry), then
+ * header synonyms, then (for the postcode only) columns whose values look like postcodes.
+ */
+export function proposeMapping(table: SourceTable): MappingProposal {
+	const mapping: ColumnMapping = {};
+	const columns: ColumnProposal[] = table.headers.map((header, index) => ({
+		index,
+		header,
+		field: null,
+		reason: null,
+		samples: samplesOf(table, index)
+	}));
+	const assign = (field: AddressField, index: number, reason: ColumnProposal['reason']) => {
+		const col = columns[index];
+		if (!col || col.field !== null || mapping[field] !== undefined) return;
+		mapping[field] = index;
+		col.field = field;
+		col.reason = reason;
+	};
+	for (const field of ADDRESS_FIELDS) {
+		const index = table.presetMapping?.[field];
+		if (index !== undefined) assign(field, index, 'source');
+	}
+	for (const col of columns) {
+		const field = headerField(col.header);
+		if (field) assign(field, col.index, 'header');
+	}
+	if (mapping.postcode === undefined) {
+		const guess = columns.find(
+			(c) => c.field === null && c.samples.length > 0 && c.samples.every(isPostcode)
+		);
+		if (guess) assign('postcode', guess.index, 'content');
+	}
+	return {
+		mapping,
+		columns,
+		missing: REQUIRED_FIELDS.filter((f) => mapping[f] === undefined),
+		hasCoordinates: hasCoordinateColumns(mapping)
+	};
+}
+
+function hasCoordinateColumns(mapping: ColumnMapping): boolean {
+	return (
+		(mapping.lat !== undefined && mapping.lon !== undefined) ||
+		(mapping.rdX !== undefined && mapping.rdY !== undefined)
+	);
+}
+
+/** Checks a (user-edited) mapping: required fields present, no column used twice. */
+export function validateMapping(mapping: ColumnMapping, columnCount: number): string[] {
+	const problems: string[] = [];
+	for (const f of REQUIRED_FIELDS) {
+		if (mapping[f] === undefined) problems.push(`Kies een kolom voor ${FIELD_LABELS[f]}.`);
+	}
+	const used = new Map<number, AddressField>();
+	for (const f of ADDRESS_FIELDS) {
+		const i = mapping[f];
+		if (i === undefined) continue;
+		if (!Number.isInteger(i) || i < 0 || i >= columnCount) {
+			problems.push(`${FIELD_LABELS[f]}: kolom ${i} bestaat niet.`);
+			continue;
+		}
+		const other = used.get(i);
+		if (other) {
+			problems.push(
+				`Kolom ${i + 1} is zowel ${FIELD_LABELS[other]} als ${FIELD_LABELS[f]} gekozen.`
+			);
+		}
+		used.set(i, f);
+	}
+	if ((mapping.lat === undefined) !== (mapping.lon === undefined)) {
+		problems.push('Kies zowel een kolom voor de breedtegraad als voor de lengtegraad.');
+	}
+	if ((mapping.rdX === undefined) !== (mapping.rdY === undefined)) {
+		problems.push('Kies zowel een kolom voor RD x als voor RD y.');
+	}
+	return problems;
+}
+
+type RowOutcome =
+	| { kind: 'row'; row: ImportedAddress; warnings: string[] }
+	| { kind: 'error'; messages: string[] }
+	| { kind: 'empty' };
+
+interface Coordinates {
+	lon: number;
+	lat: number;
+}
+
+function convertRowCoordinates(
+	cell: (f: AddressField) => string,
+	mapping: ColumnMapping,
+	errors: string[],
+	warnings: string[]
+): Coordinates | null {
+	const pair = (a: AddressField, b: AddressField, what: string): [number, number] | null => {
+		if (mapping[a] === undefined || mapping[b] === undefined) return null;
+		const pa = parseDecimal(cell(a));
+		const pb = parseDecimal(cell(b));
+		if (!pa.ok || !pb.ok) {
+			for (const p of [pa, pb]) if (!p.ok) errors.push(`${what}: ${p.message}`);
+			return null;
+		}
+		if (pa.value === null && pb.value === null) return null;
+		if (pa.value === null || pb.value === null) {
+			errors.push(`${what}: maar één van beide coördinaten is ingevuld`);
+			return null;
+		}
+		return [pa.value, pb.value];
+	};
+
+	const errorsBefore = errors.length;
+	const wgs = pair('lat', 'lon', 'coördinaten');
+	if (wgs) {
+		let [lat, lon] = wgs;
+		if (Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+			// Metres in the degree columns: RD x/y under the wrong header.
+			const rdPoint = isInRdBounds(lon, lat)
+				? [lon, lat]
+				: isInRdBounds(lat, lon)
+					? [lat, lon]
+					: null;
+			if (rdPoint) {
+				warnings.push('de lat/lon-kolommen bevatten RD-coördinaten (meters); omgerekend');
+				return rdToWgs84(rdPoint[0]!, rdPoint[1]!);
+			}
+			errors.push(`coördinaten (${lat}, ${lon}) zijn geen geldige graden`);
+			return null;
+		}
+		if (!isInNetherlands(lon, lat) && isInNetherlands(lat, lon)) {
+			[lat, lon] = [lon, lat];
+			warnings.push('breedte- en lengtegraad waren verwisseld; omgedraaid');
+		}
+		if (!isInNetherlands(lon, lat)) warnings.push('coördinaten liggen buiten Nederland');
+		return { lon, lat };
+	}
+	if (errors.length > errorsBefore) return null;
+
+	const rd = pair('rdX', 'rdY', 'RD-coördinaten');
+	if (rd) {
+		let [x, y] = rd;
+		if (!isInRdBounds(x, y) && isInRdBounds(y, x)) {
+			[x, y] = [y, x];
+			warnings.push('RD x en y waren verwisseld; omgedraaid');
+		}
+		if (!isInRdBounds(x, y)) {
+			errors.push(`RD-coördinaten (${rd[0]}, ${rd[1]}) liggen niet in Nederland`);
+			return null;
+		}
+		return rdToWgs84(x, y);
+	}
+	return null;
+}
+
+function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
+	if (row.cells.every((c) => c.trim() === '')) return { kind: 'empty' };
+	const cell = (f: AddressField): string => {
+		const i = mapping[f];
+		return i === undefined ? '' : (row.cells[i] ?? '');
+	};
+	const errors: string[] = [];
+	const warnings: string[] = [];
+
+	const street = cleanText(cell('street'));
+	if (!street) errors.push('straat ontbreekt');
+
+	const number = parseHouseNumber(cell('houseNumber'));
+	let houseNumber = 0;
+	let houseLetter: string | null = null;
+	let addition: string | null = null;
+	if (number.ok) {
+		({ houseNumber, houseLetter, addition } = number.value);
+	} else {
+		errors.push(number.message);
+	}
+
+	const letter = parseHouseLetter(cell('houseLetter'));
+	if (!letter.ok) errors.push(letter.message);
+	else if (letter.value !== null) {
+		if (houseLetter !== null && houseLetter !== letter.value) {
+			errors.push(
+				`huisletter staat zowel in het huisnummer (${houseLetter}) als in de kolom huisletter (${letter.value})`
+			);
+		}
+		houseLetter = letter.value;
+	}
+
+	const add = parseAddition(cell('addition'));
+	if (!add.ok) errors.push(add.message);
+	else if (add.value !== null) {
+		if (addition !== null && addition.toLowerCase() !== add.value.toLowerCase()) {
+			errors.push(
+				`toevoeging staat zowel in het huisnummer (${addition}) als in de kolom toevoeging (${add.value})`
+			);
+		}
+		addition = add.value;
+	}
+
+	let postcode: string | null = null;
+	const rawPostcode = cell('postcode').trim();
+	if (rawPostcode !== '') {
+		postcode = normalizePostcode(rawPostcode);
+		if (postcode === null) errors.push(`postcode "${rawPostcode}" is geen Nederlandse postcode`);
+	}
+
+	let bagId: string | null = null;
+	const bag = parseBagId(cell('bagId'));
+	if (bag.ok) bagId = bag.value;
+	else warnings.push(`${bag.message}; niet overgenomen`);
+
+	const coords = convertRowCoordinates(cell, mapping, errors, warnings);
+
+	if (errors.length > 0) return { kind: 'error', messages: errors };
+	return {
+		kind: 'row',
+		warnings,
+		row: {
+			line: row.line,
+			street: street!,
+			houseNumber,
+			houseLetter,
+			addition,
+			postcode,
+			city: cleanText(cell('city')),
+			lon: coords?.lon ?? null,
+			lat: coords?.lat ?? null,
+			bagId,
+			complexNumber: cleanText(cell('complexNumber')),
+			needsGeocoding: coords === null
+		}
+	};
+}
+
+function emptyResult(table: SourceTable): ImportResult {
+	return {
+		rows: [],
+		errors: [...table.errors],
+		warnings: [],
+		needsGeocoding: 0,
+		total: 0
+	};
+}
+
+function processRange(
+	table: SourceTable,
+	mapping: ColumnMapping,
+	from: number,
+	to: number,
+	result: ImportResult
+): void {
+	for (let i = from; i < to; i++) {
+		const source = table.rows[i]!;
+		const outcome = interpretRow(source, mapping);
+		if (outcome.kind === 'empty') continue;
+		result.total++;
+		if (outcome.kind === 'error') {
+			result.errors.push({ line: source.line, message: outcome.messages.join('; ') });
+			continue;
+		}
+		for (const message of outcome.warnings) result.warnings.push({ line: source.line, message });
+		if (outcome.row.needsGeocoding) result.needsGeocoding++;
+		result.rows.push(outcome.row);
+	}
+}
+
+function finish(result: ImportResult): ImportResult {
+	result.errors.sort((a, b) => a.line - b.line);
+	return result;
+}
+
+/** Applies a mapping to every row at once (fine in a worker or for small files). */
+export function applyMapping(table: SourceTable, mapping: ColumnMapping): ImportResult {
+	const result = emptyResult(table);
+	processRange(table, mapping, 0, table.rows.length, result);
+	return finish(result);
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Applies a mapping in chunks, yielding to the event loop between chunks so a page stays
+ * responsive, and reporting progress after each chunk. Rejects with the signal's reason when
+ * aborted.
+ */
+export async function applyMappingAsync(
+	table: SourceTable,
+	mapping: ColumnMapping,
+	options: ApplyOptions = {}
+): Promise<ImportResult> {
+	const chunkSize = Math.max(1, options.chunkSize ?? 2000);
+	const total = table.rows.length;
+	const result = emptyResult(table);
+	for (let from = 0; from < total; from += chunkSize) {
+		options.signal?.throwIfAborted();
+		const to = Math.min(total, from + chunkSize);
+		processRange(table, mapping, from, to, result);
+		options.onProgress?.({ done: to, total });
+		if (to < total) await nextTurn();
+	}
+	if (total === 0) options.onProgress?.({ done: 0, total: 0 });
+	return finish(result);
+}

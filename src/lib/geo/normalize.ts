@@ -1,0 +1,149 @@
+/**
+ * Normalisation and validation of the parts of a Dutch address, shared by the CSV and GeoJSON
+ * import, duplicate merging and search. Messages are Dutch: they are shown to the professionals.
+ */
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+const POSTCODE_RE = /^([1-9][0-9]{3})\s*([A-Za-z]{2})$/;
+
+/** "6521 ca" -> "6521CA"; null when it is not a Dutch postcode. */
+export function normalizePostcode(input: string): string | null {
+	const m = POSTCODE_RE.exec(input.trim());
+	if (!m) return null;
+	return `${m[1]}${m[2]!.toUpperCase()}`;
+}
+
+export function isPostcode(input: string): boolean {
+	return normalizePostcode(input) !== null;
+}
+
+/** The highest house number the BAG allows. */
+export const MAX_HOUSE_NUMBER = 99999;
+
+export interface HouseNumberParts {
+	houseNumber: number;
+	houseLetter: string | null;
+	addition: string | null;
+}
+
+const HOUSE_NUMBER_PATTERNS: readonly RegExp[] = [
+	// 12 | 12A | 12 a | 12-a
+	/^(\d+)(?:\s*-?\s*([A-Za-z]))?$/,
+	// 12A-2 | 12-2 | 12 bis | 12/3 | 12 A 1
+	/^(\d+)(?:\s*([A-Za-z]))?\s*[-/\s]\s*([A-Za-z0-9]{1,4})$/,
+	// 12bis | 12hs
+	/^(\d+)()([A-Za-z]{2,4})$/
+];
+
+/**
+ * Parses a house number cell. "12a" splits into 12 + letter A, "12A-2" into 12 + A + toevoeging 2.
+ * Only positive integers up to 99999 (the BAG range) are accepted.
+ */
+export function parseHouseNumber(input: string): Parsed<HouseNumberParts> {
+	const s = input.trim();
+	if (s === '') return { ok: false, message: 'huisnummer ontbreekt' };
+	for (const re of HOUSE_NUMBER_PATTERNS) {
+		const m = re.exec(s);
+		if (!m) continue;
+		const n = Number(m[1]);
+		if (!Number.isSafeInteger(n) || n < 1 || n > MAX_HOUSE_NUMBER) {
+			return { ok: false, message: `huisnummer "${s}" moet een positief geheel getal zijn` };
+		}
+		const letter = m[2] ? m[2].toUpperCase() : null;
+		const addition = m[3] ? m[3] : null;
+		return { ok: true, value: { houseNumber: n, houseLetter: letter, addition } };
+	}
+	return { ok: false, message: `huisnummer "${s}" is geen geldig huisnummer` };
+}
+
+/** A BAG huisletter: one letter, upper case. Empty -> null. */
+export function parseHouseLetter(input: string): Parsed<string | null> {
+	const s = input.trim();
+	if (s === '') return { ok: true, value: null };
+	if (/^[A-Za-z]$/.test(s)) return { ok: true, value: s.toUpperCase() };
+	return { ok: false, message: `huisletter "${s}" moet één letter zijn` };
+}
+
+/**
+ * A BAG huisnummertoevoeging: up to 4 letters or digits ("2", "bis", "II", "hs"). A leading dash
+ * or slash, as in "12-2" written into the toevoeging column as "-2", is dropped.
+ */
+export function parseAddition(input: string): Parsed<string | null> {
+	const s = input.trim().replace(/^[-/]\s*/, '');
+	if (s === '') return { ok: true, value: null };
+	if (/^[A-Za-z0-9]{1,4}$/.test(s)) return { ok: true, value: s };
+	return {
+		ok: false,
+		message: `toevoeging "${input.trim()}" mag hoogstens 4 letters of cijfers bevatten`
+	};
+}
+
+/**
+ * A decimal number as Dutch spreadsheets write it: "51,8321" and "51.8321" are both 51.8321;
+ * "187.136,056" (Dutch thousands separator) and "187,136.056" are 187136.056. Empty -> null.
+ */
+export function parseDecimal(input: string): Parsed<number | null> {
+	const s = input.trim().replace(/\s+/g, '');
+	if (s === '') return { ok: true, value: null };
+	let normal: string | null = null;
+	if (/^[-+]?\d+(?:[.,]\d+)?$/.test(s)) normal = s.replace(',', '.');
+	else if (/^[-+]?\d{1,3}(?:\.\d{3})+,\d+$/.test(s))
+		normal = s.replace(/\./g, '').replace(',', '.');
+	else if (/^[-+]?\d{1,3}(?:,\d{3})+\.\d+$/.test(s)) normal = s.replace(/,/g, '');
+	const n = normal === null ? NaN : Number(normal);
+	if (!Number.isFinite(n)) return { ok: false, message: `"${input.trim()}" is geen getal` };
+	return { ok: true, value: n };
+}
+
+/**
+ * A BAG nummeraanduiding id: 16 digits (4-digit gemeentecode, "20", 10-digit number). Excel drops
+ * the leading zero of gemeentecodes like 0268, so 15 digits get it back; numbers Excel already
+ * turned into "2,68E+14" are lost and rejected.
+ */
+export function parseBagId(input: string): Parsed<string | null> {
+	const s = input.trim();
+	if (s === '') return { ok: true, value: null };
+	const digits = s.replace(/^NL\.IMBAG\.Nummeraanduiding\./i, '');
+	if (/^\d{16}$/.test(digits)) return { ok: true, value: digits };
+	if (/^\d{15}$/.test(digits)) return { ok: true, value: `0${digits}` };
+	return { ok: false, message: `BAG-id "${s}" is geen nummeraanduiding-id van 16 cijfers` };
+}
+
+/** Lower case, accents removed, only letters and digits: for comparing street names and headers. */
+export function compactText(input: string): string {
+	return input
+		.normalize('NFD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.toLowerCase()
+		.replace(/[^a-z0-9]/g, '');
+}
+
+/** Trimmed, with runs of whitespace collapsed; empty -> null. */
+export function cleanText(input: string | null | undefined): string | null {
+	if (input === null || input === undefined) return null;
+	const s = input.replace(/\s+/g, ' ').trim();
+	return s === '' ? null : s;
+}
+
+export interface AddressKeyParts {
+	postcode: string | null;
+	houseNumber: number;
+	houseLetter: string | null;
+	addition: string | null;
+	street?: string | null;
+	city?: string | null;
+}
+
+/**
+ * The identity of an address for duplicate merging: postcode + number + letter + toevoeging,
+ * normalised and case-insensitive ("6521 ca", "12", "a", "-Bis" equals "6521CA", "12", "A", "bis").
+ * Without a postcode the street and place stand in for it.
+ */
+export function addressKey(a: AddressKeyParts): string {
+	const postcode = a.postcode ? (normalizePostcode(a.postcode) ?? compactText(a.postcode)) : null;
+	const area = postcode ?? `~${compactText(a.street ?? '')}|${compactText(a.city ?? '')}`;
+	const letter = (a.houseLetter ?? '').trim().toUpperCase();
+	const addition = compactText(a.addition ?? '');
+	return `${area}|${a.houseNumber}|${letter}|${addition}`;
+}
