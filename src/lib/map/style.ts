@@ -13,6 +13,8 @@ export const KIND_COLOURS = {
 	notitie: '#6d28d9'
 } as const;
 
+export const SELECTED_LAYER = 'addresses-selected';
+
 export interface OverlayData {
 	addresses: Address[];
 	pins: Pin[];
@@ -44,6 +46,19 @@ function overlayLayers(): LayerSpecification[] {
 				'circle-color': '#ffffff',
 				'circle-stroke-color': '#1f6f5c',
 				'circle-stroke-width': 2
+			}
+		},
+		{
+			// The address a pin is being added to (filter set by the map component).
+			id: SELECTED_LAYER,
+			type: 'circle',
+			source: 'addresses',
+			filter: ['==', ['get', 'id'], ''],
+			paint: {
+				'circle-radius': ['interpolate', ['linear'], ['zoom'], 13, 6, 16, 11, 19, 16],
+				'circle-color': 'rgba(0, 0, 0, 0)',
+				'circle-stroke-color': '#f59e0b',
+				'circle-stroke-width': 3
 			}
 		},
 		{
@@ -112,8 +127,9 @@ export function offlineStyle(data: OverlayData): StyleSpecification {
  */
 export function withOverlay(base: StyleSpecification, data: OverlayData): StyleSpecification {
 	const ours = overlaySources(data);
+	const ids = new Set(overlayLayers().map((layer) => layer.id));
 	const taken = (layer: LayerSpecification) =>
-		layer.id in ours ||
+		ids.has(layer.id) ||
 		('source' in layer && typeof layer.source === 'string' && layer.source in ours);
 	return {
 		...base,

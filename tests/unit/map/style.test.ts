@@ -76,7 +76,11 @@ describe('styles', () => {
 		expect(JSON.stringify(style)).not.toMatch(/https?:/);
 		expect(style.glyphs).toBeUndefined();
 		expect(style.sprite).toBeUndefined();
-		expect(style.layers.map((l) => l.id).slice(-2)).toEqual(['addresses', 'pins']);
+		expect(style.layers.map((l) => l.id).slice(-3)).toEqual([
+			'addresses',
+			'addresses-selected',
+			'pins'
+		]);
 		expect(style.sources.addresses).toMatchObject({ type: 'geojson', attribution: 'demo' });
 	});
 
@@ -97,7 +101,13 @@ describe('styles', () => {
 		const style = withOverlay(base, data);
 		expect(style.glyphs).toBe(base.glyphs);
 		expect(Object.keys(style.sources).sort()).toEqual(['addresses', 'brt', 'pins']);
-		expect(style.layers.map((l) => l.id)).toEqual(['land', 'water', 'addresses', 'pins']);
+		expect(style.layers.map((l) => l.id)).toEqual([
+			'land',
+			'water',
+			'addresses',
+			'addresses-selected',
+			'pins'
+		]);
 	});
 
 	it('fetches a base style, and gives null on failure, bad content or timeout', async () => {
