@@ -64,12 +64,21 @@ export function decodeBytes(bytes: Uint8Array): DecodedText {
 		const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 		return { text, encoding: 'utf-8', bom: false };
 	} catch {
-		return {
-			text: new TextDecoder('windows-1252').decode(bytes),
-			encoding: 'windows-1252',
-			bom: false
-		};
+		return { text: decodeWindows1252(bytes), encoding: 'windows-1252', bom: false };
 	}
+}
+
+/** Windows-1252 bytes 0x80-0x9F (where it differs from Latin-1); undefined ones stay as is. */
+const CP1252_HIGH = '€\x81‚ƒ„…†‡ˆ‰Š‹Œ\x8DŽ\x8F\x90‘’“”•–—˜™š›œ\x9DžŸ';
+
+/**
+ * Windows-1252 -> text. TextDecoder('windows-1252') does this in browsers, but Node (up to at least
+ * v20) decodes that label as Latin-1 and turns € (0x80), ‘ ’ “ ” (0x91-0x94) into control
+ * characters, so the mapping of the 0x80-0x9F range is applied here.
+ */
+export function decodeWindows1252(bytes: Uint8Array): string {
+	const latin1 = new TextDecoder('latin1').decode(bytes);
+	return latin1.replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!);
 }
 
 export type Delimiter = ',' | ';' | '\t';
