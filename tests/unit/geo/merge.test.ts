@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import type { Address } from '../../../src/lib/geo/address';
+import type { ImportedAddress } from '../../../src/lib/geo/import';
+import { dedupeImport, mergeImport } from '../../../src/lib/geo/merge';
+import { importCsv } from '../../../src/lib/geo/csv-import';
+
+function row(line: number, over: Partial<ImportedAddress>): ImportedAddress {
+	return {
+		line,
+		street: 'Sweelinckstraat',
+		houseNumber: 12,
+		houseLetter: null,
+		addition: null,
+		postcode: '6521CA',
+		city: null,
+		lon: null,
+		lat: null,
+		bagId: null,
+		complexNumber: null,
+		needsGeocoding: true,
+		...over
+	};
+}
+
+describe('duplicate merging within one import', () => {
+	it('merges same postcode + number + letter + toevoeging, case-insensitively; later fields fill gaps', () => {
+		const result = dedupeImport([
+			row(2, { houseLetter: 'A', addition: 'bis' }),
+			row(3, {
+				houseLetter: 'a',
+				addition: 'BIS',
+				city: 'Nijmegen',
+				lon: 5.87,
+				lat: 51.83,
+				needsGeocoding: false
+			}),
+			row(4, { houseLetter: 'A', addition: 'bis', city: 'Elders', complexNumber: '104' }),
+			row(5, { houseLetter: 'B' }),
+			row(6, { houseLetter: 'A', addition: '2' }),
+			row(7, { houseNumber: 13 })
+		]);
+		expect(result.merged).toBe(2);
+		expect(result.rows.map((r) => r.line)).toEqual([2, 5, 6, 7]);
+		expect(result.rows[0]).toMatchObject({
+			city: 'Nijmegen', // the first non-empty value wins, "Elders" does not overwrite it
+			complexNumber: '104',
+			lon: 5.87,
+			lat: 51.83,
+			needsGeocoding: false
+		});
+		expect(result.mergedLines.get(2)).toEqual([3, 4]);
+	});
+
+	it('merges a real CSV with "6521 ca" and "6521CA" for the same door', async () => {
+		const csv = [
+			'straat;huisnummer;huisletter;postcode;complexnummer',
+			'Sweelinckstraat;12a;;6521 ca;',
+			'Sweelinckstraat;12A;;6521CA;C-104',
+			'Sweelinckstraat;12;A;6521Ca;',
+			'Sweelinckstraat;12a-1;;6521CA;'
+		].join('\n');
+		const { rows } = await importCsv(csv);
+		const { rows: unique, merged } = dedupeImport(rows);
+		expect(merged).toBe(2);
+		expect(unique.map((r) => [r.line, r.complexNumber])).toEqual([
+			[2, 'C-104'],
+			[5, null]
+		]);
+	});
+
+	it('does not mutate its input', () => {
+		const input = [row(2, {}), row(3, { city: 'Nijmegen' })];
+		dedupeImport(input);
+		expect(input[0]!.city).toBeNull();
+	});
+});
+
+describe('merging into an existing register', () => {
+	const existing: Address[] = [
+		{
+			id: 'a1',
+			street: 'Sweelinckstraat',
+			houseNumber: 12,
+			houseLetter: null,
+			addition: null,
+			postcode: '6521CA',
+			city: 'Nijmegen',
+			lon: 5.871,
+			lat: 51.832,
+			bagId: null,
+			complexNumber: null
+		},
+		{
+			id: 'a2',
+			street: 'Dunklerstraat',
+			houseNumber: 3,
+			houseLetter: null,
+			addition: null,
+			postcode: '6521CB',
+			city: 'Nijmegen',
+			lon: 5.872,
+			lat: 51.833,
+			bagId: '0268200000000003',
+			complexNumber: 'C-1'
+		}
+	];
+
+	it('fills gaps of existing addresses, adds new ones and counts merges', () => {
+		const result = mergeImport(existing, [
+			row(2, { postcode: '6521 ca', bagId: '0268200000000012', city: 'Elders', lon: 1, lat: 2 }),
+			row(3, { street: 'Dunklerstraat', houseNumber: 3, postcode: '6521CB', complexNumber: 'C-9' }),
+			row(4, { houseNumber: 14 }),
+			row(5, { houseNumber: 14, complexNumber: 'C-2' })
+		]);
+		expect(result.mergedWithinImport).toBe(1);
+		expect(result.mergedWithExisting).toBe(2);
+		expect(result.merged).toBe(3);
+		expect(result.added).toEqual([
+			expect.objectContaining({ line: 4, houseNumber: 14, complexNumber: 'C-2' })
+		]);
+		expect(result.updated).toEqual([
+			{
+				address: { ...existing[0]!, bagId: '0268200000000012' },
+				filled: ['bagId']
+			}
+		]);
+		// The register's own values (city, coordinates, complexnummer C-1) are kept.
+		expect(existing[0]!.bagId).toBeNull();
+	});
+});
