@@ -26,11 +26,7 @@ const position = z.array(z.number()).min(2);
 
 const featureSchema = z.object({
 	type: z.literal('Feature'),
-	geometry: z.union([
-		z.object({ type: z.literal('Point'), coordinates: position }),
-		z.object({ type: z.string(), coordinates: z.unknown().optional() }),
-		z.null()
-	]),
+	geometry: z.object({ type: z.string(), coordinates: z.unknown().optional() }).nullable(),
 	properties: z.record(z.string(), z.unknown()).nullable().optional()
 });
 
@@ -110,8 +106,12 @@ export function readGeoJson(input: Uint8Array | string | unknown): SourceTable {
 		const g = f.data.geometry;
 		let coords: [number, number] | null = null;
 		if (g && g.type === 'Point') {
-			const c = g.coordinates as number[];
-			coords = [c[0]!, c[1]!];
+			const c = position.safeParse(g.coordinates);
+			if (!c.success) {
+				errors.push({ line, message: 'Point heeft geen geldige coördinaten' });
+				return;
+			}
+			coords = [c.data[0]!, c.data[1]!];
 		} else if (g) {
 			errors.push({ line, message: `geometrie is een ${g.type}, geen Point` });
 			return;

@@ -22,6 +22,7 @@ import { isInNetherlands, isInRdBounds, rdToWgs84 } from './rd';
 export const ADDRESS_FIELDS = [
 	'street',
 	'houseNumber',
+	'streetAndNumber',
 	'houseLetter',
 	'addition',
 	'postcode',
@@ -36,13 +37,23 @@ export const ADDRESS_FIELDS = [
 
 export type AddressField = (typeof ADDRESS_FIELDS)[number];
 
-/** Fields a row cannot do without. */
+/**
+ * Fields a row cannot do without: street and house number, either as two columns or as one
+ * "adres" column ("Sweelinckstraat 12a"), which is split.
+ */
 export const REQUIRED_FIELDS: readonly AddressField[] = ['street', 'houseNumber'];
+
+/** Required fields the mapping does not cover (a combined adres column covers both). */
+export function missingFields(mapping: ColumnMapping): AddressField[] {
+	if (mapping.streetAndNumber !== undefined) return [];
+	return REQUIRED_FIELDS.filter((f) => mapping[f] === undefined);
+}
 
 /** Dutch labels for the mapping preview. */
 export const FIELD_LABELS: Record<AddressField, string> = {
 	street: 'Straat',
 	houseNumber: 'Huisnummer',
+	streetAndNumber: 'Adres (straat + huisnummer)',
 	houseLetter: 'Huisletter',
 	addition: 'Toevoeging',
 	postcode: 'Postcode',
@@ -62,6 +73,7 @@ export const FIELD_LABELS: Record<AddressField, string> = {
 export const HEADER_SYNONYMS: Record<AddressField, readonly string[]> = {
 	street: ['straat', 'straatnaam', 'openbareruimte', 'openbareruimtenaam', 'street', 'streetname'],
 	houseNumber: ['huisnummer', 'huisnr', 'nr', 'nummer', 'hnr', 'housenumber', 'number'],
+	streetAndNumber: ['adres', 'straatenhuisnummer', 'straathuisnummer', 'address', 'adresregel'],
 	houseLetter: ['huisletter', 'letter', 'houseletter'],
 	addition: [
 		'toevoeging',
@@ -225,7 +237,7 @@ export function proposeMapping(table: SourceTable): MappingProposal {
 	return {
 		mapping,
 		columns,
-		missing: REQUIRED_FIELDS.filter((f) => mapping[f] === undefined),
+		missing: missingFields(mapping),
 		hasCoordinates: hasCoordinateColumns(mapping)
 	};
 }
@@ -240,8 +252,8 @@ function hasCoordinateColumns(mapping: ColumnMapping): boolean {
 /** Checks a (user-edited) mapping: required fields present, no column used twice. */
 export function validateMapping(mapping: ColumnMapping, columnCount: number): string[] {
 	const problems: string[] = [];
-	for (const f of REQUIRED_FIELDS) {
-		if (mapping[f] === undefined) problems.push(`Kies een kolom voor ${FIELD_LABELS[f]}.`);
+	for (const f of missingFields(mapping)) {
+		problems.push(`Kies een kolom voor ${FIELD_LABELS[f]}.`);
 	}
 	const used = new Map<number, AddressField>();
 	for (const f of ADDRESS_FIELDS) {
@@ -343,6 +355,16 @@ function convertRowCoordinates(
 	return null;
 }
 
+/**
+ * Splits "Sweelinckstraat 12a-2" into street and number part at the last space before a digit, so
+ * numbered streets survive: "43e Straat 12 A" -> "43e Straat" + "12 A".
+ */
+export function splitStreetAndNumber(text: string): { street: string; number: string } | null {
+	const m = /^(.*\S)\s+(\d+(?:\s*\S+)?)$/.exec(text.trim());
+	if (!m) return null;
+	return { street: m[1]!, number: m[2]! };
+}
+
 function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 	if (row.cells.every((c) => c.trim() === '')) return { kind: 'empty' };
 	const cell = (f: AddressField): string => {
@@ -352,10 +374,24 @@ function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 	const errors: string[] = [];
 	const warnings: string[] = [];
 
-	const street = cleanText(cell('street'));
+	let street = cleanText(cell('street'));
+	let numberText = cell('houseNumber');
+	const combined = cleanText(cell('streetAndNumber'));
+	if (combined !== null && (street === null || numberText.trim() === '')) {
+		const split = splitStreetAndNumber(combined);
+		if (split) {
+			street ??= split.street;
+			if (numberText.trim() === '') numberText = split.number;
+		} else if (numberText.trim() !== '') {
+			// Only the street in the adres column, the number in its own column.
+			street ??= combined;
+		} else {
+			errors.push(`adres "${combined}" bevat geen huisnummer`);
+		}
+	}
 	if (!street) errors.push('straat ontbreekt');
 
-	const number = parseHouseNumber(cell('houseNumber'));
+	const number = parseHouseNumber(numberText);
 	let houseNumber = 0;
 	let houseLetter: string | null = null;
 	let addition: string | null = null;

@@ -417,6 +417,7 @@ export async function geocodeRows<R extends AddressDraft & { needsGeocoding?: bo
 					lat: result.doc.lat,
 					bagId: row.bagId ?? result.doc.bagId,
 					city: row.city ?? result.doc.city,
+					postcode: row.postcode ?? result.doc.postcode,
 					needsGeocoding: false
 				} as R);
 			} else if (result.status === 'not-found') {

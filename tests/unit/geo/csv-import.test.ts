@@ -247,7 +247,7 @@ describe('awkward variants', () => {
 
 	it('guesses the postcode column from its contents, and lets the user change the mapping', () => {
 		const table = readCsv(
-			'adres;nummer;pc4 en letters;plaats\nSweelinckstraat;1;6521CA;Nijmegen\n'
+			'straat omschrijving;nummer;pc4 en letters;plaats\nSweelinckstraat;1;6521CA;Nijmegen\n'
 		);
 		const proposal = proposeMapping(table);
 		expect(proposal.missing).toEqual(['street']);
@@ -261,6 +261,36 @@ describe('awkward variants', () => {
 			street: 'Sweelinckstraat',
 			postcode: '6521CA',
 			city: 'Nijmegen'
+		});
+	});
+
+	it('splits a combined adres column into street and number', () => {
+		const table = readCsv(
+			[
+				'Adres;Postcode;Woonplaats',
+				'Sweelinckstraat 12a-2;6521CA;Nijmegen',
+				'43e Straat 12 B;6537AB;Nijmegen',
+				'Plein 1944 5;6511JE;Nijmegen',
+				'Sweelinckstraat;6521CA;Nijmegen'
+			].join('\n')
+		);
+		const proposal = proposeMapping(table);
+		expect(proposal.mapping).toMatchObject({ streetAndNumber: 0, postcode: 1, city: 2 });
+		expect(proposal.missing).toEqual([]);
+		const result = applyMapping(table, proposal.mapping);
+		expect(result.rows.map((r) => [r.street, r.houseNumber, r.houseLetter, r.addition])).toEqual([
+			['Sweelinckstraat', 12, 'A', '2'],
+			['43e Straat', 12, 'B', null],
+			['Plein 1944', 5, null, null]
+		]);
+		expect(result.errors).toEqual([
+			{ line: 5, message: expect.stringContaining('geen huisnummer') }
+		]);
+		// A street-only adres column next to a number column.
+		const streetOnly = readCsv('adres;huisnummer\nSweelinckstraat;14\n');
+		expect(applyMapping(streetOnly, proposeMapping(streetOnly).mapping).rows[0]).toMatchObject({
+			street: 'Sweelinckstraat',
+			houseNumber: 14
 		});
 	});
 

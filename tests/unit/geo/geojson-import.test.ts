@@ -38,7 +38,8 @@ describe('GeoJSON point import', () => {
 				properties: {}
 			},
 			point([5.87, 51.83], { straatnaam: 'Obrechtstraat', huisnummer: 0 }),
-			'not a feature'
+			'not a feature',
+			point([5.87], { straatnaam: 'Obrechtstraat', huisnummer: 1 })
 		]
 	};
 
@@ -82,7 +83,8 @@ describe('GeoJSON point import', () => {
 		expect(result.errors).toEqual([
 			{ line: 3, message: 'geometrie is een LineString, geen Point' },
 			{ line: 4, message: expect.stringContaining('huisnummer "0"') },
-			{ line: 5, message: 'geen geldige GeoJSON Feature' }
+			{ line: 5, message: 'geen geldige GeoJSON Feature' },
+			{ line: 6, message: 'Point heeft geen geldige coördinaten' }
 		]);
 	});
 
