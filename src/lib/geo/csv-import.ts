@@ -13,6 +13,7 @@
 import Papa from 'papaparse';
 import {
 	applyMappingAsync,
+	headerField,
 	proposeMapping,
 	type ApplyOptions,
 	type ImportIssue,
@@ -98,9 +99,13 @@ function countDelimiters(line: string): Record<Delimiter, number> {
 
 /**
  * Picks the delimiter from the header line, where decimal commas cannot confuse it: the most
- * frequent of ; , and tab (ties go to ';', the Dutch Excel default). A single column means ','.
+ * frequent of ; , and tab (ties go to ';', the Dutch Excel default). Given several lines, the
+ * first line that has any delimiter counts (a title line above the header has none). A single
+ * column means ','.
  */
-export function detectDelimiter(headerLine: string): Delimiter {
+export function detectDelimiter(text: string): Delimiter {
+	const lines = text.split(/\r?\n|\r/, 20);
+	const headerLine = lines.find((l) => DELIMITERS.some((d) => l.includes(d))) ?? lines[0] ?? '';
 	const counts = countDelimiters(headerLine);
 	let best: Delimiter = ',';
 	let bestCount = 0;
@@ -116,6 +121,22 @@ export function detectDelimiter(headerLine: string): Delimiter {
 export interface CsvTable extends SourceTable {
 	encoding: TextEncodingName;
 	delimiter: Delimiter;
+	/** Line of the header row (1, unless a sep= line or title lines come first). */
+	headerLine: number;
+}
+
+/**
+ * The header row: the first of the first 10 records in which at least two cells are known
+ * headers (so title lines like "Adressenlijst complex 104" above it are skipped); else record 0.
+ */
+function findHeaderRow(records: readonly string[][]): number {
+	const limit = Math.min(records.length, 10);
+	for (let i = 0; i < limit; i++) {
+		let known = 0;
+		for (const cell of records[i]!) if (headerField(cell) !== null) known++;
+		if (known >= 2) return i;
+	}
+	return 0;
 }
 
 export interface ReadCsvOptions {
@@ -159,8 +180,7 @@ export function readCsv(input: Uint8Array | string, options: ReadCsvOptions = {}
 		text = text.slice(leading[0].length);
 	}
 
-	const headerEnd = text.search(/\r?\n|\r/);
-	delimiter ??= detectDelimiter(headerEnd === -1 ? text : text.slice(0, headerEnd));
+	delimiter ??= detectDelimiter(text.slice(0, 64 * 1024));
 
 	const parsed = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false, header: false });
 	const lineBreak = parsed.meta.linebreak === '\r' ? '\r' : '\n';
@@ -191,9 +211,10 @@ export function readCsv(input: Uint8Array | string, options: ReadCsvOptions = {}
 		errors.push({ line: at, message });
 	}
 
-	const header = records[0] ?? [];
+	const headerIndex = findHeaderRow(records);
+	const header = records[headerIndex] ?? [];
 	const rows: SourceRow[] = [];
-	for (let i = 1; i < records.length; i++) {
+	for (let i = headerIndex + 1; i < records.length; i++) {
 		const cells = records[i]!;
 		if (cells.length === 1 && cells[0]!.trim() === '') continue;
 		rows.push({ line: lines[i]!, cells });
@@ -201,8 +222,9 @@ export function readCsv(input: Uint8Array | string, options: ReadCsvOptions = {}
 
 	return {
 		headers: header.map((h) => h.trim()),
+		headerLine: lines[headerIndex] ?? firstLine,
 		rows,
-		errors,
+		errors: errors.filter((e) => e.line >= (lines[headerIndex] ?? firstLine)),
 		encoding: decoded.encoding,
 		delimiter
 	};

@@ -181,7 +181,8 @@ export interface ApplyOptions {
 	signal?: AbortSignal;
 }
 
-function headerField(header: string): AddressField | null {
+/** The field a column header names (synonyms, case-insensitive), or null. */
+export function headerField(header: string): AddressField | null {
 	const key = compactText(header);
 	if (key === '') return null;
 	for (const field of ADDRESS_FIELDS) {

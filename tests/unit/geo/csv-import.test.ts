@@ -55,6 +55,7 @@ describe('delimiter detection', () => {
 		expect(detectDelimiter('straat\thuisnummer')).toBe('\t');
 		expect(detectDelimiter('"straat, naam";huisnummer')).toBe(';');
 		expect(detectDelimiter('straat')).toBe(',');
+		expect(detectDelimiter('Adressenlijst\nlat;lon\n51,8321;5,8712')).toBe(';');
 	});
 });
 
@@ -176,6 +177,22 @@ describe('awkward variants', () => {
 		expect(table.delimiter).toBe(';');
 		const result = applyMapping(table, proposeMapping(table).mapping);
 		expect(result.rows).toEqual([expect.objectContaining({ line: 3, lat: 51.83, lon: 5.87 })]);
+	});
+
+	it('skips title lines above the header', () => {
+		const table = readCsv(
+			[
+				'Adressenlijst complex 104',
+				'Peildatum 1-3-2024;;;',
+				'',
+				'Straat;Huisnummer;Postcode;Lat',
+				'Sweelinckstraat;12;6521CA;51,83'
+			].join('\r\n')
+		);
+		expect(table.delimiter).toBe(';');
+		expect(table.headerLine).toBe(4);
+		expect(table.headers).toEqual(['Straat', 'Huisnummer', 'Postcode', 'Lat']);
+		expect(table.rows).toEqual([{ line: 5, cells: ['Sweelinckstraat', '12', '6521CA', '51,83'] }]);
 	});
 
 	it('converts RD x/y (rd_x/rd_y, Dutch decimals) to WGS84', () => {
