@@ -42,7 +42,7 @@ export interface PdokQuery {
 }
 
 /** Fields requested for addresses: everything the register stores. */
-export const ADDRESS_FIELDS = [
+export const PDOK_ADDRESS_FIELDS = [
 	'id',
 	'type',
 	'weergavenaam',
@@ -281,7 +281,7 @@ export function geocodeQuery(a: AddressToGeocode): PdokQuery {
 	} else {
 		q = [a.street ?? '', number, a.city ?? ''].filter((s) => s !== '').join(' ');
 	}
-	return { q, fq, fl: [...ADDRESS_FIELDS], rows: 20 };
+	return { q, fq, fl: [...PDOK_ADDRESS_FIELDS], rows: 20 };
 }
 
 /** Whether a document is exactly this address (number, letter and toevoeging all agree). */
@@ -353,7 +353,7 @@ export function createPdokClient(options: PdokClientOptions = {}): PdokClient {
 	return {
 		free: (query) => request('free', query),
 		suggest: (text, opts = {}) =>
-			request('suggest', { fl: [...ADDRESS_FIELDS], rows: 10, ...opts, q: text }),
+			request('suggest', { fl: [...PDOK_ADDRESS_FIELDS], rows: 10, ...opts, q: text }),
 		async geocode(address) {
 			const result = await request('free', geocodeQuery(address));
 			if (result.status !== 'ok') return result;
