@@ -1,45 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { renderedPinTitles } from './helpers';
+import { OwnServer } from './own-server';
 
-/*
- * This test runs its own server (not the shared webServer), so that it can kill it with
- * SIGKILL and start it again on the same data folder and port.
- */
-const port = Number(process.env.E2E_PORT ?? 4391) + 1;
-const base = `http://127.0.0.1:${port}`;
+// Its own server, so that it can be killed with SIGKILL and started again on the same folder.
 let dataDir: string;
-let server: ChildProcess | null = null;
-
-async function startServer(): Promise<ChildProcess> {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', BUURTBORD_DATA_DIR: dataDir },
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	let output = '';
-	await new Promise<void>((resolve, reject) => {
-		const onData = (chunk: Buffer) => {
-			output += chunk.toString();
-			if (output.includes('[buurtbord] listening on')) resolve();
-		};
-		child.stdout!.on('data', onData);
-		child.stderr!.on('data', onData);
-		child.once('exit', (code) => reject(new Error(`server exited (${code}):\n${output}`)));
-	});
-	return child;
-}
-
-async function killServer(): Promise<void> {
-	if (!server || server.exitCode !== null) return;
-	const exited = once(server, 'exit');
-	server.kill('SIGKILL');
-	await exited;
-	server = null;
-}
+let server: OwnServer;
 
 function pageErrors(page: Page): string[] {
 	const errors: string[] = [];
@@ -49,11 +17,12 @@ function pageErrors(page: Page): string[] {
 
 test.beforeAll(async () => {
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-reconnect-'));
-	server = await startServer();
+	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 1, { BUURTBORD_DATA_DIR: dataDir });
+	await server.start();
 });
 
 test.afterAll(async () => {
-	await killServer();
+	await server.stop();
 	rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -65,7 +34,7 @@ test('pages reconnect by themselves after kill -9 and converge', async ({ browse
 	const [a, b] = pages as [Page, Page];
 	const errors = pages.map(pageErrors);
 	for (const page of pages) {
-		await page.goto(`${base}/boards/spoorbuurt`);
+		await page.goto(`${server.url}/boards/spoorbuurt`);
 		await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true');
 		await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
 	}
@@ -82,7 +51,7 @@ test('pages reconnect by themselves after kill -9 and converge', async ({ browse
 	await addPin(a, 'Dunklerstraat 2', before);
 	await expect(b.getByTestId('pin-item').filter({ hasText: before })).toBeVisible();
 
-	await killServer();
+	await server.stop('SIGKILL');
 	for (const page of pages) {
 		await expect(page.getByTestId('connection-status')).toHaveAttribute(
 			'data-status',
@@ -95,7 +64,7 @@ test('pages reconnect by themselves after kill -9 and converge', async ({ browse
 	const during = `Tijdens de storing ${Date.now()}`;
 	await addPin(b, 'Dunklerstraat 4', during);
 
-	server = await startServer();
+	await server.start();
 	for (const page of pages) {
 		await expect(page.getByTestId('connection-status')).toHaveAttribute(
 			'data-status',
