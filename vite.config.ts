@@ -13,7 +13,10 @@ function buurtbordDevServer(): Plugin {
 		apply: 'serve',
 		async configureServer(server) {
 			if (!server.httpServer) return;
-			const { startBuurtbord } = await import('./src/lib/server/app');
+			// Loaded through Vite's SSR module graph, like the routes that use the same services.
+			const { startBuurtbord } = (await server.ssrLoadModule(
+				'/src/lib/server/app.ts'
+			)) as typeof import('./src/lib/server/app');
 			const app = await startBuurtbord();
 			app.attach(server.httpServer);
 			server.httpServer.on('close', () => void app.close());
