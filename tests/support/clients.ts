@@ -14,6 +14,8 @@ export function connectClient(port: number, boardId = 'spoorbuurt'): TestClient 
 	const doc = new Y.Doc();
 	const provider = new WebsocketProvider(`ws://127.0.0.1:${port}/sync`, boardId, doc, {
 		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+		// Clients in one Node process would otherwise sync through BroadcastChannel, bypassing the server.
+		disableBc: true,
 		// Fast reconnects keep the restart tests short; browsers use the default back-off.
 		maxBackoffTime: 200
 	});

@@ -22,8 +22,9 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 	if (config.seedDemo && (await ensureDemoBoard(db))) {
 		console.log('[buurtbord] created the demo board "spoorbuurt"');
 	}
+	const hooks = postgresHooks(db);
 	const sync = new SyncServer({
-		hooks: postgresHooks(db),
+		hooks,
 		debounceMs: config.persistDebounceMs,
 		maxWaitMs: config.persistMaxWaitMs
 	});
@@ -37,6 +38,7 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 		close() {
 			closed ??= (async () => {
 				await sync.close();
+				await hooks.drain();
 				setRuntime(undefined);
 				await db.close();
 			})();

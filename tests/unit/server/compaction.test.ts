@@ -49,7 +49,9 @@ describe.each(DRIVERS)('compaction on %s', (driver) => {
 		const before = await store.storedBytes(DEMO_BOARD.id);
 		expect(before.rows).toBe(updates.length);
 
-		expect(await store.compact(DEMO_BOARD.id)).toBe(updates.length);
+		expect(await store.compact(DEMO_BOARD.id, () => Y.encodeStateAsUpdate(doc))).toBe(
+			updates.length
+		);
 
 		const rows = await store.load(DEMO_BOARD.id);
 		expect(rows).toHaveLength(1);
@@ -63,16 +65,22 @@ describe.each(DRIVERS)('compaction on %s', (driver) => {
 		expect(after.bytes).toBeLessThanOrEqual(2 * Y.encodeStateAsUpdate(doc).byteLength);
 	});
 
-	it('keeps an update appended after compaction started reading', async () => {
+	it('keeps updates stored while it runs', async () => {
 		db = await migratedDb(driver);
 		await ensureDemoBoard(db);
 		const store = new UpdateStore(db);
-		const { doc, updates } = editHistory(50);
-		for (const u of updates.slice(0, 40)) await store.append(DEMO_BOARD.id, u);
+		const { doc, updates } = editHistory(80);
+		// The live document on the server: each update reaches it before it is stored.
+		const live = new Y.Doc();
+		const receive = async (u: Uint8Array) => {
+			Y.applyUpdate(live, u);
+			await store.append(DEMO_BOARD.id, u);
+		};
+		for (const u of updates.slice(0, 40)) await receive(u);
 		await Promise.all([
-			store.compact(DEMO_BOARD.id),
+			store.compact(DEMO_BOARD.id, () => Y.encodeStateAsUpdate(live)),
 			(async () => {
-				for (const u of updates.slice(40)) await store.append(DEMO_BOARD.id, u);
+				for (const u of updates.slice(40)) await receive(u);
 			})()
 		]);
 		const merged = Y.mergeUpdates((await store.load(DEMO_BOARD.id)).map((r) => r.data));

@@ -26,8 +26,8 @@ export interface SyncHooks {
 	onAuthenticate(request: IncomingMessage, boardId: string): Promise<SyncContext>;
 	/** Fills a fresh document with the board's stored state. Throw SyncRefusal(404) for an unknown board. */
 	onLoadDocument(boardId: string, doc: Y.Doc): Promise<void>;
-	/** Stores one (merged) update of a board. */
-	onStoreDocument(boardId: string, update: Uint8Array): Promise<void>;
-	/** Runs after the last client left and its updates were stored. */
-	onDocumentUnloaded?(boardId: string): Promise<void>;
+	/** Stores one (merged) update of a board; `doc` already holds it. */
+	onStoreDocument(boardId: string, update: Uint8Array, doc: Y.Doc): Promise<void>;
+	/** Runs after the last client left and its updates were stored, before `doc` is destroyed. */
+	onDocumentUnloaded?(boardId: string, doc: Y.Doc): Promise<void>;
 }

@@ -14,19 +14,22 @@ export interface PostgresHooksOptions {
  * The sync hooks backed by Postgres: documents load from and store to public.board_updates.
  * Authentication allows everyone until accounts exist (see issue "Who may see what").
  */
-export function postgresHooks(db: Db, options: PostgresHooksOptions = {}): SyncHooks {
+export function postgresHooks(
+	db: Db,
+	options: PostgresHooksOptions = {}
+): SyncHooks & { drain(): Promise<void> } {
 	const store = new UpdateStore(db);
 	const compactEvery = options.compactEvery ?? 100;
 	const log = options.log ?? ((message: string) => console.log(`[sync] ${message}`));
 	const sinceCompaction = new Map<string, number>();
 	const compacting = new Map<string, Promise<unknown>>();
 
-	function compact(boardId: string): Promise<unknown> {
+	function compact(boardId: string, doc: Y.Doc): Promise<unknown> {
 		// One compaction per board at a time.
 		const running = compacting.get(boardId);
 		if (running) return running;
 		const job = store
-			.compact(boardId)
+			.compact(boardId, () => Y.encodeStateAsUpdate(doc))
 			.catch((err: unknown) => log(`compacting board ${boardId} failed: ${(err as Error).message}`))
 			.finally(() => compacting.delete(boardId));
 		compacting.set(boardId, job);
@@ -40,24 +43,26 @@ export function postgresHooks(db: Db, options: PostgresHooksOptions = {}): SyncH
 		},
 		async onLoadDocument(boardId, doc) {
 			if (!(await getBoard(db, boardId))) throw new SyncRefusal(404, 'board not found');
-			let rows = await store.load(boardId);
-			if (rows.length > compactEvery) {
-				await compact(boardId);
-				rows = await store.load(boardId);
-			}
+			const rows = await store.load(boardId);
 			Y.transact(doc, () => {
 				for (const row of rows) Y.applyUpdate(doc, row.data);
 			});
+			// A long log (e.g. after a crash before compaction) is compacted now, so the next load is fast.
+			if (rows.length > compactEvery) await compact(boardId, doc);
 		},
-		async onStoreDocument(boardId, update) {
+		async onStoreDocument(boardId, update, doc) {
 			await store.append(boardId, update);
 			const count = (sinceCompaction.get(boardId) ?? 0) + 1;
 			sinceCompaction.set(boardId, count);
-			if (count >= compactEvery) void compact(boardId);
+			if (count >= compactEvery) void compact(boardId, doc);
 		},
-		async onDocumentUnloaded(boardId) {
-			await compact(boardId);
+		async onDocumentUnloaded(boardId, doc) {
+			await compact(boardId, doc);
 			sinceCompaction.delete(boardId);
+		},
+		/** Waits for running compactions (before the database is closed). */
+		async drain() {
+			await Promise.allSettled([...compacting.values()]);
 		}
 	};
 }

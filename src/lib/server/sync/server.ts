@@ -109,13 +109,13 @@ export class SyncServer {
 	}
 
 	private async loadRoom(boardId: string): Promise<Room> {
-		const writer = new DebouncedWriter({
+		const writer: DebouncedWriter = new DebouncedWriter({
 			debounceMs: this.options.debounceMs,
 			maxWaitMs: this.options.maxWaitMs,
-			store: (update) => this.options.hooks.onStoreDocument(boardId, update),
+			store: (update) => this.options.hooks.onStoreDocument(boardId, update, room.doc),
 			onError: (err) => this.log(`storing board ${boardId} failed: ${(err as Error).message}`)
 		});
-		const room = new Room(boardId, writer);
+		const room: Room = new Room(boardId, writer);
 		room.loading = true;
 		try {
 			await this.options.hooks.onLoadDocument(boardId, room.doc);
@@ -155,8 +155,11 @@ export class SyncServer {
 		if (room.size > 0 || this.closing) return;
 		if ((await this.rooms.get(room.boardId)) !== room) return;
 		this.rooms.delete(room.boardId);
-		room.destroy();
-		await this.options.hooks.onDocumentUnloaded?.(room.boardId);
+		try {
+			await this.options.hooks.onDocumentUnloaded?.(room.boardId, room.doc);
+		} finally {
+			room.destroy();
+		}
 	}
 
 	/** Stores what is pending on every board and closes all connections. */

@@ -1,4 +1,3 @@
-import * as Y from 'yjs';
 import type { Db } from '../db';
 
 /**
@@ -24,35 +23,29 @@ export class UpdateStore {
 	}
 
 	/**
-	 * Replaces the board's log by one row holding the document's state. Runs in a transaction that
-	 * only deletes the rows it read, so an update appended meanwhile is kept.
-	 * Returns the number of rows merged (0 or 1: nothing to do).
+	 * Replaces the board's stored log by one row: the state of the live document, which holds
+	 * everything stored so far. The order matters: the last stored seq is read first and the state
+	 * encoded after, so every row up to that seq (appended only after its update reached the
+	 * document) is in the state; rows appended meanwhile have a higher seq and are kept.
+	 * Returns the number of rows replaced (0: nothing to do).
 	 */
-	async compact(boardId: string): Promise<number> {
+	async compact(boardId: string, encodeState: () => Uint8Array): Promise<number> {
 		return this.db.transaction(async (tx) => {
-			const rows = await tx.query<{ seq: number; data: Uint8Array }>(
-				'select seq, data from public.board_updates where board_id = $1 order by seq for update',
+			const [log] = await tx.query<{ rows: number; last: number | null }>(
+				'select count(*)::int as rows, max(seq) as last from public.board_updates where board_id = $1',
 				[boardId]
 			);
-			if (rows.length <= 1) return 0;
-			// Rebuilding the document (rather than Y.mergeUpdates) lets Yjs drop deleted content,
-			// which keeps the stored size close to the size of the state.
-			const doc = new Y.Doc();
-			Y.transact(doc, () => {
-				for (const row of rows) Y.applyUpdate(doc, row.data);
-			});
-			const state = Y.encodeStateAsUpdate(doc);
-			doc.destroy();
-			const lastSeq = rows[rows.length - 1]!.seq;
+			if (!log || log.rows <= 1 || log.last === null) return 0;
+			const state = encodeState();
 			await tx.query('delete from public.board_updates where board_id = $1 and seq <= $2', [
 				boardId,
-				lastSeq
+				log.last
 			]);
 			await tx.query('insert into public.board_updates (board_id, data) values ($1, $2)', [
 				boardId,
 				state
 			]);
-			return rows.length;
+			return log.rows;
 		});
 	}
 
