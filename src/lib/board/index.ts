@@ -14,3 +14,11 @@ export {
 	type PinKind,
 	type PinPatch
 } from './pins';
+export * from './layout';
+export * from './labels';
+export { localOrigin } from './common';
+export * from './themas';
+export * from './gesprekken';
+export * from './initiatieven';
+export * from './notities';
+export { createUndoManager } from './undo';

@@ -1,5 +1,8 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
+import { BoardInputError, localOrigin, parse } from './common';
+
+export { BoardInputError };
 
 /**
  * Pins in a board's Y.Doc. Every pin is a Y.Map of plain fields, kept in the top-level map
@@ -18,14 +21,6 @@ export interface Pin {
 	lon: number;
 	lat: number;
 	createdAt: string;
-}
-
-/** Thrown when a command gets input it cannot store; the message says what is wrong. */
-export class BoardInputError extends Error {
-	constructor(message: string) {
-		super(message);
-		this.name = 'BoardInputError';
-	}
 }
 
 export const PIN_TITLE_MAX = 200;
@@ -69,19 +64,6 @@ function pinsMap(doc: Y.Doc): Y.Map<PinFields> {
 	return doc.getMap<PinFields>('pins');
 }
 
-function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
-	const result = schema.safeParse(input);
-	if (!result.success) {
-		const issues = result.error.issues
-			.map((issue) =>
-				issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message
-			)
-			.join('; ');
-		throw new BoardInputError(`Invalid ${what}: ${issues}`);
-	}
-	return result.data;
-}
-
 /** Reads one pin; null when it is missing or (e.g. from a newer client) not readable. */
 function readPin(id: string, fields: PinFields | undefined): Pin | null {
 	if (!(fields instanceof Y.Map)) return null;
@@ -99,7 +81,7 @@ export function addPin(doc: Y.Doc, input: NewPin): Pin {
 			if (key !== 'id') fields.set(key, value);
 		}
 		pinsMap(doc).set(pin.id, fields);
-	});
+	}, localOrigin(doc));
 	return pin;
 }
 
@@ -122,7 +104,7 @@ export function updatePin(doc: Y.Doc, id: string, patch: PinPatch): Pin {
 export function removePin(doc: Y.Doc, id: string): boolean {
 	const pins = pinsMap(doc);
 	if (!pins.has(id)) return false;
-	pins.delete(id);
+	doc.transact(() => pins.delete(id), localOrigin(doc));
 	return true;
 }
 

@@ -1,0 +1,110 @@
+import * as Y from 'yjs';
+import type { z } from 'zod';
+import { jsonSchemaOf, type MapShape } from './layout';
+
+/** Thrown when a command gets input it cannot store; nothing was written. */
+export class BoardInputError extends Error {
+	/**
+	 * @param field the path of the first offending field (e.g. `followUps.0.due`), or null when
+	 *   the input as a whole is wrong (e.g. an unknown id)
+	 */
+	constructor(
+		message: string,
+		readonly field: string | null = null,
+		readonly issues: readonly { field: string; message: string }[] = []
+	) {
+		super(message);
+		this.name = 'BoardInputError';
+	}
+}
+
+/** Validates command input; throws BoardInputError naming every offending field. */
+export function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+	const result = schema.safeParse(input);
+	if (!result.success) {
+		const issues = result.error.issues.map((issue) => ({
+			field: issue.path.map(String).join('.'),
+			message: issue.message
+		}));
+		const text = issues
+			.map((issue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message))
+			.join('; ');
+		throw new BoardInputError(`Invalid ${what}: ${text}`, issues[0]?.field || null, issues);
+	}
+	return result.data;
+}
+
+const origins = new WeakMap<Y.Doc, object>();
+
+/**
+ * The transaction origin of this browser tab's own edits on `doc`. Every command runs in
+ * `doc.transact(fn, localOrigin(doc))`; the undo manager tracks only this origin, so undo never
+ * reverts what others did. Remote updates arrive with the provider as origin.
+ */
+export function localOrigin(doc: Y.Doc): object {
+	let origin = origins.get(doc);
+	if (!origin) {
+		origin = { localUser: doc.clientID };
+		origins.set(doc, origin);
+	}
+	return origin;
+}
+
+export function transactLocal(doc: Y.Doc, fn: () => void): void {
+	doc.transact(fn, localOrigin(doc));
+}
+
+export function newId(): string {
+	return crypto.randomUUID();
+}
+
+export type Fields = Y.Map<unknown>;
+
+/** Reads an entity map through its shape; null when missing or not readable. */
+export function readEntity<T>(shape: MapShape, id: string, fields: unknown): T | null {
+	if (!(fields instanceof Y.Map)) return null;
+	const result = jsonSchemaOf(shape).safeParse(fields.toJSON());
+	return result.success ? ({ id, ...(result.data as object) } as T) : null;
+}
+
+export function requireEntity(map: Y.Map<Fields>, id: string, what: string): Fields {
+	const fields = map.get(id);
+	if (!(fields instanceof Y.Map))
+		throw new BoardInputError(`No ${what} with id ${JSON.stringify(id)}`);
+	return fields;
+}
+
+/** A Y.Array of strings filled with `values`. */
+export function stringArray(values: readonly string[]): Y.Array<string> {
+	const arr = new Y.Array<string>();
+	arr.push([...new Set(values)]);
+	return arr;
+}
+
+/**
+ * Makes a Y.Array of strings hold `values` by removing and appending only what differs, so a
+ * value someone else added at the same time is kept.
+ */
+export function setStringList(arr: Y.Array<string>, values: readonly string[]): void {
+	const wanted = new Set(values);
+	const seen = new Set<string>();
+	const items = arr.toArray();
+	for (let i = items.length - 1; i >= 0; i--) {
+		const item = items[i]!;
+		if (!wanted.has(item) || seen.has(item)) arr.delete(i, 1);
+		seen.add(item);
+	}
+	const present = new Set(arr.toArray());
+	const add = [...wanted].filter((v) => !present.has(v));
+	if (add.length) arr.push(add);
+}
+
+/** Sorts by createdAt, then id, so every client shows the same order. */
+export function byCreation<T extends { id: string; createdAt: string | number }>(
+	a: T,
+	b: T
+): number {
+	const ca = String(a.createdAt);
+	const cb = String(b.createdAt);
+	return ca === cb ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : ca < cb ? -1 : 1;
+}

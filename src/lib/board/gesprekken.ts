@@ -1,0 +1,321 @@
+import * as Y from 'yjs';
+import { z } from 'zod';
+import {
+	BoardInputError,
+	byCreation,
+	newId,
+	parse,
+	readEntity,
+	requireEntity,
+	setStringList,
+	stringArray,
+	transactLocal,
+	type Fields
+} from './common';
+import {
+	FOLLOW_UP_STATUSES,
+	GESPREK_SHAPE,
+	LIMITS,
+	OUTCOMES,
+	TOP_LEVEL,
+	idSchema,
+	isoDateSchema,
+	type FollowUpStatus,
+	type Outcome
+} from './layout';
+import { resolveThemaIds } from './themas';
+
+/** A sociaal gesprek at an address. The free-text notes are personal data: professionals only. */
+export interface Gesprek {
+	id: string;
+	addressId: string;
+	date: string;
+	round: number;
+	heldBy: string;
+	outcome: Outcome;
+	/** Merges followed (see resolveThemaId). */
+	themeIds: string[];
+	talents: string[];
+	wishes: string[];
+	worries: string[];
+	followUps: FollowUp[];
+	consent: Consent;
+	notes: string;
+	createdAt: string;
+}
+export interface FollowUp {
+	id: string;
+	what: string;
+	who: string;
+	due: string | null;
+	status: FollowUpStatus;
+}
+export interface Consent {
+	recordedBy: string | null;
+	date: string | null;
+	withdrawn: boolean;
+}
+
+export const LIST_FIELDS = ['themeIds', 'talents', 'wishes', 'worries'] as const;
+export type GesprekListField = (typeof LIST_FIELDS)[number];
+
+const trimmed = (max: number, what: string) =>
+	z
+		.string()
+		.trim()
+		.min(1, `${what} must not be empty`)
+		.max(max, `${what} must be at most ${max} characters`);
+const listItem = trimmed(LIMITS.listItem, 'item');
+const list = (item: z.ZodType<string>) => z.array(item).max(LIMITS.listLength).default([]);
+const followUpSchema = z.strictObject({
+	what: trimmed(LIMITS.listItem, 'what'),
+	who: z.string().trim().max(LIMITS.name).default(''),
+	due: isoDateSchema.nullable().default(null),
+	status: z.enum(FOLLOW_UP_STATUSES).default('open')
+});
+const consentSchema = z.strictObject({
+	recordedBy: trimmed(LIMITS.name, 'recordedBy'),
+	date: isoDateSchema,
+	withdrawn: z.boolean().default(false)
+});
+const scalarFields = {
+	addressId: idSchema,
+	date: isoDateSchema,
+	round: z.number().int('round must be a whole number').min(1, 'round must be 1 or more').max(99),
+	heldBy: trimmed(LIMITS.name, 'heldBy'),
+	outcome: z.enum(OUTCOMES)
+};
+const newGesprekSchema = z.strictObject({
+	...scalarFields,
+	round: scalarFields.round.default(1),
+	themeIds: list(idSchema),
+	talents: list(listItem),
+	wishes: list(listItem),
+	worries: list(listItem),
+	followUps: z.array(followUpSchema).max(LIMITS.listLength).default([]),
+	consent: consentSchema.nullable().default(null),
+	notes: z.string().max(LIMITS.notes).default('')
+});
+const gesprekPatchSchema = z.strictObject({
+	addressId: scalarFields.addressId.optional(),
+	date: scalarFields.date.optional(),
+	round: scalarFields.round.optional(),
+	heldBy: scalarFields.heldBy.optional(),
+	outcome: scalarFields.outcome.optional(),
+	themeIds: z.array(idSchema).max(LIMITS.listLength).optional(),
+	talents: z.array(listItem).max(LIMITS.listLength).optional(),
+	wishes: z.array(listItem).max(LIMITS.listLength).optional(),
+	worries: z.array(listItem).max(LIMITS.listLength).optional()
+});
+const followUpPatchSchema = z.strictObject({
+	what: followUpSchema.shape.what.optional(),
+	who: z.string().trim().max(LIMITS.name).optional(),
+	due: isoDateSchema.nullable().optional(),
+	status: z.enum(FOLLOW_UP_STATUSES).optional()
+});
+
+export type NewGesprek = z.input<typeof newGesprekSchema>;
+export type GesprekPatch = z.input<typeof gesprekPatchSchema>;
+export type NewFollowUp = z.input<typeof followUpSchema>;
+export type FollowUpPatch = z.input<typeof followUpPatchSchema>;
+export type NewConsent = z.input<typeof consentSchema>;
+
+export function gesprekkenMap(doc: Y.Doc): Y.Map<Fields> {
+	return doc.getMap<Fields>(TOP_LEVEL.gesprekken);
+}
+
+function followUpMap(id: string, data: z.output<typeof followUpSchema>): Y.Map<unknown> {
+	const m = new Y.Map<unknown>();
+	m.set('id', id);
+	for (const [key, value] of Object.entries(data)) m.set(key, value);
+	return m;
+}
+
+export function addGesprek(doc: Y.Doc, input: NewGesprek): Gesprek {
+	const data = parse(newGesprekSchema, input, 'gesprek');
+	const id = newId();
+	transactLocal(doc, () => {
+		const fields = new Y.Map<unknown>();
+		fields.set('addressId', data.addressId);
+		fields.set('date', data.date);
+		fields.set('round', data.round);
+		fields.set('heldBy', data.heldBy);
+		fields.set('outcome', data.outcome);
+		for (const key of LIST_FIELDS) fields.set(key, stringArray(data[key]));
+		const followUps = new Y.Array<Y.Map<unknown>>();
+		followUps.push(data.followUps.map((f) => followUpMap(newId(), f)));
+		fields.set('followUps', followUps);
+		const consent = new Y.Map<unknown>();
+		consent.set('recordedBy', data.consent?.recordedBy ?? null);
+		consent.set('date', data.consent?.date ?? null);
+		consent.set('withdrawn', data.consent?.withdrawn ?? false);
+		fields.set('consent', consent);
+		fields.set('notes', new Y.Text(data.notes));
+		fields.set('createdAt', new Date().toISOString());
+		gesprekkenMap(doc).set(id, fields);
+	});
+	return getGesprek(doc, id)!;
+}
+
+export function getGesprek(doc: Y.Doc, id: string): Gesprek | null {
+	const g = readEntity<Gesprek>(GESPREK_SHAPE, id, gesprekkenMap(doc).get(id));
+	if (g) g.themeIds = resolveThemaIds(doc, g.themeIds);
+	return g;
+}
+
+/** Gesprekken, oldest first; with `addressId`, that household's history. */
+export function listGesprekken(doc: Y.Doc, { addressId }: { addressId?: string } = {}): Gesprek[] {
+	const list: Gesprek[] = [];
+	for (const [id, fields] of gesprekkenMap(doc).entries()) {
+		if (addressId !== undefined && fields.get('addressId') !== addressId) continue;
+		const g = getGesprek(doc, id);
+		if (g) list.push(g);
+	}
+	return list.sort(byCreation);
+}
+
+/** Changes the given fields only; lists are set by diff, keeping what others added meanwhile. */
+export function updateGesprek(doc: Y.Doc, id: string, patch: GesprekPatch): Gesprek {
+	const data = parse(gesprekPatchSchema, patch, 'gesprek change');
+	const fields = requireEntity(gesprekkenMap(doc), id, 'gesprek');
+	transactLocal(doc, () => {
+		for (const key of ['addressId', 'date', 'round', 'heldBy', 'outcome'] as const) {
+			const value = data[key];
+			if (value !== undefined && fields.get(key) !== value) fields.set(key, value);
+		}
+		for (const key of LIST_FIELDS) {
+			const value = data[key];
+			if (value !== undefined) setStringList(listOf(fields, key), value);
+		}
+	});
+	return getGesprek(doc, id)!;
+}
+
+function listOf(fields: Fields, key: string): Y.Array<string> {
+	const arr = fields.get(key);
+	if (!(arr instanceof Y.Array)) throw new BoardInputError(`The gesprek has no list ${key}`, key);
+	return arr as Y.Array<string>;
+}
+
+/** Adds one item to a list field (no-op when it is there already). */
+export function addToGesprekList(
+	doc: Y.Doc,
+	id: string,
+	field: GesprekListField,
+	item: string
+): Gesprek {
+	const value = parse(field === 'themeIds' ? idSchema : listItem, item, field);
+	const arr = listOf(requireEntity(gesprekkenMap(doc), id, 'gesprek'), field);
+	if (!arr.toArray().includes(value)) {
+		if (arr.length >= LIMITS.listLength)
+			throw new BoardInputError(`${field}: at most ${LIMITS.listLength} items`, field);
+		transactLocal(doc, () => arr.push([value]));
+	}
+	return getGesprek(doc, id)!;
+}
+
+export function removeFromGesprekList(
+	doc: Y.Doc,
+	id: string,
+	field: GesprekListField,
+	item: string
+): Gesprek {
+	const arr = listOf(requireEntity(gesprekkenMap(doc), id, 'gesprek'), field);
+	transactLocal(doc, () => {
+		const items = arr.toArray();
+		for (let i = items.length - 1; i >= 0; i--) if (items[i] === item) arr.delete(i, 1);
+	});
+	return getGesprek(doc, id)!;
+}
+
+function followUps(doc: Y.Doc, id: string): Y.Array<Y.Map<unknown>> {
+	const arr = requireEntity(gesprekkenMap(doc), id, 'gesprek').get('followUps');
+	if (!(arr instanceof Y.Array)) throw new BoardInputError('The gesprek has no follow-ups list');
+	return arr as Y.Array<Y.Map<unknown>>;
+}
+
+function followUpIndex(arr: Y.Array<Y.Map<unknown>>, followUpId: string): number {
+	const index = arr.toArray().findIndex((m) => m.get('id') === followUpId);
+	if (index < 0)
+		throw new BoardInputError(`No follow-up with id ${JSON.stringify(followUpId)}`, 'followUps');
+	return index;
+}
+
+export function addFollowUp(doc: Y.Doc, gesprekId: string, input: NewFollowUp): FollowUp {
+	const data = parse(followUpSchema, input, 'follow-up');
+	const arr = followUps(doc, gesprekId);
+	if (arr.length >= LIMITS.listLength)
+		throw new BoardInputError(`followUps: at most ${LIMITS.listLength} items`, 'followUps');
+	const followUp: FollowUp = { id: newId(), ...data };
+	transactLocal(doc, () => arr.push([followUpMap(followUp.id, data)]));
+	return followUp;
+}
+
+export function updateFollowUp(
+	doc: Y.Doc,
+	gesprekId: string,
+	followUpId: string,
+	patch: FollowUpPatch
+): FollowUp {
+	const data = parse(followUpPatchSchema, patch, 'follow-up change');
+	const arr = followUps(doc, gesprekId);
+	const m = arr.get(followUpIndex(arr, followUpId));
+	transactLocal(doc, () => {
+		for (const [key, value] of Object.entries(data)) {
+			if (value !== undefined && m.get(key) !== value) m.set(key, value);
+		}
+	});
+	return m.toJSON() as FollowUp;
+}
+
+export function removeFollowUp(doc: Y.Doc, gesprekId: string, followUpId: string): void {
+	const arr = followUps(doc, gesprekId);
+	const index = followUpIndex(arr, followUpId);
+	transactLocal(doc, () => arr.delete(index, 1));
+}
+
+/** Records consent (or its withdrawal). */
+export function setConsent(doc: Y.Doc, gesprekId: string, input: NewConsent): Consent {
+	const data = parse(consentSchema, input, 'consent');
+	const consent = requireEntity(gesprekkenMap(doc), gesprekId, 'gesprek').get('consent');
+	if (!(consent instanceof Y.Map)) throw new BoardInputError('The gesprek has no consent record');
+	transactLocal(doc, () => {
+		for (const [key, value] of Object.entries(data)) {
+			if (consent.get(key) !== value) consent.set(key, value);
+		}
+	});
+	return consent.toJSON() as Consent;
+}
+
+/**
+ * The notes as a Y.Text, for binding an editor. Edits through a binding must be made with
+ * `localOrigin(doc)` as origin (or that binding's origin added to the undo manager).
+ */
+export function gesprekNotes(doc: Y.Doc, gesprekId: string): Y.Text {
+	const text = requireEntity(gesprekkenMap(doc), gesprekId, 'gesprek').get('notes');
+	if (!(text instanceof Y.Text)) throw new BoardInputError('The gesprek has no notes', 'notes');
+	return text;
+}
+
+/** Inserts text into the notes at `index` (clamped); concurrent typing by others is kept. */
+export function insertNotes(doc: Y.Doc, gesprekId: string, index: number, text: string): void {
+	const notes = gesprekNotes(doc, gesprekId);
+	if (notes.length + text.length > LIMITS.notes)
+		throw new BoardInputError(`notes: at most ${LIMITS.notes} characters`, 'notes');
+	const at = Math.max(0, Math.min(Math.trunc(index), notes.length));
+	transactLocal(doc, () => notes.insert(at, text));
+}
+
+export function deleteNotes(doc: Y.Doc, gesprekId: string, index: number, length: number): void {
+	const notes = gesprekNotes(doc, gesprekId);
+	const at = Math.max(0, Math.min(Math.trunc(index), notes.length));
+	const len = Math.max(0, Math.min(Math.trunc(length), notes.length - at));
+	if (len > 0) transactLocal(doc, () => notes.delete(at, len));
+}
+
+export function removeGesprek(doc: Y.Doc, id: string): boolean {
+	const map = gesprekkenMap(doc);
+	if (!map.has(id)) return false;
+	transactLocal(doc, () => map.delete(id));
+	return true;
+}

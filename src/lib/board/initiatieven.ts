@@ -1,0 +1,145 @@
+import * as Y from 'yjs';
+import { z } from 'zod';
+import {
+	byCreation,
+	newId,
+	parse,
+	readEntity,
+	requireEntity,
+	setStringList,
+	stringArray,
+	transactLocal,
+	type Fields
+} from './common';
+import {
+	INITIATIEF_SHAPE,
+	INITIATIEF_STATUSES,
+	LIMITS,
+	TOP_LEVEL,
+	idSchema,
+	isoDateSchema,
+	placeSchema,
+	type InitiatiefStatus,
+	type Place
+} from './layout';
+import { resolveThemaIds } from './themas';
+
+/** An initiative with residents; public unless `internal`. */
+export interface Initiatief {
+	id: string;
+	title: string;
+	description: string;
+	/** An address, or a free point (a front garden, a square). */
+	place: Place;
+	status: InitiatiefStatus;
+	themeIds: string[];
+	addressIds: string[];
+	startDate: string | null;
+	publicContact: string;
+	internal: boolean;
+	createdAt: string;
+}
+
+const fields = {
+	title: z
+		.string()
+		.trim()
+		.min(1, 'title must not be empty')
+		.max(LIMITS.name, `title must be at most ${LIMITS.name} characters`),
+	description: z.string().trim().max(LIMITS.description),
+	place: placeSchema,
+	status: z.enum(INITIATIEF_STATUSES),
+	themeIds: z.array(idSchema).max(LIMITS.listLength),
+	addressIds: z.array(idSchema).max(1000),
+	startDate: isoDateSchema.nullable(),
+	publicContact: z.string().trim().max(LIMITS.name),
+	internal: z.boolean()
+};
+const newInitiatiefSchema = z.strictObject({
+	...fields,
+	description: fields.description.default(''),
+	status: fields.status.default('idee'),
+	themeIds: fields.themeIds.default([]),
+	addressIds: fields.addressIds.default([]),
+	startDate: fields.startDate.default(null),
+	publicContact: fields.publicContact.default(''),
+	internal: fields.internal.default(false)
+});
+const initiatiefPatchSchema = z.strictObject({
+	title: fields.title.optional(),
+	description: fields.description.optional(),
+	place: fields.place.optional(),
+	status: fields.status.optional(),
+	themeIds: fields.themeIds.optional(),
+	addressIds: fields.addressIds.optional(),
+	startDate: fields.startDate.optional(),
+	publicContact: fields.publicContact.optional(),
+	internal: fields.internal.optional()
+});
+export type NewInitiatief = z.input<typeof newInitiatiefSchema>;
+export type InitiatiefPatch = z.input<typeof initiatiefPatchSchema>;
+
+const LISTS = ['themeIds', 'addressIds'] as const;
+
+export function initiatievenMap(doc: Y.Doc): Y.Map<Fields> {
+	return doc.getMap<Fields>(TOP_LEVEL.initiatieven);
+}
+
+export function addInitiatief(doc: Y.Doc, input: NewInitiatief): Initiatief {
+	const data = parse(newInitiatiefSchema, input, 'initiatief');
+	const id = newId();
+	transactLocal(doc, () => {
+		const m = new Y.Map<unknown>();
+		for (const [key, value] of Object.entries(data)) {
+			m.set(
+				key,
+				key === 'themeIds' || key === 'addressIds' ? stringArray(value as string[]) : value
+			);
+		}
+		m.set('createdAt', new Date().toISOString());
+		initiatievenMap(doc).set(id, m);
+	});
+	return getInitiatief(doc, id)!;
+}
+
+export function getInitiatief(doc: Y.Doc, id: string): Initiatief | null {
+	const i = readEntity<Initiatief>(INITIATIEF_SHAPE, id, initiatievenMap(doc).get(id));
+	if (i) i.themeIds = resolveThemaIds(doc, i.themeIds);
+	return i;
+}
+
+/** Initiatives, oldest first; internal ones only with `includeInternal`. */
+export function listInitiatieven(doc: Y.Doc, { includeInternal = true } = {}): Initiatief[] {
+	const list: Initiatief[] = [];
+	for (const id of initiatievenMap(doc).keys()) {
+		const i = getInitiatief(doc, id);
+		if (i && (includeInternal || !i.internal)) list.push(i);
+	}
+	return list.sort(byCreation);
+}
+
+/** Changes the given fields; the place is replaced as a whole (e.g. after dragging on the map). */
+export function updateInitiatief(doc: Y.Doc, id: string, patch: InitiatiefPatch): Initiatief {
+	const data = parse(initiatiefPatchSchema, patch, 'initiatief change');
+	const m = requireEntity(initiatievenMap(doc), id, 'initiatief');
+	transactLocal(doc, () => {
+		for (const [key, value] of Object.entries(data)) {
+			if (value === undefined) continue;
+			if ((LISTS as readonly string[]).includes(key)) {
+				const arr = m.get(key);
+				if (arr instanceof Y.Array) setStringList(arr as Y.Array<string>, value as string[]);
+				else m.set(key, stringArray(value as string[]));
+			} else if (JSON.stringify(m.get(key)) !== JSON.stringify(value)) {
+				m.set(key, value);
+			}
+		}
+	});
+	return getInitiatief(doc, id)!;
+}
+
+export function removeInitiatief(doc: Y.Doc, id: string): boolean {
+	const map = initiatievenMap(doc);
+	if (!map.has(id)) return false;
+	transactLocal(doc, () => map.delete(id));
+	return true;
+}
