@@ -17,6 +17,8 @@ export interface ValueShape {
 export interface MapShape {
 	kind: 'map';
 	fields: Record<string, Shape>;
+	/** Fields a new map may leave out (all others are required). */
+	optional?: readonly string[];
 }
 /** A Y.Map keyed by entity id. */
 export interface RecordShape {
@@ -76,7 +78,11 @@ export const placeSchema = z.union([
 export type Place = z.infer<typeof placeSchema>;
 
 const value = (schema: z.ZodType): ValueShape => ({ kind: 'value', schema });
-const map = (fields: Record<string, Shape>): MapShape => ({ kind: 'map', fields });
+const map = (fields: Record<string, Shape>, optional: readonly string[] = []): MapShape => ({
+	kind: 'map',
+	fields,
+	optional
+});
 const record = (of: Shape): RecordShape => ({ kind: 'record', of });
 const array = (of: Shape, maxLength: number = LIMITS.listLength): ArrayShape => ({
 	kind: 'array',
@@ -145,15 +151,18 @@ export const NOTITIE_SHAPE = map({
 });
 
 /** Pins (src/lib/board/pins.ts); lenient, as older clients and tools write them. */
-export const PIN_SHAPE = map({
-	id: value(idSchema),
-	kind: value(str(50, 1)),
-	title: value(str(1000)),
-	addressId: value(idSchema.nullable()),
-	lon: value(z.number()),
-	lat: value(z.number()),
-	createdAt
-});
+export const PIN_SHAPE = map(
+	{
+		id: value(idSchema),
+		kind: value(str(50, 1)),
+		title: value(str(1000)),
+		addressId: value(idSchema.nullable()),
+		lon: value(z.number()),
+		lat: value(z.number()),
+		createdAt
+	},
+	['id']
+);
 
 /** Every top-level type a board document may hold. */
 export const BOARD_LAYOUT: Readonly<Record<string, RecordShape>> = {

@@ -18,6 +18,18 @@ export class SyncRefusal extends Error {
 }
 
 /**
+ * Why a client's document update is refused (see validate.ts). The update is not applied, so it
+ * reaches neither other clients nor storage; the sender's socket is closed with code 4422
+ * (CLOSE_INVALID_UPDATE) and this message as the close reason.
+ */
+export class UpdateRefusal extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'UpdateRefusal';
+	}
+}
+
+/**
  * The sync server's extension points, named after Hocuspocus's hooks so that moving to it later
  * stays a small step.
  */
@@ -28,6 +40,11 @@ export interface SyncHooks {
 	onLoadDocument(boardId: string, doc: Y.Doc): Promise<void>;
 	/** Stores one (merged) update of a board; `doc` already holds it. */
 	onStoreDocument(boardId: string, update: Uint8Array, doc: Y.Doc): Promise<void>;
+	/**
+	 * Runs before a client's update (sync step 2 or update message) is applied to `doc`, which does
+	 * not hold it yet. Throw an UpdateRefusal to refuse it.
+	 */
+	onBeforeApply?(boardId: string, update: Uint8Array, doc: Y.Doc): void;
 	/** Runs after the last client left and its updates were stored, before `doc` is destroyed. */
 	onDocumentUnloaded?(boardId: string, doc: Y.Doc): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { getBoard } from '../boards';
 import type { Db } from '../db';
 import { SyncRefusal, type SyncHooks } from './hooks';
 import { UpdateStore } from './store';
+import { validateBoardUpdate } from './validate';
 
 export interface PostgresHooksOptions {
 	/** Compact a board's log after this many stored updates (and when it is unloaded). */
@@ -49,6 +50,9 @@ export function postgresHooks(
 			});
 			// A long log (e.g. after a crash before compaction) is compacted now, so the next load is fast.
 			if (rows.length > compactEvery) await compact(boardId, doc);
+		},
+		onBeforeApply(_boardId, update, doc) {
+			validateBoardUpdate(update, doc);
 		},
 		async onStoreDocument(boardId, update, doc) {
 			await store.append(boardId, update);

@@ -4,6 +4,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
+import { CLOSE_INVALID_UPDATE } from '../../board/layout';
 import type { SyncContext } from './hooks';
 import { DebouncedWriter } from './persistence';
 
@@ -12,8 +13,12 @@ export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
 export const MESSAGE_QUERY_AWARENESS = 3;
 
-/** Close codes the client sees: 4400 = we could not read your message. */
+/**
+ * Close codes the client sees: 4400 = we could not read your message; 4422 = your document
+ * update breaks the board's model and was refused (the close reason says why).
+ */
 export const CLOSE_BAD_MESSAGE = 4400;
+export { CLOSE_INVALID_UPDATE };
 
 interface Connection {
 	ws: WebSocket;
@@ -35,7 +40,9 @@ export class Room {
 
 	constructor(
 		readonly boardId: string,
-		readonly writer: DebouncedWriter
+		readonly writer: DebouncedWriter,
+		/** Checks a client's update before it is applied; throws UpdateRefusal to refuse it. */
+		private readonly beforeApply?: (update: Uint8Array, doc: Y.Doc) => void
 	) {
 		// The server holds no presence of its own.
 		this.awareness.setLocalState(null);
@@ -126,6 +133,7 @@ export class Room {
 					kind === syncProtocol.messageYjsUpdate
 				) {
 					if (conn.context.readOnly) return;
+					this.beforeApply?.(payload, this.doc);
 					applyChecked(this.doc, payload, ws);
 				} else {
 					throw new Error(`unknown sync message ${kind}`);

@@ -3,9 +3,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isBoardId } from '../../board/meta';
-import { SyncRefusal, type SyncContext, type SyncHooks } from './hooks';
+import { SyncRefusal, UpdateRefusal, type SyncContext, type SyncHooks } from './hooks';
 import { DebouncedWriter } from './persistence';
-import { CLOSE_BAD_MESSAGE, Room } from './room';
+import { CLOSE_BAD_MESSAGE, CLOSE_INVALID_UPDATE, Room } from './room';
 
 export const SYNC_PATH = '/sync/';
 
@@ -115,7 +115,13 @@ export class SyncServer {
 			store: (update) => this.options.hooks.onStoreDocument(boardId, update, room.doc),
 			onError: (err) => this.log(`storing board ${boardId} failed: ${(err as Error).message}`)
 		});
-		const room: Room = new Room(boardId, writer);
+		const { onBeforeApply } = this.options.hooks;
+		const room: Room = new Room(
+			boardId,
+			writer,
+			onBeforeApply &&
+				((update, doc) => onBeforeApply.call(this.options.hooks, boardId, update, doc))
+		);
 		room.loading = true;
 		try {
 			await this.options.hooks.onLoadDocument(boardId, room.doc);
@@ -136,6 +142,12 @@ export class SyncServer {
 				if (!isBinary) throw new Error('text message');
 				room.receive(ws, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 			} catch (err) {
+				if (err instanceof UpdateRefusal) {
+					// Not applied: neither other clients nor storage see it. The sender is told why.
+					this.log(`board ${room.boardId}: refused an update (${err.message})`);
+					ws.close(CLOSE_INVALID_UPDATE, closeReason(err.message));
+					return;
+				}
 				// A message we cannot read ends this connection only; the board and others go on.
 				this.log(
 					`board ${room.boardId}: closing a connection after a bad message (${(err as Error).message})`
@@ -187,6 +199,13 @@ const STATUS_TEXT: Record<number, string> = {
 	413: 'Payload Too Large',
 	503: 'Service Unavailable'
 };
+
+/** A websocket close reason is at most 123 bytes of UTF-8. */
+function closeReason(message: string): string {
+	let reason = message;
+	while (Buffer.byteLength(reason) > 123) reason = reason.slice(0, -1);
+	return reason;
+}
 
 function refuse(socket: Duplex, status: number, message: string): void {
 	if (socket.destroyed) return;

@@ -1,0 +1,356 @@
+import * as Y from 'yjs';
+import { BOARD_LAYOUT, LIMITS, type Shape } from '../../board/layout';
+import { UpdateRefusal } from './hooks';
+
+/**
+ * Checks a client's document update against the board layout (src/lib/board/layout.ts) WITHOUT
+ * applying it: the update is decoded (Y.decodeUpdate) and every struct is placed in the document
+ * tree by resolving its parent by id, first among the update's own structs, then in the live
+ * document's struct store. Throws UpdateRefusal when the update would break the model:
+ *
+ * - an update larger than LIMITS.updateBytes;
+ * - a top-level type other than the layout's (pins, gesprekken, themas, initiatieven, notities);
+ * - an entity field name the layout does not know, an entity id that is empty or too long;
+ * - a value of the wrong type: a plain value whose schema fails (enumerations, dates, string
+ *   lengths ≤ 10,000), a nested type that is not the Y.Map/Y.Array/Y.Text the layout expects,
+ *   text or embeds where they do not belong, sub-documents, binary or formatting content;
+ * - a list or text growing beyond its limit;
+ * - a new entity (or nested map) missing a required field;
+ * - a field of an existing entity deleted without a new value (deleting whole entities is fine).
+ *
+ * Structs whose parent is already deleted and garbage-collected are accepted (Yjs discards them).
+ * Structs that depend on ids neither in the update nor in the document are kept pending by Yjs;
+ * they are checked together with the update that completes them (the pending structs of the
+ * document are decoded with each new update).
+ */
+export function validateBoardUpdate(update: Uint8Array, doc: Y.Doc): void {
+	if (update.byteLength > LIMITS.updateBytes) {
+		throw new UpdateRefusal(`update too large (${update.byteLength} bytes)`);
+	}
+	new UpdateCheck(update, doc).run();
+}
+
+type Struct = Y.Item | Y.GC | Y.Skip;
+type ID = Y.ID;
+
+/** Where a struct sits: the type it belongs to (shape and identity) and its key there. */
+interface Place {
+	/** 'root:<name>' or the id of the Item holding the type. */
+	container: string;
+	shape: Shape;
+	key: string | null;
+	/** The Item that holds the container type; null for a top-level type. */
+	holder: Y.Item | null;
+}
+/** Yjs will discard the struct (its parent was garbage-collected). */
+const GONE = 'gone' as const;
+/** A dependency is missing: Yjs keeps the struct pending. */
+const PENDING = 'pending' as const;
+type Resolved = Place | typeof GONE | typeof PENDING;
+
+const idKey = (id: ID) => `${id.client}:${id.clock}`;
+
+class UpdateCheck {
+	private readonly structs: Map<number, Y.Item[]> = new Map();
+	private readonly ds: Map<number, { clock: number; len: number }[]> = new Map();
+	private readonly placed = new Map<Y.Item, Resolved>();
+	/** Shapes of types by holder id, and of types created in this update. */
+	private readonly growth = new Map<
+		string,
+		{ shape: Shape; added: number; holder: Y.Item | null }
+	>();
+	private readonly writtenKeys = new Set<string>();
+	/** Maps created by this update, and the keys written into each map-like container. */
+	private readonly newMaps = new Map<string, { shape: Shape & { kind: 'map' }; item: Y.Item }>();
+	private readonly keys = new Map<string, Set<string>>();
+
+	constructor(
+		update: Uint8Array,
+		private readonly doc: Y.Doc
+	) {
+		const sources = [update];
+		const pending = doc.store.pendingStructs;
+		if (pending) sources.push(pending.update);
+		for (const source of sources) {
+			const { structs, ds } = Y.decodeUpdate(source) as {
+				structs: Struct[];
+				ds: { clients: Map<number, { clock: number; len: number }[]> };
+			};
+			for (const struct of structs) {
+				if (!(struct instanceof Y.Item)) continue;
+				// Already in the document: Yjs skips it.
+				if (struct.id.clock + struct.length <= Y.getState(doc.store, struct.id.client)) continue;
+				let list = this.structs.get(struct.id.client);
+				if (!list) this.structs.set(struct.id.client, (list = []));
+				list.push(struct);
+			}
+			for (const [client, ranges] of ds.clients) {
+				this.ds.set(client, [...(this.ds.get(client) ?? []), ...ranges]);
+			}
+		}
+		for (const list of this.structs.values()) list.sort((a, b) => a.id.clock - b.id.clock);
+	}
+
+	run(): void {
+		for (const list of this.structs.values()) for (const item of list) this.checkItem(item);
+		for (const [container, { shape, added, holder }] of this.growth) {
+			if (shape.kind !== 'array' && shape.kind !== 'text') continue;
+			const current = holder ? currentLength(holder) : 0;
+			if (current + added > shape.maxLength) {
+				throw new UpdateRefusal(
+					`${shape.kind === 'text' ? 'text' : 'list'} ${container} longer than ${shape.maxLength}`
+				);
+			}
+		}
+		for (const [container, { shape, item }] of this.newMaps) {
+			if (this.deleted(item.id)) continue;
+			const keys = this.keys.get(container);
+			for (const field of Object.keys(shape.fields)) {
+				if (!keys?.has(field) && !shape.optional?.includes(field)) {
+					throw new UpdateRefusal(`new entity without required field "${field}"`);
+				}
+			}
+		}
+		this.checkDeletes();
+	}
+
+	private checkItem(item: Y.Item): void {
+		const place = this.place(item);
+		if (place === GONE || place === PENDING) return;
+		const { shape, key, container } = place;
+		const where = describe(place);
+		let child: Shape;
+		if (shape.kind === 'record' || shape.kind === 'map') {
+			if (key === null) throw new UpdateRefusal(`list content in the map ${where}`);
+			child = childShape(place, key);
+			if (!this.deleted(item.id)) this.writtenKeys.add(`${container}|${key}`);
+			let keys = this.keys.get(container);
+			if (!keys) this.keys.set(container, (keys = new Set()));
+			keys.add(key);
+		} else if (shape.kind === 'array') {
+			if (key !== null) throw new UpdateRefusal(`keyed content in the list ${where}`);
+			child = shape.of;
+		} else if (shape.kind === 'text') {
+			if (key !== null) throw new UpdateRefusal(`keyed content in the text ${where}`);
+			child = shape;
+		} else {
+			throw new UpdateRefusal(`content inside the value ${where}`);
+		}
+		const content = item.content;
+		if (content instanceof Y.ContentDeleted) return;
+		if (content instanceof Y.ContentAny) {
+			if (child.kind !== 'value')
+				throw new UpdateRefusal(`a plain value where ${where} needs a ${child.kind}`);
+			for (const value of content.getContent()) {
+				const result = child.schema.safeParse(value);
+				if (!result.success) {
+					throw new UpdateRefusal(
+						`invalid value at ${where}: ${result.error.issues[0]?.message ?? ''}`
+					);
+				}
+			}
+			this.grow(place, content.getLength());
+		} else if (content instanceof Y.ContentString) {
+			if (child.kind !== 'text') throw new UpdateRefusal(`text content in ${where}`);
+			this.grow(place, content.getLength());
+		} else if (content instanceof Y.ContentType) {
+			const expected =
+				child.kind === 'map' || child.kind === 'record'
+					? Y.Map
+					: child.kind === 'array'
+						? Y.Array
+						: child.kind === 'text'
+							? Y.Text
+							: null;
+			if (child.kind === 'text' && shape.kind === 'text') {
+				throw new UpdateRefusal(`an embedded type in the text ${where}`);
+			}
+			if (!expected || content.type.constructor !== expected) {
+				throw new UpdateRefusal(`wrong type at ${where}: expected ${child.kind}`);
+			}
+			this.grow(place, 1);
+			if (child.kind === 'map') {
+				this.newMaps.set(idKey(item.id), { shape: child, item });
+			}
+		} else {
+			throw new UpdateRefusal(`unsupported content (${content.constructor.name}) at ${where}`);
+		}
+	}
+
+	private grow(place: Place, n: number): void {
+		const entry = this.growth.get(place.container);
+		if (entry) entry.added += n;
+		else this.growth.set(place.container, { shape: place.shape, added: n, holder: place.holder });
+	}
+
+	/**
+	 * Places an item: a root type or parent id names its container directly; otherwise the
+	 * container is its neighbour's (origin, else right origin). Iterative, as origin chains of
+	 * typed text can be long.
+	 */
+	private place(item: Y.Item): Resolved {
+		const chain: Y.Item[] = [];
+		let current: Y.Item = item;
+		let result: Resolved | undefined;
+		for (;;) {
+			const known = this.placed.get(current);
+			if (known !== undefined) {
+				result = known;
+				break;
+			}
+			chain.push(current);
+			const direct = this.direct(current);
+			if (direct !== undefined) {
+				result = direct;
+				break;
+			}
+			const neighbourId = current.origin ?? current.rightOrigin;
+			if (!neighbourId) throw new UpdateRefusal('an item without parent');
+			const neighbour = this.find(neighbourId);
+			if (neighbour === PENDING || neighbour === GONE) {
+				result = neighbour;
+				break;
+			}
+			current = neighbour;
+		}
+		for (let i = chain.length - 1; i >= 0; i--) {
+			const it = chain[i]!;
+			let r: Resolved = result;
+			// Map entries inherit the key of their neighbour; explicit keys win.
+			if (typeof r === 'object' && it.parentSub !== null && r.key !== it.parentSub) {
+				r = { ...r, key: it.parentSub };
+			}
+			this.placed.set(it, r);
+			result = r;
+		}
+		return this.placed.get(item)!;
+	}
+
+	/** The place of an item that names its parent itself; undefined when it does not. */
+	private direct(item: Y.Item): Resolved | undefined {
+		const parent = item.parent as unknown;
+		if (typeof parent === 'string') return rootPlace(parent, item.parentSub);
+		if (parent instanceof Y.AbstractType) {
+			// An item of the live document.
+			const holder = parent._item;
+			if (!holder) {
+				return rootPlace(Y.findRootTypeKey(parent), item.parentSub);
+			}
+			return this.typePlace(holder, item.parentSub);
+		}
+		if (parent && typeof parent === 'object' && 'client' in parent) {
+			const holder = this.find(parent as ID);
+			if (holder === PENDING || holder === GONE) return holder;
+			return this.typePlace(holder, item.parentSub);
+		}
+		return undefined;
+	}
+
+	/** The place inside the type that `holder` holds. */
+	private typePlace(holder: Y.Item, key: string | null): Resolved {
+		if (holder.content instanceof Y.ContentDeleted) return GONE;
+		if (!(holder.content instanceof Y.ContentType)) {
+			throw new UpdateRefusal('a parent that is not a type');
+		}
+		const outer = this.place(holder);
+		if (outer === GONE || outer === PENDING) return outer;
+		if (outer.key === null && outer.shape.kind !== 'array') {
+			throw new UpdateRefusal(`a nested type without key in ${describe(outer)}`);
+		}
+		const shape =
+			outer.shape.kind === 'array' ? outer.shape.of : childShape(outer, outer.key as string);
+		return { container: idKey(holder.id), shape, key, holder };
+	}
+
+	/** A struct by id: from the update (or pending structs), else from the live document. */
+	private find(id: ID): Y.Item | typeof GONE | typeof PENDING {
+		const own = this.structs.get(id.client);
+		if (own) {
+			const found = own.find((s) => s.id.clock <= id.clock && id.clock < s.id.clock + s.length);
+			if (found) return found;
+		}
+		const list = this.doc.store.clients.get(id.client);
+		if (!list || id.clock >= Y.getState(this.doc.store, id.client)) return PENDING;
+		const struct = list[Y.findIndexSS(list, id.clock)];
+		return struct instanceof Y.Item ? struct : GONE;
+	}
+
+	private deleted(id: ID): boolean {
+		const ranges = this.ds.get(id.client);
+		return !!ranges?.some((r) => r.clock <= id.clock && id.clock < r.clock + r.len);
+	}
+
+	/** A field of a map may only be deleted with its map or when a new value replaces it. */
+	private checkDeletes(): void {
+		for (const [client, ranges] of this.ds) {
+			for (const { clock, len } of ranges) {
+				for (const item of this.itemsIn(client, clock, len)) {
+					const place = this.place(item);
+					if (place === GONE || place === PENDING || place.shape.kind !== 'map') continue;
+					if (place.key === null) continue;
+					if (this.writtenKeys.has(`${place.container}|${place.key}`)) continue;
+					const holder = place.holder;
+					if (holder && (holder.deleted || this.deleted(holder.id))) continue;
+					if (place.shape.optional?.includes(place.key)) continue;
+					throw new UpdateRefusal(`deletes the field ${describe(place)}`);
+				}
+			}
+		}
+	}
+
+	private *itemsIn(client: number, clock: number, len: number): Generator<Y.Item> {
+		const end = clock + len;
+		const list = this.doc.store.clients.get(client);
+		if (list) {
+			const state = Y.getState(this.doc.store, client);
+			if (clock < state) {
+				for (let i = Y.findIndexSS(list, clock); i < list.length; i++) {
+					const s = list[i]!;
+					if (s.id.clock >= end) break;
+					// Deleting what is already deleted changes nothing.
+					if (s instanceof Y.Item && !s.deleted) yield s;
+				}
+			}
+		}
+		for (const s of this.structs.get(client) ?? []) {
+			if (s.id.clock < end && s.id.clock + s.length > clock) yield s;
+		}
+	}
+}
+
+function rootPlace(name: string, key: string | null): Place {
+	const shape = BOARD_LAYOUT[name];
+	if (!shape) throw new UpdateRefusal(`unknown top-level type "${name.slice(0, 40)}"`);
+	return { container: `root:${name}`, shape, key, holder: null };
+}
+
+/** The shape of what is stored under `key` in a map-like container. */
+function childShape(place: Place, key: string): Shape {
+	const { shape } = place;
+	if (shape.kind === 'record') {
+		if (key.length === 0 || key.length > LIMITS.id) throw new UpdateRefusal('an invalid entity id');
+		return shape.of;
+	}
+	if (shape.kind === 'map') {
+		const field = Object.hasOwn(shape.fields, key) ? shape.fields[key] : undefined;
+		if (!field)
+			throw new UpdateRefusal(`unknown field "${key.slice(0, 40)}" in ${place.container}`);
+		return field;
+	}
+	throw new UpdateRefusal(`keyed content in ${place.container}`);
+}
+
+function describe(place: Place): string {
+	const where = place.container.startsWith('root:')
+		? place.container.slice(5)
+		: `type ${place.container}`;
+	return place.key === null ? where : `${where}.${place.key.slice(0, 40)}`;
+}
+
+function currentLength(holder: Y.Item): number {
+	if (!(holder.content instanceof Y.ContentType)) return 0;
+	const type = holder.content.type;
+	// A type created by this update is not in a document yet: it starts empty.
+	if (!type.doc) return 0;
+	return type instanceof Y.Array || type instanceof Y.Text ? type.length : 0;
+}
