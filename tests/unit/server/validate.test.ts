@@ -140,6 +140,19 @@ describe('validateBoardUpdate accepts what the model commands write', () => {
 		send(() => undo.redo());
 	});
 
+	it('undoing the removal of a gesprek (Yjs re-creates the entity and its fields)', () => {
+		const { server, client, send } = setup();
+		let id = '';
+		send((d) => (id = addGesprek(d, gesprek).id));
+		const undo = createUndoManager(client);
+		send((d) => removeGesprek(d, id));
+		send(() => undo.undo());
+		expect(server.getMap('gesprekken').toJSON()).toEqual(client.getMap('gesprekken').toJSON());
+		expect(Object.keys(server.getMap('gesprekken').toJSON())).toEqual([id]);
+		send(() => undo.redo());
+		expect(server.getMap('gesprekken').size).toBe(0);
+	});
+
 	it('an update whose dependency arrives later (kept pending, checked with it)', () => {
 		const { server, capture } = setup();
 		let id = '';
