@@ -266,8 +266,16 @@ class UpdateCheck {
 	private find(id: ID): Y.Item | typeof GONE | typeof PENDING {
 		const own = this.structs.get(id.client);
 		if (own) {
-			const found = own.find((s) => s.id.clock <= id.clock && id.clock < s.id.clock + s.length);
-			if (found) return found;
+			// Binary search: the list is sorted by clock and its structs do not overlap.
+			let lo = 0;
+			let hi = own.length - 1;
+			while (lo <= hi) {
+				const mid = (lo + hi) >> 1;
+				const s = own[mid]!;
+				if (id.clock < s.id.clock) hi = mid - 1;
+				else if (id.clock >= s.id.clock + s.length) lo = mid + 1;
+				else return s;
+			}
 		}
 		const list = this.doc.store.clients.get(id.client);
 		if (!list || id.clock >= Y.getState(this.doc.store, id.client)) return PENDING;
