@@ -1,0 +1,243 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { OwnServer } from './own-server';
+
+/**
+ * The address import against a server of its own (a fresh register), whose PDOK Locatieserver URL
+ * points at a tiny local fixture server on a port of our own: closed while "PDOK is down", serving
+ * made-up answers when it is up. The real service is never called.
+ */
+const base = Number(process.env.E2E_PORT ?? 4391);
+const pdokPort = base + 3;
+let dataDir: string;
+let server: OwnServer;
+let pdok: Server | null = null;
+const pdokRequests: string[] = [];
+
+const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
+
+/** A minimal Locatieserver /free: finds any address by the postcode and number filters. */
+async function startPdok(): Promise<void> {
+	pdok = createServer((req, res) => {
+		const url = new URL(req.url ?? '/', `http://127.0.0.1:${pdokPort}`);
+		pdokRequests.push(url.pathname + url.search);
+		const fq = url.searchParams.getAll('fq');
+		const postcode = fq.find((f) => f.startsWith('postcode:'))?.slice('postcode:'.length);
+		const number = Number(fq.find((f) => f.startsWith('huisnummer:'))?.slice('huisnummer:'.length));
+		const docs =
+			url.pathname.endsWith('/free') && postcode && number
+				? [
+						{
+							id: `adr-${postcode}-${number}`,
+							type: 'adres',
+							weergavenaam: `Wagenaarstraat ${number}, ${postcode} Nijmegen`,
+							straatnaam: 'Wagenaarstraat',
+							huisnummer: number,
+							postcode,
+							woonplaatsnaam: 'Nijmegen',
+							nummeraanduiding_id: `02682000000${String(number).padStart(5, '0')}`,
+							centroide_ll: `POINT(${5.875 + number / 10000} ${51.834 + number / 100000})`
+						}
+					]
+				: [];
+		res.writeHead(200, {
+			'content-type': 'application/json',
+			'access-control-allow-origin': '*'
+		});
+		res.end(JSON.stringify({ response: { numFound: docs.length, start: 0, docs } }));
+	});
+	pdok.listen(pdokPort, '127.0.0.1');
+	await once(pdok, 'listening');
+}
+
+test.beforeAll(async () => {
+	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-import-'));
+	server = new OwnServer(base + 2, {
+		BUURTBORD_DATA_DIR: dataDir,
+		PUBLIC_BASEMAP_STYLE_URL: '',
+		PUBLIC_PDOK_LOCATIESERVER_URL: `http://127.0.0.1:${pdokPort}/bzk/locatieserver/search/v3_1`
+	});
+	await server.start();
+});
+
+test.afterAll(async () => {
+	await server.stop();
+	if (pdok) pdok.close();
+	rmSync(dataDir, { recursive: true, force: true });
+});
+
+function pageErrors(page: Page): string[] {
+	const errors: string[] = [];
+	page.on('pageerror', (error) => errors.push(error.message));
+	return errors;
+}
+
+async function openImport(page: Page): Promise<number> {
+	await page.goto(`${server.url}/boards/spoorbuurt/adressen`);
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('Adressen importeren');
+	return registerCount(page);
+}
+
+async function registerCount(page: Page): Promise<number> {
+	return Number(await page.getByTestId('register-count').getAttribute('data-count'));
+}
+
+test('a Dutch Excel CSV with bad rows: preview, errors by line, confirm; twice is not double', async ({
+	page
+}) => {
+	const errors = pageErrors(page);
+	const before = await openImport(page);
+	expect(before).toBeGreaterThan(100);
+
+	await page
+		.getByLabel('Kies een bestand (CSV of GeoJSON)')
+		.setInputFiles(fixture('adressen-excel-1252.csv'));
+	await expect(page.getByTestId('import-file-info')).toContainText('WINDOWS-1252');
+	await expect(page.getByTestId('import-file-info')).toContainText('“;”');
+
+	// The proposed mapping, with examples; it can be changed per column.
+	const mapping = page.getByTestId('import-mapping');
+	await expect(mapping).toContainText('Émile Zolastraat');
+	await expect(page.getByLabel('Adresveld voor kolom Straatnaam')).toHaveValue('street');
+	await expect(page.getByLabel('Adresveld voor kolom Huisnr')).toHaveValue('houseNumber');
+	await expect(page.getByLabel('Adresveld voor kolom Breedtegraad')).toHaveValue('lat');
+	await page.getByLabel('Adresveld voor kolom Straatnaam').selectOption('');
+	await expect(mapping.getByRole('alert')).toContainText('Kies een kolom voor Straat.');
+	await expect(page.getByRole('button', { name: 'Controleren' })).toBeDisabled();
+	await page.getByLabel('Adresveld voor kolom Straatnaam').selectOption('street');
+	await page.getByRole('button', { name: 'Controleren' }).click();
+
+	const summary = page.getByTestId('import-summary');
+	await expect(summary).toBeVisible();
+	await expect(page.getByTestId('summary-rows')).toHaveText('7');
+	await expect(page.getByTestId('summary-new')).toHaveText('3');
+	await expect(page.getByTestId('summary-merged')).toHaveText('2');
+	await expect(page.getByTestId('summary-errors')).toHaveText('2');
+	await expect(page.getByTestId('summary-geocoding')).toHaveText('0');
+	const rowErrors = page.getByTestId('import-errors').getByRole('listitem');
+	await expect(rowErrors).toHaveCount(2);
+	await expect(rowErrors.nth(0)).toContainText('Regel 5');
+	await expect(rowErrors.nth(0)).toContainText('huisnummer');
+	await expect(rowErrors.nth(1)).toContainText('Regel 6');
+	await expect(rowErrors.nth(1)).toContainText('12345');
+
+	// Nothing is stored before the confirmation.
+	await page.reload();
+	expect(await registerCount(page)).toBe(before);
+
+	await page
+		.getByLabel('Kies een bestand (CSV of GeoJSON)')
+		.setInputFiles(fixture('adressen-excel-1252.csv'));
+	await page.getByRole('button', { name: 'Controleren' }).click();
+	await page.getByRole('button', { name: 'Bevestigen: 4 adressen opslaan' }).click();
+	await expect(page.getByTestId('import-stored')).toContainText('3 nieuwe adressen');
+	await expect(page.getByTestId('register-count')).toHaveAttribute(
+		'data-count',
+		String(before + 3)
+	);
+
+	// The same file again: everything merges, nothing is doubled.
+	await page.getByRole('button', { name: 'Ander bestand kiezen' }).click();
+	await page
+		.getByLabel('Kies een bestand (CSV of GeoJSON)')
+		.setInputFiles(fixture('adressen-excel-1252.csv'));
+	await page.getByRole('button', { name: 'Controleren' }).click();
+	await expect(page.getByTestId('summary-new')).toHaveText('0');
+	await expect(page.getByTestId('summary-merged')).toHaveText('5');
+	await page.getByTestId('import-confirm').click();
+	await expect(page.getByTestId('import-stored')).toContainText('0 nieuwe adressen');
+	await expect(page.getByTestId('register-count')).toHaveAttribute(
+		'data-count',
+		String(before + 3)
+	);
+
+	// The board shows them: the search box finds the new address.
+	await page.getByRole('link', { name: 'Terug naar het bord' }).click();
+	await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true');
+	const search = page.getByRole('combobox', { name: 'Zoek een adres' });
+	await search.fill('zola 3a');
+	await expect(
+		page
+			.getByRole('listbox', { name: 'Gevonden adressen' })
+			.getByRole('option', { name: /Émile Zolastraat 3A/ })
+	).toBeVisible();
+	await search.press('Enter');
+	await expect(page.getByTestId('pin-form').getByRole('heading')).toContainText(
+		'Émile Zolastraat 3A'
+	);
+	expect(errors).toEqual([]);
+});
+
+test('geocoding: PDOK unreachable keeps rows aside with a message; retry finds them', async ({
+	page
+}) => {
+	const errors = pageErrors(page);
+	const before = await openImport(page);
+	expect(pdok).toBeNull();
+
+	await page
+		.getByLabel('Kies een bestand (CSV of GeoJSON)')
+		.setInputFiles(fixture('adressen-zonder-coordinaten.csv'));
+	await expect(page.getByTestId('import-mapping')).toContainText(
+		'Het bestand heeft geen coördinaten'
+	);
+	await page.getByRole('button', { name: 'Controleren' }).click();
+	await expect(page.getByTestId('summary-geocoding')).toHaveText('2');
+	const unreachable = page.getByTestId('import-geocode-unreachable');
+	await expect(unreachable).toContainText('PDOK Locatieserver is nu niet bereikbaar');
+	await expect(unreachable).toContainText('Wagenaarstraat 40');
+	await expect(unreachable).toContainText('Wagenaarstraat 41');
+	await expect(page.getByTestId('import-confirm')).toHaveCount(0);
+	await expect(page.getByTestId('summary-ready')).toHaveText('0');
+
+	// PDOK is back: retry.
+	await startPdok();
+	await unreachable.getByRole('button', { name: 'Opnieuw proberen' }).click();
+	await expect(unreachable).toHaveCount(0);
+	await expect(page.getByText('2 adressen gevonden bij PDOK.')).toBeVisible();
+	expect(pdokRequests.some((r) => r.includes('/free?') && r.includes('6522AB'))).toBe(true);
+	await page.getByRole('button', { name: 'Bevestigen: 2 adressen opslaan' }).click();
+	await expect(page.getByTestId('import-stored')).toContainText('2 nieuwe adressen');
+	await expect(page.getByTestId('register-count')).toHaveAttribute(
+		'data-count',
+		String(before + 2)
+	);
+	expect(errors).toEqual([]);
+});
+
+test('20,000 rows are checked and stored in seconds, with a progress bar', async ({ page }) => {
+	test.setTimeout(120_000);
+	const errors = pageErrors(page);
+	const before = await openImport(page);
+	const lines = ['postcode;huisnummer;straat;lat;lon'];
+	for (let i = 0; i < 20_000; i++) {
+		const pc = `${7000 + Math.floor(i / 100)}AA`;
+		lines.push(`${pc};${(i % 100) + 1};Teststraat ${Math.floor(i / 100)};51,8${i % 10};5,87`);
+	}
+	await page.getByLabel('Kies een bestand (CSV of GeoJSON)').setInputFiles({
+		name: 'groot.csv',
+		mimeType: 'text/csv',
+		buffer: Buffer.from(lines.join('\n'))
+	});
+	let started = Date.now();
+	await page.getByRole('button', { name: 'Controleren' }).click();
+	await expect(page.getByTestId('summary-new')).toHaveText('20000', { timeout: 30_000 });
+	const checkMs = Date.now() - started;
+	started = Date.now();
+	await page.getByRole('button', { name: 'Bevestigen: 20000 adressen opslaan' }).click();
+	await expect(page.getByTestId('import-stored')).toContainText('20000 nieuwe adressen', {
+		timeout: 60_000
+	});
+	const storeMs = Date.now() - started;
+	console.log(`20,000 rows: checked in ${checkMs} ms, stored in ${storeMs} ms`);
+	expect(checkMs).toBeLessThan(10_000);
+	await expect(page.getByTestId('register-count')).toHaveAttribute(
+		'data-count',
+		String(before + 20_000)
+	);
+	expect(errors).toEqual([]);
+});
