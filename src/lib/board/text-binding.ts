@@ -1,4 +1,5 @@
 import type * as Y from 'yjs';
+import { BoardInputError } from './common';
 import { deleteNotes, gesprekNotes, insertNotes } from './gesprekken';
 
 /**
@@ -51,7 +52,8 @@ export function transformIndex(delta: Delta, index: number): number {
 export function bindNotes(
 	doc: Y.Doc,
 	gesprekId: string,
-	textarea: HTMLTextAreaElement
+	textarea: HTMLTextAreaElement,
+	onerror: (error: BoardInputError | null) => void = () => {}
 ): () => void {
 	const text = gesprekNotes(doc, gesprekId);
 	let shown = text.toString();
@@ -63,9 +65,10 @@ export function bindNotes(
 		try {
 			if (remove > 0) deleteNotes(doc, gesprekId, index, remove);
 			if (insert) insertNotes(doc, gesprekId, index, insert);
+			onerror(null);
 		} catch (error) {
-			textarea.value = text.toString();
-			throw error;
+			if (!(error instanceof BoardInputError)) throw error;
+			onerror(error);
 		} finally {
 			shown = text.toString();
 		}

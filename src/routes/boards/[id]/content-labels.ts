@@ -1,0 +1,56 @@
+import {
+	BoardInputError,
+	DEFAULT_THEMA_LABELS,
+	FOLLOW_UP_STATUS_LABELS,
+	INITIATIEF_STATUS_LABELS,
+	OUTCOME_LABELS,
+	roundLabel,
+	type FollowUpStatus,
+	type InitiatiefStatus,
+	type Outcome,
+	type Thema
+} from '$lib/board';
+import { m } from '$lib/paraglide/messages';
+import { getLocale } from '$lib/paraglide/runtime';
+
+const locale = () => (getLocale() === 'en' ? 'en' : 'nl');
+
+export const outcomeLabel = (o: Outcome) => OUTCOME_LABELS[locale()][o];
+export const followUpStatusLabel = (s: FollowUpStatus) => FOLLOW_UP_STATUS_LABELS[locale()][s];
+export const initiatiefStatusLabel = (s: InitiatiefStatus) => INITIATIEF_STATUS_LABELS[locale()][s];
+export const roundText = (round: number) => roundLabel(locale(), round);
+
+/** A default theme that kept its name is shown in the user's language; others as named. */
+export function themaLabel(t: Pick<Thema, 'id' | 'name'>): string {
+	const labels = DEFAULT_THEMA_LABELS[locale()] as Record<string, string>;
+	const nl = DEFAULT_THEMA_LABELS.nl as Record<string, string>;
+	const known = labels[t.id];
+	return known && nl[t.id]?.toLowerCase() === t.name.toLowerCase() ? known : t.name;
+}
+
+/** Field errors by path (`heldBy`, `followUps.0.due`, `consent.date`), from a refused command. */
+export type FieldErrors = Record<string, string>;
+
+function issueText(message: string): string {
+	return /must not be empty|expected string|received undefined/i.test(message)
+		? m.field_required()
+		: m.field_invalid({ detail: message });
+}
+
+/** Turns a BoardInputError into messages per field (with `prefix` before each path). */
+export function fieldErrors(error: unknown, prefix = ''): FieldErrors {
+	if (!(error instanceof BoardInputError)) throw error;
+	const errors: FieldErrors = {};
+	const issues = error.issues.length
+		? error.issues
+		: [{ field: error.field ?? '', message: error.message }];
+	for (const issue of issues) {
+		const key = prefix + issue.field;
+		errors[key] ??= issueText(issue.message);
+	}
+	return errors;
+}
+
+export function today(): string {
+	return new Date().toISOString().slice(0, 10);
+}

@@ -1,0 +1,98 @@
+import { updateInitiatief, type Place } from '$lib/board';
+import type { BoardContent } from '$lib/board/content.svelte';
+import type { Address } from '$lib/geo/address';
+import { initiatiefPosition } from '$lib/map/content-features';
+
+/** What the editing panel beside the map shows. */
+export type Panel =
+	| { kind: 'address'; addressId: string; editing: string | null }
+	| { kind: 'initiatief'; id: string | null; place: Place | null }
+	| { kind: 'notitie'; id: string | null; point: { lon: number; lat: number } | null }
+	| { kind: 'themas' }
+	| null;
+
+/**
+ * The board page's editing state: the open panel (which is also the selection the map and the
+ * list show), the place-on-map mode and where the map should fly to.
+ */
+export class BoardEditor {
+	panel = $state.raw<Panel>(null);
+	placing = $state<'initiatief' | 'notitie' | null>(null);
+	flyTarget = $state.raw<{ lon: number; lat: number } | null>(null);
+	readonly content: BoardContent;
+	readonly #addressById: () => ReadonlyMap<string, Address>;
+
+	constructor(content: BoardContent, addressById: () => ReadonlyMap<string, Address>) {
+		this.content = content;
+		this.#addressById = addressById;
+	}
+
+	get selectedAddressId(): string | null {
+		return this.panel?.kind === 'address' ? this.panel.addressId : null;
+	}
+	get selectedAddress(): Address | null {
+		const id = this.selectedAddressId;
+		return id ? (this.#addressById().get(id) ?? null) : null;
+	}
+	get selectedGesprekId(): string | null {
+		const p = this.panel;
+		return p?.kind === 'address' && p.editing && p.editing !== 'new' ? p.editing : null;
+	}
+	get selectedInitiatiefId(): string | null {
+		return this.panel?.kind === 'initiatief' ? this.panel.id : null;
+	}
+	get selectedNotitieId(): string | null {
+		return this.panel?.kind === 'notitie' ? this.panel.id : null;
+	}
+
+	openAddress(address: Address, { fly = false, editing = null as string | null } = {}): void {
+		this.placing = null;
+		this.panel = { kind: 'address', addressId: address.id, editing };
+		if (fly) this.flyTarget = { lon: address.lon, lat: address.lat };
+	}
+
+	editGesprek(editing: string | null): void {
+		const p = this.panel;
+		if (p?.kind === 'address') this.panel = { ...p, editing };
+	}
+
+	openInitiatief(id: string, { fly = false } = {}): void {
+		this.placing = null;
+		this.panel = { kind: 'initiatief', id, place: null };
+		const i = this.content.initiatieven.find((x) => x.id === id);
+		const at = i ? initiatiefPosition(i, this.#addressById()) : null;
+		if (fly && at) this.flyTarget = { lon: at[0], lat: at[1] };
+	}
+
+	newInitiatiefAt(address: Address): void {
+		this.placing = null;
+		this.panel = { kind: 'initiatief', id: null, place: { addressId: address.id } };
+	}
+
+	openNotitie(id: string): void {
+		this.placing = null;
+		this.panel = { kind: 'notitie', id, point: null };
+	}
+
+	openThemas(): void {
+		this.placing = null;
+		this.panel = { kind: 'themas' };
+	}
+
+	/** The click that ends the place-on-map mode. */
+	place(lon: number, lat: number): void {
+		const mode = this.placing;
+		this.placing = null;
+		if (mode === 'initiatief') this.panel = { kind: 'initiatief', id: null, place: { lon, lat } };
+		else if (mode === 'notitie') this.panel = { kind: 'notitie', id: null, point: { lon, lat } };
+	}
+
+	/** A free-point initiatief dragged on the map. */
+	move(id: string, lon: number, lat: number): void {
+		updateInitiatief(this.content.doc, id, { place: { lon, lat } });
+	}
+
+	close(): void {
+		this.panel = null;
+	}
+}
