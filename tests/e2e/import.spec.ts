@@ -159,7 +159,7 @@ test('a Dutch Excel CSV with bad rows: preview, errors by line, confirm; twice i
 	await page.getByRole('link', { name: 'Terug naar het bord' }).click();
 	await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true');
 	const search = page.getByRole('combobox', { name: 'Zoek een adres' });
-	await search.fill('zola 3a');
+	await search.fill('emile zola 3a');
 	await expect(
 		page
 			.getByRole('listbox', { name: 'Gevonden adressen' })
