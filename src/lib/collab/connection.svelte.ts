@@ -1,14 +1,20 @@
 import { on } from 'svelte/events';
 import { WebsocketProvider } from 'y-websocket';
 import type { BoardDocument } from '$lib/board/board.svelte';
+import { CLOSE_INVALID_UPDATE } from '$lib/board/layout';
+
+/** The server closed the socket because it could not read a message (see the sync server). */
+const CLOSE_BAD_MESSAGE = 4400;
 
 /**
  * - connecting: first connection not made yet
  * - connected: "verbonden"
  * - reconnecting: "opnieuw verbinden" (the socket dropped; y-websocket retries with backoff)
  * - offline: the browser says it has no network
+ * - refused: the server refused a change from this device; the local copy holds it, so reconnecting
+ *   would only send it again: the connection stops and the user reloads the board
  */
-export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'refused';
 
 /** The websocket endpoint of the sync server on this host: /sync/<boardId>. */
 export function syncServerUrl(location: Pick<Location, 'protocol' | 'host'>): string {
@@ -24,6 +30,7 @@ export class BoardConnection {
 	#online = $state(true);
 	#everConnected = $state(false);
 	#synced = $state(false);
+	#refused = $state(false);
 	readonly #provider: WebsocketProvider;
 	readonly #stop: (() => void)[] = [];
 
@@ -35,21 +42,29 @@ export class BoardConnection {
 			if (status === 'connected') this.#everConnected = true;
 		};
 		const onSync = (synced: boolean) => (this.#synced = synced);
+		const onClose = (event: CloseEvent | null) => {
+			if (event?.code !== CLOSE_INVALID_UPDATE && event?.code !== CLOSE_BAD_MESSAGE) return;
+			this.#refused = true;
+			this.#provider.disconnect();
+		};
 		this.#provider.on('status', onStatus);
 		this.#provider.on('sync', onSync);
+		this.#provider.on('connection-close', onClose);
 		this.#stop.push(
 			() => this.#provider.off('status', onStatus),
 			() => this.#provider.off('sync', onSync),
+			() => this.#provider.off('connection-close', onClose),
 			on(window, 'online', () => {
 				this.#online = true;
 				// Try at once instead of waiting for the backoff.
-				if (!this.#provider.wsconnected) this.#provider.connect();
+				if (!this.#provider.wsconnected && !this.#refused) this.#provider.connect();
 			}),
 			on(window, 'offline', () => (this.#online = false))
 		);
 	}
 
 	get status(): ConnectionStatus {
+		if (this.#refused) return 'refused';
 		if (!this.#online) return 'offline';
 		if (this.#socket === 'connected') return 'connected';
 		return this.#everConnected ? 'reconnecting' : 'connecting';
