@@ -58,8 +58,8 @@ async function recordGesprek(
 	for (const t of themes) await form.getByRole('checkbox', { name: t }).check();
 	if (followUp) {
 		await form.getByRole('button', { name: 'Vervolgactie toevoegen' }).click();
-		await form.getByLabel('Wat').fill(followUp);
-		await form.getByLabel('Wie').fill('Bas');
+		await form.getByLabel('Wat', { exact: true }).fill(followUp);
+		await form.getByLabel('Wie', { exact: true }).fill('Bas');
 		await form.getByLabel('Uiterlijk').fill('2024-06-01');
 	}
 	await form.getByRole('button', { name: 'Gesprek opslaan' }).click();
@@ -92,8 +92,8 @@ test('a gesprek with themes and a follow-up shows in the address history and the
 	await form.getByRole('checkbox', { name: 'Groen' }).check();
 	await form.getByRole('checkbox', { name: 'Eenzaamheid' }).check();
 	await form.getByRole('button', { name: 'Vervolgactie toevoegen' }).click();
-	await form.getByLabel('Wat').fill('Voortuin samen opknappen');
-	await form.getByLabel('Wie').fill('Bas');
+	await form.getByLabel('Wat', { exact: true }).fill('Voortuin samen opknappen');
+	await form.getByLabel('Wie', { exact: true }).fill('Bas');
 	await form.getByLabel('Uiterlijk').fill('2024-06-01');
 	await form.getByRole('button', { name: 'Gesprek opslaan' }).click();
 
@@ -327,6 +327,7 @@ test('the list view works by keyboard, and its selection follows to the map and 
 	// And back: an address clicked on the map is the current row of the address list.
 	await page.getByTestId('address-panel').getByRole('button', { name: 'Sluiten' }).click();
 	await list.getByRole('tab', { name: 'Adressen' }).click();
+	await list.getByLabel('Thema').selectOption({ label: 'Alle' });
 	await mapSettled(page);
 	const [other] = (await visibleAddresses(page)).filter((a) => a.label !== label);
 	await page.mouse.click(other!.x, other!.y);
