@@ -57,12 +57,19 @@ test('uses the configured basemap with our layers on top, crediting Kadaster', a
 		})
 	);
 	await openMap(page);
-	expect(await styleLayerIds(page)).toEqual([
-		'brt-achtergrond',
-		'addresses',
-		'addresses-selected',
-		'pins'
-	]);
+	// The board's own layers on top of the base: addresses and pins, then notities and
+	// initiatieven (added by the content layers once the map has loaded).
+	await expect
+		.poll(() => styleLayerIds(page))
+		.toEqual([
+			'brt-achtergrond',
+			'addresses',
+			'addresses-selected',
+			'pins',
+			'notities',
+			'initiatieven-selected',
+			'initiatieven'
+		]);
 	await expect(page.locator('.maplibregl-ctrl-attrib')).toContainText('Kadaster');
 	await expect(page.getByText('De achtergrondkaart is niet bereikbaar')).toHaveCount(0);
 	expect(errors).toEqual([]);
