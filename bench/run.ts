@@ -11,6 +11,7 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { startPostgres, type TestPostgres } from '../tests/support/postgres';
 import { benchColdLoad, coldLoadBaseline, PINS, type ColdLoadRow } from './coldload';
+import { BIG, benchBoardLoad, boardLoadMedian } from './board-load';
 import { benchImport, IMPORT_ROWS } from './import';
 import { benchLatency, CLIENT_COUNTS, type LatencyRow } from './latency';
 import { tempDataDir } from './lib/servers';
@@ -233,6 +234,11 @@ async function main() {
 				)
 				.reduce((sum, r) => sum + r.medianMs, 0);
 
+		const boardDir = tempDataDir();
+		dirs.push(boardDir);
+		const boardLoad = await benchBoardLoad(boardDir.dir, QUICK ? 1 : 3, log);
+		if (boardLoad.note) notes.push(boardLoad.note);
+
 		const out: string[] = [];
 		out.push(`Buurtbord benchmark — ${info.date}`);
 		out.push(
@@ -296,6 +302,38 @@ async function main() {
 			out.push(
 				`   ${driver}: parse + validate + store ${ms(importTotal(driver), 0)} (target ≤ ${TARGETS.importMs} ms); register afterwards ${total} addresses`
 			);
+		out.push('');
+		out.push(
+			`5. A board with ${BIG.addresses.toLocaleString('en')} addresses and ${BIG.gesprekken.toLocaleString('en')} gesprekken in Chromium (SwiftShader, 1280×800) against the built server; baseline: the demo board`
+		);
+		out.push(
+			table(
+				[
+					'board',
+					'addresses',
+					'gesprekken',
+					'document',
+					'interactive (median)',
+					'runs',
+					'JS heap (median)'
+				],
+				boardLoad.rows.map((r) => {
+					const m = boardLoadMedian(r);
+					return [
+						r.board,
+						r.addresses,
+						r.gesprekken,
+						bytes(r.stateBytes),
+						ms(m.ms, 0),
+						r.interactiveMs.map((x) => x.toFixed(0)).join(' '),
+						bytes(m.heap)
+					];
+				})
+			)
+		);
+		out.push(
+			'   interactive: navigation start until the map is drawn, the document synced and two frames in a row < 50 ms apart'
+		);
 		for (const n of notes) out.push(`note: ${n}`);
 		console.log(out.join('\n'));
 
@@ -341,6 +379,7 @@ async function main() {
 			coldLoad: { rows: cold, baseline: coldBase },
 			storage,
 			import: imports,
+			boardLoad: boardLoad.rows,
 			notes,
 			durationSeconds: (performance.now() - started) / 1000
 		};

@@ -17,6 +17,15 @@ if (!existsSync(handlerPath)) {
 	process.exit(1);
 }
 
+/**
+ * adapter-node assumes https unless told otherwise, so behind no proxy every form POST over plain
+ * http failed SvelteKit's CSRF origin check. Without ORIGIN, tell it the scheme of the socket the
+ * request really came in on, through a header this server sets itself (a client's value is replaced).
+ */
+const SCHEME_HEADER = 'x-buurtbord-scheme';
+const setScheme = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+if (setScheme) process.env.PROTOCOL_HEADER = SCHEME_HEADER;
+
 const app = await startBuurtbord();
 const { handler } = (await import(pathToFileURL(handlerPath).href)) as {
 	handler: (
@@ -24,7 +33,14 @@ const { handler } = (await import(pathToFileURL(handlerPath).href)) as {
 		res: import('node:http').ServerResponse
 	) => void;
 };
-const server = createServer((req, res) => handler(req, res));
+const server = createServer((req, res) => {
+	if (setScheme) {
+		req.headers[SCHEME_HEADER] = (req.socket as { encrypted?: boolean }).encrypted
+			? 'https'
+			: 'http';
+	}
+	handler(req, res);
+});
 app.attach(server, { exclusive: true });
 
 server.listen(port, host, () => {
