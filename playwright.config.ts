@@ -8,6 +8,8 @@ import { defineConfig, devices } from '@playwright/test';
  * build/ (run `vite build` first; `npm test` does) on a fresh PGlite data folder per run.
  */
 const port = Number(process.env.E2E_PORT ?? 4391);
+// port + 1 to + 5 are for the servers the tests start themselves.
+const pdokFixturePort = port + 6;
 
 // The config is loaded by the runner and by each worker; the runner makes the folder and the
 // workers inherit it through the environment.
@@ -51,19 +53,32 @@ export default defineConfig({
 			use: { ...devices['Desktop Chrome'] }
 		}
 	],
-	webServer: {
-		command: 'node --import tsx server/index.ts',
-		url: `http://127.0.0.1:${port}/`,
-		reuseExistingServer: false,
-		timeout: 120_000,
-		stdout: 'pipe',
-		stderr: 'pipe',
-		env: {
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			BUURTBORD_DATA_DIR: dataDir,
-			// No remote basemap in tests: the offline style must do.
-			PUBLIC_BASEMAP_STYLE_URL: ''
+	webServer: [
+		{
+			// A local stand-in for the PDOK Locatieserver: the search box asks it, never the real one.
+			command: 'node --import tsx tests/e2e/pdok-fixture-server.ts',
+			url: `http://127.0.0.1:${pdokFixturePort}/`,
+			reuseExistingServer: false,
+			timeout: 30_000,
+			stdout: 'pipe',
+			stderr: 'pipe',
+			env: { PDOK_FIXTURE_PORT: String(pdokFixturePort) }
+		},
+		{
+			command: 'node --import tsx server/index.ts',
+			url: `http://127.0.0.1:${port}/`,
+			reuseExistingServer: false,
+			timeout: 120_000,
+			stdout: 'pipe',
+			stderr: 'pipe',
+			env: {
+				PORT: String(port),
+				HOST: '127.0.0.1',
+				BUURTBORD_DATA_DIR: dataDir,
+				// No remote basemap in tests: the offline style must do.
+				PUBLIC_BASEMAP_STYLE_URL: '',
+				PUBLIC_PDOK_LOCATIESERVER_URL: `http://127.0.0.1:${pdokFixturePort}/bzk/locatieserver/search/v3_1`
+			}
 		}
-	}
+	]
 });
