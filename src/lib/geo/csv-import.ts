@@ -11,6 +11,7 @@
  *   const merged = mergeImport(register, result.rows);  // ./merge.ts, after the user confirms
  */
 import Papa from 'papaparse';
+import { issue } from './issues';
 import {
 	applyMappingAsync,
 	headerField,
@@ -199,16 +200,16 @@ export function readCsv(input: Uint8Array | string, options: ReadCsvOptions = {}
 	const seen = new Set<string>();
 	for (const e of parsed.errors) {
 		const at = e.row !== undefined ? (lines[e.row] ?? line) : firstLine;
-		const message =
+		const problem =
 			e.code === 'MissingQuotes'
-				? 'aanhalingsteken wordt niet gesloten; de rest van het bestand is mogelijk één cel'
+				? issue('csv-unclosed-quote', {})
 				: e.code === 'InvalidQuotes'
-					? 'ongeldig gebruik van aanhalingstekens'
-					: e.message;
-		const key = `${at}:${message}`;
+					? issue('csv-invalid-quotes', {})
+					: issue('csv-parse-error', { detail: e.message });
+		const key = `${at}:${JSON.stringify(problem)}`;
 		if (seen.has(key)) continue;
 		seen.add(key);
-		errors.push({ line: at, message });
+		errors.push({ ...problem, line: at });
 	}
 
 	const headerIndex = findHeaderRow(records);

@@ -20,6 +20,7 @@ import {
 	type SourceRow,
 	type SourceTable
 } from './import';
+import { issue, type Issue } from './issues';
 import { isInRdBounds } from './rd';
 
 const position = z.array(z.number()).min(2);
@@ -46,7 +47,16 @@ export const GEOMETRY_COLUMNS = {
 	rd: ['geometrie x (RD)', 'geometrie y (RD)']
 } as const;
 
-export class GeoJsonImportError extends Error {}
+/** The file as a whole is not a GeoJSON FeatureCollection; `issue` says why, for the UI. */
+export class GeoJsonImportError extends Error {
+	readonly issue: Issue;
+
+	constructor(problem: Issue) {
+		super(`${problem.code} ${JSON.stringify(problem.params)}`);
+		this.name = 'GeoJsonImportError';
+		this.issue = problem;
+	}
+}
 
 function propertyText(v: unknown): string {
 	if (v === null || v === undefined) return '';
@@ -71,12 +81,12 @@ export function readGeoJson(input: Uint8Array | string | unknown): SourceTable {
 		try {
 			data = JSON.parse(data.replace(/^\uFEFF/, ''));
 		} catch (e) {
-			throw new GeoJsonImportError(`Geen geldige JSON: ${(e as Error).message}`);
+			throw new GeoJsonImportError(issue('geojson-invalid-json', { detail: (e as Error).message }));
 		}
 	}
 	const collection = collectionSchema.safeParse(data);
 	if (!collection.success) {
-		throw new GeoJsonImportError('Geen GeoJSON FeatureCollection (type en features ontbreken).');
+		throw new GeoJsonImportError(issue('geojson-not-collection', {}));
 	}
 
 	const features = collection.data.features;
@@ -93,7 +103,7 @@ export function readGeoJson(input: Uint8Array | string | unknown): SourceTable {
 		const line = i + 1;
 		const f = featureSchema.safeParse(raw);
 		if (!f.success) {
-			errors.push({ line, message: 'geen geldige GeoJSON Feature' });
+			errors.push({ ...issue('geojson-not-feature', {}), line });
 			return;
 		}
 		const props = f.data.properties ?? {};
@@ -108,12 +118,12 @@ export function readGeoJson(input: Uint8Array | string | unknown): SourceTable {
 		if (g && g.type === 'Point') {
 			const c = position.safeParse(g.coordinates);
 			if (!c.success) {
-				errors.push({ line, message: 'Point heeft geen geldige coördinaten' });
+				errors.push({ ...issue('geojson-bad-coordinates', {}), line });
 				return;
 			}
 			coords = [c.data[0]!, c.data[1]!];
 		} else if (g) {
-			errors.push({ line, message: `geometrie is een ${g.type}, geen Point` });
+			errors.push({ ...issue('geojson-not-point', { type: g.type }), line });
 			return;
 		}
 		points.push({ line, coords, props });

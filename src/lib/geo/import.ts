@@ -17,7 +17,10 @@ import {
 	parseHouseLetter,
 	parseHouseNumber
 } from './normalize';
+import { issue, type CoordinateSystem, type Issue } from './issues';
 import { isInNetherlands, isInRdBounds, rdToWgs84 } from './rd';
+
+export type { Issue, IssueCode } from './issues';
 
 export const ADDRESS_FIELDS = [
 	'street',
@@ -139,10 +142,17 @@ export interface MappingProposal {
 	hasCoordinates: boolean;
 }
 
-export interface ImportIssue {
-	/** Line in the file as a spreadsheet shows it (header = line 1); feature number for GeoJSON. */
+/**
+ * One problem on one line. `line` is the line in the file as a spreadsheet shows it (header =
+ * line 1); the feature number for GeoJSON.
+ */
+export type ImportIssue = Issue & { line: number };
+
+/** A line that is not imported, with every reason. */
+export interface RowError {
+	/** As in {@link ImportIssue}. */
 	line: number;
-	message: string;
+	issues: Issue[];
 }
 
 /** An imported address: like {@link Address} but without an id and possibly without coordinates. */
@@ -159,7 +169,8 @@ export interface ImportedAddress extends AddressDraft {
 
 export interface ImportResult {
 	rows: ImportedAddress[];
-	errors: ImportIssue[];
+	/** One entry per rejected line (and per problem found while reading the file). */
+	errors: RowError[];
 	/** Accepted but suspicious (swapped coordinates, outside the Netherlands, lost BAG id, ...). */
 	warnings: ImportIssue[];
 	/** Number of rows that need geocoding. */
@@ -282,8 +293,8 @@ export function validateMapping(mapping: ColumnMapping, columnCount: number): st
 }
 
 type RowOutcome =
-	| { kind: 'row'; row: ImportedAddress; warnings: string[] }
-	| { kind: 'error'; messages: string[] }
+	| { kind: 'row'; row: ImportedAddress; warnings: Issue[] }
+	| { kind: 'error'; issues: Issue[] }
 	| { kind: 'empty' };
 
 interface Coordinates {
@@ -294,27 +305,37 @@ interface Coordinates {
 function convertRowCoordinates(
 	cell: (f: AddressField) => string,
 	mapping: ColumnMapping,
-	errors: string[],
-	warnings: string[]
+	errors: Issue[],
+	warnings: Issue[]
 ): Coordinates | null {
-	const pair = (a: AddressField, b: AddressField, what: string): [number, number] | null => {
+	const pair = (
+		a: AddressField,
+		b: AddressField,
+		system: CoordinateSystem
+	): [number, number] | null => {
 		if (mapping[a] === undefined || mapping[b] === undefined) return null;
 		const pa = parseDecimal(cell(a));
 		const pb = parseDecimal(cell(b));
 		if (!pa.ok || !pb.ok) {
-			for (const p of [pa, pb]) if (!p.ok) errors.push(`${what}: ${p.message}`);
+			for (const [p, field] of [
+				[pa, a],
+				[pb, b]
+			] as const) {
+				if (!p.ok)
+					errors.push(issue('coordinate-not-a-number', { system, value: cell(field).trim() }));
+			}
 			return null;
 		}
 		if (pa.value === null && pb.value === null) return null;
 		if (pa.value === null || pb.value === null) {
-			errors.push(`${what}: maar één van beide coördinaten is ingevuld`);
+			errors.push(issue('coordinate-incomplete', { system }));
 			return null;
 		}
 		return [pa.value, pb.value];
 	};
 
 	const errorsBefore = errors.length;
-	const wgs = pair('lat', 'lon', 'coördinaten');
+	const wgs = pair('lat', 'lon', 'wgs84');
 	if (wgs) {
 		let [lat, lon] = wgs;
 		if (Math.abs(lat) > 90 || Math.abs(lon) > 180) {
@@ -325,30 +346,30 @@ function convertRowCoordinates(
 					? [lat, lon]
 					: null;
 			if (rdPoint) {
-				warnings.push('de lat/lon-kolommen bevatten RD-coördinaten (meters); omgerekend');
+				warnings.push(issue('rd-in-latlon', {}));
 				return rdToWgs84(rdPoint[0]!, rdPoint[1]!);
 			}
-			errors.push(`coördinaten (${lat}, ${lon}) zijn geen geldige graden`);
+			errors.push(issue('latlon-invalid', { lat, lon }));
 			return null;
 		}
 		if (!isInNetherlands(lon, lat) && isInNetherlands(lat, lon)) {
 			[lat, lon] = [lon, lat];
-			warnings.push('breedte- en lengtegraad waren verwisseld; omgedraaid');
+			warnings.push(issue('latlon-swapped', {}));
 		}
-		if (!isInNetherlands(lon, lat)) warnings.push('coördinaten liggen buiten Nederland');
+		if (!isInNetherlands(lon, lat)) warnings.push(issue('outside-nl', {}));
 		return { lon, lat };
 	}
 	if (errors.length > errorsBefore) return null;
 
-	const rd = pair('rdX', 'rdY', 'RD-coördinaten');
+	const rd = pair('rdX', 'rdY', 'rd');
 	if (rd) {
 		let [x, y] = rd;
 		if (!isInRdBounds(x, y) && isInRdBounds(y, x)) {
 			[x, y] = [y, x];
-			warnings.push('RD x en y waren verwisseld; omgedraaid');
+			warnings.push(issue('rd-swapped', {}));
 		}
 		if (!isInRdBounds(x, y)) {
-			errors.push(`RD-coördinaten (${rd[0]}, ${rd[1]}) liggen niet in Nederland`);
+			errors.push(issue('rd-outside-nl', { x: rd[0], y: rd[1] }));
 			return null;
 		}
 		return rdToWgs84(x, y);
@@ -372,8 +393,8 @@ function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 		const i = mapping[f];
 		return i === undefined ? '' : (row.cells[i] ?? '');
 	};
-	const errors: string[] = [];
-	const warnings: string[] = [];
+	const errors: Issue[] = [];
+	const warnings: Issue[] = [];
 
 	let street = cleanText(cell('street'));
 	let numberText = cell('houseNumber');
@@ -387,10 +408,10 @@ function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 			// Only the street in the adres column, the number in its own column.
 			street ??= combined;
 		} else {
-			errors.push(`adres "${combined}" bevat geen huisnummer`);
+			errors.push(issue('address-without-number', { value: combined }));
 		}
 	}
-	if (!street) errors.push('straat ontbreekt');
+	if (!street) errors.push(issue('street-missing', {}));
 
 	const number = parseHouseNumber(numberText);
 	let houseNumber = 0;
@@ -399,27 +420,23 @@ function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 	if (number.ok) {
 		({ houseNumber, houseLetter, addition } = number.value);
 	} else {
-		errors.push(number.message);
+		errors.push(number.issue);
 	}
 
 	const letter = parseHouseLetter(cell('houseLetter'));
-	if (!letter.ok) errors.push(letter.message);
+	if (!letter.ok) errors.push(letter.issue);
 	else if (letter.value !== null) {
 		if (houseLetter !== null && houseLetter !== letter.value) {
-			errors.push(
-				`huisletter staat zowel in het huisnummer (${houseLetter}) als in de kolom huisletter (${letter.value})`
-			);
+			errors.push(issue('letter-conflict', { inNumber: houseLetter, inColumn: letter.value }));
 		}
 		houseLetter = letter.value;
 	}
 
 	const add = parseAddition(cell('addition'));
-	if (!add.ok) errors.push(add.message);
+	if (!add.ok) errors.push(add.issue);
 	else if (add.value !== null) {
 		if (addition !== null && addition.toLowerCase() !== add.value.toLowerCase()) {
-			errors.push(
-				`toevoeging staat zowel in het huisnummer (${addition}) als in de kolom toevoeging (${add.value})`
-			);
+			errors.push(issue('addition-conflict', { inNumber: addition, inColumn: add.value }));
 		}
 		addition = add.value;
 	}
@@ -428,17 +445,17 @@ function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 	const rawPostcode = cell('postcode').trim();
 	if (rawPostcode !== '') {
 		postcode = normalizePostcode(rawPostcode);
-		if (postcode === null) errors.push(`postcode "${rawPostcode}" is geen Nederlandse postcode`);
+		if (postcode === null) errors.push(issue('postcode-invalid', { value: rawPostcode }));
 	}
 
 	let bagId: string | null = null;
 	const bag = parseBagId(cell('bagId'));
 	if (bag.ok) bagId = bag.value;
-	else warnings.push(`${bag.message}; niet overgenomen`);
+	else warnings.push(bag.issue);
 
 	const coords = convertRowCoordinates(cell, mapping, errors, warnings);
 
-	if (errors.length > 0) return { kind: 'error', messages: errors };
+	if (errors.length > 0) return { kind: 'error', issues: errors };
 	return {
 		kind: 'row',
 		warnings,
@@ -462,7 +479,10 @@ function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 function emptyResult(table: SourceTable): ImportResult {
 	return {
 		rows: [],
-		errors: [...table.errors],
+		errors: table.errors.map((e) => ({
+			line: e.line,
+			issues: [{ code: e.code, params: e.params } as Issue]
+		})),
 		warnings: [],
 		needsGeocoding: 0,
 		total: 0
@@ -482,10 +502,10 @@ function processRange(
 		if (outcome.kind === 'empty') continue;
 		result.total++;
 		if (outcome.kind === 'error') {
-			result.errors.push({ line: source.line, message: outcome.messages.join('; ') });
+			result.errors.push({ line: source.line, issues: outcome.issues });
 			continue;
 		}
-		for (const message of outcome.warnings) result.warnings.push({ line: source.line, message });
+		for (const warning of outcome.warnings) result.warnings.push({ ...warning, line: source.line });
 		if (outcome.row.needsGeocoding) result.needsGeocoding++;
 		result.rows.push(outcome.row);
 	}

@@ -1,9 +1,13 @@
 /**
  * Normalisation and validation of the parts of a Dutch address, shared by the CSV and GeoJSON
- * import, duplicate merging and search. Messages are Dutch: they are shown to the professionals.
+ * import, duplicate merging and search. Problems are reported as {@link Issue} codes; the UI words
+ * them in the user's language.
  */
+import { issue, type Issue } from './issues';
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+export type Parsed<T> = { ok: true; value: T } | { ok: false; issue: Issue };
+
+const fail = (problem: Issue): { ok: false; issue: Issue } => ({ ok: false, issue: problem });
 
 const POSTCODE_RE = /^([1-9][0-9]{3})\s*([A-Za-z]{2})$/;
 
@@ -42,19 +46,19 @@ const HOUSE_NUMBER_PATTERNS: readonly RegExp[] = [
  */
 export function parseHouseNumber(input: string): Parsed<HouseNumberParts> {
 	const s = input.trim();
-	if (s === '') return { ok: false, message: 'huisnummer ontbreekt' };
+	if (s === '') return fail(issue('house-number-missing', {}));
 	for (const re of HOUSE_NUMBER_PATTERNS) {
 		const m = re.exec(s);
 		if (!m) continue;
 		const n = Number(m[1]);
 		if (!Number.isSafeInteger(n) || n < 1 || n > MAX_HOUSE_NUMBER) {
-			return { ok: false, message: `huisnummer "${s}" moet een positief geheel getal zijn` };
+			return fail(issue('house-number-out-of-range', { value: s }));
 		}
 		const letter = m[2] ? m[2].toUpperCase() : null;
 		const addition = m[3] ? m[3] : null;
 		return { ok: true, value: { houseNumber: n, houseLetter: letter, addition } };
 	}
-	return { ok: false, message: `huisnummer "${s}" is geen geldig huisnummer` };
+	return fail(issue('house-number-invalid', { value: s }));
 }
 
 /** A BAG huisletter: one letter, upper case. Empty -> null. */
@@ -62,7 +66,7 @@ export function parseHouseLetter(input: string): Parsed<string | null> {
 	const s = input.trim();
 	if (s === '') return { ok: true, value: null };
 	if (/^[A-Za-z]$/.test(s)) return { ok: true, value: s.toUpperCase() };
-	return { ok: false, message: `huisletter "${s}" moet één letter zijn` };
+	return fail(issue('letter-invalid', { value: s }));
 }
 
 /**
@@ -73,10 +77,7 @@ export function parseAddition(input: string): Parsed<string | null> {
 	const s = input.trim().replace(/^[-/]\s*/, '');
 	if (s === '') return { ok: true, value: null };
 	if (/^[A-Za-z0-9]{1,4}$/.test(s)) return { ok: true, value: s };
-	return {
-		ok: false,
-		message: `toevoeging "${input.trim()}" mag hoogstens 4 letters of cijfers bevatten`
-	};
+	return fail(issue('addition-invalid', { value: input.trim() }));
 }
 
 /**
@@ -92,7 +93,7 @@ export function parseDecimal(input: string): Parsed<number | null> {
 		normal = s.replace(/\./g, '').replace(',', '.');
 	else if (/^[-+]?\d{1,3}(?:,\d{3})+\.\d+$/.test(s)) normal = s.replace(/,/g, '');
 	const n = normal === null ? NaN : Number(normal);
-	if (!Number.isFinite(n)) return { ok: false, message: `"${input.trim()}" is geen getal` };
+	if (!Number.isFinite(n)) return fail(issue('not-a-number', { value: input.trim() }));
 	return { ok: true, value: n };
 }
 
@@ -107,7 +108,7 @@ export function parseBagId(input: string): Parsed<string | null> {
 	const digits = s.replace(/^NL\.IMBAG\.Nummeraanduiding\./i, '');
 	if (/^\d{16}$/.test(digits)) return { ok: true, value: digits };
 	if (/^\d{15}$/.test(digits)) return { ok: true, value: `0${digits}` };
-	return { ok: false, message: `BAG-id "${s}" is geen nummeraanduiding-id van 16 cijfers` };
+	return fail(issue('bag-id-invalid', { value: s }));
 }
 
 /** Lower case, accents removed, only letters and digits: for comparing street names and headers. */

@@ -157,17 +157,26 @@ describe('UTF-8 with BOM, commas, quotes', () => {
 			[10, 'Diepenbrockstraat', null, 'Nijmegen']
 		]);
 		expect(result.errors.map((e) => e.line)).toEqual([6, 7, 8, 9]);
-		expect(result.errors[0]!.message).toContain('huisnummer "abc"');
-		expect(result.errors[1]!.message).toContain('postcode "65 21"');
-		expect(result.errors[2]!.message).toContain('straat ontbreekt');
-		expect(result.errors[3]!.message).toContain('maar één van beide coördinaten');
+		expect(result.errors[0]!.issues).toContainEqual({
+			code: 'house-number-invalid',
+			params: { value: 'abc' }
+		});
+		expect(result.errors[1]!.issues).toContainEqual({
+			code: 'postcode-invalid',
+			params: { value: '65 21' }
+		});
+		expect(result.errors[2]!.issues).toContainEqual({ code: 'street-missing', params: {} });
+		expect(result.errors[3]!.issues).toContainEqual({
+			code: 'coordinate-incomplete',
+			params: { system: 'wgs84' }
+		});
 		expect(result.total).toBe(7);
 	});
 
 	it('reports an unclosed quote with its line', () => {
 		const table = readCsv('straat;huisnummer\nA-straat;1\n"B-straat;2\nC-straat;3\n');
 		expect(table.errors).toEqual([expect.objectContaining({ line: 3 })]);
-		expect(table.errors[0]!.message).toContain('aanhalingsteken');
+		expect(table.errors[0]!.code).toBe('csv-unclosed-quote');
 	});
 });
 
@@ -221,6 +230,7 @@ describe('awkward variants', () => {
 			['51.841', '5.854']
 		]);
 		expect(result.warnings.map((w) => w.line)).toEqual([3, 4]);
+		expect(result.warnings.map((w) => w.code)).toEqual(['latlon-swapped', 'rd-in-latlon']);
 	});
 
 	it('maps synonyms: nummeraanduiding_id, huisnummertoevoeging, latitude/longitude, complex', () => {
@@ -258,7 +268,12 @@ describe('awkward variants', () => {
 			'straat;huisnummer;huisletter\nA-straat;12a;b\nB-straat;12a;\nC-straat;12a;A\n'
 		);
 		const result = applyMapping(table, proposeMapping(table).mapping);
-		expect(result.errors).toEqual([{ line: 2, message: expect.stringContaining('huisletter') }]);
+		expect(result.errors).toEqual([
+			{
+				line: 2,
+				issues: [{ code: 'letter-conflict', params: { inNumber: 'A', inColumn: 'B' } }]
+			}
+		]);
 		expect(result.rows.map((r) => r.houseLetter)).toEqual(['A', 'A']);
 	});
 
@@ -301,7 +316,12 @@ describe('awkward variants', () => {
 			['Plein 1944', 5, null, null]
 		]);
 		expect(result.errors).toEqual([
-			{ line: 5, message: expect.stringContaining('geen huisnummer') }
+			{
+				line: 5,
+				issues: expect.arrayContaining([
+					{ code: 'address-without-number', params: { value: 'Sweelinckstraat' } }
+				])
+			}
 		]);
 		// A street-only adres column next to a number column.
 		const streetOnly = readCsv('adres;huisnummer\nSweelinckstraat;14\n');

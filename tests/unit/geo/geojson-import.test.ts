@@ -81,10 +81,15 @@ describe('GeoJSON point import', () => {
 		]);
 		expect(result.needsGeocoding).toBe(1);
 		expect(result.errors).toEqual([
-			{ line: 3, message: 'geometrie is een LineString, geen Point' },
-			{ line: 4, message: expect.stringContaining('huisnummer "0"') },
-			{ line: 5, message: 'geen geldige GeoJSON Feature' },
-			{ line: 6, message: 'Point heeft geen geldige coördinaten' }
+			{ line: 3, issues: [{ code: 'geojson-not-point', params: { type: 'LineString' } }] },
+			{
+				line: 4,
+				issues: expect.arrayContaining([
+					{ code: 'house-number-out-of-range', params: { value: '0' } }
+				])
+			},
+			{ line: 5, issues: [{ code: 'geojson-not-feature', params: {} }] },
+			{ line: 6, issues: [{ code: 'geojson-bad-coordinates', params: {} }] }
 		]);
 	});
 
@@ -118,5 +123,15 @@ describe('GeoJSON point import', () => {
 	it('rejects input that is not a FeatureCollection', () => {
 		expect(() => readGeoJson('{')).toThrow(GeoJsonImportError);
 		expect(() => readGeoJson({ type: 'Feature' })).toThrow(GeoJsonImportError);
+		const codeOf = (input: unknown) => {
+			try {
+				readGeoJson(input);
+			} catch (e) {
+				return (e as GeoJsonImportError).issue.code;
+			}
+			return null;
+		};
+		expect(codeOf('{')).toBe('geojson-invalid-json');
+		expect(codeOf({ type: 'Feature' })).toBe('geojson-not-collection');
 	});
 });

@@ -22,7 +22,7 @@ describe('normalisation', () => {
 	it('parses house numbers with letter and toevoeging', () => {
 		const ok = (s: string) => {
 			const r = parseHouseNumber(s);
-			if (!r.ok) throw new Error(r.message);
+			if (!r.ok) throw new Error(JSON.stringify(r.issue));
 			return r.value;
 		};
 		expect(ok('12')).toEqual({ houseNumber: 12, houseLetter: null, addition: null });
@@ -35,15 +35,33 @@ describe('normalisation', () => {
 		for (const bad of ['', '0', '-3', 'abc', '12.5', '100000', 'a12']) {
 			expect(parseHouseNumber(bad).ok, bad).toBe(false);
 		}
+		expect(parseHouseNumber(' ')).toEqual({
+			ok: false,
+			issue: { code: 'house-number-missing', params: {} }
+		});
+		expect(parseHouseNumber('100000')).toEqual({
+			ok: false,
+			issue: { code: 'house-number-out-of-range', params: { value: '100000' } }
+		});
+		expect(parseHouseNumber('abc ')).toEqual({
+			ok: false,
+			issue: { code: 'house-number-invalid', params: { value: 'abc' } }
+		});
 	});
 
 	it('validates letters and toevoegingen', () => {
 		expect(parseHouseLetter(' b ')).toEqual({ ok: true, value: 'B' });
 		expect(parseHouseLetter('')).toEqual({ ok: true, value: null });
-		expect(parseHouseLetter('ab').ok).toBe(false);
+		expect(parseHouseLetter('ab')).toEqual({
+			ok: false,
+			issue: { code: 'letter-invalid', params: { value: 'ab' } }
+		});
 		expect(parseAddition('-2')).toEqual({ ok: true, value: '2' });
 		expect(parseAddition('II')).toEqual({ ok: true, value: 'II' });
-		expect(parseAddition('1 hoog').ok).toBe(false);
+		expect(parseAddition('1 hoog')).toEqual({
+			ok: false,
+			issue: { code: 'addition-invalid', params: { value: '1 hoog' } }
+		});
 	});
 
 	it('parses Dutch and English decimals', () => {
@@ -54,7 +72,10 @@ describe('normalisation', () => {
 		expect(parseDecimal('-0,5')).toEqual({ ok: true, value: -0.5 });
 		expect(parseDecimal(' ')).toEqual({ ok: true, value: null });
 		expect(parseDecimal('51,83,21').ok).toBe(false);
-		expect(parseDecimal('noord').ok).toBe(false);
+		expect(parseDecimal('noord')).toEqual({
+			ok: false,
+			issue: { code: 'not-a-number', params: { value: 'noord' } }
+		});
 	});
 
 	it('repairs BAG ids Excel stripped of their leading zero, rejects mangled ones', () => {
@@ -64,7 +85,10 @@ describe('normalisation', () => {
 			ok: true,
 			value: '0268200000002093'
 		});
-		expect(parseBagId('2,68E+14').ok).toBe(false);
+		expect(parseBagId('2,68E+14')).toEqual({
+			ok: false,
+			issue: { code: 'bag-id-invalid', params: { value: '2,68E+14' } }
+		});
 	});
 
 	it('builds the same duplicate key regardless of case and spacing', () => {
