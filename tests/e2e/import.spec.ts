@@ -241,3 +241,24 @@ test('20,000 rows are checked and stored in seconds, with a progress bar', async
 	);
 	expect(errors).toEqual([]);
 });
+
+test('in English, row errors are in English too', async ({ page }) => {
+	const errors = pageErrors(page);
+	await openImport(page);
+	await page.getByRole('button', { name: 'English' }).click();
+	await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('Import addresses');
+	await page
+		.getByLabel('Choose a file (CSV or GeoJSON)')
+		.setInputFiles(fixture('adressen-excel-1252.csv'));
+	await page.getByRole('button', { name: 'Check' }).click();
+	const rowErrors = page.getByTestId('import-errors').getByRole('listitem');
+	await expect(rowErrors).toHaveCount(2);
+	await expect(rowErrors.nth(0)).toContainText('Line 5');
+	await expect(rowErrors.nth(0)).toContainText('house number is missing');
+	await expect(rowErrors.nth(1)).toContainText('Line 6');
+	await expect(rowErrors.nth(1)).toContainText('postcode “12345” is not a Dutch postcode');
+	await expect(page.getByTestId('import-errors')).not.toContainText('huisnummer');
+	await expect(page.getByTestId('import-errors')).not.toContainText('ontbreekt');
+	expect(errors).toEqual([]);
+});
