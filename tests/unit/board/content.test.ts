@@ -31,27 +31,7 @@ import {
 	updateNotitie,
 	type NewGesprek
 } from '../../../src/lib/board';
-
-/** Connects two docs both ways, as the sync server would; returns the disconnect. */
-function link(a: Y.Doc, b: Y.Doc): () => void {
-	const ab = (update: Uint8Array, origin: unknown) => {
-		if (origin !== 'remote') Y.applyUpdate(b, update, 'remote');
-	};
-	const ba = (update: Uint8Array, origin: unknown) => {
-		if (origin !== 'remote') Y.applyUpdate(a, update, 'remote');
-	};
-	a.on('update', ab);
-	b.on('update', ba);
-	return () => {
-		a.off('update', ab);
-		b.off('update', ba);
-	};
-}
-
-function sync(a: Y.Doc, b: Y.Doc): void {
-	Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)), 'remote');
-	Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)), 'remote');
-}
+import { link, sync } from '../../support/ydocs';
 
 const gesprek: NewGesprek = {
 	addressId: 'adres-1',

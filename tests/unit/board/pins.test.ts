@@ -9,29 +9,9 @@ import {
 	removePin,
 	updatePin
 } from '../../../src/lib/board/pins';
+import { link, sync } from '../../support/ydocs';
 
 const at = { lon: 5.87, lat: 51.83 };
-
-/** Connects two docs both ways, as the sync server would, and returns the disconnect. */
-function link(a: Y.Doc, b: Y.Doc): () => void {
-	const ab = (update: Uint8Array, origin: unknown) => {
-		if (origin !== 'remote') Y.applyUpdate(b, update, 'remote');
-	};
-	const ba = (update: Uint8Array, origin: unknown) => {
-		if (origin !== 'remote') Y.applyUpdate(a, update, 'remote');
-	};
-	a.on('update', ab);
-	b.on('update', ba);
-	return () => {
-		a.off('update', ab);
-		b.off('update', ba);
-	};
-}
-
-function sync(a: Y.Doc, b: Y.Doc): void {
-	Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
-	Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)));
-}
 
 describe('pin commands', () => {
 	it('adds a pin with a uuid, trimmed title and creation time', () => {
