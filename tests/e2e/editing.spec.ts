@@ -143,6 +143,12 @@ test('an initiatief at a free point can be dragged, and moves in the other brows
 	await form.getByLabel('Titel').fill(title);
 	await form.getByLabel('Status').selectOption({ label: 'In voorbereiding' });
 	await form.getByRole('checkbox', { name: 'Ontmoeting' }).check();
+	// A front garden on a free point still involves households: link one.
+	const involved = form.getByTestId('initiatief-addresses');
+	await expect(involved).toContainText('Nog geen adressen.');
+	await involved.getByLabel('Adres kiezen').selectOption({ label: 'Sweelinckstraat 3' });
+	await involved.getByRole('button', { name: 'Adres toevoegen' }).click();
+	await expect(involved.getByRole('listitem')).toHaveText(['Sweelinckstraat 3 ×']);
 	await form.getByRole('button', { name: 'Initiatief opslaan' }).click();
 	await expect.poll(() => initiatiefAt(pageB, title)).not.toBeNull();
 	const before = (await initiatiefAt(pageB, title))!;
