@@ -38,8 +38,11 @@ describe.each(DRIVERS)('the migrator on %s', (driver) => {
 		);
 		expect(tables).toEqual([
 			{ tablename: 'addresses', rowsecurity: true },
+			{ tablename: 'board_members', rowsecurity: true },
 			{ tablename: 'board_updates', rowsecurity: true },
-			{ tablename: 'boards', rowsecurity: true }
+			{ tablename: 'boards', rowsecurity: true },
+			{ tablename: 'organisations', rowsecurity: true },
+			{ tablename: 'profiles', rowsecurity: true }
 		]);
 	});
 

@@ -1,0 +1,90 @@
+-- Row-level security on public.boards: members read, owners change settings and delete,
+-- professionals of an organisation create (and become owner), anon does nothing.
+begin;
+select plan(14);
+
+-- Seed (as the table owner, which row-level security does not restrict):
+-- Olga owns, Erik edits and Vera views the board "wijk"; Otto, of another organisation, owns
+-- "elders" only; Nina has a profile but no organisation and no boards.
+insert into public.organisations (id, name) values
+	('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'Woonwaarts'),
+	('bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'Bindkracht10'),
+	('cccccccc-cccc-4ccc-8ccc-cccccccccccc', 'HAN');
+insert into public.profiles (id, organisation_id, display_name, email) values
+	('11111111-1111-4111-8111-111111111111', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'Olga Owner', 'olga@example.org'),
+	('22222222-2222-4222-8222-222222222222', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'Erik Editor', 'erik@example.org'),
+	('33333333-3333-4333-8333-333333333333', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'Vera Viewer', 'vera@example.org'),
+	('44444444-4444-4444-8444-444444444444', 'cccccccc-cccc-4ccc-8ccc-cccccccccccc', 'Otto Outsider', 'otto@example.org'),
+	('55555555-5555-4555-8555-555555555555', null, 'Nina Nobody', 'nina@example.org');
+insert into public.boards (id, name, center_lon, center_lat) values
+	('wijk', 'De Wijk', 5.91, 51.98),
+	('elders', 'Elders', 5.85, 51.84);
+insert into public.board_members (board_id, user_id, role) values
+	('wijk', '11111111-1111-4111-8111-111111111111', 'owner'),
+	('wijk', '22222222-2222-4222-8222-222222222222', 'editor'),
+	('wijk', '33333333-3333-4333-8333-333333333333', 'viewer'),
+	('elders', '44444444-4444-4444-8444-444444444444', 'owner');
+insert into public.addresses (board_id, id, street, house_number, postcode, city, lon, lat) values
+	('wijk', 'a1', 'Dorpsstraat', 1, '6811AA', 'Arnhem', 5.910, 51.980),
+	('wijk', 'a2', 'Dorpsstraat', 3, '6811AA', 'Arnhem', 5.911, 51.980),
+	('elders', 'e1', 'Kerkweg', 2, '6500AB', 'Nijmegen', 5.850, 51.840);
+insert into public.board_updates (board_id, data) values
+	('wijk', '\x0102'::bytea),
+	('elders', '\x0304'::bytea);
+
+-- anon
+set local role anon;
+select set_config('request.jwt.claims', '{"role":"anon"}', true);
+select is_empty($$select id from public.boards$$, 'anon cannot read boards');
+select throws_ok(
+	$$insert into public.boards (id, name, center_lon, center_lat) values ('anon', 'Anon', 5, 52)$$,
+	'42501', 'new row violates row-level security policy for table "boards"',
+	'anon cannot create a board');
+with u as (update public.boards set name = 'Overgenomen' where id = 'wijk' returning 1)
+select is(count(*)::int, 0, 'anon cannot change a board') from u;
+with d as (delete from public.boards where id = 'wijk' returning 1)
+select is(count(*)::int, 0, 'anon cannot delete a board') from d;
+
+-- a viewer
+set local role authenticated;
+select set_config('request.jwt.claims', '{"sub":"33333333-3333-4333-8333-333333333333","role":"authenticated"}', true);
+select results_eq($$select id from public.boards$$, $$values ('wijk')$$,
+	'a viewer reads the boards they are a member of, and no others');
+with u as (update public.boards set name = 'Overgenomen' where id = 'wijk' returning 1)
+select is(count(*)::int, 0, 'a viewer cannot change board settings') from u;
+
+-- an editor
+select set_config('request.jwt.claims', '{"sub":"22222222-2222-4222-8222-222222222222","role":"authenticated"}', true);
+with u as (update public.boards set zoom = 3 where id = 'wijk' returning 1)
+select is(count(*)::int, 0, 'an editor cannot change board settings') from u;
+with d as (delete from public.boards where id = 'wijk' returning 1)
+select is(count(*)::int, 0, 'an editor cannot delete a board') from d;
+
+-- an outsider, owner of another board
+select set_config('request.jwt.claims', '{"sub":"44444444-4444-4444-8444-444444444444","role":"authenticated"}', true);
+select results_eq($$select id from public.boards$$, $$values ('elders')$$,
+	'an outsider reads only their own board');
+
+-- a signed-in user without an organisation
+select set_config('request.jwt.claims', '{"sub":"55555555-5555-4555-8555-555555555555","role":"authenticated"}', true);
+select throws_ok(
+	$$insert into public.boards (id, name, center_lon, center_lat) values ('nina', 'Nina', 5, 52)$$,
+	'42501', 'new row violates row-level security policy for table "boards"',
+	'a user without an organisation cannot create a board');
+
+-- the owner
+select set_config('request.jwt.claims', '{"sub":"11111111-1111-4111-8111-111111111111","role":"authenticated"}', true);
+select lives_ok(
+	$$insert into public.boards (id, name, center_lon, center_lat) values ('nieuw', 'Nieuw', 5.9, 52)$$,
+	'a professional of an organisation can create a board');
+select results_eq(
+	$$select user_id::text, role from public.board_members where board_id = 'nieuw'$$,
+	$$values ('11111111-1111-4111-8111-111111111111', 'owner')$$,
+	'the creator of a board becomes its owner');
+with u as (update public.boards set name = 'De Nieuwe Wijk' where id = 'wijk' returning 1)
+select is(count(*)::int, 1, 'an owner can change board settings') from u;
+with d as (delete from public.boards where id = 'wijk' returning 1)
+select is(count(*)::int, 1, 'an owner can delete their board') from d;
+
+select * from finish();
+rollback;
