@@ -22,6 +22,8 @@ test('a pin added in one browser shows in another at once, and stays after a rel
 
 	// Click the address point on the map: the form opens for that address.
 	await pageA.mouse.click(target.x, target.y);
+	// The address opens its panel; the quick pin is one of its actions.
+	await pageA.getByRole('button', { name: 'Pin bij dit adres' }).click();
 	const form = pageA.getByTestId('pin-form');
 	await expect(form).toBeVisible();
 	await expect(form.getByRole('heading')).toContainText(target.label);
@@ -67,6 +69,7 @@ test('the form refuses an empty title and can be cancelled', async ({ page }) =>
 	await openBoard(page);
 	const [target] = await visibleAddresses(page);
 	await page.mouse.click(target!.x, target!.y);
+	await page.getByRole('button', { name: 'Pin bij dit adres' }).click();
 	const form = page.getByTestId('pin-form');
 	await form.getByLabel('Titel').fill('   ');
 	await form.getByRole('button', { name: 'Toevoegen' }).click();
@@ -102,7 +105,9 @@ test('the language switch shows English', async ({ page }) => {
 	await page.getByRole('button', { name: 'English' }).click();
 	await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 	await expect(page.getByTestId('connection-status')).toContainText('connected');
-	await expect(page.getByText('Click an address on the map to add a pin to it.')).toBeVisible();
+	await expect(
+		page.getByText('Click an address on the map to open it: conversations, initiatives and pins.')
+	).toBeVisible();
 	await expect(page.getByRole('button', { name: 'English' })).toHaveAttribute(
 		'aria-pressed',
 		'true'
