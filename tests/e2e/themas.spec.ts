@@ -1,8 +1,27 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { collectErrors, openBoard, visibleAddresses } from './helpers';
+import { OwnServer } from './own-server';
 
-// Changes the demo board's default themes (Groen is merged, Overlast archived): this file runs
-// after the other specs (files run in name order, one worker), which pick these themes.
+// Its own server and data folder: merging and archiving the demo board's default themes must not
+// change what other specs see.
+let dataDir: string;
+let server: OwnServer;
+
+test.beforeAll(async () => {
+	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-themas-'));
+	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 8, {
+		BUURTBORD_DATA_DIR: dataDir
+	});
+	await server.start();
+});
+
+test.afterAll(async () => {
+	await server.stop();
+	rmSync(dataDir, { recursive: true, force: true });
+});
 
 const DATE = '2024-03-09';
 const COLOUR = '#123456';
@@ -42,8 +61,8 @@ async function shownCount(page: Page): Promise<number> {
 test('themes renamed, recoloured, merged and archived in one browser show so in both, and no gesprek is lost', async ({
 	browser
 }) => {
-	const pageA = await (await browser.newContext()).newPage();
-	const pageB = await (await browser.newContext()).newPage();
+	const pageA = await (await browser.newContext({ baseURL: server.url })).newPage();
+	const pageB = await (await browser.newContext({ baseURL: server.url })).newPage();
 	const errorsA = collectErrors(pageA);
 	const errorsB = collectErrors(pageB);
 	await openBoard(pageA);
