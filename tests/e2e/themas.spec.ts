@@ -93,6 +93,16 @@ test('themes renamed, recoloured, merged and archived in one browser show so in 
 	}
 	expect(before[1]).toEqual(before[0]);
 
+	// A is looking at the gesprekken about Groen while B merges Groen away.
+	const { list: listA } = await gesprekList(pageA);
+	await listA.getByLabel('Thema').selectOption({ label: 'Groen' });
+	const rowA = listA
+		.getByTestId('gesprek-table')
+		.locator('tbody tr')
+		.filter({ hasText: label })
+		.filter({ hasText: DATE });
+	await expect(rowA).toHaveCount(1);
+
 	// B manages the themes.
 	await pageB.getByRole('button', { name: "Thema's beheren" }).click();
 	const managerB = pageB.getByTestId('thema-manager');
@@ -106,6 +116,10 @@ test('themes renamed, recoloured, merged and archived in one browser show so in 
 	await groenRow.getByLabel('Groen samenvoegen met').selectOption({ label: newName });
 	await groenRow.getByRole('button', { name: 'Samenvoegen', exact: true }).click();
 	await managerB.getByRole('button', { name: 'Overlast archiveren' }).click();
+
+	// A's filter follows the merge to the theme that holds the links now: the gesprek stays in view.
+	await expect(listA.getByLabel('Thema').locator('option:checked')).toHaveText(newName);
+	await expect(rowA).toHaveCount(1);
 
 	for (const page of [pageA, pageB]) {
 		// The manager: the new name and colour; Groen and Overlast only under Gearchiveerd.
