@@ -41,8 +41,11 @@ describe.each(DRIVERS)('the migrator on %s', (driver) => {
 			{ tablename: 'board_members', rowsecurity: true },
 			{ tablename: 'board_updates', rowsecurity: true },
 			{ tablename: 'boards', rowsecurity: true },
+			{ tablename: 'local_credentials', rowsecurity: true },
+			{ tablename: 'login_attempts', rowsecurity: true },
 			{ tablename: 'organisations', rowsecurity: true },
-			{ tablename: 'profiles', rowsecurity: true }
+			{ tablename: 'profiles', rowsecurity: true },
+			{ tablename: 'sessions', rowsecurity: true }
 		]);
 	});
 

@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import type { Db, Queryable } from '../db';
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password';
+import type { SessionUser } from './sessions';
+import { checkThrottle, clearFailures, recordFailure, throttleKey } from './throttle';
+
+export const MIN_PASSWORD_LENGTH = 12;
+/** Upper bound so a huge "password" cannot tie up the KDF. */
+export const MAX_PASSWORD_LENGTH = 1024;
+
+const email = z
+	.string()
+	.trim()
+	.max(320)
+	.pipe(z.email({ message: 'Enter a valid email address.' }));
+
+export const newAccountSchema = z.object({
+	email,
+	password: z
+		.string()
+		.min(MIN_PASSWORD_LENGTH, {
+			message: `Use a password of at least ${MIN_PASSWORD_LENGTH} characters.`
+		})
+		.max(MAX_PASSWORD_LENGTH, {
+			message: `Use a password of at most ${MAX_PASSWORD_LENGTH} characters.`
+		}),
+	displayName: z.string().trim().min(1, { message: 'Enter a name.' }).max(200),
+	organisationName: z.string().trim().min(1, { message: 'Enter an organisation.' }).max(200)
+});
+
+export type NewAccount = z.input<typeof newAccountSchema>;
+
+export type CreateAccountResult =
+	| { ok: true; user: SessionUser }
+	| { ok: false; reason: 'invalid'; errors: Partial<Record<keyof NewAccount, string>> }
+	| { ok: false; reason: 'duplicate_email'; message: string };
+
+const DUPLICATE_EMAIL = 'An account with this email address already exists.';
+
+function isUniqueViolation(err: unknown): boolean {
+	return (err as { code?: unknown } | null)?.code === '23505';
+}
+
+/**
+ * Creates a built-in account: the organisation (reused when one of that name, in any case, exists),
+ * the profile and its password credentials, in one transaction. For trusted callers only (first
+ * start setup, CLI, an owner's invitation): naming an organisation joins it.
+ */
+export async function createAccount(db: Db, input: NewAccount): Promise<CreateAccountResult> {
+	const parsed = newAccountSchema.safeParse(input);
+	if (!parsed.success) {
+		const errors: Partial<Record<keyof NewAccount, string>> = {};
+		for (const issue of parsed.error.issues) {
+			const field = issue.path[0] as keyof NewAccount;
+			errors[field] ??= issue.message;
+		}
+		return { ok: false, reason: 'invalid', errors };
+	}
+	const account = parsed.data;
+	// Hashing takes a while: do it before the transaction holds anything.
+	const passwordHash = await hashPassword(account.password);
+	try {
+		return await db.transaction(async (tx): Promise<CreateAccountResult> => {
+			const taken = await tx.query('select 1 from public.profiles where lower(email) = lower($1)', [
+				account.email
+			]);
+			if (taken.length > 0)
+				return { ok: false, reason: 'duplicate_email', message: DUPLICATE_EMAIL };
+			const organisationId = await organisationFor(tx, account.organisationName);
+			const [profile] = await tx.query<{ id: string }>(
+				`insert into public.profiles (id, organisation_id, display_name, email)
+				 values (gen_random_uuid(), $1, $2, $3)
+				 returning id`,
+				[organisationId, account.displayName, account.email]
+			);
+			await tx.query(
+				'insert into public.local_credentials (user_id, password_hash) values ($1, $2)',
+				[profile!.id, passwordHash]
+			);
+			return {
+				ok: true,
+				user: {
+					id: profile!.id,
+					email: account.email,
+					displayName: account.displayName,
+					organisationId
+				}
+			};
+		});
+	} catch (err) {
+		// Another request took the address between our check and our insert.
+		if (isUniqueViolation(err))
+			return { ok: false, reason: 'duplicate_email', message: DUPLICATE_EMAIL };
+		throw err;
+	}
+}
+
+async function organisationFor(tx: Queryable, name: string): Promise<string> {
+	const [existing] = await tx.query<{ id: string }>(
+		'select id from public.organisations where lower(name) = lower($1) order by created_at, id limit 1',
+		[name]
+	);
+	if (existing) return existing.id;
+	const [created] = await tx.query<{ id: string }>(
+		'insert into public.organisations (name) values ($1) returning id',
+		[name]
+	);
+	return created!.id;
+}
+
+export type AuthenticateResult =
+	| { ok: true; user: SessionUser }
+	| { ok: false; reason: 'invalid_credentials' }
+	| { ok: false; reason: 'throttled'; retryAfterMinutes: number };
+
+/**
+ * Checks an email address and password. Failures count towards throttling per email + client
+ * address; a wrong address and a wrong password look (and take) the same.
+ */
+export async function authenticate(
+	db: Db,
+	emailAddress: string,
+	password: string,
+	ip: string
+): Promise<AuthenticateResult> {
+	const key = throttleKey(emailAddress, ip);
+	const throttle = await checkThrottle(db, key);
+	if (!throttle.allowed) {
+		return { ok: false, reason: 'throttled', retryAfterMinutes: throttle.retryAfterMinutes };
+	}
+	const [row] =
+		password.length > MAX_PASSWORD_LENGTH
+			? []
+			: await db.query<{
+					id: string;
+					email: string | null;
+					display_name: string;
+					organisation_id: string | null;
+					password_hash: string;
+				}>(
+					`select p.id, p.email, p.display_name, p.organisation_id, c.password_hash
+					 from public.profiles p join public.local_credentials c on c.user_id = p.id
+					 where lower(p.email) = lower($1)`,
+					[emailAddress.trim()]
+				);
+	const valid = await verifyPassword(
+		password.slice(0, MAX_PASSWORD_LENGTH),
+		row?.password_hash ?? (await dummyHash())
+	);
+	if (!row || !valid) {
+		await recordFailure(db, key);
+		return { ok: false, reason: 'invalid_credentials' };
+	}
+	await clearFailures(db, key);
+	if (needsRehash(row.password_hash)) {
+		await db.query(
+			'update public.local_credentials set password_hash = $2, updated_at = now() where user_id = $1',
+			[row.id, await hashPassword(password)]
+		);
+	}
+	return {
+		ok: true,
+		user: {
+			id: row.id,
+			email: row.email,
+			displayName: row.display_name,
+			organisationId: row.organisation_id
+		}
+	};
+}
