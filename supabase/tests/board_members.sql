@@ -3,34 +3,8 @@
 begin;
 select plan(16);
 
--- Seed (as the table owner, which row-level security does not restrict):
--- Olga owns, Erik edits and Vera views the board "wijk"; Otto, of another organisation, owns
--- "elders" only; Nina has a profile but no organisation and no boards.
-insert into public.organisations (id, name) values
-	('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'Woonwaarts'),
-	('bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'Bindkracht10'),
-	('cccccccc-cccc-4ccc-8ccc-cccccccccccc', 'HAN');
-insert into public.profiles (id, organisation_id, display_name, email) values
-	('11111111-1111-4111-8111-111111111111', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'Olga Owner', 'olga@example.org'),
-	('22222222-2222-4222-8222-222222222222', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'Erik Editor', 'erik@example.org'),
-	('33333333-3333-4333-8333-333333333333', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'Vera Viewer', 'vera@example.org'),
-	('44444444-4444-4444-8444-444444444444', 'cccccccc-cccc-4ccc-8ccc-cccccccccccc', 'Otto Outsider', 'otto@example.org'),
-	('55555555-5555-4555-8555-555555555555', null, 'Nina Nobody', 'nina@example.org');
-insert into public.boards (id, name, center_lon, center_lat) values
-	('wijk', 'De Wijk', 5.91, 51.98),
-	('elders', 'Elders', 5.85, 51.84);
-insert into public.board_members (board_id, user_id, role) values
-	('wijk', '11111111-1111-4111-8111-111111111111', 'owner'),
-	('wijk', '22222222-2222-4222-8222-222222222222', 'editor'),
-	('wijk', '33333333-3333-4333-8333-333333333333', 'viewer'),
-	('elders', '44444444-4444-4444-8444-444444444444', 'owner');
-insert into public.addresses (board_id, id, street, house_number, postcode, city, lon, lat) values
-	('wijk', 'a1', 'Dorpsstraat', 1, '6811AA', 'Arnhem', 5.910, 51.980),
-	('wijk', 'a2', 'Dorpsstraat', 3, '6811AA', 'Arnhem', 5.911, 51.980),
-	('elders', 'e1', 'Kerkweg', 2, '6500AB', 'Nijmegen', 5.850, 51.840);
-insert into public.board_updates (board_id, data) values
-	('wijk', '\x0102'::bytea),
-	('elders', '\x0304'::bytea);
+-- Seed: see _seed.psql (owner, editor, viewer of "wijk"; an outsider; someone without organisation).
+\ir _seed.psql
 
 -- anon
 set local role anon;
