@@ -9,7 +9,9 @@ export default ts.config(
 	{
 		ignores: [
 			'build/',
+			'build-*/',
 			'.svelte-kit/',
+			'.svelte-kit-*/',
 			'node_modules/',
 			'src/lib/paraglide/',
 			'data/',

@@ -6,7 +6,9 @@ const config = {
 	preprocess: vitePreprocess(),
 	compilerOptions: { runes: true },
 	kit: {
-		adapter: adapter({ out: 'build' })
+		// Overridable so that parallel checkouts' builds (e.g. several test runs at once) do not collide.
+		adapter: adapter({ out: process.env.BUURTBORD_BUILD_DIR || 'build' }),
+		outDir: process.env.BUURTBORD_KIT_DIR || '.svelte-kit'
 	}
 };
 

@@ -135,7 +135,7 @@ export async function benchBoardLoad(
 	runs: number,
 	log: (m: string) => void
 ): Promise<{ rows: BoardLoadRow[]; note?: string }> {
-	if (!existsSync('build/handler.js'))
+	if (!existsSync(`${process.env.BUURTBORD_BUILD_DIR || 'build'}/handler.js`))
 		return { rows: [], note: 'board load skipped: run `npm run build` first' };
 	if (!existsSync('/usr/bin/chromium'))
 		return { rows: [], note: 'board load skipped: /usr/bin/chromium missing' };

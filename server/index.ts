@@ -11,7 +11,7 @@ import { startBuurtbord } from '../src/lib/server/app';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
-const handlerPath = resolve('build/handler.js');
+const handlerPath = resolve(process.env.BUURTBORD_BUILD_DIR || 'build', 'handler.js');
 if (!existsSync(handlerPath)) {
 	console.error('build/handler.js is missing: run `npm run build` first (or `npm start`).');
 	process.exit(1);

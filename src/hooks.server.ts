@@ -1,11 +1,37 @@
+import { sequence } from '@sveltejs/kit/hooks';
 import type { Handle } from '@sveltejs/kit';
 import { paraglideMiddleware } from '$lib/paraglide/server';
+import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/auth/sessions';
+import { getRuntime } from '$lib/server/runtime';
 
 /** Picks the UI language (cookie, then the browser's preference, then Dutch) for each request. */
-export const handle: Handle = ({ event, resolve }) =>
+const i18n: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ request, locale }) => {
 		event.request = request;
 		return resolve(event, {
 			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale)
 		});
 	});
+
+/** Who is asking: the signed-in user from the session cookie (or Supabase access token), or null. */
+const authenticate: Handle = async ({ event, resolve }) => {
+	const resolved = await getRuntime().auth.resolve({
+		cookie: event.request.headers.get('cookie'),
+		authorization: event.request.headers.get('authorization')
+	});
+	event.locals.user = resolved?.user ?? null;
+	// Sliding expiry: the cookie follows the session's renewed end.
+	if (resolved?.session) {
+		event.cookies.set(
+			SESSION_COOKIE,
+			resolved.session.token,
+			sessionCookieOptions(event.url, resolved.session.expiresAt)
+		);
+	}
+	const response = await resolve(event);
+	// Pages of signed-in users hold personal data: never kept by a shared cache or the back button of a shared computer.
+	if (event.locals.user) response.headers.set('cache-control', 'private, no-store');
+	return response;
+};
+
+export const handle: Handle = sequence(authenticate, i18n);

@@ -28,7 +28,7 @@ export function tempDataDir(): string {
 }
 
 export async function startServer(env: ServerEnv = {}): Promise<ServerProcess> {
-	if (!existsSync('build/handler.js')) {
+	if (!existsSync(join(process.env.BUURTBORD_BUILD_DIR || 'build', 'handler.js'))) {
 		throw new Error(
 			'build/handler.js is missing: run `npm run build` before the integration tests'
 		);

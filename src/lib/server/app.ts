@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { readConfig, type ServerConfig } from './config';
+import { embeddedResolver, type AuthResolver } from './auth/resolve';
 import { openDb, type Db } from './db';
 import { ensureDemoBoard } from './demo';
 import { setRuntime } from './runtime';
@@ -9,6 +10,7 @@ import { SyncServer } from './sync/server';
 export interface Buurtbord {
 	config: ServerConfig;
 	db: Db;
+	auth: AuthResolver;
 	sync: SyncServer;
 	/** Serves /sync/<board> websocket upgrades on this HTTP server (see SyncServer.attach). */
 	attach(server: EventEmitter, options?: { exclusive?: boolean }): void;
@@ -22,17 +24,19 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 	if (config.seedDemo && (await ensureDemoBoard(db))) {
 		console.log('[buurtbord] created the demo board "spoorbuurt"');
 	}
-	const hooks = postgresHooks(db);
+	const auth: AuthResolver = embeddedResolver(db);
+	const hooks = postgresHooks(db, { auth });
 	const sync = new SyncServer({
 		hooks,
 		debounceMs: config.persistDebounceMs,
 		maxWaitMs: config.persistMaxWaitMs
 	});
-	setRuntime({ db });
+	setRuntime({ db, config, auth, sync });
 	let closed: Promise<void> | undefined;
 	return {
 		config,
 		db,
+		auth,
 		sync,
 		attach: (server, options) => sync.attach(server, options),
 		close() {

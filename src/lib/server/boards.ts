@@ -53,6 +53,28 @@ export async function listBoards(db: Queryable): Promise<BoardMeta[]> {
 	}));
 }
 
+/** The boards a user is a member of, with their role. */
+export async function listBoardsFor(
+	db: Queryable,
+	userId: string
+): Promise<(BoardMeta & { role: string })[]> {
+	const rows = await db.query<BoardRow & { role: string }>(
+		`select b.id, b.name, b.center_lon, b.center_lat, b.zoom, m.role
+		 from public.boards b join public.board_members m on m.board_id = b.id
+		 where m.user_id = $1
+		 order by b.name`,
+		[userId]
+	);
+	return rows.map((row) => ({
+		id: row.id,
+		name: row.name,
+		centerLon: row.center_lon,
+		centerLat: row.center_lat,
+		zoom: row.zoom,
+		role: row.role
+	}));
+}
+
 export async function createBoard(db: Queryable, board: BoardMeta): Promise<void> {
 	await db.query(
 		'insert into public.boards (id, name, center_lon, center_lat, zoom) values ($1, $2, $3, $4, $5)',

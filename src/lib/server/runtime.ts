@@ -1,3 +1,6 @@
+import type { BoardRole } from './access';
+import type { AuthResolver } from './auth/resolve';
+import type { ServerConfig } from './config';
 import type { Db } from './db';
 
 /**
@@ -8,6 +11,13 @@ import type { Db } from './db';
  */
 export interface Runtime {
 	db: Db;
+	config: ServerConfig;
+	auth: AuthResolver;
+	/** The live sync connections, so that membership changes reach open sockets at once. */
+	sync: {
+		reauthorize(boardId: string, userId: string, role: BoardRole | null): Promise<number>;
+		disconnectUser(userId: string): Promise<number>;
+	};
 }
 
 const KEY = Symbol.for('buurtbord.runtime');

@@ -5,6 +5,9 @@ import type * as Y from 'yjs';
 export interface SyncContext {
 	/** Read-only connections receive the document and presence, but their document updates are dropped. */
 	readOnly: boolean;
+	/** The signed-in user of this connection (absent only in tests that run the server without accounts). */
+	userId?: string;
+	organisationId?: string | null;
 }
 
 /** Why an upgrade is refused; becomes the HTTP status of the refused upgrade. */

@@ -1,11 +1,15 @@
 import * as Y from 'yjs';
 import { getBoard } from '../boards';
+import { boardRole } from '../access';
+import type { AuthResolver } from '../auth/resolve';
 import type { Db } from '../db';
 import { SyncRefusal, type SyncHooks } from './hooks';
 import { UpdateStore } from './store';
 import { validateBoardUpdate } from './validate';
 
 export interface PostgresHooksOptions {
+	/** Who is connecting; without it (some tests) every connection may edit every board. */
+	auth?: AuthResolver;
 	/** Compact a board's log after this many stored updates (and when it is unloaded). */
 	compactEvery?: number;
 	log?: (message: string) => void;
@@ -13,7 +17,8 @@ export interface PostgresHooksOptions {
 
 /**
  * The sync hooks backed by Postgres: documents load from and store to public.board_updates.
- * Authentication allows everyone until accounts exist (see issue "Who may see what").
+ * Connections authenticate with the request's credentials before the upgrade: no user is 401, no
+ * membership is 404 whether or not the board exists, viewers get a read-only connection.
  */
 export function postgresHooks(
 	db: Db,
@@ -39,8 +44,22 @@ export function postgresHooks(
 	}
 
 	return {
-		async onAuthenticate() {
-			return { readOnly: false };
+		async onAuthenticate(request, boardId) {
+			const { auth } = options;
+			if (!auth) return { readOnly: false };
+			const resolved = await auth.resolve({
+				cookie: request.headers.cookie,
+				authorization: request.headers.authorization ?? bearerFromQuery(request.url)
+			});
+			if (!resolved) throw new SyncRefusal(401, 'sign in first');
+			const role = await boardRole(db, resolved.user.id, boardId);
+			// The same answer as for a board that does not exist.
+			if (!role) throw new SyncRefusal(404, 'board not found');
+			return {
+				readOnly: role === 'viewer',
+				userId: resolved.user.id,
+				organisationId: resolved.user.organisationId
+			};
 		},
 		async onLoadDocument(boardId, doc) {
 			if (!(await getBoard(db, boardId))) throw new SyncRefusal(404, 'board not found');
@@ -69,4 +88,12 @@ export function postgresHooks(
 			await Promise.allSettled([...compacting.values()]);
 		}
 	};
+}
+
+/** Non-browser clients may pass their access token as ?access_token= (browsers send cookies). */
+function bearerFromQuery(url: string | undefined): string | undefined {
+	const query = url?.split('?')[1];
+	if (!query) return undefined;
+	const token = new URLSearchParams(query).get('access_token');
+	return token ? `Bearer ${token}` : undefined;
 }

@@ -18,6 +18,8 @@ export const MESSAGE_QUERY_AWARENESS = 3;
  * update breaks the board's model and was refused (the close reason says why).
  */
 export const CLOSE_BAD_MESSAGE = 4400;
+/** The user lost access (removed from the board or signed out everywhere). */
+export const CLOSE_ACCESS_REVOKED = 4403;
 export { CLOSE_INVALID_UPDATE };
 
 interface Connection {
@@ -162,6 +164,21 @@ export class Room {
 			default:
 				throw new Error(`unknown message type ${type}`);
 		}
+	}
+
+	/**
+	 * Applies a user's new access to their open connections at once: closed when they have none
+	 * left, read-only when they became a viewer. Returns how many connections it touched.
+	 */
+	reauthorize(userId: string, access: 'none' | 'read' | 'write'): number {
+		let touched = 0;
+		for (const conn of this.connections.values()) {
+			if (conn.context.userId !== userId) continue;
+			touched++;
+			if (access === 'none') conn.ws.close(CLOSE_ACCESS_REVOKED, 'access revoked');
+			else conn.context.readOnly = access === 'read';
+		}
+		return touched;
 	}
 
 	/** Closes every connection (server shutdown). */

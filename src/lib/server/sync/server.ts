@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isBoardId } from '../../board/meta';
+import type { BoardRole } from '../access';
 import { SyncRefusal, UpdateRefusal, type SyncContext, type SyncHooks } from './hooks';
 import { DebouncedWriter } from './persistence';
 import { CLOSE_BAD_MESSAGE, CLOSE_INVALID_UPDATE, Room } from './room';
@@ -174,6 +175,31 @@ export class SyncServer {
 		}
 	}
 
+	/**
+	 * A user's access to a board changed: their open connections follow at once (closed with 4403
+	 * when `role` is null, read-only for a viewer). Later several processes: this is the call to fan out.
+	 */
+	async reauthorize(boardId: string, userId: string, role: BoardRole | null): Promise<number> {
+		const access = role === null ? 'none' : role === 'viewer' ? 'read' : 'write';
+		let touched = 0;
+		for (const [key, pending] of this.rooms) {
+			if (roomBoard(key) !== boardId) continue;
+			const room = await pending.catch(() => undefined);
+			if (room) touched += room.reauthorize(userId, access);
+		}
+		return touched;
+	}
+
+	/** Closes every connection of a user on every board (signed out everywhere, account removed). */
+	async disconnectUser(userId: string): Promise<number> {
+		let touched = 0;
+		for (const pending of this.rooms.values()) {
+			const room = await pending.catch(() => undefined);
+			if (room) touched += room.reauthorize(userId, 'none');
+		}
+		return touched;
+	}
+
 	/** Stores what is pending on every board and closes all connections. */
 	async close(): Promise<void> {
 		this.closing = true;
@@ -189,6 +215,11 @@ export class SyncServer {
 		for (const ws of this.wss.clients) ws.terminate();
 		await new Promise<void>((resolve) => this.wss.close(() => resolve()));
 	}
+}
+
+/** Rooms are keyed by document name; a board's own document has the board id as its name. */
+function roomBoard(key: string): string {
+	return key.split('/')[0]!;
 }
 
 const STATUS_TEXT: Record<number, string> = {

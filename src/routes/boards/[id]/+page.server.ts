@@ -1,14 +1,14 @@
 import { error } from '@sveltejs/kit';
-import { isBoardId } from '$lib/board/meta';
 import { getBoard, listAddresses } from '$lib/server/boards';
+import { requireBoardRole } from '$lib/server/guard';
 import { getRuntime } from '$lib/server/runtime';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params }) => {
-	if (!isBoardId(params.id)) error(404, 'Board not found');
+export const load: PageServerLoad = async (event) => {
+	const { boardId, role } = await requireBoardRole(event, 'viewer');
 	const { db } = getRuntime();
-	const board = await getBoard(db, params.id);
+	const board = await getBoard(db, boardId);
 	if (!board) error(404, 'Board not found');
 	const addresses = await listAddresses(db, board.id);
-	return { board, addresses };
+	return { board, addresses, role };
 };

@@ -8,6 +8,7 @@ import {
 	parseImportPayload,
 	storeImport
 } from '$lib/server/addresses';
+import { requireBoardRoleApi } from '$lib/server/guard';
 import { getRuntime } from '$lib/server/runtime';
 import type { RequestHandler } from './$types';
 
@@ -18,8 +19,10 @@ import type { RequestHandler } from './$types';
  * is never granted. Everything is validated again here; on any problem nothing is stored and the
  * answer is 4xx with `{ error, ... }`.
  */
-export const POST: RequestHandler = async ({ request, params }) => {
+export const POST: RequestHandler = async (event) => {
+	const { request, params } = event;
 	if (!isBoardId(params.id)) return json({ error: 'board' }, { status: 404 });
+	await requireBoardRoleApi(event, 'editor');
 	const type = request.headers.get('content-type') ?? '';
 	if (!/^application\/(gzip|json)\b/.test(type)) {
 		return json({ error: 'payload' }, { status: 415 });
