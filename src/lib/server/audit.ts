@@ -1,0 +1,155 @@
+import type { Queryable } from './db';
+
+/**
+ * What the audit log records. Keep in step with the check on public.audit_log.action
+ * (supabase/migrations/20261125160000_audit_retention.sql).
+ */
+export const AUDIT_ACTIONS = [
+	'gesprek.open',
+	'gesprek.change',
+	'household.erase',
+	'board.purge',
+	'board.retention',
+	'member.add',
+	'member.role',
+	'member.remove'
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export function isAuditAction(value: unknown): value is AuditAction {
+	return typeof value === 'string' && (AUDIT_ACTIONS as readonly string[]).includes(value);
+}
+
+export interface AuditEntry {
+	boardId: string;
+	/** Who did it; null for the server itself (the retention job). */
+	actorId: string | null;
+	action: AuditAction;
+	/** What it was about: a gesprek or household id. Never content. */
+	subject?: string | null;
+}
+
+export interface RecordOptions {
+	/**
+	 * Records nothing when the same person already has an entry with the same action and subject on
+	 * this board less than this many seconds before `at` (opening a gesprek ten times in a minute
+	 * is one entry). 0 (the default) records every call.
+	 */
+	coalesceSeconds?: number;
+	/** When it happened; defaults to the database's now(). */
+	at?: Date;
+}
+
+// Entries for one coalescing key are written one after another, so two at the same moment cannot
+// both miss each other's row.
+const inFlight = new Map<string, Promise<unknown>>();
+
+/**
+ * Appends an entry to the board's audit log (public.audit_log, append-only). Returns whether a
+ * row was written (false when coalesced into a recent one).
+ */
+export async function recordAudit(
+	db: Queryable,
+	entry: AuditEntry,
+	options: RecordOptions = {}
+): Promise<boolean> {
+	const coalesce = options.coalesceSeconds ?? 0;
+	if (coalesce <= 0) {
+		await insert(db, entry, options.at ?? null, 0);
+		return true;
+	}
+	const key = JSON.stringify([entry.boardId, entry.actorId, entry.action, entry.subject ?? null]);
+	const before = inFlight.get(key) ?? Promise.resolve();
+	const mine = before.catch(() => {}).then(() => insert(db, entry, options.at ?? null, coalesce));
+	inFlight.set(key, mine);
+	try {
+		return await mine;
+	} finally {
+		if (inFlight.get(key) === mine) inFlight.delete(key);
+	}
+}
+
+async function insert(
+	db: Queryable,
+	entry: AuditEntry,
+	at: Date | null,
+	coalesceSeconds: number
+): Promise<boolean> {
+	const rows = await db.query<{ id: string }>(
+		`insert into public.audit_log (board_id, actor_id, action, subject, at)
+		 select $1, $2::uuid, $3, $4, coalesce($5::timestamptz, now())
+		 where $6::integer <= 0 or not exists (
+			select 1 from public.audit_log l
+			where l.board_id = $1 and l.actor_id is not distinct from $2::uuid and l.action = $3
+				and l.subject is not distinct from $4
+				and l.at > coalesce($5::timestamptz, now()) - make_interval(secs => $6::integer)
+				and l.at <= coalesce($5::timestamptz, now())
+		 )
+		 returning id`,
+		[
+			entry.boardId,
+			entry.actorId,
+			entry.action,
+			entry.subject ?? null,
+			at ? at.toISOString() : null,
+			coalesceSeconds
+		]
+	);
+	return rows.length > 0;
+}
+
+export interface AuditRow {
+	id: string;
+	at: Date;
+	action: AuditAction;
+	subject: string | null;
+	actorId: string | null;
+	actorName: string | null;
+	organisationName: string | null;
+}
+
+/** A page of a board's audit log, newest first, with who did it (name and organisation). */
+export async function listAudit(
+	db: Queryable,
+	boardId: string,
+	{ limit = 50, offset = 0 }: { limit?: number; offset?: number } = {}
+): Promise<{ rows: AuditRow[]; total: number }> {
+	const rows = await db.query<{
+		id: string | number | bigint;
+		at: Date | string;
+		action: string;
+		subject: string | null;
+		actor_id: string | null;
+		display_name: string | null;
+		organisation_name: string | null;
+	}>(
+		`select l.id, l.at, l.action, l.subject, l.actor_id, p.display_name, o.name as organisation_name
+		 from public.audit_log l
+		 left join public.profiles p on p.id = l.actor_id
+		 left join public.organisations o on o.id = p.organisation_id
+		 where l.board_id = $1
+		 order by l.at desc, l.id desc
+		 limit $2 offset $3`,
+		[boardId, limit, offset]
+	);
+	const [count] = await db.query<{ n: string | number }>(
+		'select count(*)::int as n from public.audit_log where board_id = $1',
+		[boardId]
+	);
+	return {
+		total: Number(count?.n ?? 0),
+		rows: rows.map((r) => {
+			// The table's check allows only known actions; anything else is a bug.
+			if (!isAuditAction(r.action)) throw new Error(`Unknown audit action in the log: ${r.action}`);
+			return {
+				id: String(r.id),
+				at: r.at instanceof Date ? r.at : new Date(r.at),
+				action: r.action,
+				subject: r.subject,
+				actorId: r.actor_id,
+				actorName: r.display_name,
+				organisationName: r.organisation_name
+			};
+		})
+	};
+}
