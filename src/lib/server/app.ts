@@ -1,7 +1,9 @@
 import type { EventEmitter } from 'node:events';
 import { readConfig, type ServerConfig } from './config';
 import { embeddedResolver, type AuthResolver } from './auth/resolve';
+import { readSupabaseConfig, supabaseResolver } from './auth/supabase';
 import { openDb, type Db } from './db';
+import { acquireDataDirLock } from './db/lock';
 import { ensureDemoBoard } from './demo';
 import { setRuntime } from './runtime';
 import { postgresHooks } from './sync/postgres-hooks';
@@ -20,11 +22,24 @@ export interface Buurtbord {
 
 /** Opens the database (migrating it), seeds the demo board and creates the sync server. */
 export async function startBuurtbord(config: ServerConfig = readConfig()): Promise<Buurtbord> {
-	const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+	// Before anything opens: a half-configured Supabase mode stops the start with a clear error.
+	const supabase = readSupabaseConfig();
+	// PGlite allows one process per data folder: the CLI refuses while this lock is held.
+	const lock =
+		config.databaseUrl || config.dataDir.startsWith('memory://')
+			? null
+			: acquireDataDirLock(config.dataDir, 'server');
+	let db: Db;
+	try {
+		db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+	} catch (err) {
+		lock?.release();
+		throw err;
+	}
 	if (config.seedDemo && (await ensureDemoBoard(db))) {
 		console.log('[buurtbord] created the demo board "spoorbuurt"');
 	}
-	const auth: AuthResolver = embeddedResolver(db);
+	const auth: AuthResolver = supabase ? supabaseResolver(db, supabase) : embeddedResolver(db);
 	const hooks = postgresHooks(db, { auth });
 	const sync = new SyncServer({
 		hooks,
@@ -45,6 +60,7 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 				await hooks.drain();
 				setRuntime(undefined);
 				await db.close();
+				lock?.release();
 			})();
 			return closed;
 		}
