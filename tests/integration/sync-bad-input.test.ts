@@ -1,58 +1,31 @@
-import { randomBytes } from 'node:crypto';
-import { request } from 'node:http';
 import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { addPin, connectClient, titles, whenSynced } from '../support/clients';
-import { startServer, type ServerProcess } from '../support/server-process';
-
-/**
- * Refusals happen before the upgrade: the client gets an HTTP status and no board data.
- * A raw HTTP request, because a websocket client would normalise paths such as /sync/../x.
- */
-function upgradeStatus(port: number, path: string): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const req = request({
-			host: '127.0.0.1',
-			port,
-			path,
-			headers: {
-				Connection: 'Upgrade',
-				Upgrade: 'websocket',
-				'Sec-WebSocket-Version': '13',
-				'Sec-WebSocket-Key': randomBytes(16).toString('base64')
-			}
-		});
-		req.on('upgrade', (res, socket) => {
-			socket.destroy();
-			resolve(res.statusCode ?? 0);
-		});
-		req.on('response', (res) => {
-			res.resume();
-			resolve(res.statusCode ?? 0);
-		});
-		req.on('error', reject);
-		req.end();
-	});
-}
+import { startSeededServer } from '../support/seeded-server';
+import { upgradeStatus } from '../support/upgrade';
+import type { ServerProcess } from '../support/server-process';
 
 describe('the sync endpoint refuses bad input', () => {
 	let server: ServerProcess;
+	let cookie: string;
 
 	beforeAll(async () => {
-		server = await startServer();
+		const seeded = await startSeededServer();
+		server = seeded.server;
+		cookie = seeded.users.owner.cookie;
 	});
 	afterAll(async () => {
 		await server.stop('SIGKILL');
 	});
 
 	it('accepts the demo board', async () => {
-		expect(await upgradeStatus(server.port, '/sync/spoorbuurt')).toBe(101);
+		expect(await upgradeStatus(server.port, '/sync/spoorbuurt', cookie)).toBe(101);
 	});
 
 	it('answers 404 for an unknown board and for upgrades elsewhere', async () => {
-		expect(await upgradeStatus(server.port, '/sync/bestaat-niet')).toBe(404);
-		expect(await upgradeStatus(server.port, '/elders')).toBe(404);
+		expect(await upgradeStatus(server.port, '/sync/bestaat-niet', cookie)).toBe(404);
+		expect(await upgradeStatus(server.port, '/elders', cookie)).toBe(404);
 	});
 
 	it.each([
@@ -65,11 +38,11 @@ describe('the sync endpoint refuses bad input', () => {
 		['upper case', '/sync/Spoorbuurt'],
 		['an empty id', '/sync/']
 	])('answers 400 for %s', async (_label, path) => {
-		expect(await upgradeStatus(server.port, path)).toBe(400);
+		expect(await upgradeStatus(server.port, path, cookie)).toBe(400);
 	});
 
 	it('closes a connection that sends a malformed message, and the board goes on', async () => {
-		const good = connectClient(server.port);
+		const good = connectClient(server.port, 'spoorbuurt', { cookie });
 		await whenSynced(good);
 		addPin(good, 'before', 'voor de aanval');
 
@@ -89,7 +62,9 @@ describe('the sync endpoint refuses bad input', () => {
 			].map(
 				(payload) =>
 					new Promise<number>((resolve, reject) => {
-						const ws = new WebSocket(`ws://127.0.0.1:${server.port}/sync/spoorbuurt`);
+						const ws = new WebSocket(`ws://127.0.0.1:${server.port}/sync/spoorbuurt`, {
+							headers: { cookie }
+						});
 						ws.on('open', () => ws.send(payload));
 						ws.on('close', (code) => resolve(code));
 						ws.on('error', reject);
@@ -99,7 +74,7 @@ describe('the sync endpoint refuses bad input', () => {
 		expect(closeCodes).toEqual([4400, 4400, 4400, 4400]);
 
 		// The server is alive and the board unharmed: a new client sees the earlier pin and edits go on.
-		const other = connectClient(server.port);
+		const other = connectClient(server.port, 'spoorbuurt', { cookie });
 		await whenSynced(other);
 		await expect.poll(() => titles(other)).toEqual(['voor de aanval']);
 		addPin(other, 'after', 'na de aanval');

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { addPin, connectClient, titles, whenSynced, type TestClient } from '../support/clients';
 import { DRIVERS, freshDatabase } from '../support/drivers';
+import { seedServerUsers } from '../support/accounts';
+import { OWNER_ONLY } from '../support/seeded-server';
 import { startServer, type ServerProcess } from '../support/server-process';
 
 /**
@@ -10,10 +12,17 @@ import { startServer, type ServerProcess } from '../support/server-process';
 describe.each(DRIVERS)('sync through the server on %s', (driver) => {
 	const servers: ServerProcess[] = [];
 	const clients: TestClient[] = [];
+	// The owner's session cookie, seeded into each fresh database (sessions survive restarts).
+	let cookie = '';
 	const client = (port: number) => {
-		const c = connectClient(port);
+		const c = connectClient(port, 'spoorbuurt', { cookie });
 		clients.push(c);
 		return c;
+	};
+	const fresh = async () => {
+		const db = await freshDatabase(driver);
+		cookie = (await seedServerUsers(db, OWNER_ONLY)).owner.cookie;
+		return db;
 	};
 	const server = async (env: Parameters<typeof startServer>[0]) => {
 		const s = await startServer(env);
@@ -27,7 +36,7 @@ describe.each(DRIVERS)('sync through the server on %s', (driver) => {
 	});
 
 	it('delivers an edit on one client to the other', async () => {
-		const s = await server(await freshDatabase(driver));
+		const s = await server(await fresh());
 		const a = client(s.port);
 		const b = client(s.port);
 		await Promise.all([whenSynced(a), whenSynced(b)]);
@@ -38,7 +47,7 @@ describe.each(DRIVERS)('sync through the server on %s', (driver) => {
 	});
 
 	it('keeps every edit over a graceful restart', async () => {
-		const db = await freshDatabase(driver);
+		const db = await fresh();
 		const first = await server(db);
 		const a = client(first.port);
 		await whenSynced(a);
@@ -58,7 +67,7 @@ describe.each(DRIVERS)('sync through the server on %s', (driver) => {
 	});
 
 	it('loses nothing sent more than a second before kill -9, and open clients reconnect', async () => {
-		const db = await freshDatabase(driver);
+		const db = await fresh();
 		const first = await server(db);
 		const a = client(first.port);
 		await whenSynced(a);

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addPin, connectClient, titles, whenSynced, type TestClient } from '../support/clients';
+import { seedServerUsers } from '../support/accounts';
+import { OWNER_ONLY } from '../support/seeded-server';
 import { startServer, tempDataDir, type ServerProcess } from '../support/server-process';
 
 /** Resolves with the first close the client's provider sees (code and reason). */
@@ -23,8 +25,9 @@ function firstClose(client: TestClient): Promise<{ code: number; reason: string 
 describe('the sync server refuses updates that break the model', () => {
 	const servers: ServerProcess[] = [];
 	const clients: TestClient[] = [];
+	let cookie = '';
 	const client = (port: number) => {
-		const c = connectClient(port);
+		const c = connectClient(port, 'spoorbuurt', { cookie });
 		clients.push(c);
 		return c;
 	};
@@ -36,6 +39,7 @@ describe('the sync server refuses updates that break the model', () => {
 
 	it('closes the sender with 4422, keeps the update from others and from storage', async () => {
 		const dataDir = tempDataDir();
+		cookie = (await seedServerUsers({ dataDir }, OWNER_ONLY)).owner.cookie;
 		const first = await startServer({ dataDir });
 		servers.push(first);
 		const good = client(first.port);

@@ -10,10 +10,36 @@ export interface TestClient {
 	destroy(): void;
 }
 
-export function connectClient(port: number, boardId = 'spoorbuurt'): TestClient {
+export interface ConnectOptions {
+	/** `Cookie` header of the upgrade request, e.g. a seeded user's `cookie` (tests/support/accounts.ts). */
+	cookie?: string;
+	/** Extra headers, e.g. `authorization: Bearer …`. */
+	headers?: Record<string, string>;
+}
+
+/** A `ws` WebSocket class that sends these headers with its upgrade request, as a browser sends cookies. */
+export function webSocketWithHeaders(headers: Record<string, string>): typeof globalThis.WebSocket {
+	class WithHeaders extends WebSocket {
+		constructor(url: string | URL, protocols?: string | string[]) {
+			super(url, protocols, { headers });
+		}
+	}
+	return WithHeaders as unknown as typeof globalThis.WebSocket;
+}
+
+/**
+ * Connects to /sync/<room> (a board id, or e.g. `<board>/org` for a per-organisation document).
+ * Without a cookie the server refuses the upgrade (401): pass a seeded user's cookie.
+ */
+export function connectClient(
+	port: number,
+	room = 'spoorbuurt',
+	options: ConnectOptions = {}
+): TestClient {
 	const doc = new Y.Doc();
-	const provider = new WebsocketProvider(`ws://127.0.0.1:${port}/sync`, boardId, doc, {
-		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+	const headers = { ...options.headers, ...(options.cookie ? { cookie: options.cookie } : {}) };
+	const provider = new WebsocketProvider(`ws://127.0.0.1:${port}/sync`, room, doc, {
+		WebSocketPolyfill: webSocketWithHeaders(headers),
 		// Clients in one Node process would otherwise sync through BroadcastChannel, bypassing the server.
 		disableBc: true,
 		// Fast reconnects keep the restart tests short; browsers use the default back-off.
