@@ -1,6 +1,7 @@
 import { createSubscriber } from 'svelte/reactivity';
 import type * as Y from 'yjs';
 import { localOrigin } from './common';
+import { forgetHistoryOnRemoteRemoval } from './erase';
 import { listGesprekken, type Gesprek } from './gesprekken';
 import { listInitiatieven, type Initiatief } from './initiatieven';
 import { listNotities, type Notitie } from './notities';
@@ -40,8 +41,11 @@ export class BoardContent {
 				for (const e of events) undo.off(e, update);
 			};
 		});
+		// An erased household must not live on in this tab's undo history (see erase.ts).
+		const stopForgetting = forgetHistoryOnRemoteRemoval(doc, undo, localOrigin(doc));
 		this.#stop = () => {
 			doc.off('afterTransaction', bump);
+			stopForgetting();
 			undo.destroy();
 		};
 	}

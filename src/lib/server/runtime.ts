@@ -1,3 +1,4 @@
+import type * as Y from 'yjs';
 import type { BoardRole } from './access';
 import type { AuthResolver } from './auth/resolve';
 import type { ServerConfig } from './config';
@@ -17,6 +18,8 @@ export interface Runtime {
 	sync: {
 		reauthorize(boardId: string, userId: string, role: BoardRole | null): Promise<number>;
 		disconnectUser(userId: string): Promise<number>;
+		/** Changes a document on the server, stores and compacts it (see SyncServer.withDocument). */
+		withDocument<T>(docName: string, fn: (doc: Y.Doc) => T): Promise<T>;
 	};
 }
 

@@ -48,6 +48,11 @@ export interface SyncHooks {
 	 * not hold it yet. Throw an UpdateRefusal to refuse it.
 	 */
 	onBeforeApply?(boardId: string, update: Uint8Array, doc: Y.Doc): void;
+	/**
+	 * Replaces the stored log of a document by its current state, now (after a server-side change
+	 * such as an erasure, so that no stored update still holds deleted content). Must reject on failure.
+	 */
+	onCompactDocument?(boardId: string, doc: Y.Doc): Promise<void>;
 	/** Runs after the last client left and its updates were stored, before `doc` is destroyed. */
 	onDocumentUnloaded?(boardId: string, doc: Y.Doc): Promise<void>;
 }

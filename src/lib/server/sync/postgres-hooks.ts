@@ -79,6 +79,20 @@ export function postgresHooks(
 			sinceCompaction.set(boardId, count);
 			if (count >= compactEvery) void compact(boardId, doc);
 		},
+		async onCompactDocument(boardId, doc) {
+			// A compaction that encoded the state before the change must end first, or its older
+			// state would be stored after ours. Unlike compact(), a failure here reaches the caller.
+			for (let running = compacting.get(boardId); running; running = compacting.get(boardId)) {
+				await running;
+			}
+			const job = store.compact(boardId, () => Y.encodeStateAsUpdate(doc));
+			compacting.set(
+				boardId,
+				job.catch(() => undefined).finally(() => compacting.delete(boardId))
+			);
+			sinceCompaction.set(boardId, 0);
+			await job;
+		},
 		async onDocumentUnloaded(boardId, doc) {
 			await compact(boardId, doc);
 			sinceCompaction.delete(boardId);

@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type * as Y from 'yjs';
 import { isBoardId } from '../../board/meta';
 import type { BoardRole } from '../access';
 import { SyncRefusal, UpdateRefusal, type SyncContext, type SyncHooks } from './hooks';
@@ -31,6 +32,8 @@ export class SyncServer {
 	private readonly alive = new WeakSet<WebSocket>();
 	private readonly pingTimer: ReturnType<typeof setInterval>;
 	private closing = false;
+	/** Rooms held open by withDocument (by room key), so that a leaving client does not unload them. */
+	private readonly held = new Map<string, number>();
 	private readonly log: (message: string) => void;
 
 	constructor(private readonly options: SyncServerOptions) {
@@ -163,15 +166,49 @@ export class SyncServer {
 
 	private async disconnect(ws: WebSocket, room: Room): Promise<void> {
 		if (room.leave(ws) > 0) return;
+		await this.unloadIfIdle(room);
+	}
+
+	private async unloadIfIdle(room: Room): Promise<void> {
 		await room.writer.flush();
 		// Someone may have joined while we were writing: then the room stays.
-		if (room.size > 0 || this.closing) return;
+		if (room.size > 0 || this.closing || this.held.has(room.boardId)) return;
 		if ((await this.rooms.get(room.boardId)) !== room) return;
 		this.rooms.delete(room.boardId);
 		try {
 			await this.options.hooks.onDocumentUnloaded?.(room.boardId, room.doc);
 		} finally {
 			room.destroy();
+		}
+	}
+
+	/**
+	 * Changes a document on the server (an erasure, a retention purge): loads it through the hooks
+	 * if nobody has it open, runs `fn` in one transaction with a server origin (no validation:
+	 * this is trusted server code), so connected clients receive the change at once, stores it,
+	 * then replaces the stored log by the document's current state, in which Yjs has garbage
+	 * collected deleted content, so no earlier update still holds it. Unloads the document again
+	 * when nobody is connected. Rejects if storing or compacting failed.
+	 */
+	async withDocument<T>(docName: string, fn: (doc: Y.Doc) => T): Promise<T> {
+		if (this.closing) throw new Error('sync server is shutting down');
+		this.held.set(docName, (this.held.get(docName) ?? 0) + 1);
+		let room: Room | undefined;
+		try {
+			room = await this.room(docName);
+			let result!: T;
+			room.doc.transact(() => {
+				result = fn(room!.doc);
+			}, SERVER_ORIGIN);
+			await room.writer.flush();
+			if (room.writer.hasPending) throw new Error(`storing document ${docName} failed`);
+			await this.options.hooks.onCompactDocument?.(docName, room.doc);
+			return result;
+		} finally {
+			const left = (this.held.get(docName) ?? 1) - 1;
+			if (left > 0) this.held.set(docName, left);
+			else this.held.delete(docName);
+			if (room && left <= 0) await this.unloadIfIdle(room);
 		}
 	}
 
@@ -216,6 +253,9 @@ export class SyncServer {
 		await new Promise<void>((resolve) => this.wss.close(() => resolve()));
 	}
 }
+
+/** The transaction origin of changes made by the server itself (withDocument). */
+export const SERVER_ORIGIN = Symbol('buurtbord-server');
 
 /** Rooms are keyed by document name; a board's own document has the board id as its name. */
 function roomBoard(key: string): string {
