@@ -1,11 +1,18 @@
+import { redirect } from '@sveltejs/kit';
+import { hasAnyLocalAccount } from '$lib/server/auth/setup';
 import { listBoardsFor } from '$lib/server/boards';
 import { getRuntime } from '$lib/server/runtime';
 import type { PageServerLoad } from './$types';
 
 /** Signed in: the boards you are a member of. Not signed in: none (the page offers sign-in). */
 export const load: PageServerLoad = async ({ locals }) => {
+	const { auth, db } = getRuntime();
+	// First start of the embedded mode: create the first owner account.
+	if (!locals.user && auth.mode === 'embedded' && !(await hasAnyLocalAccount(db))) {
+		redirect(303, '/setup');
+	}
 	return {
-		boards: locals.user ? await listBoardsFor(getRuntime().db, locals.user.id) : [],
+		boards: locals.user ? await listBoardsFor(db, locals.user.id) : [],
 		signedIn: locals.user !== null
 	};
 };

@@ -1,0 +1,17 @@
+import { getRuntime } from '$lib/server/runtime';
+import type { LayoutServerLoad } from './$types';
+
+/** The signed-in professional as the header shows them: name and organisation. */
+export const load: LayoutServerLoad = async ({ locals }) => {
+	const user = locals.user;
+	if (!user) return { account: null };
+	const [organisation] = user.organisationId
+		? await getRuntime().db.query<{ name: string }>(
+				'select name from public.organisations where id = $1',
+				[user.organisationId]
+			)
+		: [];
+	return {
+		account: { displayName: user.displayName, organisationName: organisation?.name ?? null }
+	};
+};
