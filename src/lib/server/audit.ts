@@ -1,3 +1,5 @@
+import * as Y from 'yjs';
+import { TOP_LEVEL } from '../board/layout';
 import type { Queryable } from './db';
 
 /**
@@ -43,6 +45,9 @@ export interface RecordOptions {
 // Entries for one coalescing key are written one after another, so two at the same moment cannot
 // both miss each other's row.
 const inFlight = new Map<string, Promise<unknown>>();
+// The time of the newest entry known per coalescing key and database, so that a burst of edits
+// (one update per keystroke) does not ask the database each time.
+const newest = new WeakMap<Queryable, Map<string, number>>();
 
 /**
  * Appends an entry to the board's audit log (public.audit_log, append-only). Returns whether a
@@ -58,15 +63,33 @@ export async function recordAudit(
 		await insert(db, entry, options.at ?? null, 0);
 		return true;
 	}
+	const at = options.at ?? new Date();
 	const key = JSON.stringify([entry.boardId, entry.actorId, entry.action, entry.subject ?? null]);
+	let known = newest.get(db);
+	if (!known) newest.set(db, (known = new Map()));
+	const last = known.get(key);
+	if (last !== undefined && at.getTime() >= last && at.getTime() - last < coalesce * 1000) {
+		return false;
+	}
 	const before = inFlight.get(key) ?? Promise.resolve();
-	const mine = before.catch(() => {}).then(() => insert(db, entry, options.at ?? null, coalesce));
+	const mine = before
+		.catch(() => {})
+		.then(async () => {
+			const written = await insert(db, entry, at, coalesce);
+			if (written) known.set(key, at.getTime());
+			if (known.size > 10_000) prune(known, at.getTime() - coalesce * 1000);
+			return written;
+		});
 	inFlight.set(key, mine);
 	try {
 		return await mine;
 	} finally {
 		if (inFlight.get(key) === mine) inFlight.delete(key);
 	}
+}
+
+function prune(known: Map<string, number>, before: number): void {
+	for (const [key, time] of known) if (time < before) known.delete(key);
 }
 
 async function insert(
@@ -152,4 +175,51 @@ export async function listAudit(
 			};
 		})
 	};
+}
+
+/** Entries of the same person, action and gesprek within a minute are one entry. */
+export const AUDIT_COALESCE_SECONDS = 60;
+
+/**
+ * The gesprekken a transaction on a board document changed (added, edited, removed): each changed
+ * type is walked up to the gesprek map it lies in. Call it inside afterTransaction. Ids only: the
+ * log never holds content.
+ */
+export function changedGesprekIds(transaction: Y.Transaction): string[] {
+	const gesprekken = transaction.doc.share.get(TOP_LEVEL.gesprekken);
+	if (!gesprekken) return [];
+	const ids = new Set<string>();
+	for (const [type, keys] of transaction.changed) {
+		if (type === gesprekken) {
+			for (const key of keys) if (key !== null) ids.add(key);
+			continue;
+		}
+		for (let cur: Y.AbstractType<unknown> = type; cur._item;) {
+			const parent = cur._item.parent;
+			if (!(parent instanceof Y.AbstractType)) break;
+			if (parent === gesprekken) {
+				if (cur._item.parentSub !== null) ids.add(cur._item.parentSub);
+				break;
+			}
+			cur = parent;
+		}
+	}
+	return [...ids];
+}
+
+/** Records that a user changed these gesprekken on a board (coalesced per minute). */
+export async function recordGesprekChanges(
+	db: Queryable,
+	boardId: string,
+	actorId: string,
+	gesprekIds: readonly string[],
+	at: Date = new Date()
+): Promise<void> {
+	for (const subject of gesprekIds) {
+		await recordAudit(
+			db,
+			{ boardId, actorId, action: 'gesprek.change', subject },
+			{ coalesceSeconds: AUDIT_COALESCE_SECONDS, at }
+		);
+	}
 }

@@ -49,6 +49,12 @@ export interface SyncHooks {
 	 */
 	onBeforeApply?(boardId: string, update: Uint8Array, doc: Y.Doc): void;
 	/**
+	 * Runs after a client's update was applied, inside Yjs's afterTransaction: read what the
+	 * transaction changed now (it is not valid later) and do any slow work (storage) asynchronously.
+	 * Used for the audit log ('gesprek.change'). Must not throw.
+	 */
+	onChange?(boardId: string, context: SyncContext, transaction: Y.Transaction): void;
+	/**
 	 * Replaces the stored log of a document by its current state, now (after a server-side change
 	 * such as an erasure, so that no stored update still holds deleted content). Must reject on failure.
 	 */

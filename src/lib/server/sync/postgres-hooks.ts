@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { getBoard } from '../boards';
 import { boardRole } from '../access';
+import { changedGesprekIds, recordGesprekChanges } from '../audit';
 import type { AuthResolver } from '../auth/resolve';
 import type { Db } from '../db';
 import { SyncRefusal, type SyncHooks } from './hooks';
@@ -72,6 +73,15 @@ export function postgresHooks(
 		},
 		onBeforeApply(_boardId, update, doc) {
 			validateBoardUpdate(update, doc);
+		},
+		onChange(docName, context, transaction) {
+			// Audit: who changed which gesprek (ids only), at most once a minute per person and gesprek.
+			const gesprekIds = context.userId ? changedGesprekIds(transaction) : [];
+			if (gesprekIds.length === 0) return;
+			const boardId = docName.split('/')[0]!;
+			recordGesprekChanges(db, boardId, context.userId!, gesprekIds).catch((err: unknown) =>
+				log(`audit of board ${boardId} failed: ${(err as Error).message}`)
+			);
 		},
 		async onStoreDocument(boardId, update, doc) {
 			await store.append(boardId, update);

@@ -44,10 +44,19 @@ export class Room {
 		readonly boardId: string,
 		readonly writer: DebouncedWriter,
 		/** Checks a client's update before it is applied; throws UpdateRefusal to refuse it. */
-		private readonly beforeApply?: (update: Uint8Array, doc: Y.Doc) => void
+		private readonly beforeApply?: (update: Uint8Array, doc: Y.Doc) => void,
+		/** Told what a client's applied update changed, and whose connection sent it (audit log). */
+		afterApply?: (context: SyncContext, transaction: Y.Transaction) => void
 	) {
 		// The server holds no presence of its own.
 		this.awareness.setLocalState(null);
+		if (afterApply) {
+			// Client updates are applied with their socket as the origin (applyChecked).
+			this.doc.on('afterTransaction', (transaction: Y.Transaction) => {
+				const conn = this.connections.get(transaction.origin as WebSocket);
+				if (conn) afterApply(conn.context, transaction);
+			});
+		}
 		this.doc.on('update', (update: Uint8Array) => {
 			if (!this.loading) this.writer.push(update);
 			const message = encoding.createEncoder();

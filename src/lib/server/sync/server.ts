@@ -119,12 +119,14 @@ export class SyncServer {
 			store: (update) => this.options.hooks.onStoreDocument(boardId, update, room.doc),
 			onError: (err) => this.log(`storing board ${boardId} failed: ${(err as Error).message}`)
 		});
-		const { onBeforeApply } = this.options.hooks;
+		const { onBeforeApply, onChange } = this.options.hooks;
 		const room: Room = new Room(
 			boardId,
 			writer,
 			onBeforeApply &&
-				((update, doc) => onBeforeApply.call(this.options.hooks, boardId, update, doc))
+				((update, doc) => onBeforeApply.call(this.options.hooks, boardId, update, doc)),
+			onChange &&
+				((context, transaction) => onChange.call(this.options.hooks, boardId, context, transaction))
 		);
 		room.loading = true;
 		try {
