@@ -14,6 +14,8 @@ import { createBoard, insertAddresses } from '../src/lib/server/boards';
 import { openDb } from '../src/lib/server/db';
 import { ensureDemoBoard } from '../src/lib/server/demo';
 import { UpdateStore } from '../src/lib/server/sync/store';
+import { SESSION_COOKIE } from '../src/lib/server/auth/sessions';
+import { seedUsers } from '../tests/support/accounts';
 import { startServer } from '../tests/support/server-process';
 import { median } from './lib/util';
 
@@ -74,7 +76,8 @@ function bigDocument(): Uint8Array {
 	return state;
 }
 
-async function seed(dataDir: string): Promise<number> {
+/** Seeds the boards and a member of both; returns the state size and the member's session token. */
+async function seed(dataDir: string): Promise<{ stateBytes: number; token: string }> {
 	const db = await openDb({ dataDir });
 	try {
 		await ensureDemoBoard(db);
@@ -88,17 +91,27 @@ async function seed(dataDir: string): Promise<number> {
 		await insertAddresses(db, BIG.id, bigAddresses());
 		const state = bigDocument();
 		await new UpdateStore(db).append(BIG.id, state);
-		return state.byteLength;
+		const [member] = Object.values(
+			await seedUsers(db, {
+				bench: { org: 'Woonwaarts', boards: { spoorbuurt: 'editor', [BIG.id]: 'editor' } }
+			})
+		);
+		return { stateBytes: state.byteLength, token: member!.token };
 	} finally {
 		await db.close();
 	}
 }
 
-async function measure(browser: Browser, url: string): Promise<{ ms: number; heap: number }> {
+async function measure(
+	browser: Browser,
+	url: string,
+	token: string
+): Promise<{ ms: number; heap: number }> {
 	const context = await browser.newContext({
 		viewport: { width: 1280, height: 800 },
 		locale: 'nl-NL'
 	});
+	await context.addCookies([{ name: SESSION_COOKIE, value: token, url }]);
 	const page = await context.newPage();
 	const cdp = await context.newCDPSession(page);
 	await cdp.send('Performance.enable');
@@ -141,7 +154,7 @@ export async function benchBoardLoad(
 		return { rows: [], note: 'board load skipped: /usr/bin/chromium missing' };
 	log(`board load: seeding ${BIG.addresses} addresses and ${BIG.gesprekken} gesprekken`);
 	const t0 = performance.now();
-	const stateBytes = await seed(dataDir);
+	const { stateBytes, token } = await seed(dataDir);
 	log(`board load: seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 	const server = await startServer({ dataDir, extra: { BUURTBORD_DEMO: 'true' } });
 	const browser = await chromium.launch({
@@ -172,7 +185,7 @@ export async function benchBoardLoad(
 			};
 			for (let i = 0; i < runs; i++) {
 				log(`board load: ${board} run ${i + 1}/${runs}`);
-				const { ms, heap } = await measure(browser, `${server.url}/boards/${board}`);
+				const { ms, heap } = await measure(browser, `${server.url}/boards/${board}`, token);
 				row.interactiveMs.push(ms);
 				row.heapBytes.push(heap);
 			}
