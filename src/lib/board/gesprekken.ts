@@ -20,6 +20,7 @@ import {
 	TOP_LEVEL,
 	idSchema,
 	isoDateSchema,
+	organisationIdSchema,
 	type FollowUpStatus,
 	type Outcome
 } from './layout';
@@ -40,7 +41,10 @@ export interface Gesprek {
 	worries: string[];
 	followUps: FollowUp[];
 	consent: Consent;
+	/** The shared notes; empty when `confidential` (those notes are in the organisation's document). */
 	notes: string;
+	/** The organisation whose members alone see the notes ("alleen mijn organisatie"), or null. */
+	confidential: string | null;
 	createdAt: string;
 }
 export interface FollowUp {
@@ -94,7 +98,12 @@ const newGesprekSchema = z.strictObject({
 	worries: list(listItem),
 	followUps: z.array(followUpSchema).max(LIMITS.listLength).default([]),
 	consent: consentSchema.nullable().default(null),
-	notes: z.string().max(LIMITS.notes).default('')
+	notes: z.string().max(LIMITS.notes).default(''),
+	/**
+	 * The organisation whose confidential notes these are; the notes text then goes to that
+	 * organisation's document (see org-notes.ts addConfidentialGesprek), never into this one.
+	 */
+	confidential: organisationIdSchema.nullable().default(null)
 });
 const gesprekPatchSchema = z.strictObject({
 	addressId: scalarFields.addressId.optional(),
@@ -133,6 +142,12 @@ function followUpMap(id: string, data: z.output<typeof followUpSchema>): Y.Map<u
 
 export function addGesprek(doc: Y.Doc, input: NewGesprek): Gesprek {
 	const data = parse(newGesprekSchema, input, 'gesprek');
+	if (data.confidential && data.notes) {
+		throw new BoardInputError(
+			"Confidential notes belong in the organisation's document, not the shared board",
+			'notes'
+		);
+	}
 	const id = newId();
 	transactLocal(doc, () => {
 		const fields = new Y.Map<unknown>();
@@ -151,6 +166,7 @@ export function addGesprek(doc: Y.Doc, input: NewGesprek): Gesprek {
 		consent.set('withdrawn', data.consent?.withdrawn ?? false);
 		fields.set('consent', consent);
 		fields.set('notes', new Y.Text(data.notes));
+		if (data.confidential) fields.set('confidential', data.confidential);
 		fields.set('createdAt', new Date().toISOString());
 		gesprekkenMap(doc).set(id, fields);
 	});
@@ -159,7 +175,12 @@ export function addGesprek(doc: Y.Doc, input: NewGesprek): Gesprek {
 
 export function getGesprek(doc: Y.Doc, id: string): Gesprek | null {
 	const g = readEntity<Gesprek>(GESPREK_SHAPE, id, gesprekkenMap(doc).get(id));
-	if (g) g.themeIds = resolveThemaIds(doc, g.themeIds);
+	if (g) {
+		g.themeIds = resolveThemaIds(doc, g.themeIds);
+		g.confidential ??= null;
+		// Whatever reached the shared text of a confidential gesprek is not shown as its notes.
+		if (g.confidential) g.notes = '';
+	}
 	return g;
 }
 
@@ -299,6 +320,9 @@ export function gesprekNotes(doc: Y.Doc, gesprekId: string): Y.Text {
 
 /** Inserts text into the notes at `index` (clamped); concurrent typing by others is kept. */
 export function insertNotes(doc: Y.Doc, gesprekId: string, index: number, text: string): void {
+	if (typeof gesprekkenMap(doc).get(gesprekId)?.get('confidential') === 'string') {
+		throw new BoardInputError('The notes of this gesprek are confidential', 'notes');
+	}
 	const notes = gesprekNotes(doc, gesprekId);
 	if (notes.length + text.length > LIMITS.notes)
 		throw new BoardInputError(`notes: at most ${LIMITS.notes} characters`, 'notes');

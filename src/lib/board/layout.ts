@@ -64,6 +64,8 @@ export const INITIATIEF_STATUSES = ['idee', 'in-voorbereiding', 'loopt', 'afgero
 export type InitiatiefStatus = (typeof INITIATIEF_STATUSES)[number];
 
 export const idSchema = z.string().min(1).max(LIMITS.id);
+/** Organisations are identified by a uuid (public.organisations.id). */
+export const organisationIdSchema = z.guid();
 export const isoDateSchema = z.iso.date('must be a date as yyyy-mm-dd');
 export const colourSchema = z
 	.string()
@@ -100,25 +102,34 @@ export const FOLLOW_UP_SHAPE = map({
 	status: value(z.enum(FOLLOW_UP_STATUSES))
 });
 
-export const GESPREK_SHAPE = map({
-	addressId: value(idSchema),
-	date: value(isoDateSchema),
-	round: value(z.number().int().min(1).max(99)),
-	heldBy: value(str(LIMITS.name, 1)),
-	outcome: value(z.enum(OUTCOMES)),
-	themeIds: array(value(idSchema)),
-	talents: array(value(str(LIMITS.listItem, 1))),
-	wishes: array(value(str(LIMITS.listItem, 1))),
-	worries: array(value(str(LIMITS.listItem, 1))),
-	followUps: array(FOLLOW_UP_SHAPE),
-	consent: map({
-		recordedBy: value(str(LIMITS.name).nullable()),
-		date: value(isoDateSchema.nullable()),
-		withdrawn: value(z.boolean())
-	}),
-	notes: { kind: 'text', maxLength: LIMITS.notes },
-	createdAt
-});
+export const GESPREK_SHAPE = map(
+	{
+		addressId: value(idSchema),
+		date: value(isoDateSchema),
+		round: value(z.number().int().min(1).max(99)),
+		heldBy: value(str(LIMITS.name, 1)),
+		outcome: value(z.enum(OUTCOMES)),
+		themeIds: array(value(idSchema)),
+		talents: array(value(str(LIMITS.listItem, 1))),
+		wishes: array(value(str(LIMITS.listItem, 1))),
+		worries: array(value(str(LIMITS.listItem, 1))),
+		followUps: array(FOLLOW_UP_SHAPE),
+		consent: map({
+			recordedBy: value(str(LIMITS.name).nullable()),
+			date: value(isoDateSchema.nullable()),
+			withdrawn: value(z.boolean())
+		}),
+		notes: { kind: 'text', maxLength: LIMITS.notes },
+		/**
+		 * Set when the notes are "alleen mijn organisatie": the id of that organisation. The notes then
+		 * live in that organisation's own document (ORG_NOTES_LAYOUT), never in this shared one.
+		 * Optional, as gesprekken written before it have none; unmarking sets it to null.
+		 */
+		confidential: value(organisationIdSchema.nullable()),
+		createdAt
+	},
+	['confidential']
+);
 
 export const THEMA_SHAPE = map({
 	name: value(str(LIMITS.name, 1)),
@@ -173,6 +184,14 @@ export const BOARD_LAYOUT: Readonly<Record<string, RecordShape>> = {
 	notities: record(NOTITIE_SHAPE)
 };
 
+/**
+ * The layout of an organisation's own document on a board (sync document `<board>/org/<org>`):
+ * the confidential notes of gesprekken marked "alleen mijn organisatie", keyed by gesprek id.
+ */
+export const ORG_NOTES_LAYOUT: Readonly<Record<string, RecordShape>> = {
+	notes: record({ kind: 'text', maxLength: LIMITS.notes })
+};
+
 export const TOP_LEVEL = {
 	pins: 'pins',
 	gesprekken: 'gesprekken',
@@ -188,7 +207,12 @@ export function jsonSchemaOf(shape: Shape): z.ZodType {
 			return shape.schema;
 		case 'map':
 			return z.object(
-				Object.fromEntries(Object.entries(shape.fields).map(([k, s]) => [k, jsonSchemaOf(s)]))
+				Object.fromEntries(
+					Object.entries(shape.fields).map(([k, s]) => [
+						k,
+						shape.optional?.includes(k) ? jsonSchemaOf(s).optional() : jsonSchemaOf(s)
+					])
+				)
 			);
 		case 'record':
 			return z.record(z.string(), jsonSchemaOf(shape.of));

@@ -55,7 +55,33 @@ export function bindNotes(
 	textarea: HTMLTextAreaElement,
 	onerror: (error: BoardInputError | null) => void = () => {}
 ): () => void {
-	const text = gesprekNotes(doc, gesprekId);
+	return bindText(
+		gesprekNotes(doc, gesprekId),
+		{
+			insert: (index, insert) => insertNotes(doc, gesprekId, index, insert),
+			remove: (index, length) => deleteNotes(doc, gesprekId, index, length)
+		},
+		textarea,
+		onerror
+	);
+}
+
+/** The commands a text binding edits through (they validate and set the transaction origin). */
+export interface TextEdits {
+	insert(index: number, text: string): void;
+	remove(index: number, length: number): void;
+}
+
+/**
+ * Binds a textarea to a Y.Text edited through `edits` (see bindNotes; also used for the
+ * confidential notes in an organisation's own document). Returns the unbind function.
+ */
+export function bindText(
+	text: Y.Text,
+	edits: TextEdits,
+	textarea: HTMLTextAreaElement,
+	onerror: (error: BoardInputError | null) => void = () => {}
+): () => void {
 	let shown = text.toString();
 	textarea.value = shown;
 
@@ -63,8 +89,8 @@ export function bindNotes(
 		const value = textarea.value;
 		const { index, remove, insert } = textDiff(shown, value, textarea.selectionEnd);
 		try {
-			if (remove > 0) deleteNotes(doc, gesprekId, index, remove);
-			if (insert) insertNotes(doc, gesprekId, index, insert);
+			if (remove > 0) edits.remove(index, remove);
+			if (insert) edits.insert(index, insert);
 			onerror(null);
 		} catch (error) {
 			if (!(error instanceof BoardInputError)) throw error;

@@ -4,7 +4,9 @@ import { boardRole } from '../access';
 import { changedGesprekIds, recordGesprekChanges } from '../audit';
 import type { AuthResolver } from '../auth/resolve';
 import type { Db } from '../db';
+import { BOARD_LAYOUT, ORG_NOTES_LAYOUT } from '../../board/layout';
 import { SyncRefusal, type SyncHooks } from './hooks';
+import { parseDocName } from './org-docs';
 import { UpdateStore } from './store';
 import { validateBoardUpdate } from './validate';
 
@@ -63,7 +65,9 @@ export function postgresHooks(
 			};
 		},
 		async onLoadDocument(boardId, doc) {
-			if (!(await getBoard(db, boardId))) throw new SyncRefusal(404, 'board not found');
+			// boardId is the document name: the board id, or `<board>/org/<organisation>` (org-docs.ts).
+			const ref = parseDocName(boardId);
+			if (!ref || !(await getBoard(db, ref.boardId))) throw new SyncRefusal(404, 'board not found');
 			const rows = await store.load(boardId);
 			Y.transact(doc, () => {
 				for (const row of rows) Y.applyUpdate(doc, row.data);
@@ -71,8 +75,9 @@ export function postgresHooks(
 			// A long log (e.g. after a crash before compaction) is compacted now, so the next load is fast.
 			if (rows.length > compactEvery) await compact(boardId, doc);
 		},
-		onBeforeApply(_boardId, update, doc) {
-			validateBoardUpdate(update, doc);
+		onBeforeApply(docName, update, doc) {
+			const org = parseDocName(docName)?.kind === 'org';
+			validateBoardUpdate(update, doc, org ? ORG_NOTES_LAYOUT : BOARD_LAYOUT);
 		},
 		onChange(docName, context, transaction) {
 			// Audit: who changed which gesprek (ids only), at most once a minute per person and gesprek.

@@ -6,6 +6,7 @@ import type * as Y from 'yjs';
 import { isBoardId } from '../../board/meta';
 import type { BoardRole } from '../access';
 import { SyncRefusal, UpdateRefusal, type SyncContext, type SyncHooks } from './hooks';
+import { ORG_SEGMENT, orgDocName } from './org-docs';
 import { DebouncedWriter } from './persistence';
 import { CLOSE_BAD_MESSAGE, CLOSE_INVALID_UPDATE, Room } from './room';
 
@@ -81,15 +82,25 @@ export class SyncServer {
 		socket.on('error', () => socket.destroy());
 		try {
 			if (this.closing) throw new SyncRefusal(503, 'server is shutting down');
+			// /sync/<board> is the board's shared document; /sync/<board>/org the confidential notes of
+			// the user's own organisation on it (the server picks the organisation, never the client).
+			const [rawBoard, ...rest] = rawId.split('/');
+			const org = rest.length === 1 && rest[0] === ORG_SEGMENT;
+			if (rest.length > 0 && !org) throw new SyncRefusal(400, 'invalid board id');
 			let boardId: string;
 			try {
-				boardId = decodeURIComponent(rawId);
+				boardId = decodeURIComponent(rawBoard!);
 			} catch {
 				throw new SyncRefusal(400, 'invalid board id');
 			}
 			if (!isBoardId(boardId)) throw new SyncRefusal(400, 'invalid board id');
 			const context = await this.options.hooks.onAuthenticate(request, boardId);
-			const room = await this.room(boardId);
+			let name = boardId;
+			if (org) {
+				if (!context.organisationId) throw new SyncRefusal(403, 'no organisation');
+				name = orgDocName(boardId, context.organisationId);
+			}
+			const room = await this.room(name);
 			this.wss.handleUpgrade(request, socket, head, (ws) => this.connect(ws, room, context));
 		} catch (err) {
 			if (err instanceof SyncRefusal) {

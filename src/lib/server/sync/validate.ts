@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { BOARD_LAYOUT, LIMITS, type Shape } from '../../board/layout';
+import { BOARD_LAYOUT, LIMITS, type RecordShape, type Shape } from '../../board/layout';
 import { UpdateRefusal } from './hooks';
 
 /**
@@ -23,11 +23,16 @@ import { UpdateRefusal } from './hooks';
  * they are checked together with the update that completes them (the pending structs of the
  * document are decoded with each new update).
  */
-export function validateBoardUpdate(update: Uint8Array, doc: Y.Doc): void {
+export function validateBoardUpdate(
+	update: Uint8Array,
+	doc: Y.Doc,
+	/** The document's layout: the board's, or another (an organisation's notes: ORG_NOTES_LAYOUT). */
+	layout: Readonly<Record<string, RecordShape>> = BOARD_LAYOUT
+): void {
 	if (update.byteLength > LIMITS.updateBytes) {
 		throw new UpdateRefusal(`update too large (${update.byteLength} bytes)`);
 	}
-	new UpdateCheck(update, doc).run();
+	new UpdateCheck(update, doc, layout).run();
 }
 
 type Struct = Y.Item | Y.GC | Y.Skip;
@@ -63,10 +68,15 @@ class UpdateCheck {
 	/** Maps created by this update, and the keys written into each map-like container. */
 	private readonly newMaps = new Map<string, { shape: Shape & { kind: 'map' }; item: Y.Item }>();
 	private readonly keys = new Map<string, Set<string>>();
+	/** Gesprek notes (their holder items) this update writes text into; see checkConfidential. */
+	private readonly notesWritten = new Set<Y.Item>();
+	/** Per gesprek (container id), whether this update marks it confidential (true) or not. */
+	private readonly confidentialWrites = new Map<string, boolean>();
 
 	constructor(
 		update: Uint8Array,
-		private readonly doc: Y.Doc
+		private readonly doc: Y.Doc,
+		private readonly layout: Readonly<Record<string, RecordShape>>
 	) {
 		const sources = [update];
 		const pending = doc.store.pendingStructs;
@@ -112,6 +122,7 @@ class UpdateCheck {
 			}
 		}
 		this.checkDeletes();
+		this.checkConfidential();
 	}
 
 	private checkItem(item: Y.Item): void {
@@ -141,6 +152,13 @@ class UpdateCheck {
 		if (content instanceof Y.ContentAny) {
 			if (child.kind !== 'value')
 				throw new UpdateRefusal(`a plain value where ${where} needs a ${child.kind}`);
+			if (key === CONFIDENTIAL && shape.kind === 'map' && !this.deleted(item.id)) {
+				const marks = content.getContent().some((v) => typeof v === 'string');
+				this.confidentialWrites.set(
+					container,
+					(this.confidentialWrites.get(container) ?? false) || marks
+				);
+			}
 			for (const value of content.getContent()) {
 				const result = child.schema.safeParse(value);
 				if (!result.success) {
@@ -152,6 +170,7 @@ class UpdateCheck {
 			this.grow(place, content.getLength());
 		} else if (content instanceof Y.ContentString) {
 			if (child.kind !== 'text') throw new UpdateRefusal(`text content in ${where}`);
+			if (place.holder?.parentSub === 'notes') this.notesWritten.add(place.holder);
 			this.grow(place, content.getLength());
 		} else if (content instanceof Y.ContentType) {
 			const expected =
@@ -229,12 +248,12 @@ class UpdateCheck {
 	/** The place of an item that names its parent itself; undefined when it does not. */
 	private direct(item: Y.Item): Resolved | undefined {
 		const parent = item.parent as unknown;
-		if (typeof parent === 'string') return rootPlace(parent, item.parentSub);
+		if (typeof parent === 'string') return rootPlace(this.layout, parent, item.parentSub);
 		if (parent instanceof Y.AbstractType) {
 			// An item of the live document.
 			const holder = parent._item;
 			if (!holder) {
-				return rootPlace(Y.findRootTypeKey(parent), item.parentSub);
+				return rootPlace(this.layout, Y.findRootTypeKey(parent), item.parentSub);
 			}
 			return this.typePlace(holder, item.parentSub);
 		}
@@ -306,6 +325,25 @@ class UpdateCheck {
 		}
 	}
 
+	/**
+	 * The notes of a confidential gesprek live in its organisation's own document: no text may be
+	 * written into its shared notes (say, by undoing an earlier edit on some device), unless the same
+	 * update clears the marker (moving the notes back).
+	 */
+	private checkConfidential(): void {
+		for (const holder of this.notesWritten) {
+			const place = this.place(holder);
+			if (place === GONE || place === PENDING) continue;
+			const written = this.confidentialWrites.get(place.container);
+			// The gesprek: the type held by the item that holds the notes' map entry.
+			const gesprek = place.holder?.content;
+			const fields = gesprek instanceof Y.ContentType ? gesprek.type : null;
+			const marked =
+				written ?? (fields instanceof Y.Map && typeof fields.get(CONFIDENTIAL) === 'string');
+			if (marked) throw new UpdateRefusal('text in the shared notes of a confidential gesprek');
+		}
+	}
+
 	private *itemsIn(client: number, clock: number, len: number): Generator<Y.Item> {
 		const end = clock + len;
 		const list = this.doc.store.clients.get(client);
@@ -326,8 +364,15 @@ class UpdateCheck {
 	}
 }
 
-function rootPlace(name: string, key: string | null): Place {
-	const shape = BOARD_LAYOUT[name];
+/** The gesprek field that marks its notes as confidential to one organisation. */
+const CONFIDENTIAL = 'confidential';
+
+function rootPlace(
+	layout: Readonly<Record<string, RecordShape>>,
+	name: string,
+	key: string | null
+): Place {
+	const shape = Object.hasOwn(layout, name) ? layout[name] : undefined;
 	if (!shape) throw new UpdateRefusal(`unknown top-level type "${name.slice(0, 40)}"`);
 	return { container: `root:${name}`, shape, key, holder: null };
 }
