@@ -1,0 +1,187 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { addGesprek, getGesprek } from '../../src/lib/board';
+import {
+	addConfidentialGesprek,
+	getOrgNotes,
+	insertOrgNotes,
+	markConfidential
+} from '../../src/lib/board/org-notes';
+import { seedServerUsers, type SeededUser } from '../support/accounts';
+import { whenSynced, type TestClient } from '../support/clients';
+import { DRIVERS, freshDatabase } from '../support/drivers';
+import { captureSocket, containsText } from '../support/raw-socket';
+import { startServer, type ServerProcess } from '../support/server-process';
+
+const SECRET = 'Vertrouwelijk-A: schuld bij de woningcorporatie 4711';
+const MARKED_LATER = 'Eerst gedeeld, daarna alleen Woonwaarts 0815';
+const SECRET_B = 'Vertrouwelijk-B: zorgmelding 2342';
+
+const CAST = {
+	woonA: { org: 'Woonwaarts', boards: { spoorbuurt: 'editor' as const } },
+	woonColleague: { org: 'Woonwaarts', boards: { spoorbuurt: 'viewer' as const } },
+	bindB: { org: 'Bindkracht10', boards: { spoorbuurt: 'editor' as const } },
+	outsider: { org: 'HAN' }
+};
+
+interface Recording extends TestClient {
+	/** Every binary frame this client's socket received, across reconnects. */
+	frames: Buffer[];
+}
+
+/**
+ * A Node y-websocket client on /sync/<room> (the board, or `spoorbuurt/org`) that keeps every raw
+ * frame it receives, to check byte for byte what reached it.
+ */
+function recordingClient(port: number, room: string, cookie: string): Recording {
+	const frames: Buffer[] = [];
+	class Recorder extends WebSocket {
+		constructor(url: string | URL, protocols?: string | string[]) {
+			super(url, protocols, { headers: { cookie } });
+			this.on('message', (data: Buffer) => frames.push(Buffer.from(data)));
+		}
+	}
+	const doc = new Y.Doc();
+	const provider = new WebsocketProvider(`ws://127.0.0.1:${port}/sync`, room, doc, {
+		WebSocketPolyfill: Recorder as unknown as typeof globalThis.WebSocket,
+		disableBc: true,
+		maxBackoffTime: 200
+	});
+	return {
+		doc,
+		provider,
+		frames,
+		pins: doc.getMap('pins'),
+		destroy() {
+			provider.destroy();
+			doc.destroy();
+		}
+	};
+}
+
+describe.each(DRIVERS)('confidential notes through the server on %s', (driver) => {
+	const servers: ServerProcess[] = [];
+	const clients: Recording[] = [];
+	let users: Record<keyof typeof CAST, SeededUser>;
+	let target: { dataDir?: string; databaseUrl?: string };
+
+	const client = (port: number, who: keyof typeof CAST, room: string) => {
+		const c = recordingClient(port, room, users[who].cookie);
+		clients.push(c);
+		return c;
+	};
+	const start = async () => {
+		const s = await startServer(target);
+		servers.push(s);
+		return s;
+	};
+
+	afterEach(async () => {
+		for (const c of clients.splice(0)) c.destroy();
+		for (const s of servers.splice(0)) await s.stop('SIGKILL');
+	});
+
+	it(
+		'keeps an organisation’s notes from every other organisation, on the wire and over a restart',
+		{ timeout: 90_000 },
+		async () => {
+			target = await freshDatabase(driver);
+			users = await seedServerUsers(target, CAST);
+			const orgA = users.woonA.organisationId;
+			const first = await start();
+
+			const aBoard = client(first.port, 'woonA', 'spoorbuurt');
+			const aOrg = client(first.port, 'woonA', 'spoorbuurt/org');
+			const colleagueOrg = client(first.port, 'woonColleague', 'spoorbuurt/org');
+			const bBoard = client(first.port, 'bindB', 'spoorbuurt');
+			const bOrg = client(first.port, 'bindB', 'spoorbuurt/org');
+			await Promise.all([aBoard, aOrg, colleagueOrg, bBoard, bOrg].map((c) => whenSynced(c)));
+
+			// Woonwaarts records a gesprek with confidential notes, and marks a shared one.
+			const g = addConfidentialGesprek(aBoard.doc, aOrg.doc, orgA, {
+				addressId: 'spoor-1',
+				date: '2026-11-24',
+				heldBy: 'Fatma',
+				outcome: 'gesproken',
+				notes: SECRET
+			});
+			const shared = addGesprek(aBoard.doc, {
+				addressId: 'spoor-2',
+				date: '2026-11-24',
+				heldBy: 'Fatma',
+				outcome: 'gesproken',
+				notes: MARKED_LATER
+			});
+			await expect.poll(() => getGesprek(bBoard.doc, shared.id)?.notes).toBe(MARKED_LATER);
+			markConfidential(aBoard.doc, aOrg.doc, shared.id, orgA);
+
+			// The colleague of the same organisation reads both live (even as a viewer).
+			await expect.poll(() => getOrgNotes(colleagueOrg.doc, g.id)).toBe(SECRET);
+			await expect.poll(() => getOrgNotes(colleagueOrg.doc, shared.id)).toBe(MARKED_LATER);
+			// Bindkracht10 sees that the gesprekken are there, and that their notes are confidential.
+			await expect.poll(() => getGesprek(bBoard.doc, shared.id)?.confidential).toBe(orgA);
+			expect(getGesprek(bBoard.doc, g.id)).toMatchObject({ confidential: orgA, notes: '' });
+			// Bindkracht10's own organisation document is its own: no notes of Woonwaarts in it.
+			insertOrgNotes(bOrg.doc, 'eigen-gesprek', 0, SECRET_B);
+			expect(getOrgNotes(bOrg.doc, g.id)).toBe('');
+			await expect.poll(() => getOrgNotes(colleagueOrg.doc, 'eigen-gesprek')).toBe('');
+			// The recording sees the note where it belongs (the colleague's socket)…
+			expect(containsText(Buffer.concat(colleagueOrg.frames), SECRET)).toBe(true);
+			// …and not one byte of it reached Bindkracht10, on either socket.
+			const bBytes = Buffer.concat([...bBoard.frames, ...bOrg.frames]);
+			expect(bBytes.length).toBeGreaterThan(0);
+			expect(containsText(bBytes, SECRET)).toBe(false);
+			const aBytes = Buffer.concat([...aBoard.frames, ...aOrg.frames, ...colleagueOrg.frames]);
+			expect(containsText(aBytes, SECRET_B)).toBe(false);
+
+			// A Bindkracht10 tab opened after the marking gets no trace of the text it once shared.
+			const late = await captureSocket(first.port, 'spoorbuurt', { cookie: users.bindB.cookie });
+			expect(late.status).toBe(101);
+			expect(containsText(late.bytes, MARKED_LATER)).toBe(false);
+			expect(containsText(late.bytes, SECRET)).toBe(false);
+			const lateOrg = await captureSocket(first.port, 'spoorbuurt/org', {
+				cookie: users.bindB.cookie
+			});
+			expect(lateOrg.status).toBe(101);
+			expect(containsText(lateOrg.bytes, SECRET_B)).toBe(true);
+			expect(containsText(lateOrg.bytes, SECRET)).toBe(false);
+
+			// Other people are refused before any byte of the document: outsider 404, anonymous 401.
+			const outsider = await captureSocket(first.port, 'spoorbuurt/org', {
+				cookie: users.outsider.cookie
+			});
+			expect(outsider.status).toBe(404);
+			expect(containsText(outsider.bytes, SECRET)).toBe(false);
+			expect((await captureSocket(first.port, 'spoorbuurt/org')).status).toBe(401);
+			// A client never names an organisation.
+			expect(
+				(
+					await captureSocket(first.port, `spoorbuurt/org/${orgA}`, {
+						cookie: users.bindB.cookie
+					})
+				).status
+			).toBe(400);
+
+			// Over a restart: Woonwaarts' notes are kept for Woonwaarts, and still only for them.
+			for (const c of clients.splice(0)) c.destroy();
+			expect(await first.stop('SIGTERM')).toBe(0);
+			const second = await start();
+			const again = client(second.port, 'woonColleague', 'spoorbuurt/org');
+			await whenSynced(again);
+			expect(getOrgNotes(again.doc, g.id)).toBe(SECRET);
+			expect(getOrgNotes(again.doc, shared.id)).toBe(MARKED_LATER);
+			const bAfter = await captureSocket(second.port, 'spoorbuurt/org', {
+				cookie: users.bindB.cookie
+			});
+			expect(containsText(bAfter.bytes, SECRET_B)).toBe(true);
+			expect(containsText(bAfter.bytes, SECRET)).toBe(false);
+			const boardAfter = await captureSocket(second.port, 'spoorbuurt', {
+				cookie: users.bindB.cookie
+			});
+			expect(containsText(boardAfter.bytes, SECRET)).toBe(false);
+			expect(containsText(boardAfter.bytes, MARKED_LATER)).toBe(false);
+		}
+	);
+});
