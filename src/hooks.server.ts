@@ -1,7 +1,8 @@
 import { sequence } from '@sveltejs/kit/hooks';
-import type { Handle } from '@sveltejs/kit';
+import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/auth/sessions';
+import { describeError } from '$lib/server/errors';
 import { getRuntime } from '$lib/server/runtime';
 
 /** Picks the UI language (cookie, then the browser's preference, then Dutch) for each request. */
@@ -35,3 +36,17 @@ const authenticate: Handle = async ({ event, resolve }) => {
 };
 
 export const handle: Handle = sequence(authenticate, i18n);
+
+/**
+ * Unexpected errors: the visitor gets a reference, the log gets where it happened and the stack
+ * frames, never the message. Messages of database or validation errors can quote the data they
+ * choked on (a name, a note), and conversations must not end up in log files.
+ */
+export const handleError: HandleServerError = ({ error, event, status }) => {
+	const id = crypto.randomUUID().slice(0, 8);
+	if (status !== 404)
+		console.error(
+			`[buurtbord] error ${id} on ${event.route.id ?? 'an unknown route'}: ${describeError(error)}`
+		);
+	return { message: status === 404 ? 'Not Found' : 'Internal Error', id };
+};
