@@ -119,7 +119,7 @@ export function forgetHistoryOnRemoteRemoval(
 	const handler = (transaction: Y.Transaction) => {
 		if (transaction.origin === localOrigin || (!undo.canUndo() && !undo.canRedo())) return;
 		for (const map of watched) {
-			const keys = transaction.changed.get(map as Y.AbstractType<Y.YEvent<never>>);
+			const keys = (transaction.changed as Map<unknown, Set<string | null>>).get(map);
 			if (keys && [...keys].some((key) => key !== null && !map.has(key))) {
 				undo.clear();
 				return;

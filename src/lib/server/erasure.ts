@@ -1,0 +1,102 @@
+import * as Y from 'yjs';
+import { eraseHousehold as eraseFromDocument, type ErasedHousehold } from '../board/erase';
+import { gesprekkenMap } from '../board/gesprekken';
+import { recordAudit } from './audit';
+import type { Db, Queryable } from './db';
+import type { Runtime } from './runtime';
+import { listOrgDocs, orgDocName, removeNotes } from './sync/org-docs';
+
+export interface ErasureRequest {
+	boardId: string;
+	addressId: string;
+	/** The owner who erases. */
+	actorId: string;
+}
+
+export interface ErasureResult {
+	gesprekken: number;
+	pins: number;
+	initiatieven: number;
+	/** Confidential notes removed from organisation documents. */
+	confidentialNotes: number;
+}
+
+/** Whether the address is in the board's register (erasure works on register addresses). */
+export async function isRegisterAddress(
+	db: Queryable,
+	boardId: string,
+	addressId: string
+): Promise<boolean> {
+	const rows = await db.query<{ one: number }>(
+		'select 1 as one from public.addresses where board_id = $1 and id = $2',
+		[boardId, addressId]
+	);
+	return rows.length > 0;
+}
+
+/**
+ * Erases a household's data at an address (consent withdrawn): from the board's live document
+ * (connected clients see it go at once), the confidential notes of its gesprekken in every
+ * organisation's document, the stored update logs (compacted to the current state, in which Yjs
+ * has dropped the deleted content), and the dead row versions that still held the old logs
+ * (VACUUM FULL). The audit log records only that an erasure happened, by whom and when: no
+ * address, no content. The address register itself holds no personal data (street, number,
+ * postcode, coordinates, BAG ids) and stays.
+ */
+export async function eraseHousehold(
+	runtime: Pick<Runtime, 'db' | 'sync'>,
+	{ boardId, addressId, actorId }: ErasureRequest
+): Promise<ErasureResult> {
+	const { db, sync } = runtime;
+	// The organisation documents first, while the shared document still lists the gesprekken: if
+	// this fails half-way, erasing again finds the same gesprekken and finishes the job.
+	const before = await sync.withDocument(boardId, (doc) => gesprekIdsAt(doc, addressId));
+	let confidentialNotes = await removeConfidentialNotes(db, sync, boardId, before);
+	const erased: ErasedHousehold = await sync.withDocument(boardId, (doc) =>
+		eraseFromDocument(doc, addressId)
+	);
+	// A gesprek added at the address in the meantime.
+	const added = erased.gesprekIds.filter((id) => !before.includes(id));
+	confidentialNotes += await removeConfidentialNotes(db, sync, boardId, added);
+	await vacuumDocumentLogs(db);
+	await recordAudit(db, { boardId, actorId, action: 'household.erase' });
+	return {
+		gesprekken: erased.gesprekIds.length,
+		pins: erased.pins,
+		initiatieven: erased.initiatieven,
+		confidentialNotes
+	};
+}
+
+function gesprekIdsAt(doc: Y.Doc, addressId: string): string[] {
+	const ids: string[] = [];
+	for (const [id, fields] of gesprekkenMap(doc).entries()) {
+		if (fields instanceof Y.Map && fields.get('addressId') === addressId) ids.push(id);
+	}
+	return ids;
+}
+
+async function removeConfidentialNotes(
+	db: Db,
+	sync: Runtime['sync'],
+	boardId: string,
+	gesprekIds: string[]
+): Promise<number> {
+	if (gesprekIds.length === 0) return 0;
+	let removed = 0;
+	for (const organisationId of await listOrgDocs(db, boardId)) {
+		removed += await sync.withDocument(orgDocName(boardId, organisationId), (doc) =>
+			removeNotes(doc, gesprekIds)
+		);
+	}
+	return removed;
+}
+
+/**
+ * Compaction deletes the old log rows, but PostgreSQL keeps their dead versions in the table
+ * files until a vacuum; VACUUM FULL rewrites the tables (and their TOAST) without them. It cannot
+ * run inside a transaction. It locks the tables for the moment it takes: storing edits waits.
+ */
+export async function vacuumDocumentLogs(db: Db): Promise<void> {
+	await db.exec('vacuum full public.board_updates, public.org_note_updates');
+}
