@@ -12,13 +12,15 @@ const port = Number(process.env.E2E_PORT ?? 4391);
 const pdokFixturePort = port + 6;
 
 // The config is loaded by the runner and by each worker; the runner makes the folder and the
-// workers inherit it through the environment.
-if (!process.env.BUURTBORD_E2E_DATA_DIR) {
+// workers inherit it through the environment. It holds the shared server's PGlite data folder
+// and the signed-in browser state of its first owner (see tests/e2e/owner.setup.ts).
+if (!process.env.BUURTBORD_E2E_DIR) {
 	const dir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-'));
-	process.env.BUURTBORD_E2E_DATA_DIR = dir;
+	process.env.BUURTBORD_E2E_DIR = dir;
 	process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 }
-const dataDir = process.env.BUURTBORD_E2E_DATA_DIR;
+const dataDir = join(process.env.BUURTBORD_E2E_DIR, 'pglite');
+const ownerState = join(process.env.BUURTBORD_E2E_DIR, 'owner.json');
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -49,8 +51,16 @@ export default defineConfig({
 	},
 	projects: [
 		{
-			name: 'chromium',
+			// Creates the first owner through the real /setup page and keeps its session.
+			name: 'setup',
+			testMatch: /owner\.setup\.ts$/,
 			use: { ...devices['Desktop Chrome'] }
+		},
+		{
+			name: 'chromium',
+			// Every test starts signed in as that owner (specs on their own server sign in there).
+			use: { ...devices['Desktop Chrome'], storageState: ownerState },
+			dependencies: ['setup']
 		}
 	],
 	webServer: [

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import type { SeededUser } from '../support/accounts';
 import { OwnServer } from './own-server';
 
 /*
@@ -11,6 +12,7 @@ import { OwnServer } from './own-server';
 const STYLE_URL = 'http://basemap.test/styles/standaard.json';
 let dataDir: string;
 let server: OwnServer;
+let owner: SeededUser;
 
 test.beforeAll(async () => {
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-basemap-'));
@@ -18,7 +20,13 @@ test.beforeAll(async () => {
 		BUURTBORD_DATA_DIR: dataDir,
 		PUBLIC_BASEMAP_STYLE_URL: STYLE_URL
 	});
+	owner = await server.seedOwner();
 	await server.start();
+});
+
+// Every test's browser is signed in on this server as the demo board's owner.
+test.beforeEach(async ({ context }) => {
+	await server.signIn(context, owner);
 });
 
 test.afterAll(async () => {

@@ -1,11 +1,18 @@
 import { expect, test } from '@playwright/test';
-import { collectErrors, openBoard, renderedPinTitles, visibleAddresses } from './helpers';
+import {
+	collectErrors,
+	openBoard,
+	ownerState,
+	renderedPinTitles,
+	visibleAddresses
+} from './helpers';
 
 test('a pin added in one browser shows in another at once, and stays after a reload', async ({
 	browser
 }) => {
-	const alice = await browser.newContext();
-	const bob = await browser.newContext();
+	// Two browsers, both signed in as the board's owner.
+	const alice = await browser.newContext({ storageState: ownerState() });
+	const bob = await browser.newContext({ storageState: ownerState() });
 	const pageA = await alice.newPage();
 	const pageB = await bob.newPage();
 	const errorsA = collectErrors(pageA);
@@ -153,7 +160,7 @@ test.describe('on a phone', () => {
 });
 
 test('the connection status follows the network', async ({ browser }) => {
-	const context = await browser.newContext();
+	const context = await browser.newContext({ storageState: ownerState() });
 	const page = await context.newPage();
 	await openBoard(page);
 	const status = page.getByTestId('connection-status');

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { collectErrors, openBoard, visibleAddresses } from './helpers';
+import { collectErrors, openBoard, ownerState, visibleAddresses } from './helpers';
 
 interface FullMap {
 	project(lngLat: [number, number]): { x: number; y: number };
@@ -116,8 +116,8 @@ test('a gesprek with themes and a follow-up shows in the address history and the
 test('an initiatief at a free point can be dragged, and moves in the other browser', async ({
 	browser
 }) => {
-	const pageA = await (await browser.newContext()).newPage();
-	const pageB = await (await browser.newContext()).newPage();
+	const pageA = await (await browser.newContext({ storageState: ownerState() })).newPage();
+	const pageB = await (await browser.newContext({ storageState: ownerState() })).newPage();
 	const errorsA = collectErrors(pageA);
 	const errorsB = collectErrors(pageB);
 	await openBoard(pageA);
@@ -189,8 +189,8 @@ test('an initiatief at a free point can be dragged, and moves in the other brows
 });
 
 test('two browsers typing in the same note both keep their text', async ({ browser }) => {
-	const pageA = await (await browser.newContext()).newPage();
-	const pageB = await (await browser.newContext()).newPage();
+	const pageA = await (await browser.newContext({ storageState: ownerState() })).newPage();
+	const pageB = await (await browser.newContext({ storageState: ownerState() })).newPage();
 	const errorsA = collectErrors(pageA);
 	const errorsB = collectErrors(pageB);
 	await openBoard(pageA);
@@ -225,8 +225,8 @@ test('two browsers typing in the same note both keep their text', async ({ brows
 });
 
 test('undo undoes only one’s own change', async ({ browser }) => {
-	const pageA = await (await browser.newContext()).newPage();
-	const pageB = await (await browser.newContext()).newPage();
+	const pageA = await (await browser.newContext({ storageState: ownerState() })).newPage();
+	const pageB = await (await browser.newContext({ storageState: ownerState() })).newPage();
 	const errorsA = collectErrors(pageA);
 	const errorsB = collectErrors(pageB);
 	await openBoard(pageA);

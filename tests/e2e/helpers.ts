@@ -1,4 +1,40 @@
+import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
+
+/** The first owner of the shared e2e server, created through /setup by owner.setup.ts. */
+export const OWNER = {
+	name: 'Olga Eigenaar',
+	email: 'olga@buurtteam.test',
+	password: 'spoorbuurt-e2e-wachtwoord',
+	organisation: 'Buurtteam Spoorbuurt'
+} as const;
+
+/**
+ * That owner's signed-in browser state (cookies). Every test's own `page` starts with it; pass it
+ * to browser.newContext({ storageState: ownerState() }) for a second browser on the shared server.
+ */
+export function ownerState(): string {
+	const dir = process.env.BUURTBORD_E2E_DIR;
+	if (!dir) throw new Error('BUURTBORD_E2E_DIR is not set (run through playwright.config.ts)');
+	return join(dir, 'owner.json');
+}
+
+/** Signs in through the real form; waits until the page has left /login. */
+export async function signInThroughForm(
+	page: Page,
+	email: string,
+	password: string,
+	language: 'nl' | 'en' = 'nl'
+): Promise<void> {
+	const labels =
+		language === 'nl'
+			? { email: 'E-mailadres', password: 'Wachtwoord', submit: 'Inloggen' }
+			: { email: 'Email address', password: 'Password', submit: 'Sign in' };
+	await page.getByLabel(labels.email).fill(email);
+	await page.getByLabel(labels.password).fill(password);
+	await page.getByRole('main').getByRole('button', { name: labels.submit }).click();
+	await expect(page).not.toHaveURL(/\/login(\?|$)/);
+}
 
 /** Collects uncaught page errors and console errors, to assert that there are none. */
 export function collectErrors(page: Page): string[] {

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import type { SeededUser } from '../support/accounts';
 import { OwnServer } from './own-server';
 
 /**
@@ -15,6 +16,7 @@ const base = Number(process.env.E2E_PORT ?? 4391);
 const pdokPort = base + 3;
 let dataDir: string;
 let server: OwnServer;
+let owner: SeededUser;
 let pdok: Server | null = null;
 const pdokRequests: string[] = [];
 
@@ -61,7 +63,13 @@ test.beforeAll(async () => {
 		PUBLIC_BASEMAP_STYLE_URL: '',
 		PUBLIC_PDOK_LOCATIESERVER_URL: `http://127.0.0.1:${pdokPort}/bzk/locatieserver/search/v3_1`
 	});
+	owner = await server.seedOwner();
 	await server.start();
+});
+
+// Every test's browser is signed in on this server as the demo board's owner.
+test.beforeEach(async ({ context }) => {
+	await server.signIn(context, owner);
 });
 
 test.afterAll(async () => {

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import type { BrowserContext } from '@playwright/test';
+import { SESSION_COOKIE } from '../../src/lib/server/auth/sessions';
+import { seedServerUsers, type SeededUser, type SeedUser } from '../support/accounts';
 
 /**
  * A server of a test's own (not the shared webServer): for tests that kill it or need other
@@ -15,6 +18,39 @@ export class OwnServer {
 
 	get url(): string {
 		return `http://127.0.0.1:${this.port}`;
+	}
+
+	/**
+	 * Creates accounts (with memberships and a session each) in this server's data folder. Call it
+	 * while the server is not running: PGlite allows one process per folder.
+	 */
+	async seed<K extends string>(users: Record<K, SeedUser>): Promise<Record<K, SeededUser>> {
+		if (this.child) throw new Error('seed before start(): the server holds the database');
+		const dataDir = this.env.BUURTBORD_DATA_DIR;
+		if (!dataDir) throw new Error('OwnServer.seed needs BUURTBORD_DATA_DIR');
+		return seedServerUsers({ dataDir }, users);
+	}
+
+	/** The usual case: one owner of the demo board. */
+	async seedOwner(): Promise<SeededUser> {
+		const { owner } = await this.seed({
+			owner: {
+				org: 'Buurtteam Spoorbuurt',
+				displayName: 'Eigenaar',
+				boards: { spoorbuurt: 'owner' }
+			}
+		});
+		return owner;
+	}
+
+	/**
+	 * Signs a browser context in on this server as a seeded user, as the browser would hold it after
+	 * signing in. Cookies do not separate ports: this replaces the shared server's session cookie.
+	 */
+	async signIn(context: BrowserContext, user: Pick<SeededUser, 'token'>): Promise<void> {
+		await context.addCookies([
+			{ name: SESSION_COOKIE, value: user.token, url: this.url, httpOnly: true, sameSite: 'Lax' }
+		]);
 	}
 
 	async start(): Promise<void> {

@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { renderedPinTitles } from './helpers';
+import type { SeededUser } from '../support/accounts';
 import { OwnServer } from './own-server';
 
 // Its own server, so that it can be killed with SIGKILL and started again on the same folder.
 let dataDir: string;
 let server: OwnServer;
+let owner: SeededUser;
 
 function pageErrors(page: Page): string[] {
 	const errors: string[] = [];
@@ -18,6 +20,7 @@ function pageErrors(page: Page): string[] {
 test.beforeAll(async () => {
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-reconnect-'));
 	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 1, { BUURTBORD_DATA_DIR: dataDir });
+	owner = await server.seedOwner();
 	await server.start();
 });
 
@@ -28,9 +31,9 @@ test.afterAll(async () => {
 
 test('pages reconnect by themselves after kill -9 and converge', async ({ browser }) => {
 	test.setTimeout(120_000);
-	const pages = await Promise.all([browser.newContext(), browser.newContext()]).then((contexts) =>
-		Promise.all(contexts.map((c) => c.newPage()))
-	);
+	const contexts = await Promise.all([browser.newContext(), browser.newContext()]);
+	for (const context of contexts) await server.signIn(context, owner);
+	const pages = await Promise.all(contexts.map((c) => c.newPage()));
 	const [a, b] = pages as [Page, Page];
 	const errors = pages.map(pageErrors);
 	for (const page of pages) {

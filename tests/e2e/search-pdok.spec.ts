@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import type { SeededUser } from '../support/accounts';
 import { OwnServer } from './own-server';
 import { PDOK_PATH, startPdokFixture, type PdokFixture } from './pdok-fixture';
 
@@ -14,6 +15,7 @@ const base = Number(process.env.E2E_PORT ?? 4391);
 const pdokPort = base + 5;
 let dataDir: string;
 let server: OwnServer;
+let owner: SeededUser;
 let pdok: PdokFixture | null = null;
 
 test.beforeAll(async () => {
@@ -23,7 +25,13 @@ test.beforeAll(async () => {
 		PUBLIC_BASEMAP_STYLE_URL: '',
 		PUBLIC_PDOK_LOCATIESERVER_URL: `http://127.0.0.1:${pdokPort}${PDOK_PATH}`
 	});
+	owner = await server.seedOwner();
 	await server.start();
+});
+
+// Every test's browser is signed in on this server as the demo board's owner.
+test.beforeEach(async ({ context }) => {
+	await server.signIn(context, owner);
 });
 
 test.afterAll(async () => {

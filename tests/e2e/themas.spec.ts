@@ -3,18 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { collectErrors, openBoard, visibleAddresses } from './helpers';
+import type { SeededUser } from '../support/accounts';
 import { OwnServer } from './own-server';
 
 // Its own server and data folder: merging and archiving the demo board's default themes must not
 // change what other specs see.
 let dataDir: string;
 let server: OwnServer;
+let owner: SeededUser;
 
 test.beforeAll(async () => {
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-themas-'));
 	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 8, {
 		BUURTBORD_DATA_DIR: dataDir
 	});
+	owner = await server.seedOwner();
 	await server.start();
 });
 
@@ -61,8 +64,12 @@ async function shownCount(page: Page): Promise<number> {
 test('themes renamed, recoloured, merged and archived in one browser show so in both, and no gesprek is lost', async ({
 	browser
 }) => {
-	const pageA = await (await browser.newContext({ baseURL: server.url })).newPage();
-	const pageB = await (await browser.newContext({ baseURL: server.url })).newPage();
+	const contextA = await browser.newContext({ baseURL: server.url });
+	const contextB = await browser.newContext({ baseURL: server.url });
+	await server.signIn(contextA, owner);
+	await server.signIn(contextB, owner);
+	const pageA = await contextA.newPage();
+	const pageB = await contextB.newPage();
 	const errorsA = collectErrors(pageA);
 	const errorsB = collectErrors(pageB);
 	await openBoard(pageA);

@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { invalidateSession, SESSION_COOKIE } from '$lib/server/auth/sessions';
+import { invalidateSession, SESSION_COOKIE, sessionCookieOptions } from '$lib/server/auth/sessions';
+import { isSupabaseResolver, supabaseSignOut } from '$lib/server/auth/supabase';
 import { getRuntime } from '$lib/server/runtime';
 import type { RequestHandler } from './$types';
 
@@ -7,9 +8,20 @@ import type { RequestHandler } from './$types';
  * Signing out: a POST only (a link or an image elsewhere cannot sign anyone out), ending the
  * session in the database so a copied cookie stops working too.
  */
-export const POST: RequestHandler = async ({ cookies }) => {
+export const POST: RequestHandler = async ({ cookies, request, url }) => {
+	const { auth } = getRuntime();
+	if (isSupabaseResolver(auth)) {
+		// Supabase mode: end the Supabase session and drop its cookie (and chunks).
+		const names = await supabaseSignOut(auth.config, {
+			cookie: request.headers.get('cookie')
+		});
+		for (const name of names)
+			cookies.delete(name, { path: '/', secure: url.protocol === 'https:' });
+	}
 	const token = cookies.get(SESSION_COOKIE);
 	if (token) await invalidateSession(getRuntime().db, token);
-	cookies.delete(SESSION_COOKIE, { path: '/' });
+	// The same attributes as when it was set (Secure only over https, or http browsers ignore it).
+	const { path, httpOnly, sameSite, secure } = sessionCookieOptions(url, new Date(0));
+	cookies.delete(SESSION_COOKIE, { path, httpOnly, sameSite, secure });
 	redirect(303, '/login');
 };
