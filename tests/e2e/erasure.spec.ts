@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { addGesprek } from '../../src/lib/board';
+import { SESSION_COOKIE } from '../../src/lib/server/auth/sessions';
+import { seedServerUsers, type SeededUser } from '../support/accounts';
+import { connectClient, whenSynced } from '../support/clients';
+import { collectErrors, visibleAddresses } from './helpers';
+import { OwnServer } from './own-server';
+
+// Its own server and data folder: the erasure must not touch what other specs see.
+let dataDir: string;
+let server: OwnServer;
+let users: Record<'owner' | 'editor', SeededUser>;
+
+test.beforeAll(async () => {
+	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-erasure-'));
+	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 2, {
+		BUURTBORD_DATA_DIR: dataDir,
+		PUBLIC_BASEMAP_STYLE_URL: ''
+	});
+	users = await seedServerUsers(
+		{ dataDir },
+		{
+			owner: {
+				org: 'Buurtteam Spoorbuurt',
+				displayName: 'Eigenaar',
+				boards: { spoorbuurt: 'owner' }
+			},
+			editor: { org: 'Woonwaarts', displayName: 'Redacteur', boards: { spoorbuurt: 'editor' } }
+		}
+	);
+	await server.start();
+});
+
+test.afterAll(async () => {
+	await server.stop();
+	rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** A browser of its own, signed in as `user` on this spec's server. */
+async function signedIn(browser: Browser, user: SeededUser): Promise<Page> {
+	// Not the shared server's signed-in owner: an empty state, then this user's session cookie.
+	const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+	await context.addCookies([
+		{ name: SESSION_COOKIE, value: user.token, url: server.url, httpOnly: true, sameSite: 'Lax' }
+	]);
+	return context.newPage();
+}
+
+async function openBoard(page: Page): Promise<void> {
+	const response = await page.goto(`${server.url}/boards/spoorbuurt`);
+	expect(response?.status()).toBe(200);
+	await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true');
+	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
+}
+
+const HELD_BY = 'Gespreksvoerder Vertrouwelijk';
+const NOTES = 'Heeft schulden en zoekt een maatje';
+
+test('an owner erases a household; an editor sees its gesprek disappear at once', async ({
+	browser
+}) => {
+	const ownerPage = await signedIn(browser, users.owner);
+	const editorPage = await signedIn(browser, users.editor);
+	const errors = [...collectErrors(ownerPage), ...collectErrors(editorPage)];
+	await openBoard(ownerPage);
+	await openBoard(editorPage);
+
+	const addresses = await visibleAddresses(ownerPage);
+	const target = addresses[3 % addresses.length]!;
+	const other = addresses[4 % addresses.length]!;
+	// Two households with a gesprek each, written as the editor's app would.
+	const client = connectClient(server.port, 'spoorbuurt', { cookie: users.editor.cookie });
+	try {
+		await whenSynced(client);
+		for (const address of [target, other]) {
+			addGesprek(client.doc, {
+				addressId: address.id,
+				date: '2026-03-12',
+				heldBy: address === target ? HELD_BY : 'Blijft staan',
+				outcome: 'gesproken',
+				notes: address === target ? NOTES : ''
+			});
+		}
+
+		// The editor has the household open.
+		const editorTarget = (await visibleAddresses(editorPage)).find((a) => a.id === target.id)!;
+		await editorPage.mouse.click(editorTarget.x, editorTarget.y);
+		const editorPanel = editorPage.getByTestId('address-panel');
+		await expect(editorPanel.getByRole('heading', { level: 2 })).toContainText(target.label);
+		await expect(editorPanel.getByTestId('history-item')).toContainText(HELD_BY);
+		// Only owners may erase.
+		await expect(
+			editorPanel.getByRole('button', { name: 'Gegevens van dit huishouden wissen' })
+		).toHaveCount(0);
+
+		// The owner erases it, confirming in a dialog that names the address.
+		await ownerPage.mouse.click(target.x, target.y);
+		const panel = ownerPage.getByTestId('address-panel');
+		await expect(panel.getByTestId('history-item')).toContainText(HELD_BY);
+		await panel.getByRole('button', { name: 'Gegevens van dit huishouden wissen' }).click();
+		const dialog = ownerPage.getByRole('dialog');
+		await expect(dialog).toBeVisible();
+		await expect(dialog.getByRole('heading')).toContainText(target.label);
+		await dialog.getByRole('button', { name: 'Definitief wissen' }).click();
+		await expect(dialog).toBeHidden();
+		await expect(panel.getByRole('status')).toContainText('zijn gewist');
+		await expect(panel.getByTestId('history-item')).toHaveCount(0);
+
+		// The editor's open browser: the gesprek is gone without a reload.
+		await expect(editorPanel.getByTestId('history-item')).toHaveCount(0);
+		await expect(editorPage.getByText(HELD_BY)).toHaveCount(0);
+		// The other household is untouched.
+		await editorPanel.getByRole('button', { name: 'Sluiten' }).click();
+		const editorOther = (await visibleAddresses(editorPage)).find((a) => a.id === other.id)!;
+		await editorPage.mouse.click(editorOther.x, editorOther.y);
+		await expect(editorPanel.getByTestId('history-item')).toContainText('Blijft staan');
+	} finally {
+		client.destroy();
+	}
+	expect(errors).toEqual([]);
+});
