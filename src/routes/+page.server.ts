@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { hasAnyLocalAccount } from '$lib/server/auth/setup';
 import { listBoardsFor } from '$lib/server/boards';
+import { retentionNotices } from '$lib/server/retention';
 import { getRuntime } from '$lib/server/runtime';
 import type { PageServerLoad } from './$types';
 
@@ -13,6 +14,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 	}
 	return {
 		boards: locals.user ? await listBoardsFor(db, locals.user.id) : [],
+		// Owners are warned from 30 days before a board's private content is purged.
+		retention: locals.user ? await retentionNotices(db, locals.user.id, new Date()) : [],
 		signedIn: locals.user !== null
 	};
 };

@@ -5,6 +5,8 @@ import { readSupabaseConfig, supabaseResolver } from './auth/supabase';
 import { openDb, type Db } from './db';
 import { acquireDataDirLock } from './db/lock';
 import { ensureDemoBoard } from './demo';
+import { sendMail } from './mail';
+import { startRetentionJob } from './retention';
 import { setRuntime } from './runtime';
 import { postgresHooks } from './sync/postgres-hooks';
 import { SyncServer } from './sync/server';
@@ -47,6 +49,12 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 		maxWaitMs: config.persistMaxWaitMs
 	});
 	setRuntime({ db, config, auth, sync });
+	// Retention: at start, then daily (purges boards past their retention period, warns owners).
+	const retention = startRetentionJob({
+		db,
+		sync,
+		mail: (message) => sendMail(message, { dataDir: config.dataDir })
+	});
 	let closed: Promise<void> | undefined;
 	return {
 		config,
@@ -56,6 +64,8 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 		attach: (server, options) => sync.attach(server, options),
 		close() {
 			closed ??= (async () => {
+				retention.stop();
+				await retention.idle();
 				await sync.close();
 				await hooks.drain();
 				setRuntime(undefined);

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { TOP_LEVEL } from '../board/layout';
+import { formatAddress } from '../geo/address';
 import type { Queryable } from './db';
 
 /**
@@ -194,14 +195,15 @@ export function changedGesprekIds(transaction: Y.Transaction): string[] {
 			for (const key of keys) if (key !== null) ids.add(key);
 			continue;
 		}
-		for (let cur: Y.AbstractType<unknown> = type; cur._item;) {
-			const parent = cur._item.parent;
+		let cur = type;
+		while (cur._item) {
+			const parent: unknown = cur._item.parent;
 			if (!(parent instanceof Y.AbstractType)) break;
 			if (parent === gesprekken) {
 				if (cur._item.parentSub !== null) ids.add(cur._item.parentSub);
 				break;
 			}
-			cur = parent;
+			cur = parent as typeof type;
 		}
 	}
 	return [...ids];
@@ -221,5 +223,70 @@ export async function recordGesprekChanges(
 			{ boardId, actorId, action: 'gesprek.change', subject },
 			{ coalesceSeconds: AUDIT_COALESCE_SECONDS, at }
 		);
+	}
+}
+
+/**
+ * For the audit page: each gesprek that still exists, labelled by its address and date (what a
+ * member sees on the map anyway; no content). Reads the board's stored document, which lags the
+ * live one by at most the persistence delay.
+ */
+export async function gesprekAddressLabels(
+	db: Queryable,
+	boardId: string,
+	gesprekIds: readonly string[]
+): Promise<Map<string, string>> {
+	const labels = new Map<string, string>();
+	if (gesprekIds.length === 0) return labels;
+	const doc = new Y.Doc();
+	try {
+		const updates = await db.query<{ data: Uint8Array }>(
+			'select data from public.board_updates where board_id = $1 order by seq',
+			[boardId]
+		);
+		Y.transact(doc, () => {
+			for (const row of updates) Y.applyUpdate(doc, row.data);
+		});
+		const gesprekken = doc.getMap<unknown>(TOP_LEVEL.gesprekken);
+		const found = new Map<string, { addressId: string; date: string }>();
+		for (const id of new Set(gesprekIds)) {
+			const fields = gesprekken.get(id);
+			if (!(fields instanceof Y.Map)) continue;
+			const addressId = fields.get('addressId');
+			const date = fields.get('date');
+			if (typeof addressId === 'string') {
+				found.set(id, { addressId, date: typeof date === 'string' ? date : '' });
+			}
+		}
+		if (found.size === 0) return labels;
+		const addresses = await db.query<{
+			id: string;
+			street: string;
+			house_number: number;
+			house_letter: string | null;
+			addition: string | null;
+		}>(
+			`select id, street, house_number, house_letter, addition from public.addresses
+			 where board_id = $1 and id = any($2::text[])`,
+			[boardId, [...new Set([...found.values()].map((g) => g.addressId))]]
+		);
+		const byId = new Map(
+			addresses.map((a) => [
+				a.id,
+				formatAddress({
+					street: a.street,
+					houseNumber: a.house_number,
+					houseLetter: a.house_letter,
+					addition: a.addition
+				})
+			])
+		);
+		for (const [id, g] of found) {
+			const address = byId.get(g.addressId) ?? g.addressId;
+			labels.set(id, g.date ? `${address} · ${g.date}` : address);
+		}
+		return labels;
+	} finally {
+		doc.destroy();
 	}
 }

@@ -1,14 +1,21 @@
 import { error } from '@sveltejs/kit';
 import { getBoard, listAddresses } from '$lib/server/boards';
+import { confidentialPageData } from '$lib/server/confidential';
 import { requireBoardRole } from '$lib/server/guard';
+import { retentionNotices } from '$lib/server/retention';
 import { getRuntime } from '$lib/server/runtime';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	const { boardId, role } = await requireBoardRole(event, 'viewer');
+	const { boardId, role, user } = await requireBoardRole(event, 'viewer');
 	const { db } = getRuntime();
 	const board = await getBoard(db, boardId);
 	if (!board) error(404, 'Board not found');
 	const addresses = await listAddresses(db, board.id);
-	return { board, addresses, role };
+	// Confidential notes: the user's organisation and the names of those on the board (no text).
+	const confidential = await confidentialPageData(db, board.id, user, role);
+	// Owners are warned from 30 days before the board's private content is purged.
+	const retention =
+		role === 'owner' ? await retentionNotices(db, event.locals.user!.id, new Date(), board.id) : [];
+	return { board, addresses, role, confidential, retention };
 };

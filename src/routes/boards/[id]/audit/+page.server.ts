@@ -1,0 +1,41 @@
+import { error } from '@sveltejs/kit';
+import { getBoard } from '$lib/server/boards';
+import { gesprekAddressLabels, listAudit } from '$lib/server/audit';
+import { requireBoardRole } from '$lib/server/guard';
+import { getRuntime } from '$lib/server/runtime';
+import type { PageServerLoad } from './$types';
+
+const PAGE_SIZE = 50;
+
+/** The board's audit log, for its owners only: newest first, 50 a page (?page=2 for older). */
+export const load: PageServerLoad = async (event) => {
+	const { boardId } = await requireBoardRole(event, 'owner');
+	const { db } = getRuntime();
+	const board = await getBoard(db, boardId);
+	if (!board) error(404, 'Board not found');
+	const requested = Number(event.url.searchParams.get('page') ?? '1');
+	const page = Number.isInteger(requested) && requested >= 1 ? requested : 1;
+	const { rows, total } = await listAudit(db, boardId, {
+		limit: PAGE_SIZE,
+		offset: (page - 1) * PAGE_SIZE
+	});
+	const labels = await gesprekAddressLabels(
+		db,
+		boardId,
+		rows.filter((r) => r.action.startsWith('gesprek.') && r.subject).map((r) => r.subject!)
+	);
+	return {
+		board: { id: board.id, name: board.name },
+		page,
+		pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+		entries: rows.map((r) => ({
+			id: r.id,
+			at: r.at.toISOString(),
+			action: r.action,
+			actorName: r.actorName,
+			organisationName: r.organisationName,
+			system: r.actorId === null,
+			gesprek: r.action.startsWith('gesprek.') ? (labels.get(r.subject ?? '') ?? null) : undefined
+		}))
+	};
+};
