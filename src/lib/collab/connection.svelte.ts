@@ -5,6 +5,8 @@ import { CLOSE_INVALID_UPDATE } from '$lib/board/layout';
 
 /** The server closed the socket because it could not read a message (see the sync server). */
 const CLOSE_BAD_MESSAGE = 4400;
+/** The server closed the socket because this user lost access to the board (removed from it). */
+const CLOSE_ACCESS_REVOKED = 4403;
 
 /**
  * - connecting: first connection not made yet
@@ -13,8 +15,11 @@ const CLOSE_BAD_MESSAGE = 4400;
  * - offline: the browser says it has no network
  * - refused: the server refused a change from this device; the local copy holds it, so reconnecting
  *   would only send it again: the connection stops and the user reloads the board
+ * - revoked: the user was removed from the board; reconnecting would only be refused (404), so the
+ *   connection stops and the page says access is gone
  */
-export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'refused';
+export type ConnectionStatus =
+	'connecting' | 'connected' | 'reconnecting' | 'offline' | 'refused' | 'revoked';
 
 /** The websocket endpoint of the sync server on this host: /sync/<boardId>. */
 export function syncServerUrl(location: Pick<Location, 'protocol' | 'host'>): string {
@@ -31,6 +36,7 @@ export class BoardConnection {
 	#everConnected = $state(false);
 	#synced = $state(false);
 	#refused = $state(false);
+	#revoked = $state(false);
 	readonly #provider: WebsocketProvider;
 	readonly #stop: (() => void)[] = [];
 
@@ -43,6 +49,11 @@ export class BoardConnection {
 		};
 		const onSync = (synced: boolean) => (this.#synced = synced);
 		const onClose = (event: CloseEvent | null) => {
+			if (event?.code === CLOSE_ACCESS_REVOKED) {
+				this.#revoked = true;
+				this.#provider.disconnect();
+				return;
+			}
 			if (event?.code !== CLOSE_INVALID_UPDATE && event?.code !== CLOSE_BAD_MESSAGE) return;
 			this.#refused = true;
 			this.#provider.disconnect();
@@ -57,13 +68,15 @@ export class BoardConnection {
 			on(window, 'online', () => {
 				this.#online = true;
 				// Try at once instead of waiting for the backoff.
-				if (!this.#provider.wsconnected && !this.#refused) this.#provider.connect();
+				if (!this.#provider.wsconnected && !this.#refused && !this.#revoked)
+					this.#provider.connect();
 			}),
 			on(window, 'offline', () => (this.#online = false))
 		);
 	}
 
 	get status(): ConnectionStatus {
+		if (this.#revoked) return 'revoked';
 		if (this.#refused) return 'refused';
 		if (!this.#online) return 'offline';
 		if (this.#socket === 'connected') return 'connected';

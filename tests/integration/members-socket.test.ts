@@ -1,0 +1,148 @@
+import WebSocket from 'ws';
+import { afterEach, describe, expect, it } from 'vitest';
+import { addPin, connectClient, titles, whenSynced, type TestClient } from '../support/clients';
+import { startSeededServer } from '../support/seeded-server';
+import { startServer, type ServerProcess } from '../support/server-process';
+import type { SeedUser } from '../support/accounts';
+
+/**
+ * Roles on an open socket, against the real server process: a viewer's edits go nowhere (not to
+ * other clients, not to storage) while their presence does; removing a member closes their socket
+ * at once (4403) and a reconnect is refused like an unknown board (404); a member demoted to viewer
+ * is read-only from that moment on.
+ */
+const CAST = {
+	owner: { org: 'Woonwaarts', boards: { spoorbuurt: 'owner' } },
+	editor: { org: 'Bindkracht10', boards: { spoorbuurt: 'editor' } },
+	viewer: { org: 'HAN', boards: { spoorbuurt: 'viewer' } }
+} satisfies Record<string, SeedUser>;
+
+describe('board roles on open sockets', () => {
+	const servers: ServerProcess[] = [];
+	const clients: TestClient[] = [];
+
+	afterEach(async () => {
+		for (const c of clients.splice(0)) c.destroy();
+		for (const s of servers.splice(0)) await s.stop('SIGKILL');
+	});
+
+	async function seeded() {
+		const started = await startSeededServer({}, CAST);
+		servers.push(started.server);
+		return started;
+	}
+
+	function client(port: number, cookie: string): TestClient {
+		const c = connectClient(port, 'spoorbuurt', { cookie });
+		clients.push(c);
+		return c;
+	}
+
+	/** The owner changes a member through the members page's form action, as the browser does. */
+	async function ownerAction(
+		server: ServerProcess,
+		ownerCookie: string,
+		action: 'remove' | 'role',
+		fields: Record<string, string>
+	): Promise<number> {
+		const res = await fetch(`${server.url}/boards/spoorbuurt/leden?/${action}`, {
+			method: 'POST',
+			headers: {
+				cookie: ownerCookie,
+				origin: server.url,
+				'content-type': 'application/x-www-form-urlencoded',
+				'x-sveltekit-action': 'true'
+			},
+			body: new URLSearchParams(fields)
+		});
+		const body = (await res.json()) as { type: string; status?: number };
+		expect(body.type, JSON.stringify(body)).toBe('success');
+		return res.status;
+	}
+
+	/** Sets a presence field and waits until `observer` sees it: everything sent before it arrived too. */
+	async function presenceSeen(from: TestClient, observer: TestClient, name: string) {
+		from.provider.awareness.setLocalStateField('user', { name });
+		await expect
+			.poll(() => {
+				const state = observer.provider.awareness.getStates().get(from.doc.clientID) as
+					{ user?: { name?: string } } | undefined;
+				return state?.user?.name;
+			})
+			.toBe(name);
+	}
+
+	it('a viewer’s edit reaches neither an editor nor storage; the viewer’s presence does reach the editor', async () => {
+		const { server, users, target } = await seeded();
+		const editor = client(server.port, users.editor.cookie);
+		const viewer = client(server.port, users.viewer.cookie);
+		await Promise.all([whenSynced(editor), whenSynced(viewer)]);
+
+		addPin(viewer, 'from-viewer', 'Van de lezer');
+		// Sent on the same socket after the pin: once the editor sees it, the server has handled the pin.
+		await presenceSeen(viewer, editor, 'Vera (lezer)');
+		addPin(editor, 'from-editor', 'Van de bewerker');
+		await expect.poll(() => titles(viewer)).toContain('Van de bewerker');
+		expect(titles(editor)).not.toContain('Van de lezer');
+
+		// After a graceful restart, the stored document has the editor's pin and not the viewer's.
+		for (const c of clients.splice(0)) c.destroy();
+		await servers.pop()!.stop('SIGTERM');
+		const restarted = await startServer(target);
+		servers.push(restarted);
+		const later = client(restarted.port, users.owner.cookie);
+		await whenSynced(later);
+		expect(titles(later)).toContain('Van de bewerker');
+		expect(titles(later)).not.toContain('Van de lezer');
+	});
+
+	it('removing an editor closes their open socket with 4403 at once, and a reconnect is refused with 404', async () => {
+		const { server, users } = await seeded();
+		const editor = client(server.port, users.editor.cookie);
+		await whenSynced(editor);
+		const closes: number[] = [];
+		editor.provider.on('connection-close', (event: CloseEvent | null) => {
+			if (event) closes.push(event.code);
+		});
+
+		await ownerAction(server, users.owner.cookie, 'remove', { userId: users.editor.id });
+		const removedAt = Date.now();
+		await expect.poll(() => closes, { timeout: 1000, interval: 20 }).toContain(4403);
+		expect(Date.now() - removedAt).toBeLessThan(1000);
+
+		// The same credentials get the answer an unknown board gets.
+		const status = await new Promise<number>((resolve, reject) => {
+			const ws = new WebSocket(`ws://127.0.0.1:${server.port}/sync/spoorbuurt`, {
+				headers: { cookie: users.editor.cookie }
+			});
+			ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+			ws.on('open', () => {
+				ws.close();
+				reject(new Error('a removed member could connect again'));
+			});
+			ws.on('error', () => {});
+		});
+		expect(status).toBe(404);
+	});
+
+	it('a member demoted to viewer cannot change the board any more', async () => {
+		const { server, users } = await seeded();
+		const owner = client(server.port, users.owner.cookie);
+		const editor = client(server.port, users.editor.cookie);
+		await Promise.all([whenSynced(owner), whenSynced(editor)]);
+
+		addPin(editor, 'before', 'Voor de wijziging');
+		await expect.poll(() => titles(owner)).toContain('Voor de wijziging');
+
+		await ownerAction(server, users.owner.cookie, 'role', {
+			userId: users.editor.id,
+			role: 'viewer'
+		});
+		addPin(editor, 'after', 'Na de wijziging');
+		await presenceSeen(editor, owner, 'Erik (nu lezer)');
+		expect(titles(owner)).not.toContain('Na de wijziging');
+		// Still connected: the socket stays open for reading.
+		addPin(owner, 'owner-pin', 'Van de eigenaar');
+		await expect.poll(() => titles(editor)).toContain('Van de eigenaar');
+	});
+});
