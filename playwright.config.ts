@@ -24,6 +24,8 @@ const ownerState = join(process.env.BUURTBORD_E2E_DIR, 'owner.json');
 
 export default defineConfig({
 	testDir: 'tests/e2e',
+	// Parallel runs in one working tree each need their own (Playwright empties it at the start).
+	outputDir: process.env.E2E_OUTPUT_DIR || 'test-results',
 	fullyParallel: false,
 	workers: 1,
 	retries: 0,
