@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { addGesprek } from '../../src/lib/board';
+import { seedServerUsers, type SeededUser } from '../support/accounts';
+import { connectClient, whenSynced } from '../support/clients';
+import { collectErrors, visibleAddresses } from './helpers';
+import { OwnServer } from './own-server';
+
+// Its own server and data folder: the audit log and retention settings stay out of other specs.
+let dataDir: string;
+let server: OwnServer;
+let users: Record<'owner' | 'editor', SeededUser>;
+
+test.beforeAll(async () => {
+	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-audit-'));
+	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 3, {
+		BUURTBORD_DATA_DIR: dataDir,
+		BUURTBORD_OUTBOX_DIR: join(dataDir, 'outbox'),
+		PUBLIC_BASEMAP_STYLE_URL: ''
+	});
+	users = await seedServerUsers(
+		{ dataDir },
+		{
+			owner: { org: 'Woonwaarts', displayName: 'Olga Eigenaar', boards: { spoorbuurt: 'owner' } },
+			editor: {
+				org: 'Bindkracht10',
+				displayName: 'Erik Bewerker',
+				boards: { spoorbuurt: 'editor' }
+			}
+		}
+	);
+	await server.start();
+});
+
+test.afterAll(async () => {
+	await server.stop();
+	rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** A browser of its own, signed in as `user` on this spec's server. */
+async function signedIn(browser: Browser, user: SeededUser): Promise<Page> {
+	const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+	await server.signIn(context, user);
+	return context.newPage();
+}
+
+async function openBoard(page: Page): Promise<void> {
+	const response = await page.goto(`${server.url}/boards/spoorbuurt`);
+	expect(response?.status()).toBe(200);
+	await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true');
+	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
+}
+
+test('an editor opens a gesprek; the owner sees who opened which one in the audit log', async ({
+	browser
+}) => {
+	const editorPage = await signedIn(browser, users.editor);
+	const ownerPage = await signedIn(browser, users.owner);
+	const errors = [...collectErrors(editorPage), ...collectErrors(ownerPage)];
+	await openBoard(editorPage);
+	const [address] = await visibleAddresses(editorPage);
+	expect(address).toBeDefined();
+
+	// A gesprek recorded earlier by the owner's app.
+	const client = connectClient(server.port, 'spoorbuurt', { cookie: users.owner.cookie });
+	try {
+		await whenSynced(client);
+		addGesprek(client.doc, {
+			addressId: address!.id,
+			date: '2026-03-12',
+			round: 1,
+			heldBy: 'Olga',
+			outcome: 'gesproken',
+			notes: 'Wil graag meedoen aan de moestuin'
+		});
+
+		await editorPage.mouse.click(address!.x, address!.y);
+		const panel = editorPage.getByTestId('address-panel');
+		await expect(panel.getByTestId('history-item')).toHaveCount(1);
+		await panel.getByRole('button', { name: 'Bewerken 2026-03-12' }).click();
+		// The form of that gesprek is open.
+		await expect(panel.getByLabel('Gevoerd door')).toHaveValue('Olga');
+	} finally {
+		client.destroy();
+	}
+
+	// The editor may not read the log.
+	const refused = await editorPage.goto(`${server.url}/boards/spoorbuurt/audit`);
+	expect(refused?.status()).toBe(403);
+
+	// The owner reaches it from the board, through the settings page.
+	await openBoard(ownerPage);
+	await ownerPage.getByRole('link', { name: 'Bewaartermijn en auditlog' }).click();
+	await ownerPage.getByRole('link', { name: 'Auditlog bekijken' }).click();
+	await expect(ownerPage.getByRole('heading', { level: 1 })).toContainText('Auditlog');
+	const opened = ownerPage.locator('[data-testid="audit-entry"][data-action="gesprek.open"]');
+	await expect(async () => {
+		await ownerPage.reload();
+		await expect(opened).toHaveCount(1, { timeout: 1000 });
+	}).toPass();
+	await expect(opened).toContainText('Erik Bewerker');
+	await expect(opened).toContainText('(Bindkracht10)');
+	await expect(opened).toContainText('opende een gesprek');
+	await expect(opened).toContainText(`${address!.label} · 2026-03-12`);
+	// What the gesprek says is not in the log.
+	await expect(ownerPage.getByText('moestuin')).toHaveCount(0);
+	expect(errors).toEqual([]);
+});
+
+test('an owner sets an end date; the warning names the day on the home page', async ({
+	browser
+}) => {
+	const page = await signedIn(browser, users.owner);
+	const errors = collectErrors(page);
+	await page.goto(`${server.url}/boards/spoorbuurt/instellingen`);
+	await expect(page.getByTestId('retention-status')).toContainText('Geen einddatum');
+
+	// A period that is not a whole number of days is refused with a clear message.
+	const endsOn = new Date(Date.now() + 5 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+	await page.getByLabel('Einddatum van het project').fill(endsOn);
+	await page.getByLabel('Bewaartermijn (dagen na de einddatum)').fill('2.5');
+	await page.getByRole('button', { name: 'Opslaan' }).click();
+	await expect(
+		page.getByText('Vul een heel aantal dagen in, van 0 tot en met 3650.')
+	).toBeVisible();
+
+	await page.getByLabel('Bewaartermijn (dagen na de einddatum)').fill('0');
+	await page.getByRole('button', { name: 'Opslaan' }).click();
+	await expect(page.getByRole('status')).toContainText('opgeslagen');
+	const day = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'long', timeZone: 'UTC' }).format(
+		new Date(`${endsOn}T00:00:00Z`)
+	);
+	await expect(page.getByTestId('retention-status')).toContainText(
+		`De privé-inhoud wordt verwijderd op ${day}.`
+	);
+
+	await page.goto(`${server.url}/`);
+	await expect(page.getByTestId('retention-banner')).toContainText(
+		`op ${day} verwijdert Buurtbord`
+	);
+	await page.goto(`${server.url}/boards/spoorbuurt`);
+	await expect(page.getByTestId('retention-banner')).toContainText(day);
+	expect(errors).toEqual([]);
+});
