@@ -1,0 +1,138 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { seedServerUsers, type SeededUser } from '../support/accounts';
+import { collectErrors, visibleAddresses } from './helpers';
+import { OwnServer } from './own-server';
+
+// Its own server and data folder, with two organisations on the demo board.
+let dataDir: string;
+let server: OwnServer;
+let users: Record<'woonA' | 'woonColleague' | 'bindB', SeededUser>;
+
+const SECRET = `Schuldhulp-traject ${Date.now()}, niet delen`;
+const MORE = ' Zoon woont weer thuis.';
+
+test.beforeAll(async () => {
+	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-confidential-'));
+	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 5, {
+		BUURTBORD_DATA_DIR: dataDir,
+		PUBLIC_BASEMAP_STYLE_URL: ''
+	});
+	users = await seedServerUsers(
+		{ dataDir },
+		{
+			woonA: { org: 'Woonwaarts', displayName: 'Fatma', boards: { spoorbuurt: 'editor' } },
+			woonColleague: {
+				org: 'Woonwaarts',
+				displayName: 'Wim',
+				boards: { spoorbuurt: 'editor' }
+			},
+			bindB: { org: 'Bindkracht10', displayName: 'Bas', boards: { spoorbuurt: 'editor' } }
+		}
+	);
+	await server.start();
+});
+
+test.afterAll(async () => {
+	await server.stop();
+	rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** A browser of its own, signed in as `user` on this spec's server. */
+async function signedIn(browser: Browser, user: SeededUser): Promise<Page> {
+	const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+	await server.signIn(context, user);
+	return context.newPage();
+}
+
+async function openBoard(page: Page): Promise<void> {
+	const response = await page.goto(`${server.url}/boards/spoorbuurt`);
+	expect(response?.status()).toBe(200);
+	await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true');
+	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
+}
+
+/** Opens a gesprek (by who held it) at an address through the list view. */
+async function openGesprek(page: Page, addressLabel: string, heldBy: string): Promise<void> {
+	const list = page.getByTestId('list-view');
+	await list.getByRole('button', { name: addressLabel, exact: true }).click();
+	const panel = page.getByTestId('address-panel');
+	await panel.getByTestId('history-item').filter({ hasText: heldBy }).getByRole('button').click();
+	await expect(panel.getByTestId('gesprek-form')).toBeVisible();
+}
+
+test('a confidential note reaches colleagues live and never another organisation’s browser', async ({
+	browser
+}) => {
+	const pageA = await signedIn(browser, users.woonA);
+	const pageC = await signedIn(browser, users.woonColleague);
+	const pageB = await signedIn(browser, users.bindB);
+	const errors = [...collectErrors(pageA), ...collectErrors(pageC), ...collectErrors(pageB)];
+	// Every frame Bindkracht10's browser receives, on every socket it opens.
+	const framesB: string[] = [];
+	pageB.on('websocket', (ws) =>
+		ws.on('framereceived', ({ payload }) =>
+			framesB.push(typeof payload === 'string' ? payload : payload.toString('latin1'))
+		)
+	);
+	const framesC: string[] = [];
+	pageC.on('websocket', (ws) =>
+		ws.on('framereceived', ({ payload }) =>
+			framesC.push(typeof payload === 'string' ? payload : payload.toString('latin1'))
+		)
+	);
+	await Promise.all([openBoard(pageA), openBoard(pageB), openBoard(pageC)]);
+
+	// Woonwaarts records a gesprek, marks its notes "alleen mijn organisatie" and types them.
+	const [address] = await visibleAddresses(pageA);
+	expect(address).toBeDefined();
+	await pageA.mouse.click(address!.x, address!.y);
+	const panelA = pageA.getByTestId('address-panel');
+	await panelA.getByRole('button', { name: 'Nieuw gesprek' }).click();
+	const formA = panelA.getByTestId('gesprek-form');
+	const heldBy = `Fatma ${Date.now()}`;
+	await formA.getByLabel('Gevoerd door').fill(heldBy);
+	await formA.getByRole('button', { name: 'Gesprek opslaan' }).click();
+	await expect(panelA.getByTestId('history-item').filter({ hasText: heldBy })).toBeVisible();
+	const toggle = formA.getByRole('checkbox', { name: 'Alleen mijn organisatie' });
+	await expect(toggle).toBeEnabled();
+	await toggle.check();
+	await expect(formA).toContainText("Deze notitie lezen alleen collega's van Woonwaarts");
+	const notesA = formA.getByTestId('gesprek-notes');
+	// Typed in one input event each (as pasting would), so that each text travels in one frame and
+	// the frame checks below can look for it whole.
+	await notesA.fill(SECRET);
+
+	// The colleague of Woonwaarts opens it and reads along live.
+	await openGesprek(pageC, address!.label, heldBy);
+	const notesC = pageC.getByTestId('gesprek-notes');
+	await expect.poll(() => notesC.inputValue()).toBe(SECRET);
+	await notesA.press('End');
+	await pageA.keyboard.insertText(MORE);
+	await expect.poll(() => notesC.inputValue()).toBe(SECRET + MORE);
+
+	// Bindkracht10 sees the gesprek and that its note is confidential, not the note.
+	await openGesprek(pageB, address!.label, heldBy);
+	const formB = pageB.getByTestId('gesprek-form');
+	await expect(formB.getByTestId('confidential-other')).toHaveText(
+		'Vertrouwelijke notitie (alleen Woonwaarts)'
+	);
+	await expect(formB.getByTestId('gesprek-notes')).toHaveCount(0);
+	await expect(formB.getByRole('checkbox', { name: 'Alleen mijn organisatie' })).toHaveCount(0);
+
+	// The frames show the note where it belongs (the colleague) and nowhere in Bindkracht10's.
+	expect(framesC.join('')).toContain(SECRET);
+	expect(framesC.join('')).toContain(MORE);
+	expect(framesB.length).toBeGreaterThan(0);
+	expect(framesB.join('')).not.toContain(SECRET);
+	expect(framesB.join('')).not.toContain(MORE);
+	expect(await pageB.content()).not.toContain(SECRET.slice(0, 20));
+	// Nor the page HTML the server renders for Bindkracht10.
+	const html = await (await pageB.request.get(`${server.url}/boards/spoorbuurt`)).text();
+	expect(html).toContain('Woonwaarts');
+	expect(html).not.toContain(SECRET.slice(0, 20));
+
+	expect(errors).toEqual([]);
+});
