@@ -54,6 +54,21 @@ describe.each(DRIVERS)('the audit log (%s)', (driver) => {
 		expect((await listAudit(db, 'spoorbuurt')).total).toBe(2);
 	});
 
+	it('pages the log, newest first', async () => {
+		for (let i = 0; i < 5; i++) {
+			await recordAudit(
+				db,
+				{ boardId: 'paged', actorId: users.erik.id, action: 'gesprek.open', subject: `g${i}` },
+				{ at: new Date(Date.UTC(2026, 10, 1, 10, i)) }
+			);
+		}
+		const first = await listAudit(db, 'paged', { limit: 2 });
+		const last = await listAudit(db, 'paged', { limit: 2, offset: 4 });
+		expect(first.total).toBe(5);
+		expect(first.rows.map((r) => r.subject)).toEqual(['g4', 'g3']);
+		expect(last.rows.map((r) => r.subject)).toEqual(['g0']);
+	});
+
 	it('refuses an action it does not know', async () => {
 		await expect(
 			db.query(
