@@ -162,7 +162,9 @@ test('an initiatief at a free point can be dragged, and moves in the other brows
 		before
 	);
 	const from = { x: mapBox.x + start.x, y: mapBox.y + start.y };
-	const to = { x: from.x + 60, y: from.y + 40 };
+	// Whole pixels: the browser's mouse events carry whole-pixel positions, while the map may sit
+	// at a fractional offset (below a header whose height is not a whole number of pixels).
+	const to = { x: Math.round(from.x + 60), y: Math.round(from.y + 40) };
 	await pageA.mouse.move(from.x, from.y);
 	await pageA.mouse.down();
 	await pageA.mouse.move(from.x + 20, from.y + 10, { steps: 3 });
