@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addGesprek, listGesprekken } from '../../src/lib/board';
+import { orgNotesMap } from '../../src/lib/board/org-notes';
 import { listAudit } from '../../src/lib/server/audit';
 import { createBoard } from '../../src/lib/server/boards';
 import type { Db } from '../../src/lib/server/db';
@@ -14,6 +15,7 @@ import {
 	startRetentionJob
 } from '../../src/lib/server/retention';
 import { postgresHooks } from '../../src/lib/server/sync/postgres-hooks';
+import { orgDocName } from '../../src/lib/server/sync/org-docs';
 import { SyncServer } from '../../src/lib/server/sync/server';
 import { seedUsers, type SeededUser } from '../support/accounts';
 import { migratedDb } from '../support/db';
@@ -28,6 +30,7 @@ import { DRIVERS } from '../support/drivers';
 
 const SECRET = {
 	notes: 'Geheimenotitiebewaartermijnxq',
+	confidential: 'Vertrouwelijkalleenwoonwaartsxq',
 	talent: 'Kanprachtigzingenxq',
 	heldBy: 'Gespreksvoerdernaamxq'
 };
@@ -53,6 +56,15 @@ async function storedDoc(db: Db, boardId: string): Promise<{ doc: Y.Doc; bytes: 
 	const doc = new Y.Doc();
 	for (const row of rows) Y.applyUpdate(doc, row.data);
 	return { doc, bytes: Buffer.concat(rows.map((r) => Buffer.from(r.data))) };
+}
+
+/** An organisation's stored confidential notes on a board, as text (latin1 keeps every byte). */
+async function orgNoteBytes(db: Db, boardId: string): Promise<string> {
+	const rows = await db.query<{ data: Uint8Array }>(
+		'select data from public.org_note_updates where board_id = $1',
+		[boardId]
+	);
+	return Buffer.concat(rows.map((r) => Buffer.from(r.data))).toString('latin1');
 }
 
 describe.each(DRIVERS)('the retention job on %s', (driver) => {
@@ -86,8 +98,15 @@ describe.each(DRIVERS)('the retention job on %s', (driver) => {
 			log: () => {}
 		});
 		for (const id of ['afgelopen', 'lopend']) {
-			await sync.withDocument(id, (doc) => void addGesprek(doc, gesprek('a1')));
+			const { id: gesprekId } = await sync.withDocument(id, (doc) =>
+				addGesprek(doc, gesprek('a1'))
+			);
+			// The owner's organisation keeps a confidential note on it, in its own document.
+			await sync.withDocument(orgDocName(id, users.owner.organisationId), (doc) =>
+				orgNotesMap(doc).set(gesprekId, new Y.Text(SECRET.confidential))
+			);
 		}
+		expect(await orgNoteBytes(db, 'afgelopen')).toContain(SECRET.confidential);
 		// Ends 2026-01-31, kept 14 days: purged on 2026-02-14, warned from 2026-01-15.
 		await setRetention(db, 'afgelopen', { endsOn: '2026-01-31', retentionDays: 14 });
 		await setRetention(db, 'lopend', { endsOn: '2027-12-31', retentionDays: 365 });
@@ -147,6 +166,10 @@ describe.each(DRIVERS)('the retention job on %s', (driver) => {
 		for (const secret of Object.values(SECRET)) {
 			expect(past.bytes.includes(Buffer.from(secret))).toBe(false);
 		}
+
+		// The organisations' confidential notes on it are gone too; those on the current board stay.
+		expect(await orgNoteBytes(db, 'afgelopen')).not.toContain(SECRET.confidential);
+		expect(await orgNoteBytes(db, 'lopend')).toContain(SECRET.confidential);
 
 		const current = await storedDoc(db, 'lopend');
 		expect(listGesprekken(current.doc)[0]).toMatchObject({
