@@ -75,7 +75,7 @@ describe.each(DRIVERS)('Supabase mode on %s', (driver) => {
 	it('opens the board for a member with a valid token (cookie or Bearer; ES256 or HS256)', async () => {
 		const es = await sign(member);
 		const hs = await sign(member, { key: { secret: TEST_JWT_SECRET } });
-		for (const headers of [
+		for (const headers of <Record<string, string>[]>[
 			{ cookie: sessionCookies(cookieName, es) },
 			{ cookie: sessionCookies(cookieName, hs, { chunkSize: 300 }) },
 			{ authorization: `Bearer ${es}` }
@@ -99,7 +99,7 @@ describe.each(DRIVERS)('Supabase mode on %s', (driver) => {
 			await sign(member, { url: 'https://other-project.supabase.co' })
 		];
 		for (const token of bad) {
-			for (const headers of [
+			for (const headers of <Record<string, string>[]>[
 				{ cookie: sessionCookies(cookieName, token) },
 				{ authorization: `Bearer ${token}` }
 			]) {

@@ -139,8 +139,10 @@ export interface AuthStandIn {
 	jwksFetches(): number;
 	/** Replaces the published keys (key rotation). */
 	setKeys(keys: JWK[]): void;
-	/** Refresh tokens revoked by /logout. */
+	/** Sessions ended by /logout. */
 	loggedOut(): number;
+	/** Sessions renewed with a refresh token. */
+	refreshes(): number;
 	close(): Promise<void>;
 }
 
@@ -162,6 +164,7 @@ export async function startAuthStandIn(
 	let keys: JWK[] = options.key ? [options.key.publicJwk] : [];
 	let fetches = 0;
 	let loggedOut = 0;
+	let refreshes = 0;
 	const refreshTokens = new Map<string, StandInUser>();
 	let url = '';
 
@@ -219,6 +222,7 @@ export async function startAuthStandIn(
 					});
 				}
 				refreshTokens.delete(String(body.refresh_token));
+				refreshes++;
 				return send(res, 200, await session(user));
 			}
 			return send(res, 400, { code: 400, error_code: 'unsupported_grant_type', msg: 'grant' });
@@ -246,6 +250,7 @@ export async function startAuthStandIn(
 		jwksFetches: () => fetches,
 		setKeys: (next) => (keys = next),
 		loggedOut: () => loggedOut,
+		refreshes: () => refreshes,
 		close: () =>
 			new Promise<void>((resolve) => {
 				server.closeAllConnections();

@@ -367,3 +367,35 @@ export function supabaseResolver(db: Db, config: SupabaseConfig): SupabaseResolv
 		}
 	};
 }
+
+export function isSupabaseResolver(auth: AuthResolver): auth is SupabaseResolver {
+	return auth.mode === 'supabase' && 'config' in auth;
+}
+
+/**
+ * Signing out in Supabase mode: asks Supabase Auth to end this session (so its refresh token can
+ * no longer mint access tokens: best effort, a few seconds at most, an already expired access
+ * token cannot do it) and returns the session cookie names to delete. An access token already
+ * handed out stays valid until its `exp`, as with any Supabase project.
+ */
+export async function supabaseSignOut(
+	config: SupabaseConfig,
+	credentials: { cookie?: string | null; authorization?: string | null }
+): Promise<string[]> {
+	const token =
+		bearerToken(credentials.authorization) ??
+		readSupabaseSessionToken(credentials.cookie, config.cookieName);
+	if (token) {
+		try {
+			const res = await fetch(`${config.url}/auth/v1/logout?scope=local`, {
+				method: 'POST',
+				headers: { apikey: config.anonKey, authorization: `Bearer ${token}` },
+				signal: AbortSignal.timeout(3_000)
+			});
+			await res.body?.cancel();
+		} catch (err) {
+			console.warn(`[buurtbord] Supabase sign-out not confirmed: ${(err as Error).message}`);
+		}
+	}
+	return supabaseCookieNames(credentials.cookie, config.cookieName);
+}
