@@ -6,6 +6,7 @@ import {
 	readSupabaseConfig,
 	readSupabaseSessionToken,
 	supabaseCookieNames,
+	supabaseSignOut,
 	SupabaseConfigError,
 	type SupabaseConfig
 } from '../../../../src/lib/server/auth/supabase';
@@ -273,6 +274,23 @@ describe('RS256 and ES256 tokens against a JWKS', () => {
 			ok: false,
 			reason: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'
 		});
+	});
+
+	it('signs out: ends the session at Supabase Auth and names every cookie chunk to delete', async () => {
+		const project = readSupabaseConfig({
+			PUBLIC_SUPABASE_URL: standIn.url,
+			PUBLIC_SUPABASE_ANON_KEY: ANON
+		})!;
+		const token = await signSupabaseToken(user, { url: standIn.url, key: ec });
+		const cookie = `theme=dark; ${sessionCookies(project.cookieName, token, { chunkSize: 200 })}`;
+		const before = standIn.loggedOut();
+		const names = await supabaseSignOut(project, { cookie });
+		expect(standIn.loggedOut()).toBe(before + 1);
+		expect(names.length).toBeGreaterThan(1);
+		expect(names.every((n) => n.startsWith(`${project.cookieName}.`))).toBe(true);
+		// Supabase unreachable: the cookies still go.
+		const offline = { ...project, url: 'http://127.0.0.1:9' };
+		expect(await supabaseSignOut(offline, { cookie })).toEqual(names);
 	});
 
 	it('signs nobody in when the JWKS cannot be fetched', async () => {
