@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addGesprek } from '../../src/lib/board/gesprekken';
+import { addConfidentialGesprek } from '../../src/lib/board/org-notes';
 import { openDb } from '../../src/lib/server/db';
 import { seedServerUsers, type SeededUser } from '../support/accounts';
 import { connectClient, whenSynced, type TestClient } from '../support/clients';
@@ -25,8 +26,11 @@ type Actor = (typeof ACTORS)[number];
 /** Secrets of a household: in the shared document, readable by every member of the board. */
 const SECRET_NOTE = 'Geheim-7f3a: mevrouw is bang voor de buurman';
 const SECRET_HELD_BY = 'Geheim-9c1d Hulpverlener';
+/** A confidential note of Woonwaarts: only its own members (owner, editor) may ever receive it. */
+const SECRET_CONFIDENTIAL = 'Vertrouwelijk-41b2: schulden bij de corporatie';
 
-type Expect = number | readonly number[];
+/** A status, one of several, or 'skip' for a request this actor must not make here. */
+type Expect = number | readonly number[] | 'skip';
 interface Case {
 	name: string;
 	/** Performs the request as this actor (undefined cookie = anonymous); returns status and body. */
@@ -38,6 +42,7 @@ describe('the access matrix', () => {
 	let server: ServerProcess;
 	let users: Record<Exclude<Actor, 'anonymous'>, SeededUser>;
 	let writer: TestClient;
+	let orgWriter: TestClient;
 	const cookieOf = (actor: Actor) => (actor === 'anonymous' ? undefined : users[actor].cookie);
 
 	beforeAll(async () => {
@@ -68,6 +73,15 @@ describe('the access matrix', () => {
 			outcome: 'gesproken',
 			notes: SECRET_NOTE
 		});
+		orgWriter = connectClient(server.port, 'spoorbuurt/org', { cookie: users.editor.cookie });
+		await whenSynced(orgWriter);
+		addConfidentialGesprek(writer.doc, orgWriter.doc, users.editor.organisationId, {
+			addressId: 'spoorbuurt-2',
+			date: '2026-11-02',
+			heldBy: 'Woonwaarts',
+			outcome: 'gesproken',
+			notes: SECRET_CONFIDENTIAL
+		});
 		// The gesprek reached the server: a second member sees it.
 		const reader = connectClient(server.port, 'spoorbuurt', { cookie: users.owner.cookie });
 		await whenSynced(reader);
@@ -81,6 +95,7 @@ describe('the access matrix', () => {
 
 	afterAll(async () => {
 		writer?.destroy();
+		orgWriter?.destroy();
 		await server?.stop('SIGTERM');
 	});
 
@@ -92,6 +107,9 @@ describe('the access matrix', () => {
 				redirect: 'manual',
 				headers: {
 					origin: server.url,
+					// As a browser navigates or posts a form without JavaScript (a page and an endpoint
+					// can share a path; form actions answer fetches with JSON).
+					...(type === 'application/json' ? {} : { accept: 'text/html' }),
 					...(body !== undefined ? { 'content-type': type } : {}),
 					...(cookie ? { cookie } : {})
 				},
@@ -153,6 +171,104 @@ describe('the access matrix', () => {
 			expect: { anonymous: 401, viewer: 101, editor: 101, owner: 101, otherOrg: 101, ...NOT_MEMBER }
 		},
 		{
+			name: 'GET /boards/spoorbuurt/leden (members)',
+			run: http('GET', '/boards/spoorbuurt/leden'),
+			expect: { anonymous: 303, viewer: 403, editor: 403, owner: 200, otherOrg: 403, ...NOT_MEMBER }
+		},
+		{
+			name: 'POST /boards/spoorbuurt/leden?/link (invite by link)',
+			run: http(
+				'POST',
+				'/boards/spoorbuurt/leden?/link',
+				'role=viewer&organisation=new&organisationName=Gast'
+			),
+			expect: { anonymous: 303, viewer: 403, editor: 403, owner: 200, otherOrg: 403, ...NOT_MEMBER }
+		},
+		{
+			name: 'POST /boards/spoorbuurt/leden?/remove (the editor)',
+			run: async (cookie) =>
+				http('POST', '/boards/spoorbuurt/leden?/remove', `userId=${users.editor.id}`)(cookie),
+			// Not as the owner, who may: a check at the end proves nobody else removed the editor.
+			expect: {
+				anonymous: 303,
+				viewer: 403,
+				editor: 403,
+				owner: 'skip',
+				otherOrg: 403,
+				...NOT_MEMBER
+			}
+		},
+		{
+			name: 'GET /boards/spoorbuurt/audit',
+			run: http('GET', '/boards/spoorbuurt/audit'),
+			expect: { anonymous: 303, viewer: 403, editor: 403, owner: 200, otherOrg: 403, ...NOT_MEMBER }
+		},
+		{
+			name: 'POST /boards/spoorbuurt/audit (opened a gesprek)',
+			run: http(
+				'POST',
+				'/boards/spoorbuurt/audit',
+				'{"gesprekId":"g-unknown"}',
+				'application/json'
+			),
+			expect: { anonymous: 401, viewer: 200, editor: 200, owner: 200, otherOrg: 200, ...NOT_MEMBER }
+		},
+		{
+			name: 'GET /boards/spoorbuurt/instellingen (retention)',
+			run: http('GET', '/boards/spoorbuurt/instellingen'),
+			expect: { anonymous: 303, viewer: 403, editor: 403, owner: 200, otherOrg: 403, ...NOT_MEMBER }
+		},
+		{
+			name: 'POST /boards/spoorbuurt/instellingen?/retention (a bad period)',
+			run: http(
+				'POST',
+				'/boards/spoorbuurt/instellingen?/retention',
+				'endsOn=gisteren&retentionDays=-3'
+			),
+			expect: { anonymous: 303, viewer: 403, editor: 403, owner: 400, otherOrg: 403, ...NOT_MEMBER }
+		},
+		{
+			name: 'POST /boards/spoorbuurt/wissen (an address not in the register)',
+			run: http(
+				'POST',
+				'/boards/spoorbuurt/wissen',
+				'{"addressId":"bestaat-niet"}',
+				'application/json'
+			),
+			expect: { anonymous: 401, viewer: 403, editor: 403, owner: 400, otherOrg: 403, ...NOT_MEMBER }
+		},
+		{
+			name: 'GET /setup (accounts exist)',
+			run: http('GET', '/setup'),
+			expect: {
+				anonymous: 404,
+				viewer: 404,
+				editor: 404,
+				owner: 404,
+				otherOrg: 404,
+				removed: 404,
+				outsider: 404
+			}
+		},
+		{
+			name: 'GET /uitnodiging/<forged token>',
+			run: http('GET', '/uitnodiging/forged-token-forged-token-forged-token'),
+			expect: {
+				anonymous: [200, 404, 410],
+				viewer: [200, 404, 410],
+				editor: [200, 404, 410],
+				owner: [200, 404, 410],
+				otherOrg: [200, 404, 410],
+				removed: [200, 404, 410],
+				outsider: [200, 404, 410]
+			}
+		},
+		{
+			name: 'socket /sync/spoorbuurt/org (confidential notes)',
+			run: socket('spoorbuurt/org'),
+			expect: { anonymous: 401, viewer: 101, editor: 101, owner: 101, otherOrg: 101, ...NOT_MEMBER }
+		},
+		{
 			name: 'socket /sync/bestaat-niet',
 			run: socket('bestaat-niet'),
 			expect: { anonymous: 401, viewer: 404, editor: 404, owner: 404, otherOrg: 404, ...NOT_MEMBER }
@@ -162,8 +278,9 @@ describe('the access matrix', () => {
 	const MEMBERS_READ: readonly Actor[] = ['viewer', 'editor', 'owner', 'otherOrg'];
 	for (const c of cases) {
 		it.each(ACTORS)(`${c.name} as %s`, async (actor) => {
-			const { status, body } = await c.run(cookieOf(actor));
 			const expected = c.expect[actor];
+			if (expected === 'skip') return;
+			const { status, body } = await c.run(cookieOf(actor));
 			if (typeof expected === 'number') expect(status).toBe(expected);
 			else expect(expected).toContain(status);
 			// A refusal, or anything shown to a non-member, carries none of the board's secrets.
@@ -171,6 +288,10 @@ describe('the access matrix', () => {
 				expect(containsText(body, SECRET_NOTE)).toBe(false);
 				expect(containsText(body, SECRET_HELD_BY)).toBe(false);
 				expect(body).not.toContain('Spoorstraat');
+			}
+			// Woonwaarts' confidential note reaches Woonwaarts' own members and nobody else.
+			if (!(actor === 'owner' || actor === 'editor') || c.name.startsWith('GET')) {
+				expect(containsText(body, SECRET_CONFIDENTIAL)).toBe(false);
 			}
 		});
 	}
@@ -181,9 +302,21 @@ describe('the access matrix', () => {
 		expect(containsText(body, SECRET_NOTE)).toBe(true);
 	});
 
+	it('delivers the confidential note to its own organisation only (so the check can fail)', async () => {
+		const own = await socket('spoorbuurt/org')(users.owner.cookie);
+		expect(containsText(own.body, SECRET_CONFIDENTIAL)).toBe(true);
+		const shared = await socket('spoorbuurt')(users.owner.cookie);
+		expect(containsText(shared.body, SECRET_CONFIDENTIAL)).toBe(false);
+	});
+
+	it('left the editor a member: no refused request changed anything', async () => {
+		expect((await socket('spoorbuurt')(users.editor.cookie)).status).toBe(101);
+	});
+
 	it('never writes a secret to the server log', () => {
 		const log = server.output();
 		expect(log).toContain('listening on');
 		expect(log).not.toContain('Geheim-');
+		expect(log).not.toContain('Vertrouwelijk-');
 	});
 });
