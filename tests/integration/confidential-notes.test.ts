@@ -9,6 +9,7 @@ import {
 	insertOrgNotes,
 	markConfidential
 } from '../../src/lib/board/org-notes';
+import { openDb } from '../../src/lib/server/db';
 import { seedServerUsers, type SeededUser } from '../support/accounts';
 import { whenSynced, type TestClient } from '../support/clients';
 import { DRIVERS, freshDatabase } from '../support/drivers';
@@ -167,6 +168,26 @@ describe.each(DRIVERS)('confidential notes through the server on %s', (driver) =
 			// Over a restart: Woonwaarts' notes are kept for Woonwaarts, and still only for them.
 			for (const c of clients.splice(0)) c.destroy();
 			expect(await first.stop('SIGTERM')).toBe(0);
+
+			// In storage: the shared log holds neither note (the marked one's log was compacted after
+			// the marking), the organisation's log holds both.
+			const db = await openDb({ databaseUrl: target.databaseUrl, dataDir: target.dataDir ?? '' });
+			try {
+				const bytes = async (table: string) =>
+					Buffer.concat(
+						(await db.query<{ data: Uint8Array }>(`select data from public.${table}`)).map((r) =>
+							Buffer.from(r.data)
+						)
+					);
+				const board = await bytes('board_updates');
+				expect(containsText(board, SECRET)).toBe(false);
+				expect(containsText(board, MARKED_LATER)).toBe(false);
+				const notes = await bytes('org_note_updates');
+				expect(containsText(notes, SECRET)).toBe(true);
+				expect(containsText(notes, MARKED_LATER)).toBe(true);
+			} finally {
+				await db.close();
+			}
 			const second = await start();
 			const again = client(second.port, 'woonColleague', 'spoorbuurt/org');
 			await whenSynced(again);

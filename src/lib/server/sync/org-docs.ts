@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { isBoardId } from '../../board/meta';
 import { ORG_NOTES } from '../../board/org-notes';
-import { organisationIdSchema } from '../../board/layout';
+import { TOP_LEVEL, organisationIdSchema } from '../../board/layout';
 import type { Db } from '../db';
 
 /**
@@ -68,4 +68,18 @@ export function removeNotes(doc: Y.Doc, gesprekIds: Iterable<string>, origin?: u
 		}
 	}, origin);
 	return removed;
+}
+
+/**
+ * Whether a transaction on a board's shared document marked or unmarked a gesprek's notes as
+ * confidential. After a marking, the notes' former shared text is gone from the live document
+ * (garbage-collected) but still in the stored update log: the sync hooks compact the log then.
+ */
+export function changesConfidential(transaction: Y.Transaction): boolean {
+	const gesprekken = transaction.doc.share.get(TOP_LEVEL.gesprekken);
+	if (!gesprekken) return false;
+	for (const [type, keys] of transaction.changed) {
+		if (type.parent === gesprekken && keys.has('confidential')) return true;
+	}
+	return false;
 }

@@ -6,7 +6,7 @@ import type { AuthResolver } from '../auth/resolve';
 import type { Db } from '../db';
 import { BOARD_LAYOUT, ORG_NOTES_LAYOUT } from '../../board/layout';
 import { SyncRefusal, type SyncHooks } from './hooks';
-import { parseDocName } from './org-docs';
+import { changesConfidential, parseDocName } from './org-docs';
 import { UpdateStore } from './store';
 import { validateBoardUpdate } from './validate';
 
@@ -32,6 +32,8 @@ export function postgresHooks(
 	const log = options.log ?? ((message: string) => console.log(`[sync] ${message}`));
 	const sinceCompaction = new Map<string, number>();
 	const compacting = new Map<string, Promise<unknown>>();
+	/** Documents whose log is compacted after the next store (see changesConfidential). */
+	const compactAfterStore = new Set<string>();
 
 	function compact(boardId: string, doc: Y.Doc): Promise<unknown> {
 		// One compaction per board at a time.
@@ -80,6 +82,7 @@ export function postgresHooks(
 			validateBoardUpdate(update, doc, org ? ORG_NOTES_LAYOUT : BOARD_LAYOUT);
 		},
 		onChange(docName, context, transaction) {
+			if (changesConfidential(transaction)) compactAfterStore.add(docName);
 			// Audit: who changed which gesprek (ids only), at most once a minute per person and gesprek.
 			const gesprekIds = context.userId ? changedGesprekIds(transaction) : [];
 			if (gesprekIds.length === 0) return;
@@ -90,6 +93,23 @@ export function postgresHooks(
 		},
 		async onStoreDocument(boardId, update, doc) {
 			await store.append(boardId, update);
+			if (compactAfterStore.delete(boardId)) {
+				// Notes just marked confidential: their shared text is gone from the document but not
+				// from the stored log. After any compaction that encoded the state before, compact again.
+				void (async () => {
+					for (let running = compacting.get(boardId); running; running = compacting.get(boardId)) {
+						await running;
+					}
+					const job = store
+						.compact(boardId, () => Y.encodeStateAsUpdate(doc), { force: true })
+						.catch((err: unknown) =>
+							log(`compacting board ${boardId} failed: ${(err as Error).message}`)
+						)
+						.finally(() => compacting.delete(boardId));
+					compacting.set(boardId, job);
+					sinceCompaction.set(boardId, 0);
+				})();
+			}
 			const count = (sinceCompaction.get(boardId) ?? 0) + 1;
 			sinceCompaction.set(boardId, count);
 			if (count >= compactEvery) void compact(boardId, doc);

@@ -66,7 +66,15 @@ export class UpdateStore {
 	 * document) is in the state; rows appended meanwhile have a higher seq and are kept.
 	 * Returns the number of rows replaced (0: nothing to do).
 	 */
-	async compact(name: string, encodeState: () => Uint8Array): Promise<number> {
+	async compact(
+		name: string,
+		encodeState: () => Uint8Array,
+		/**
+		 * Rewrite even a log of one row: that row may be a merged update that still holds content
+		 * deleted since (merging updates does not garbage-collect); the state does not.
+		 */
+		{ force = false }: { force?: boolean } = {}
+	): Promise<number> {
 		const log = logOf(name);
 		const n = log.params.length;
 		return this.db.transaction(async (tx) => {
@@ -74,7 +82,7 @@ export class UpdateStore {
 				`select count(*)::int as rows, max(seq) as last from ${log.table} where ${log.where}`,
 				log.params
 			);
-			if (!stored || stored.rows <= 1 || stored.last === null) return 0;
+			if (!stored || stored.rows < (force ? 1 : 2) || stored.last === null) return 0;
 			const state = encodeState();
 			await tx.query(`delete from ${log.table} where ${log.where} and seq <= $${n + 1}`, [
 				...log.params,
