@@ -1,0 +1,165 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import type { SeededUser } from '../support/accounts';
+import { collectErrors, visibleAddresses } from './helpers';
+import { OwnServer } from './own-server';
+
+// Its own server: members come and go here, and every browser signs in on it.
+let dataDir: string;
+let server: OwnServer;
+let users: { owner: SeededUser; viewer: SeededUser };
+const contexts: BrowserContext[] = [];
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-members-'));
+	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 4, {
+		BUURTBORD_DATA_DIR: dataDir,
+		BUURTBORD_OUTBOX_DIR: join(dataDir, 'outbox')
+	});
+	users = await server.seed({
+		owner: { org: 'Woonwaarts', displayName: 'Olga Eigenaar', boards: { spoorbuurt: 'owner' } },
+		viewer: { org: 'HAN', displayName: 'Vera Lezer', boards: { spoorbuurt: 'viewer' } }
+	});
+	await server.start();
+});
+
+test.afterEach(async () => {
+	for (const c of contexts.splice(0)) await c.close();
+});
+
+test.afterAll(async () => {
+	await server.stop();
+	rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** A browser of its own on this server: signed in as `user`, or nobody (no cookies at all). */
+async function browserFor(browser: Browser, user?: SeededUser): Promise<Page> {
+	const context = await browser.newContext({
+		storageState: { cookies: [], origins: [] },
+		locale: 'nl-NL'
+	});
+	contexts.push(context);
+	if (user) await server.signIn(context, user);
+	return context.newPage();
+}
+
+async function openBoardOn(page: Page): Promise<void> {
+	const response = await page.goto(`${server.url}/boards/spoorbuurt`);
+	expect(response?.status()).toBe(200);
+	await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true');
+	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
+}
+
+test('an invitation link makes a new editor once; removing them closes their open board', async ({
+	browser
+}) => {
+	const owner = await browserFor(browser, users.owner);
+	const ownerErrors = collectErrors(owner);
+	await openBoardOn(owner);
+	await owner.getByTestId('members-link').click();
+	await expect(owner.getByRole('heading', { level: 1 })).toHaveText('Leden van Spoorbuurt');
+	await owner.getByLabel('Rol', { exact: true }).selectOption({ label: 'Bewerker' });
+	await owner
+		.getByLabel('Organisatie voor een nieuw account')
+		.selectOption({ label: 'Woonwaarts' });
+	await owner.getByRole('button', { name: 'Uitnodigingslink maken' }).click();
+	const link = await owner.getByTestId('invite-link').inputValue();
+	expect(link).toMatch(new RegExp(`^${server.url}/uitnodiging/[A-Za-z0-9_-]{40,}$`));
+	await expect(owner.getByTestId('invite-item')).toHaveCount(1);
+
+	// A fresh browser: the invitation page tells nothing about the board before accepting.
+	const invitee = await browserFor(browser);
+	const inviteeErrors = collectErrors(invitee);
+	await invitee.goto(link);
+	await expect(invitee.getByRole('heading', { level: 1 })).toHaveText('Uitnodiging');
+	await expect(invitee.locator('main')).not.toContainText('Spoorbuurt');
+	await invitee.getByLabel('Naam').fill('Nieuwe Collega');
+	await invitee.getByLabel('E-mailadres').fill('collega@example.test');
+	await invitee.getByLabel('Wachtwoord').fill('een lang genoeg wachtwoord');
+	await invitee.getByRole('button', { name: 'Account aanmaken en aannemen' }).click();
+	await expect(invitee).toHaveURL(`${server.url}/boards/spoorbuurt`);
+	await expect(invitee.getByTestId('signed-in-user')).toContainText('Nieuwe Collega (Woonwaarts)');
+	await expect(invitee.getByTestId('connection-status')).toHaveAttribute(
+		'data-status',
+		'connected'
+	);
+	await expect(invitee.getByTestId('read-only-badge')).toHaveCount(0);
+
+	// As editor they can pin, and the owner sees it.
+	const title = `Buurtkamer ${Date.now()}`;
+	await invitee.getByLabel('Of kies een adres').selectOption({ label: 'Obrechtstraat 3' });
+	await invitee.getByRole('button', { name: 'Pin toevoegen' }).click();
+	await invitee.getByTestId('pin-form').getByLabel('Titel').fill(title);
+	await invitee.keyboard.press('Enter');
+	await expect(invitee.getByTestId('pin-item').filter({ hasText: title })).toBeVisible();
+	await openBoardOn(owner);
+	await expect(owner.getByTestId('pin-item').filter({ hasText: title })).toBeVisible();
+
+	// The link works once.
+	const second = await browserFor(browser);
+	await second.goto(link);
+	await expect(second.getByTestId('invite-problem')).toContainText('al gebruikt');
+	await expect(second.locator('main')).not.toContainText('Spoorbuurt');
+	await expect(second.getByLabel('Wachtwoord')).toHaveCount(0);
+
+	// The owner removes the new member while their board is open: it says so at once.
+	await owner.goto(`${server.url}/boards/spoorbuurt/leden`);
+	const row = owner.getByTestId('member-row').filter({ hasText: 'collega@example.test' });
+	await expect(row).toContainText('Woonwaarts');
+	await expect(row.getByLabel('Rol van Nieuwe Collega')).toHaveValue('editor');
+	await row.getByRole('button', { name: 'Nieuwe Collega van het bord verwijderen' }).click();
+	await expect(
+		owner.getByTestId('member-row').filter({ hasText: 'collega@example.test' })
+	).toHaveCount(0);
+	await expect(invitee.getByTestId('access-lost')).toBeVisible({ timeout: 5000 });
+	await expect(invitee.getByTestId('access-lost')).toContainText('geen toegang meer');
+	await expect(invitee.getByTestId('connection-status')).toHaveAttribute('data-status', 'revoked');
+	// Reloading gets the answer a stranger gets.
+	const reload = await invitee.reload();
+	expect(reload?.status()).toBe(404);
+
+	expect(ownerErrors).toEqual([]);
+	// The refused reconnect is not an error the page shows (the socket is not retried).
+	expect(inviteeErrors.filter((e) => !e.includes('404'))).toEqual([]);
+});
+
+test('a viewer sees the board without any editing control', async ({ browser }) => {
+	const viewer = await browserFor(browser, users.viewer);
+	const errors = collectErrors(viewer);
+	await openBoardOn(viewer);
+	await expect(viewer.getByTestId('read-only-badge')).toHaveText('Alleen lezen');
+	const main = viewer.locator('main');
+	for (const name of [
+		'Adressen importeren',
+		"Thema's beheren",
+		'Ongedaan maken',
+		'Initiatief op de kaart zetten',
+		'Notitie op de kaart zetten',
+		'Pin toevoegen',
+		'Leden'
+	]) {
+		await expect(main.getByRole('button', { name, exact: true })).toHaveCount(0);
+		await expect(main.getByRole('link', { name, exact: true })).toHaveCount(0);
+	}
+	await expect(viewer.getByLabel('Of kies een adres')).toHaveCount(0);
+	await expect(viewer.getByTestId('pin-item').first()).toBeVisible();
+	await expect(main.getByRole('button', { name: 'Verwijderen' })).toHaveCount(0);
+
+	// An address opens its history, without "Nieuw gesprek" or pin actions.
+	const [target] = await visibleAddresses(viewer);
+	await viewer.mouse.click(target!.x, target!.y);
+	const panel = viewer.getByTestId('address-panel');
+	await expect(panel).toBeVisible();
+	await expect(panel.getByRole('button', { name: 'Nieuw gesprek' })).toHaveCount(0);
+	await expect(viewer.getByTestId('pin-form')).toHaveCount(0);
+
+	expect(errors).toEqual([]);
+
+	// The members page is for owners only.
+	const res = await viewer.goto(`${server.url}/boards/spoorbuurt/leden`);
+	expect(res?.status()).toBe(403);
+});
