@@ -136,3 +136,52 @@ test('a confidential note reaches colleagues live and never another organisation
 
 	expect(errors).toEqual([]);
 });
+
+test('marking a shared note moves it out of the other organisation’s view at once; unmarking asks first', async ({
+	browser
+}) => {
+	const pageA = await signedIn(browser, users.woonA);
+	const pageB = await signedIn(browser, users.bindB);
+	const errors = [...collectErrors(pageA), ...collectErrors(pageB)];
+	await Promise.all([openBoard(pageA), openBoard(pageB)]);
+	const shared = `Gedeelde notitie ${Date.now()}`;
+
+	// Woonwaarts records a gesprek with an ordinary (shared) note; Bindkracht10 reads it.
+	const addresses = await visibleAddresses(pageA);
+	const address = addresses[1] ?? addresses[0]!;
+	await pageA.mouse.click(address.x, address.y);
+	const panelA = pageA.getByTestId('address-panel');
+	await panelA.getByRole('button', { name: 'Nieuw gesprek' }).click();
+	const formA = panelA.getByTestId('gesprek-form');
+	const heldBy = `Fatma ${Date.now()}`;
+	await formA.getByLabel('Gevoerd door').fill(heldBy);
+	await formA.getByLabel('Notities (alleen professionals)').fill(shared);
+	await formA.getByRole('button', { name: 'Gesprek opslaan' }).click();
+	await openGesprek(pageB, address.label, heldBy);
+	const formB = pageB.getByTestId('gesprek-form');
+	await expect.poll(() => formB.getByTestId('gesprek-notes').inputValue()).toBe(shared);
+
+	// Marked: Bindkracht10's open form drops the text and says whose note it is.
+	const toggle = formA.getByRole('checkbox', { name: 'Alleen mijn organisatie' });
+	await toggle.check();
+	await expect(formB.getByTestId('confidential-other')).toHaveText(
+		'Vertrouwelijke notitie (alleen Woonwaarts)'
+	);
+	await expect(formB.getByTestId('gesprek-notes')).toHaveCount(0);
+	await expect(pageB.locator('body')).not.toContainText(shared);
+	// Woonwaarts keeps the text, now in its own document.
+	await expect.poll(() => formA.getByTestId('gesprek-notes').inputValue()).toBe(shared);
+
+	// Unmarking asks first; declined, nothing changes.
+	pageA.once('dialog', (dialog) => void dialog.dismiss());
+	await toggle.click();
+	await expect(toggle).toBeChecked();
+	await expect(formB.getByTestId('confidential-other')).toBeVisible();
+	// Accepted, the note is shared again.
+	pageA.once('dialog', (dialog) => void dialog.accept());
+	await toggle.uncheck();
+	await expect(toggle).not.toBeChecked();
+	await expect.poll(() => formB.getByTestId('gesprek-notes').inputValue()).toBe(shared);
+
+	expect(errors).toEqual([]);
+});
