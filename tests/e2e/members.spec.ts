@@ -1,15 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import type { SeededUser } from '../support/accounts';
-import { collectErrors, visibleAddresses } from './helpers';
+import { collectErrors, signInThroughForm, visibleAddresses } from './helpers';
 import { OwnServer } from './own-server';
 
 // Its own server: members come and go here, and every browser signs in on it.
 let dataDir: string;
 let server: OwnServer;
-let users: { owner: SeededUser; viewer: SeededUser };
+let users: { owner: SeededUser; viewer: SeededUser; outsider: SeededUser };
 const contexts: BrowserContext[] = [];
 
 test.describe.configure({ mode: 'serial' });
@@ -22,7 +22,8 @@ test.beforeAll(async () => {
 	});
 	users = await server.seed({
 		owner: { org: 'Woonwaarts', displayName: 'Olga Eigenaar', boards: { spoorbuurt: 'owner' } },
-		viewer: { org: 'HAN', displayName: 'Vera Lezer', boards: { spoorbuurt: 'viewer' } }
+		viewer: { org: 'HAN', displayName: 'Vera Lezer', boards: { spoorbuurt: 'viewer' } },
+		outsider: { org: 'Bindkracht10', displayName: 'Otto Buiten' }
 	});
 	await server.start();
 });
@@ -162,4 +163,89 @@ test('a viewer sees the board without any editing control', async ({ browser }) 
 	// The members page is for owners only.
 	const res = await viewer.goto(`${server.url}/boards/spoorbuurt/leden`);
 	expect(res?.status()).toBe(403);
+});
+
+/** The text of an .eml as nodemailer writes it (quoted-printable body decoded). */
+function readMail(file: string): string {
+	const raw = readFileSync(file, 'utf8').replace(/=\r?\n/g, '');
+	return Buffer.from(
+		raw.replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+		'latin1'
+	).toString('utf8');
+}
+
+test('an invitation by email: the mail holds the board and the link, the address is fixed, the newcomer reads only', async ({
+	browser
+}) => {
+	const owner = await browserFor(browser, users.owner);
+	await owner.goto(`${server.url}/boards/spoorbuurt/leden`);
+	await owner.getByLabel('Rol', { exact: true }).selectOption({ label: 'Lezer' });
+	await owner
+		.getByLabel('Organisatie voor een nieuw account')
+		.selectOption({ label: 'Nieuwe organisatie…' });
+	await owner.getByLabel('Naam van de nieuwe organisatie').fill('Wijkteam Oost');
+	await owner
+		.getByLabel('E-mailadres (voor een uitnodiging per e-mail)')
+		.fill('lezer@example.test');
+	await owner.getByRole('button', { name: 'Uitnodiging per e-mail sturen' }).click();
+	await expect(owner.getByText('De uitnodiging is verstuurd.')).toBeVisible();
+	await expect(
+		owner.getByTestId('invite-item').filter({ hasText: 'lezer@example.test' })
+	).toContainText('Wijkteam Oost');
+	// The link is in the mail only, not on the owner's page.
+	await expect(owner.getByTestId('invite-link')).toHaveCount(0);
+
+	const outbox = join(dataDir, 'outbox');
+	await expect.poll(() => readdirSync(outbox).filter((f) => f.endsWith('.eml'))).toHaveLength(1);
+	const mail = readMail(
+		join(
+			outbox,
+			readdirSync(outbox).find((f) => f.endsWith('.eml'))!
+		)
+	);
+	expect(mail).toContain('To: lezer@example.test');
+	expect(mail).toContain('Spoorbuurt');
+	expect(mail).not.toContain('Olga');
+	expect(mail).not.toContain(users.owner.email);
+	const link = /http:\/\/127\.0\.0\.1:\d+\/uitnodiging\/[A-Za-z0-9_-]+/.exec(mail)?.[0];
+	expect(link).toBeTruthy();
+
+	const invitee = await browserFor(browser);
+	await invitee.goto(link!);
+	const email = invitee.getByLabel('E-mailadres');
+	await expect(email).toHaveValue('lezer@example.test');
+	await expect(email).not.toBeEditable();
+	await invitee.getByLabel('Naam').fill('Lies Lezer');
+	await invitee.getByLabel('Wachtwoord').fill('nog een lang wachtwoord');
+	await invitee.getByRole('button', { name: 'Account aanmaken en aannemen' }).click();
+	await expect(invitee).toHaveURL(`${server.url}/boards/spoorbuurt`);
+	await expect(invitee.getByTestId('signed-in-user')).toContainText('Lies Lezer (Wijkteam Oost)');
+	await expect(invitee.getByTestId('read-only-badge')).toBeVisible();
+});
+
+test('someone with an account signs in from the invitation and comes back to accept it', async ({
+	browser
+}) => {
+	const owner = await browserFor(browser, users.owner);
+	await owner.goto(`${server.url}/boards/spoorbuurt/leden`);
+	await owner.getByLabel('Rol', { exact: true }).selectOption({ label: 'Bewerker' });
+	await owner.getByRole('button', { name: 'Uitnodigingslink maken' }).click();
+	const link = await owner.getByTestId('invite-link').inputValue();
+
+	const outsider = await browserFor(browser);
+	await outsider.goto(link);
+	await outsider.getByRole('button', { name: 'Inloggen en daarna aannemen' }).click();
+	await expect(outsider).toHaveURL(/\/login\?next=/);
+	await signInThroughForm(outsider, users.outsider.email, users.outsider.password);
+	await expect(outsider).toHaveURL(link);
+	await expect(outsider.getByText('Je neemt de uitnodiging aan als Otto Buiten.')).toBeVisible();
+	await outsider.getByRole('button', { name: 'Uitnodiging aannemen' }).click();
+	await expect(outsider).toHaveURL(`${server.url}/boards/spoorbuurt`);
+	await expect(outsider.getByTestId('connection-status')).toHaveAttribute(
+		'data-status',
+		'connected'
+	);
+	await expect(outsider.getByTestId('read-only-badge')).toHaveCount(0);
+	// Their own organisation stays theirs: the invitation's only decides for new accounts.
+	await expect(outsider.getByTestId('signed-in-user')).toContainText('(Bindkracht10)');
 });

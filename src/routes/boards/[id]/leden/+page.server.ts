@@ -1,4 +1,4 @@
-import { error, fail } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { BOARD_ROLES } from '$lib/server/access';
 import { getBoard } from '$lib/server/boards';
@@ -114,7 +114,7 @@ async function invite(event: RequestEvent, byEmail: boolean) {
 
 export const actions: Actions = {
 	role: async (event) => {
-		const { boardId } = await requireBoardRole(event, 'owner');
+		const { boardId, user } = await requireBoardRole(event, 'owner');
 		const parsed = roleForm.safeParse(await formObject(event));
 		if (!parsed.success)
 			return fail(400, { action: 'member' as const, error: 'invalid' as MembersError });
@@ -127,16 +127,22 @@ export const actions: Actions = {
 		);
 		if (!result.ok)
 			return fail(409, { action: 'member' as const, error: result.reason as MembersError });
+		// An owner who stepped down may no longer manage members: back to the board.
+		if (parsed.data.userId === user.id && parsed.data.role !== 'owner') {
+			redirect(303, `/boards/${encodeURIComponent(boardId)}`);
+		}
 		return { action: 'member' as const, done: 'role' as const };
 	},
 	remove: async (event) => {
-		const { boardId } = await requireBoardRole(event, 'owner');
+		const { boardId, user } = await requireBoardRole(event, 'owner');
 		const parsed = memberForm.safeParse(await formObject(event));
 		if (!parsed.success)
 			return fail(400, { action: 'member' as const, error: 'invalid' as MembersError });
 		const result = await removeMember(getRuntime().db, boardId, parsed.data.userId, reauthorize());
 		if (!result.ok)
 			return fail(409, { action: 'member' as const, error: result.reason as MembersError });
+		// An owner who left the board has nothing more to see here.
+		if (parsed.data.userId === user.id) redirect(303, '/');
 		return { action: 'member' as const, done: 'remove' as const };
 	},
 	revoke: async (event) => {
