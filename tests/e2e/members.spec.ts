@@ -249,3 +249,37 @@ test('someone with an account signs in from the invitation and comes back to acc
 	// Their own organisation stays theirs: the invitation's only decides for new accounts.
 	await expect(outsider.getByTestId('signed-in-user')).toContainText('(Bindkracht10)');
 });
+
+test('a revoked invitation says so; the last owner cannot step down', async ({ browser }) => {
+	const owner = await browserFor(browser, users.owner);
+	await owner.goto(`${server.url}/boards/spoorbuurt/leden`);
+	const before = await owner.getByTestId('invite-item').count();
+	await owner.getByLabel('Rol', { exact: true }).selectOption({ label: 'Eigenaar' });
+	await owner.getByRole('button', { name: 'Uitnodigingslink maken' }).click();
+	const link = await owner.getByTestId('invite-link').inputValue();
+	await expect(owner.getByTestId('invite-item')).toHaveCount(before + 1);
+	await owner
+		.getByTestId('invite-item')
+		.filter({ hasText: 'Eigenaar' })
+		.getByRole('button', { name: /intrekken/ })
+		.click();
+	await expect(owner.getByText('De uitnodiging is ingetrokken.')).toBeVisible();
+	await expect(owner.getByTestId('invite-item')).toHaveCount(before);
+
+	const stranger = await browserFor(browser);
+	await stranger.goto(link);
+	await expect(stranger.getByTestId('invite-problem')).toContainText('ingetrokken');
+	await expect(stranger.locator('main')).not.toContainText('Spoorbuurt');
+
+	const me = owner.getByTestId('member-row').filter({ hasText: users.owner.email });
+	await me.getByLabel('Rol van Olga Eigenaar').selectOption({ label: 'Lezer' });
+	await me.getByRole('button', { name: 'Rol opslaan' }).click();
+	await expect(owner.getByTestId('members-error')).toContainText('altijd minstens één eigenaar');
+	await owner.reload();
+	await expect(
+		owner
+			.getByTestId('member-row')
+			.filter({ hasText: users.owner.email })
+			.getByLabel('Rol van Olga Eigenaar')
+	).toHaveValue('owner');
+});
