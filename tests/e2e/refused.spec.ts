@@ -19,7 +19,8 @@ test('a change the server refuses stops the connection and asks to reload', asyn
 	// The page talks to the real server through this route; the test adds one bad message of its
 	// own on the page's connection, as a broken or tampered client would send it.
 	let toServer: WebSocketRoute | undefined;
-	await page.routeWebSocket(/\/sync\//, (ws) => {
+	// Only the board's own document (/sync/spoorbuurt), not the organisation's notes (/sync/spoorbuurt/org).
+	await page.routeWebSocket(/\/sync\/spoorbuurt(\?.*)?$/, (ws) => {
 		toServer = ws.connectToServer();
 	});
 	await openBoard(page);
