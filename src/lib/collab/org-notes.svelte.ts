@@ -2,7 +2,12 @@ import { page } from '$app/state';
 import { getContext, setContext } from 'svelte';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { CLOSE_INVALID_UPDATE } from '$lib/board/layout';
 import { syncServerUrl } from './connection.svelte';
+
+/** Close codes of the sync server (src/lib/server/sync/room.ts). */
+const CLOSE_BAD_MESSAGE = 4400;
+const CLOSE_ACCESS_REVOKED = 4403;
 
 /** The page data about confidential notes (src/lib/server/confidential.ts). */
 export interface ConfidentialInfo {
@@ -25,6 +30,8 @@ export class ConfidentialNotes {
 	doc = $state.raw<Y.Doc | null>(null);
 	/** True once the server's copy has arrived: only then may notes be created or moved. */
 	synced = $state(false);
+	/** The server refused a change or the user lost access: the connection stopped for good. */
+	stopped = $state(false);
 	#provider: WebsocketProvider | null = null;
 
 	constructor(
@@ -60,7 +67,23 @@ export class ConfidentialNotes {
 			// is signed in there; only the server decides which organisation's notes a tab receives.
 			{ disableBc: true }
 		);
-		this.#provider.on('sync', (synced: boolean) => (this.synced = synced));
+		const provider = this.#provider;
+		provider.on('sync', (synced: boolean) => (this.synced = synced));
+		provider.on('connection-close', (event: CloseEvent | null) => {
+			const code = event?.code;
+			if (
+				code !== CLOSE_ACCESS_REVOKED &&
+				code !== CLOSE_INVALID_UPDATE &&
+				code !== CLOSE_BAD_MESSAGE
+			)
+				return;
+			// Reconnecting would be refused again (or resend the refused change): stop.
+			provider.disconnect();
+			this.stopped = true;
+			this.synced = false;
+			// Access gone: the organisation's notes leave this tab's memory too.
+			if (code === CLOSE_ACCESS_REVOKED) queueMicrotask(() => this.destroy());
+		});
 		this.doc = doc;
 	}
 
@@ -70,6 +93,11 @@ export class ConfidentialNotes {
 		this.doc?.destroy();
 		this.doc = null;
 		this.synced = false;
+	}
+
+	/** Whether the notes can be shown and changed now. */
+	get ready(): boolean {
+		return Boolean(this.doc && this.synced && !this.stopped);
 	}
 }
 

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { SyncHooks } from '../../../src/lib/server/sync/hooks';
 import { SyncServer } from '../../../src/lib/server/sync/server';
 import { captureSocket } from '../../support/raw-socket';
@@ -55,5 +56,14 @@ describe('/sync/<board>/org picks the document from the user, never from the cli
 			expect((await captureSocket(port, room, { 'x-who': 'b' }, 100)).status, room).toBe(400);
 		}
 		expect(loaded).toHaveLength(3);
+	});
+
+	it('closes an organisation socket at once when the user loses access to the board', async () => {
+		const port = await start([]);
+		const ws = new WebSocket(`ws://127.0.0.1:${port}/sync/wijk/org`, { headers: { 'x-who': 'a' } });
+		await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+		const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+		expect(await sync!.reauthorize('wijk', 'user-a', null)).toBe(1);
+		expect(await closed).toBe(4403);
 	});
 });
