@@ -121,6 +121,12 @@ describe.each(DRIVERS)('confidential notes through the server on %s', (driver) =
 			// The colleague of the same organisation reads both live (even as a viewer).
 			await expect.poll(() => getOrgNotes(colleagueOrg.doc, g.id)).toBe(SECRET);
 			await expect.poll(() => getOrgNotes(colleagueOrg.doc, shared.id)).toBe(MARKED_LATER);
+			// The colleague is a viewer: their edits of the notes are dropped by the server. (A later
+			// edit by Woonwaarts that reaches the viewer shows the server has handled theirs.)
+			insertOrgNotes(colleagueOrg.doc, 'van-de-lezer', 0, 'mag niet');
+			insertOrgNotes(aOrg.doc, 'barriere', 0, 'daarna');
+			await expect.poll(() => getOrgNotes(colleagueOrg.doc, 'barriere')).toBe('daarna');
+			expect(getOrgNotes(aOrg.doc, 'van-de-lezer')).toBe('');
 			// Bindkracht10 sees that the gesprekken are there, and that their notes are confidential.
 			await expect.poll(() => getGesprek(bBoard.doc, shared.id)?.confidential).toBe(orgA);
 			expect(getGesprek(bBoard.doc, g.id)).toMatchObject({ confidential: orgA, notes: '' });
