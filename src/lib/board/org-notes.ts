@@ -148,3 +148,11 @@ export function unmarkConfidential(doc: Y.Doc, orgDoc: Y.Doc, gesprekId: string)
 	transactLocal(orgDoc, () => orgNotesMap(orgDoc).delete(gesprekId));
 	return getGesprek(doc, gesprekId)!;
 }
+
+/** Removes a gesprek's confidential notes (with the gesprek itself: nothing is left behind). */
+export function removeOrgNotes(orgDoc: Y.Doc, gesprekId: string): boolean {
+	const notes = orgNotesMap(orgDoc);
+	if (!notes.has(gesprekId)) return false;
+	transactLocal(orgDoc, () => notes.delete(gesprekId));
+	return true;
+}

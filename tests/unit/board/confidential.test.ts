@@ -15,6 +15,7 @@ import {
 	getOrgNotes,
 	insertOrgNotes,
 	markConfidential,
+	removeOrgNotes,
 	unmarkConfidential
 } from '../../../src/lib/board/org-notes';
 import { UpdateRefusal } from '../../../src/lib/server/sync/hooks';
@@ -96,6 +97,15 @@ describe('marking a gesprek confidential', () => {
 		const back = unmarkConfidential(doc, orgDoc, g.id);
 		expect(back).toMatchObject({ confidential: null, notes: SECRET });
 		expect(getOrgNotes(orgDoc, g.id)).toBe('');
+		expect(encodes(orgDoc, SECRET)).toBe(false);
+	});
+
+	it('removing the notes with their gesprek leaves no text in the organisation document', () => {
+		const doc = new Y.Doc();
+		const orgDoc = new Y.Doc();
+		const g = addConfidentialGesprek(doc, orgDoc, ORG_A, input);
+		expect(removeOrgNotes(orgDoc, g.id)).toBe(true);
+		expect(removeOrgNotes(orgDoc, g.id)).toBe(false);
 		expect(encodes(orgDoc, SECRET)).toBe(false);
 	});
 
