@@ -119,6 +119,9 @@ test('an invitation link makes a new editor once; removing them closes their ope
 	await expect(invitee.getByTestId('access-lost')).toBeVisible({ timeout: 5000 });
 	await expect(invitee.getByTestId('access-lost')).toContainText('geen toegang meer');
 	await expect(invitee.getByTestId('connection-status')).toHaveAttribute('data-status', 'revoked');
+	// The board's content leaves the page.
+	await expect(invitee.getByTestId('pin-item')).toHaveCount(0);
+	await expect(invitee.getByTestId('board-map')).toHaveCount(0);
 	// Reloading gets the answer a stranger gets.
 	const reload = await invitee.reload();
 	expect(reload?.status()).toBe(404);
