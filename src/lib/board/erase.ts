@@ -117,7 +117,9 @@ export function forgetHistoryOnRemoteRemoval(
 	const watched = [TOP_LEVEL.gesprekken, TOP_LEVEL.pins].map((name) => doc.getMap<unknown>(name));
 	// afterTransaction runs before the transaction's garbage collection.
 	const handler = (transaction: Y.Transaction) => {
-		if (transaction.origin === localOrigin || (!undo.canUndo() && !undo.canRedo())) return;
+		// This tab's own undo/redo runs with the undo manager as origin: not a remote removal.
+		if (transaction.origin === localOrigin || transaction.origin === undo) return;
+		if (!undo.canUndo() && !undo.canRedo()) return;
 		for (const map of watched) {
 			const keys = (transaction.changed as Map<unknown, Set<string | null>>).get(map);
 			if (keys && [...keys].some((key) => key !== null && !map.has(key))) {
