@@ -111,6 +111,21 @@ describe.each(DRIVERS)('Supabase mode on %s', (driver) => {
 		}
 	});
 
+	it('does not check built-in passwords: Supabase Auth signs people in', async () => {
+		const res = await fetch(url('/login'), {
+			method: 'POST',
+			redirect: 'manual',
+			headers: {
+				origin: server.url,
+				accept: 'text/html',
+				'content-type': 'application/x-www-form-urlencoded'
+			},
+			body: 'email=owner%40example.test&password=correct+horse+battery+staple'
+		});
+		expect(res.status).toBe(404);
+		expect(res.headers.get('set-cookie')).toBeNull();
+	});
+
 	it('answers a valid non-member as if the board did not exist', async () => {
 		const res = await fetch(url('/boards/spoorbuurt'), {
 			headers: { cookie: sessionCookies(cookieName, await sign(outsider)) }

@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import { authenticate } from '$lib/server/auth/accounts';
 import { safeNext } from '$lib/server/auth/next';
 import {
@@ -24,7 +24,10 @@ export type LoginError = 'missing' | 'invalid' | 'throttled';
 
 export const actions: Actions = {
 	default: async (event) => {
-		const { db } = getRuntime();
+		const { db, auth } = getRuntime();
+		// In Supabase mode Supabase Auth signs people in (SupabaseLogin.svelte); built-in passwords,
+		// if any are left in the database, open nothing and are not checked.
+		if (auth.mode !== 'embedded') error(404, 'Not Found');
 		const form = await event.request.formData();
 		const email = String(form.get('email') ?? '').trim();
 		const password = String(form.get('password') ?? '');
