@@ -1,4 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { recordAudit } from '$lib/server/audit';
 import { MIN_PASSWORD_LENGTH } from '$lib/server/auth/accounts';
 import {
 	createSession,
@@ -39,6 +40,12 @@ export const actions: Actions = {
 		const { db, sync } = getRuntime();
 		const result = await acceptInvite(db, params.token, locals.user, sync.reauthorize.bind(sync));
 		if (!result.ok) return fail(409, { problem: result.reason });
+		await recordAudit(db, {
+			boardId: result.boardId,
+			actorId: locals.user.id,
+			action: 'member.add',
+			subject: locals.user.id
+		});
 		redirect(303, `/boards/${encodeURIComponent(result.boardId)}`);
 	},
 	signup: async (event) => {
@@ -68,6 +75,12 @@ export const actions: Actions = {
 			}
 			return fail(409, { problem: result.reason });
 		}
+		await recordAudit(db, {
+			boardId: result.boardId,
+			actorId: result.user.id,
+			action: 'member.add',
+			subject: result.user.id
+		});
 		const previous = event.cookies.get(SESSION_COOKIE);
 		if (previous) await invalidateSession(db, previous);
 		const session = await createSession(db, result.user.id);

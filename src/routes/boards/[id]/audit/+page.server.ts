@@ -24,6 +24,22 @@ export const load: PageServerLoad = async (event) => {
 		boardId,
 		rows.filter((r) => r.action.startsWith('gesprek.') && r.subject).map((r) => r.subject!)
 	);
+	// Membership entries name the person they were about (a profile id, never content).
+	const memberIds = [
+		...new Set(
+			rows.filter((r) => r.action.startsWith('member.') && r.subject).map((r) => r.subject!)
+		)
+	];
+	const names = new Map(
+		memberIds.length
+			? (
+					await db.query<{ id: string; display_name: string }>(
+						'select id::text as id, display_name from public.profiles where id::text = any($1::text[])',
+						[memberIds]
+					)
+				).map((p) => [p.id, p.display_name] as const)
+			: []
+	);
 	return {
 		board: { id: board.id, name: board.name },
 		page,
@@ -35,7 +51,8 @@ export const load: PageServerLoad = async (event) => {
 			actorName: r.actorName,
 			organisationName: r.organisationName,
 			system: r.actorId === null,
-			gesprek: r.action.startsWith('gesprek.') ? (labels.get(r.subject ?? '') ?? null) : undefined
+			gesprek: r.action.startsWith('gesprek.') ? (labels.get(r.subject ?? '') ?? null) : undefined,
+			member: r.action.startsWith('member.') ? (names.get(r.subject ?? '') ?? null) : undefined
 		}))
 	};
 };

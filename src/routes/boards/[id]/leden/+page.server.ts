@@ -2,6 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { BOARD_ROLES } from '$lib/server/access';
 import { getBoard } from '$lib/server/boards';
+import { recordAudit } from '$lib/server/audit';
 import { requireBoardRole } from '$lib/server/guard';
 import { sendMail } from '$lib/server/mail';
 import {
@@ -127,6 +128,12 @@ export const actions: Actions = {
 		);
 		if (!result.ok)
 			return fail(409, { action: 'member' as const, error: result.reason as MembersError });
+		await recordAudit(getRuntime().db, {
+			boardId,
+			actorId: user.id,
+			action: 'member.role',
+			subject: parsed.data.userId
+		});
 		// An owner who stepped down may no longer manage members: back to the board.
 		if (parsed.data.userId === user.id && parsed.data.role !== 'owner') {
 			redirect(303, `/boards/${encodeURIComponent(boardId)}`);
@@ -141,6 +148,12 @@ export const actions: Actions = {
 		const result = await removeMember(getRuntime().db, boardId, parsed.data.userId, reauthorize());
 		if (!result.ok)
 			return fail(409, { action: 'member' as const, error: result.reason as MembersError });
+		await recordAudit(getRuntime().db, {
+			boardId,
+			actorId: user.id,
+			action: 'member.remove',
+			subject: parsed.data.userId
+		});
 		// An owner who left the board has nothing more to see here.
 		if (parsed.data.userId === user.id) redirect(303, '/');
 		return { action: 'member' as const, done: 'remove' as const };
