@@ -4,7 +4,8 @@ import type { LayoutServerLoad } from './$types';
 /** The signed-in professional as the header shows them: name and organisation. */
 export const load: LayoutServerLoad = async ({ locals }) => {
 	const user = locals.user;
-	if (!user) return { account: null };
+	const authMode = getRuntime().auth.mode;
+	if (!user) return { account: null, authMode };
 	const [organisation] = user.organisationId
 		? await getRuntime().db.query<{ name: string }>(
 				'select name from public.organisations where id = $1',
@@ -12,6 +13,7 @@ export const load: LayoutServerLoad = async ({ locals }) => {
 			)
 		: [];
 	return {
-		account: { displayName: user.displayName, organisationName: organisation?.name ?? null }
+		account: { displayName: user.displayName, organisationName: organisation?.name ?? null },
+		authMode
 	};
 };

@@ -159,6 +159,8 @@ export async function startAuthStandIn(
 		port?: number;
 		/** The project URL the tokens name as issuer (defaults to this server's own URL). */
 		issuerUrl?: string;
+		/** Lifetime of issued sessions (Supabase's default: an hour). */
+		sessionSeconds?: number;
 	} = {}
 ): Promise<AuthStandIn> {
 	let keys: JWK[] = options.key ? [options.key.publicJwk] : [];
@@ -166,20 +168,21 @@ export async function startAuthStandIn(
 	let loggedOut = 0;
 	let refreshes = 0;
 	const refreshTokens = new Map<string, StandInUser>();
+	const lifetime = options.sessionSeconds ?? 3600;
 	let url = '';
 
 	async function session(user: StandInUser) {
 		const accessToken = await signSupabaseToken(
 			{ sub: user.id, email: user.email, user_metadata: user.user_metadata },
-			{ url: options.issuerUrl ?? url, key: options.key! }
+			{ url: options.issuerUrl ?? url, key: options.key!, expiresIn: lifetime }
 		);
 		const refreshToken = randomUUID();
 		refreshTokens.set(refreshToken, user);
 		return {
 			access_token: accessToken,
 			token_type: 'bearer',
-			expires_in: 3600,
-			expires_at: Math.floor(Date.now() / 1000) + 3600,
+			expires_in: lifetime,
+			expires_at: Math.floor(Date.now() / 1000) + lifetime,
 			refresh_token: refreshToken,
 			user: publicUser(user)
 		};
