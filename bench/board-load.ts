@@ -111,7 +111,8 @@ async function measure(
 		viewport: { width: 1280, height: 800 },
 		locale: 'nl-NL'
 	});
-	await context.addCookies([{ name: SESSION_COOKIE, value: token, url }]);
+	// The origin, so the cookie has path / and also goes with the /sync socket.
+	await context.addCookies([{ name: SESSION_COOKIE, value: token, url: new URL(url).origin }]);
 	const page = await context.newPage();
 	const cdp = await context.newCDPSession(page);
 	await cdp.send('Performance.enable');

@@ -16,10 +16,28 @@ export interface Client {
 	provider: WebsocketProvider;
 }
 
+/**
+ * Buurtbord's sync socket wants a signed-in member: its bench URL carries the session cookie in
+ * the fragment (`ws://…/sync#cookie=…`), which never leaves this process; it is sent as the Cookie
+ * header of the upgrade, as a browser would send it. The reference server's URL has none.
+ */
+export function splitCredentials(url: string): { url: string; headers: Record<string, string> } {
+	const hash = url.indexOf('#');
+	if (hash < 0) return { url, headers: {} };
+	const cookie = new URLSearchParams(url.slice(hash + 1)).get('cookie');
+	return { url: url.slice(0, hash), headers: cookie ? { cookie } : {} };
+}
+
 export function openClient(url: string, room: string): Client {
 	const doc = new Y.Doc();
-	const provider = new WebsocketProvider(url, room, doc, {
-		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+	const target = splitCredentials(url);
+	class WithHeaders extends WebSocket {
+		constructor(address: string | URL, protocols?: string | string[]) {
+			super(address, protocols, { headers: target.headers });
+		}
+	}
+	const provider = new WebsocketProvider(target.url, room, doc, {
+		WebSocketPolyfill: WithHeaders as unknown as typeof globalThis.WebSocket,
 		// Node 20 has a global BroadcastChannel: without this, clients in one process would
 		// exchange updates directly and bypass the server.
 		disableBc: true

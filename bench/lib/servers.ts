@@ -7,6 +7,7 @@ import { docs, setupWSConnection } from '@y/websocket-server/utils';
 import { WebSocketServer } from 'ws';
 import { startBuurtbord, type Buurtbord } from '../../src/lib/server/app';
 import { readConfig } from '../../src/lib/server/config';
+import { seedUsers } from '../../tests/support/accounts';
 import { withTimeout } from './util';
 
 export interface BenchServer {
@@ -56,6 +57,11 @@ export async function startBuurtbordServer(db: {
 		BUURTBORD_DEMO: 'true'
 	});
 	const app = await startBuurtbord(config);
+	// The socket lets members in only: a bench member of the demo board, its cookie in the URL
+	// fragment (see splitCredentials in clients.ts).
+	const { bench } = await seedUsers(app.db, {
+		bench: { org: 'Bench', boards: { spoorbuurt: 'editor' } }
+	});
 	const server = createServer((_req, res) => {
 		res.statusCode = 404;
 		res.end();
@@ -70,7 +76,7 @@ export async function startBuurtbordServer(db: {
 	}
 	return {
 		app,
-		url: `ws://127.0.0.1:${port}/sync`,
+		url: `ws://127.0.0.1:${port}/sync#${new URLSearchParams({ cookie: bench.cookie })}`,
 		async close() {
 			try {
 				await withTimeout(app.close(), 15_000, 'closing Buurtbord');
