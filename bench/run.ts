@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { startPostgres, type TestPostgres } from '../tests/support/postgres';
+import { benchAuth } from './auth';
 import { benchColdLoad, coldLoadBaseline, PINS, type ColdLoadRow } from './coldload';
 import { BIG, benchBoardLoad, boardLoadMedian } from './board-load';
 import { benchImport, IMPORT_ROWS } from './import';
@@ -234,6 +235,8 @@ async function main() {
 				)
 				.reduce((sum, r) => sum + r.medianMs, 0);
 
+		const access = await benchAuth(await fresh('bench_auth'), QUICK ? 100 : 1000, log);
+
 		const boardDir = tempDataDir();
 		dirs.push(boardDir);
 		const boardLoad = await benchBoardLoad(boardDir.dir, QUICK ? 1 : 3, log);
@@ -334,6 +337,22 @@ async function main() {
 		out.push(
 			'   interactive: navigation start until the map is drawn, the document synced and two frames in a row < 50 ms apart'
 		);
+		out.push('');
+		out.push(
+			'6. Access checks per request or socket upgrade (session cookie, board role) and per sign-in (scrypt)'
+		);
+		out.push(
+			table(
+				['step', 'where', 'p50', 'p95', 'n'],
+				access.map((r) => [
+					r.step,
+					r.driver,
+					ms(r.summary.p50, 3),
+					ms(r.summary.p95, 3),
+					r.summary.n
+				])
+			)
+		);
 		for (const n of notes) out.push(`note: ${n}`);
 		console.log(out.join('\n'));
 
@@ -378,6 +397,7 @@ async function main() {
 			latency,
 			coldLoad: { rows: cold, baseline: coldBase },
 			storage,
+			access,
 			import: imports,
 			boardLoad: boardLoad.rows,
 			notes,
