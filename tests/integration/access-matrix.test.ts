@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as Y from 'yjs';
 import { addGesprek } from '../../src/lib/board/gesprekken';
 import { addConfidentialGesprek } from '../../src/lib/board/org-notes';
 import { openDb } from '../../src/lib/server/db';
@@ -311,6 +312,25 @@ describe('the access matrix', () => {
 
 	it('left the editor a member: no refused request changed anything', async () => {
 		expect((await socket('spoorbuurt')(users.editor.cookie)).status).toBe(101);
+	});
+
+	it('audits a change to confidential notes as a change of that gesprek', async () => {
+		const changesBy = async (name: string) => {
+			const page = (await http('GET', '/boards/spoorbuurt/audit')(users.owner.cookie)).body;
+			return [...page.matchAll(/data-action="gesprek\.change"[\s\S]*?<\/tr>/g)].filter((m) =>
+				m[0].includes(name)
+			).length;
+		};
+		expect(await changesBy('owner')).toBe(0);
+		// The owner (Woonwaarts) edits only the organisation's notes of the confidential gesprek.
+		const orgReader = connectClient(server.port, 'spoorbuurt/org', { cookie: users.owner.cookie });
+		await whenSynced(orgReader);
+		const notes = orgReader.doc.getMap<Y.Text>('notes');
+		const [gesprekId, text] = [...notes.entries()][0]!;
+		expect(gesprekId).toBeTruthy();
+		text.insert(0, 'Nagebeld. ');
+		await expect.poll(() => changesBy('owner')).toBe(1);
+		orgReader.destroy();
 	});
 
 	it('never writes a secret to the server log', () => {

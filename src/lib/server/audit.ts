@@ -186,8 +186,12 @@ export const AUDIT_COALESCE_SECONDS = 60;
  * type is walked up to the gesprek map it lies in. Call it inside afterTransaction. Ids only: the
  * log never holds content.
  */
-export function changedGesprekIds(transaction: Y.Transaction): string[] {
-	const gesprekken = transaction.doc.share.get(TOP_LEVEL.gesprekken);
+export function changedGesprekIds(
+	transaction: Y.Transaction,
+	/** The map keyed by gesprek id: the board's gesprekken, or an organisation document's notes. */
+	topLevel: string = TOP_LEVEL.gesprekken
+): string[] {
+	const gesprekken = transaction.doc.share.get(topLevel);
 	if (!gesprekken) return [];
 	const ids = new Set<string>();
 	for (const [type, keys] of transaction.changed) {

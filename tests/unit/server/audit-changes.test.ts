@@ -11,6 +11,7 @@ import {
 	updateGesprek
 } from '../../../src/lib/board';
 import { changedGesprekIds } from '../../../src/lib/server/audit';
+import { insertOrgNotes, ORG_NOTES } from '../../../src/lib/board/org-notes';
 
 /**
  * Which gesprekken a client's update changed, as the sync server sees it: the update is applied to
@@ -73,5 +74,21 @@ describe('the gesprekken an update changed', () => {
 		const { client, take } = serverSide();
 		addPin(client, { kind: 'notitie', title: 'Bankje', addressId: null, lon: 5.9, lat: 52 });
 		expect(take()).toEqual([[]]);
+	});
+});
+
+describe('changes to confidential notes', () => {
+	it('names the gesprek whose notes changed in an organisation document', () => {
+		const client = new Y.Doc();
+		const server = new Y.Doc();
+		const seen: string[][] = [];
+		server.on('afterTransaction', (tr: Y.Transaction) => {
+			if (tr.origin === 'client') seen.push(changedGesprekIds(tr, ORG_NOTES).sort());
+		});
+		client.on('update', (update: Uint8Array) => Y.applyUpdate(server, update, 'client'));
+		insertOrgNotes(client, 'g-vertrouwelijk', 0, 'schulden');
+		insertOrgNotes(client, 'g-vertrouwelijk', 8, ' bij de corporatie');
+		expect(seen.length).toBeGreaterThanOrEqual(2);
+		for (const ids of seen) expect(ids).toEqual(['g-vertrouwelijk']);
 	});
 });

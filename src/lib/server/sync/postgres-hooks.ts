@@ -4,7 +4,8 @@ import { boardRole } from '../access';
 import { changedGesprekIds, recordGesprekChanges } from '../audit';
 import type { AuthResolver } from '../auth/resolve';
 import type { Db } from '../db';
-import { BOARD_LAYOUT, ORG_NOTES_LAYOUT } from '../../board/layout';
+import { BOARD_LAYOUT, ORG_NOTES_LAYOUT, TOP_LEVEL } from '../../board/layout';
+import { ORG_NOTES } from '../../board/org-notes';
 import { SyncRefusal, type SyncHooks } from './hooks';
 import { changesConfidential, parseDocName } from './org-docs';
 import { UpdateStore } from './store';
@@ -84,7 +85,9 @@ export function postgresHooks(
 		onChange(docName, context, transaction) {
 			if (changesConfidential(transaction)) compactAfterStore.add(docName);
 			// Audit: who changed which gesprek (ids only), at most once a minute per person and gesprek.
-			const gesprekIds = context.userId ? changedGesprekIds(transaction) : [];
+			// In an organisation's document the confidential notes are keyed by gesprek id as well.
+			const topLevel = parseDocName(docName)?.kind === 'org' ? ORG_NOTES : TOP_LEVEL.gesprekken;
+			const gesprekIds = context.userId ? changedGesprekIds(transaction, topLevel) : [];
 			if (gesprekIds.length === 0) return;
 			const boardId = docName.split('/')[0]!;
 			recordGesprekChanges(db, boardId, context.userId!, gesprekIds).catch((err: unknown) =>
