@@ -142,5 +142,7 @@ test('an owner sets an end date; the warning names the day on the home page', as
 	);
 	await page.goto(`${server.url}/boards/spoorbuurt`);
 	await expect(page.getByTestId('retention-banner')).toContainText(day);
-	expect(errors).toEqual([]);
+	// The refused period above answered 400: once the form is enhanced (it depends on when
+	// hydration finished), Chromium logs that response as a failed resource. Nothing else may show.
+	expect(errors.filter((e) => !e.includes('status of 400 (Bad Request)'))).toEqual([]);
 });

@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { setBoardRole } from '../../src/lib/server/access';
-import { openDb } from '../../src/lib/server/db';
-import { ensureDemoBoard } from '../../src/lib/server/demo';
 import {
-	generateSigningKey,
 	signSupabaseToken,
-	startAuthStandIn,
 	type AuthStandIn,
 	type SigningKey,
 	type StandInUser
 } from '../support/supabase';
-import { OwnServer } from './own-server';
+import type { OwnServer } from './own-server';
+import { startSupabaseBoard, type SupabaseBoard } from './supabase-board';
 
 /*
  * Supabase mode in the browser: the real supabase-js (through @supabase/ssr's browser client) signs
@@ -23,10 +16,10 @@ import { OwnServer } from './own-server';
  * as Supabase does with an ES256 key; the Buurtbord server finds the key through the project's JWKS
  * URL and checks every token itself.
  */
-let dataDir: string;
+let board: SupabaseBoard;
+let server: OwnServer;
 let standIn: AuthStandIn;
 let key: SigningKey;
-let server: OwnServer;
 const anna: StandInUser = {
 	id: randomUUID(),
 	email: 'anna@woonwaarts.nl',
@@ -35,36 +28,12 @@ const anna: StandInUser = {
 };
 
 test.beforeAll(async () => {
-	key = await generateSigningKey('ES256');
-	standIn = await startAuthStandIn({ key, users: [anna] });
-	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-supabase-'));
-	// Anna is an editor of the demo board: an owner added her by her Supabase user id.
-	const db = await openDb({ dataDir });
-	try {
-		await ensureDemoBoard(db);
-		await db.query('insert into public.profiles (id, display_name, email) values ($1, $2, $3)', [
-			anna.id,
-			'Anna de Vries',
-			anna.email
-		]);
-		await setBoardRole(db, 'spoorbuurt', anna.id, 'editor');
-	} finally {
-		await db.close();
-	}
-	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 9, {
-		BUURTBORD_DATA_DIR: dataDir,
-		PUBLIC_BASEMAP_STYLE_URL: '',
-		// No JWT secret: the server uses the project's JWKS (the stand-in's well-known URL).
-		PUBLIC_SUPABASE_URL: standIn.url,
-		PUBLIC_SUPABASE_ANON_KEY: 'test-anon-key'
-	});
-	await server.start();
+	board = await startSupabaseBoard(anna, 9);
+	({ server, standIn, key } = board);
 });
 
 test.afterAll(async () => {
-	await server?.stop('SIGTERM');
-	await standIn?.close();
-	rmSync(dataDir, { recursive: true, force: true });
+	await board?.close();
 });
 
 test('signs in with Supabase Auth, opens the board and its live connection, refreshes an expired session, signs out', async ({

@@ -1,18 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { setBoardRole } from '../../src/lib/server/access';
-import { openDb } from '../../src/lib/server/db';
-import { ensureDemoBoard } from '../../src/lib/server/demo';
-import {
-	generateSigningKey,
-	startAuthStandIn,
-	type AuthStandIn,
-	type StandInUser
-} from '../support/supabase';
-import { OwnServer } from './own-server';
+import type { StandInUser } from '../support/supabase';
+import { startSupabaseBoard, type SupabaseBoard } from './supabase-board';
 
 /*
  * Supabase mode with a board left open: the access token in the cookie expires (after an hour on
@@ -20,9 +9,7 @@ import { OwnServer } from './own-server';
  * renewal margin), and the sync socket's reconnects must carry a fresh one. The open page renews
  * the session itself, without a reload.
  */
-let dataDir: string;
-let standIn: AuthStandIn;
-let server: OwnServer;
+let board: SupabaseBoard;
 const bert: StandInUser = {
 	id: randomUUID(),
 	email: 'bert@bindkracht10.nl',
@@ -31,37 +18,11 @@ const bert: StandInUser = {
 };
 
 test.beforeAll(async () => {
-	standIn = await startAuthStandIn({
-		key: await generateSigningKey('ES256'),
-		users: [bert],
-		sessionSeconds: 60
-	});
-	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-supabase-refresh-'));
-	const db = await openDb({ dataDir });
-	try {
-		await ensureDemoBoard(db);
-		await db.query('insert into public.profiles (id, display_name, email) values ($1, $2, $3)', [
-			bert.id,
-			'Bert Bakker',
-			bert.email
-		]);
-		await setBoardRole(db, 'spoorbuurt', bert.id, 'editor');
-	} finally {
-		await db.close();
-	}
-	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 10, {
-		BUURTBORD_DATA_DIR: dataDir,
-		PUBLIC_BASEMAP_STYLE_URL: '',
-		PUBLIC_SUPABASE_URL: standIn.url,
-		PUBLIC_SUPABASE_ANON_KEY: 'test-anon-key'
-	});
-	await server.start();
+	board = await startSupabaseBoard(bert, 10, { sessionSeconds: 60 });
 });
 
 test.afterAll(async () => {
-	await server?.stop('SIGTERM');
-	await standIn?.close();
-	rmSync(dataDir, { recursive: true, force: true });
+	await board?.close();
 });
 
 // Signs in through Supabase Auth itself, not with the shared owner's session.
@@ -72,6 +33,7 @@ test('an open board renews the Supabase session in its cookie, and the socket re
 	page,
 	context
 }) => {
+	const { server, standIn } = board;
 	const accessCookie = async () =>
 		(await context.cookies())
 			.filter((c) => /^sb-.+-auth-token(\.\d+)?$/.test(c.name))
