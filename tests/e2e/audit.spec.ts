@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { addGesprek } from '../../src/lib/board';
 import { seedServerUsers, type SeededUser } from '../support/accounts';
 import { connectClient, whenSynced } from '../support/clients';
-import { collectErrors, visibleAddresses } from './helpers';
+import { collectErrors, visibleAddresses, openBoard } from './helpers';
 import { OwnServer } from './own-server';
 
 // Its own server and data folder: the audit log and retention settings stay out of other specs.
@@ -39,27 +39,13 @@ test.afterAll(async () => {
 	rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** A browser of its own, signed in as `user` on this spec's server. */
-async function signedIn(browser: Browser, user: SeededUser): Promise<Page> {
-	const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
-	await server.signIn(context, user);
-	return context.newPage();
-}
-
-async function openBoard(page: Page): Promise<void> {
-	const response = await page.goto(`${server.url}/boards/spoorbuurt`);
-	expect(response?.status()).toBe(200);
-	await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true');
-	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
-}
-
 test('an editor opens a gesprek; the owner sees who opened which one in the audit log', async ({
 	browser
 }) => {
-	const editorPage = await signedIn(browser, users.editor);
-	const ownerPage = await signedIn(browser, users.owner);
+	const editorPage = await server.signedInPage(browser, users.editor);
+	const ownerPage = await server.signedInPage(browser, users.owner);
 	const errors = [...collectErrors(editorPage), ...collectErrors(ownerPage)];
-	await openBoard(editorPage);
+	await openBoard(editorPage, 'spoorbuurt', server.url);
 	const [address] = await visibleAddresses(editorPage);
 	expect(address).toBeDefined();
 
@@ -91,7 +77,7 @@ test('an editor opens a gesprek; the owner sees who opened which one in the audi
 	expect(refused?.status()).toBe(403);
 
 	// The owner reaches it from the board, through the settings page.
-	await openBoard(ownerPage);
+	await openBoard(ownerPage, 'spoorbuurt', server.url);
 	await ownerPage.getByRole('link', { name: 'Bewaartermijn en auditlog' }).click();
 	await ownerPage.getByRole('link', { name: 'Auditlog bekijken' }).click();
 	await expect(ownerPage.getByRole('heading', { level: 1 })).toContainText('Auditlog');
@@ -112,7 +98,7 @@ test('an editor opens a gesprek; the owner sees who opened which one in the audi
 test('an owner sets an end date; the warning names the day on the home page', async ({
 	browser
 }) => {
-	const page = await signedIn(browser, users.owner);
+	const page = await server.signedInPage(browser, users.owner);
 	const errors = collectErrors(page);
 	await page.goto(`${server.url}/boards/spoorbuurt/instellingen`);
 	await expect(page.getByTestId('retention-status')).toContainText('Geen einddatum');

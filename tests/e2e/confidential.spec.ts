@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { seedServerUsers, type SeededUser } from '../support/accounts';
-import { collectErrors, visibleAddresses } from './helpers';
+import { collectErrors, visibleAddresses, openBoard } from './helpers';
 import { OwnServer } from './own-server';
 
 // Its own server and data folder, with two organisations on the demo board.
@@ -40,20 +40,6 @@ test.afterAll(async () => {
 	rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** A browser of its own, signed in as `user` on this spec's server. */
-async function signedIn(browser: Browser, user: SeededUser): Promise<Page> {
-	const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
-	await server.signIn(context, user);
-	return context.newPage();
-}
-
-async function openBoard(page: Page): Promise<void> {
-	const response = await page.goto(`${server.url}/boards/spoorbuurt`);
-	expect(response?.status()).toBe(200);
-	await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true');
-	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
-}
-
 /** Opens a gesprek (by who held it) at an address through the list view. */
 async function openGesprek(page: Page, addressLabel: string, heldBy: string): Promise<void> {
 	const list = page.getByTestId('list-view');
@@ -66,9 +52,9 @@ async function openGesprek(page: Page, addressLabel: string, heldBy: string): Pr
 test('a confidential note reaches colleagues live and never another organisation’s browser', async ({
 	browser
 }) => {
-	const pageA = await signedIn(browser, users.woonA);
-	const pageC = await signedIn(browser, users.woonColleague);
-	const pageB = await signedIn(browser, users.bindB);
+	const pageA = await server.signedInPage(browser, users.woonA);
+	const pageC = await server.signedInPage(browser, users.woonColleague);
+	const pageB = await server.signedInPage(browser, users.bindB);
 	const errors = [...collectErrors(pageA), ...collectErrors(pageC), ...collectErrors(pageB)];
 	// Every frame Bindkracht10's browser receives, on every socket it opens.
 	const framesB: string[] = [];
@@ -83,7 +69,11 @@ test('a confidential note reaches colleagues live and never another organisation
 			framesC.push(typeof payload === 'string' ? payload : payload.toString('latin1'))
 		)
 	);
-	await Promise.all([openBoard(pageA), openBoard(pageB), openBoard(pageC)]);
+	await Promise.all([
+		openBoard(pageA, 'spoorbuurt', server.url),
+		openBoard(pageB, 'spoorbuurt', server.url),
+		openBoard(pageC, 'spoorbuurt', server.url)
+	]);
 
 	// Woonwaarts records a gesprek, marks its notes "alleen mijn organisatie" and types them.
 	const [address] = await visibleAddresses(pageA);
@@ -140,10 +130,13 @@ test('a confidential note reaches colleagues live and never another organisation
 test('marking a shared note moves it out of the other organisation’s view at once; unmarking asks first', async ({
 	browser
 }) => {
-	const pageA = await signedIn(browser, users.woonA);
-	const pageB = await signedIn(browser, users.bindB);
+	const pageA = await server.signedInPage(browser, users.woonA);
+	const pageB = await server.signedInPage(browser, users.bindB);
 	const errors = [...collectErrors(pageA), ...collectErrors(pageB)];
-	await Promise.all([openBoard(pageA), openBoard(pageB)]);
+	await Promise.all([
+		openBoard(pageA, 'spoorbuurt', server.url),
+		openBoard(pageB, 'spoorbuurt', server.url)
+	]);
 	const shared = `Gedeelde notitie ${Date.now()}`;
 
 	// Woonwaarts records a gesprek with an ordinary (shared) note; Bindkracht10 reads it.

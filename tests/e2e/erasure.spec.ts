@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { addGesprek } from '../../src/lib/board';
-import { SESSION_COOKIE } from '../../src/lib/server/auth/sessions';
 import { seedServerUsers, type SeededUser } from '../support/accounts';
 import { connectClient, whenSynced } from '../support/clients';
-import { collectErrors, visibleAddresses } from './helpers';
+import { collectErrors, visibleAddresses, openBoard } from './helpers';
 import { OwnServer } from './own-server';
 
 // Its own server and data folder: the erasure must not touch what other specs see.
@@ -39,34 +38,17 @@ test.afterAll(async () => {
 	rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** A browser of its own, signed in as `user` on this spec's server. */
-async function signedIn(browser: Browser, user: SeededUser): Promise<Page> {
-	// Not the shared server's signed-in owner: an empty state, then this user's session cookie.
-	const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
-	await context.addCookies([
-		{ name: SESSION_COOKIE, value: user.token, url: server.url, httpOnly: true, sameSite: 'Lax' }
-	]);
-	return context.newPage();
-}
-
-async function openBoard(page: Page): Promise<void> {
-	const response = await page.goto(`${server.url}/boards/spoorbuurt`);
-	expect(response?.status()).toBe(200);
-	await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true');
-	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
-}
-
 const HELD_BY = 'Gespreksvoerder Vertrouwelijk';
 const NOTES = 'Heeft schulden en zoekt een maatje';
 
 test('an owner erases a household; an editor sees its gesprek disappear at once', async ({
 	browser
 }) => {
-	const ownerPage = await signedIn(browser, users.owner);
-	const editorPage = await signedIn(browser, users.editor);
+	const ownerPage = await server.signedInPage(browser, users.owner);
+	const editorPage = await server.signedInPage(browser, users.editor);
 	const errors = [...collectErrors(ownerPage), ...collectErrors(editorPage)];
-	await openBoard(ownerPage);
-	await openBoard(editorPage);
+	await openBoard(ownerPage, 'spoorbuurt', server.url);
+	await openBoard(editorPage, 'spoorbuurt', server.url);
 
 	const addresses = await visibleAddresses(ownerPage);
 	const target = addresses[3 % addresses.length]!;

@@ -63,8 +63,9 @@ declare global {
 	}
 }
 
-export async function openBoard(page: Page, boardId = 'spoorbuurt'): Promise<void> {
-	const response = await page.goto(`/boards/${boardId}`);
+/** Opens a board and waits until its map is drawn and its document connected; `server`: another server's URL. */
+export async function openBoard(page: Page, boardId = 'spoorbuurt', server = ''): Promise<void> {
+	const response = await page.goto(`${server}/boards/${boardId}`);
 	expect(response?.status()).toBe(200);
 	await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true');
 	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import type { SeededUser } from '../support/accounts';
-import { collectErrors, signInThroughForm, visibleAddresses } from './helpers';
+import { collectErrors, signInThroughForm, visibleAddresses, openBoard } from './helpers';
 import { OwnServer } from './own-server';
 
 // Its own server: members come and go here, and every browser signs in on it.
@@ -48,19 +48,12 @@ async function browserFor(browser: Browser, user?: SeededUser): Promise<Page> {
 	return context.newPage();
 }
 
-async function openBoardOn(page: Page): Promise<void> {
-	const response = await page.goto(`${server.url}/boards/spoorbuurt`);
-	expect(response?.status()).toBe(200);
-	await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true');
-	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
-}
-
 test('an invitation link makes a new editor once; removing them closes their open board', async ({
 	browser
 }) => {
 	const owner = await browserFor(browser, users.owner);
 	const ownerErrors = collectErrors(owner);
-	await openBoardOn(owner);
+	await openBoard(owner, 'spoorbuurt', server.url);
 	await owner.getByTestId('members-link').click();
 	await expect(owner.getByRole('heading', { level: 1 })).toHaveText('Leden van Spoorbuurt');
 	await owner.getByLabel('Rol', { exact: true }).selectOption({ label: 'Bewerker' });
@@ -97,7 +90,7 @@ test('an invitation link makes a new editor once; removing them closes their ope
 	await invitee.getByTestId('pin-form').getByLabel('Titel').fill(title);
 	await invitee.keyboard.press('Enter');
 	await expect(invitee.getByTestId('pin-item').filter({ hasText: title })).toBeVisible();
-	await openBoardOn(owner);
+	await openBoard(owner, 'spoorbuurt', server.url);
 	await expect(owner.getByTestId('pin-item').filter({ hasText: title })).toBeVisible();
 
 	// The link works once.
@@ -134,7 +127,7 @@ test('an invitation link makes a new editor once; removing them closes their ope
 test('a viewer sees the board without any editing control', async ({ browser }) => {
 	const viewer = await browserFor(browser, users.viewer);
 	const errors = collectErrors(viewer);
-	await openBoardOn(viewer);
+	await openBoard(viewer, 'spoorbuurt', server.url);
 	await expect(viewer.getByTestId('read-only-badge')).toHaveText('Alleen lezen');
 	const main = viewer.locator('main');
 	for (const name of [

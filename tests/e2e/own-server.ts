@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import type { BrowserContext } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/sessions';
 import { seedServerUsers, type SeededUser, type SeedUser } from '../support/accounts';
 
@@ -51,6 +51,13 @@ export class OwnServer {
 		await context.addCookies([
 			{ name: SESSION_COOKIE, value: user.token, url: this.url, httpOnly: true, sameSite: 'Lax' }
 		]);
+	}
+
+	/** A browser of its own (not the shared server's signed-in owner), signed in here as `user`. */
+	async signedInPage(browser: Browser, user: Pick<SeededUser, 'token'>): Promise<Page> {
+		const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+		await this.signIn(context, user);
+		return context.newPage();
 	}
 
 	async start(): Promise<void> {
