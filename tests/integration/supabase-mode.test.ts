@@ -1,11 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { request } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setBoardRole } from '../../src/lib/server/access';
 import { openDb } from '../../src/lib/server/db';
 import { ensureDemoBoard } from '../../src/lib/server/demo';
 import { addPin, connectClient, titles, whenSynced, type TestClient } from '../support/clients';
 import { DRIVERS, freshDatabase } from '../support/drivers';
+import { upgradeStatus } from '../support/upgrade';
 import { startServer, type ServerProcess } from '../support/server-process';
 import {
 	generateSigningKey,
@@ -147,7 +147,7 @@ describe.each(DRIVERS)('Supabase mode on %s', (driver) => {
 		// An edit over one arrives over the other: both really are connected to the board.
 		addPin(byCookie, 'p-supabase', 'Buurtkoffie via Supabase');
 		await expect.poll(() => titles(byHeader)).toContain('Buurtkoffie via Supabase');
-		expect(await upgrade(server.port, `/sync/spoorbuurt?access_token=${token}`)).toBe(101);
+		expect(await upgradeStatus(server.port, `/sync/spoorbuurt?access_token=${token}`)).toBe(101);
 	});
 
 	it('refuses the socket with 401 for forged or expired tokens and 404 for a non-member', async () => {
@@ -156,21 +156,21 @@ describe.each(DRIVERS)('Supabase mode on %s', (driver) => {
 		const tampered = tamperToken(await sign(outsider), { sub: member.sub });
 		for (const token of [expired, forged, tampered]) {
 			expect(
-				await upgrade(server.port, '/sync/spoorbuurt', {
+				await upgradeStatus(server.port, '/sync/spoorbuurt', {
 					cookie: sessionCookies(cookieName, token)
 				})
 			).toBe(401);
 			expect(
-				await upgrade(server.port, '/sync/spoorbuurt', { authorization: `Bearer ${token}` })
+				await upgradeStatus(server.port, '/sync/spoorbuurt', { authorization: `Bearer ${token}` })
 			).toBe(401);
-			expect(await upgrade(server.port, `/sync/spoorbuurt?access_token=${token}`)).toBe(401);
+			expect(await upgradeStatus(server.port, `/sync/spoorbuurt?access_token=${token}`)).toBe(401);
 		}
 		const valid = await sign(outsider);
 		expect(
-			await upgrade(server.port, '/sync/spoorbuurt', { authorization: `Bearer ${valid}` })
+			await upgradeStatus(server.port, '/sync/spoorbuurt', { authorization: `Bearer ${valid}` })
 		).toBe(404);
 		expect(
-			await upgrade(server.port, '/sync/bestaat-niet', { authorization: `Bearer ${valid}` })
+			await upgradeStatus(server.port, '/sync/bestaat-niet', { authorization: `Bearer ${valid}` })
 		).toBe(404);
 	});
 });
@@ -183,35 +183,3 @@ describe('Supabase mode configuration', () => {
 		await expect(start).rejects.toThrow(/PUBLIC_SUPABASE_ANON_KEY is missing/);
 	});
 });
-
-/** The status of a websocket upgrade request with these headers: 101, or the refusal's status. */
-function upgrade(
-	port: number,
-	path: string,
-	headers: Record<string, string> = {}
-): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const req = request({
-			host: '127.0.0.1',
-			port,
-			path,
-			headers: {
-				Connection: 'Upgrade',
-				Upgrade: 'websocket',
-				'Sec-WebSocket-Version': '13',
-				'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
-				...headers
-			}
-		});
-		req.on('upgrade', (res, socket) => {
-			socket.destroy();
-			resolve(res.statusCode ?? 0);
-		});
-		req.on('response', (res) => {
-			res.resume();
-			resolve(res.statusCode ?? 0);
-		});
-		req.on('error', reject);
-		req.end();
-	});
-}

@@ -5,7 +5,13 @@ import { request } from 'node:http';
  * Refusals happen before the upgrade: the client gets an HTTP status and no board data.
  * A raw HTTP request, because a websocket client would normalise paths such as /sync/../x.
  */
-export function upgradeStatus(port: number, path: string, cookie?: string): Promise<number> {
+export function upgradeStatus(
+	port: number,
+	path: string,
+	/** A Cookie header value, or any headers (e.g. Authorization). */
+	credentials?: string | Record<string, string>
+): Promise<number> {
+	const extra = typeof credentials === 'string' ? { Cookie: credentials } : (credentials ?? {});
 	return new Promise((resolve, reject) => {
 		const req = request({
 			host: '127.0.0.1',
@@ -16,7 +22,7 @@ export function upgradeStatus(port: number, path: string, cookie?: string): Prom
 				Upgrade: 'websocket',
 				'Sec-WebSocket-Version': '13',
 				'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
-				...(cookie ? { Cookie: cookie } : {})
+				...extra
 			}
 		});
 		req.on('upgrade', (res, socket) => {
