@@ -64,10 +64,10 @@ class UpdateCheck {
 		string,
 		{ shape: Shape; added: number; holder: Y.Item | null }
 	>();
-	private readonly writtenKeys = new Set<string>();
-	/** Maps created by this update, and the keys written into each map-like container. */
+	/** Maps created by this update. */
 	private readonly newMaps = new Map<string, { shape: Shape & { kind: 'map' }; item: Y.Item }>();
-	private readonly keys = new Map<string, Set<string>>();
+	/** Per field of a map (`container|key`): its place and the update's new items for it. */
+	private readonly fields = new Map<string, { place: Place; items: Y.Item[] }>();
 	/** Gesprek notes (their holder items) this update writes text into; see checkConfidential. */
 	private readonly notesWritten = new Set<Y.Item>();
 	/** Per gesprek (container id), whether this update marks it confidential (true) or not. */
@@ -78,11 +78,14 @@ class UpdateCheck {
 		private readonly doc: Y.Doc,
 		private readonly layout: Readonly<Record<string, RecordShape>>
 	) {
-		const sources = [update];
-		const pending = doc.store.pendingStructs;
-		if (pending) sources.push(pending.update);
-		for (const source of sources) {
-			const { structs, ds } = Y.decodeUpdate(source) as {
+		// Yjs keeps the structs and deletions that wait for missing parts V2-encoded; they become
+		// visible with the update that completes them, so they are checked with it.
+		const sources: { data: Uint8Array; v2: boolean }[] = [{ data: update, v2: false }];
+		const { pendingStructs, pendingDs } = doc.store;
+		if (pendingStructs) sources.push({ data: pendingStructs.update, v2: true });
+		if (pendingDs) sources.push({ data: pendingDs, v2: true });
+		for (const { data, v2 } of sources) {
+			const { structs, ds } = (v2 ? Y.decodeUpdateV2(data) : Y.decodeUpdate(data)) as {
 				structs: Struct[];
 				ds: { clients: Map<number, { clock: number; len: number }[]> };
 			};
@@ -113,10 +116,11 @@ class UpdateCheck {
 			}
 		}
 		for (const [container, { shape, item }] of this.newMaps) {
-			if (this.deleted(item.id)) continue;
-			const keys = this.keys.get(container);
+			if (this.gone(item)) continue;
 			for (const field of Object.keys(shape.fields)) {
-				if (!keys?.has(field) && !shape.optional?.includes(field)) {
+				if (shape.optional?.includes(field)) continue;
+				const items = this.fields.get(`${container}|${field}`)?.items ?? [];
+				if (!this.visibleAfter([], items)) {
 					throw new UpdateRefusal(`new entity without required field "${field}"`);
 				}
 			}
@@ -134,10 +138,7 @@ class UpdateCheck {
 		if (shape.kind === 'record' || shape.kind === 'map') {
 			if (key === null) throw new UpdateRefusal(`list content in the map ${where}`);
 			child = childShape(place, key);
-			if (!this.deleted(item.id)) this.writtenKeys.add(`${container}|${key}`);
-			let keys = this.keys.get(container);
-			if (!keys) this.keys.set(container, (keys = new Set()));
-			keys.add(key);
+			if (shape.kind === 'map') this.field(place).items.push(item);
 		} else if (shape.kind === 'array') {
 			if (key !== null) throw new UpdateRefusal(`keyed content in the list ${where}`);
 			child = shape.of;
@@ -302,27 +303,68 @@ class UpdateCheck {
 		return struct instanceof Y.Item ? struct : GONE;
 	}
 
+	/** The entry of a map field (place with a key) in `fields`. */
+	private field(place: Place): { place: Place; items: Y.Item[] } {
+		const id = `${place.container}|${place.key}`;
+		let entry = this.fields.get(id);
+		if (!entry) this.fields.set(id, (entry = { place, items: [] }));
+		return entry;
+	}
+
+	/** Deleted by this update: in its delete set, or sent as deleted content. */
+	private gone(item: Y.Item): boolean {
+		return item.content instanceof Y.ContentDeleted || this.deleted(item.id);
+	}
+
 	private deleted(id: ID): boolean {
 		const ranges = this.ds.get(id.client);
 		return !!ranges?.some((r) => r.clock <= id.clock && id.clock < r.clock + r.len);
 	}
 
-	/** A field of a map may only be deleted with its map or when a new value replaces it. */
+	/**
+	 * A required field of an existing map may only lose its value with its map. What a field shows
+	 * after the update is worked out as Yjs would (fieldValueAfter): deleting a value that another
+	 * client's concurrent value already replaced, or re-sending a value that lost to a concurrent
+	 * one, deletes nothing (issue 12). A new value that is itself deleted (sent as deleted content,
+	 * or in the delete set) and ends up as the field's value does delete the field.
+	 */
 	private checkDeletes(): void {
 		for (const [client, ranges] of this.ds) {
 			for (const { clock, len } of ranges) {
 				for (const item of this.itemsIn(client, clock, len)) {
 					const place = this.place(item);
 					if (place === GONE || place === PENDING || place.shape.kind !== 'map') continue;
-					if (place.key === null) continue;
-					if (this.writtenKeys.has(`${place.container}|${place.key}`)) continue;
-					const holder = place.holder;
-					if (holder && (holder.deleted || this.deleted(holder.id))) continue;
-					if (place.shape.optional?.includes(place.key)) continue;
-					throw new UpdateRefusal(`deletes the field ${describe(place)}`);
+					if (place.key !== null) this.field(place);
 				}
 			}
 		}
+		for (const { place, items } of this.fields.values()) {
+			const { holder, key } = place;
+			if (!holder || key === null || place.shape.kind !== 'map') continue;
+			if (place.shape.optional?.includes(key)) continue;
+			// A map created by this update is checked for its required fields in run().
+			const type = holder.content instanceof Y.ContentType ? holder.content.type : null;
+			if (!type?.doc) continue;
+			if (holder.deleted || this.gone(holder)) continue;
+			const current = type._map.get(key);
+			if (!current || current.deleted) continue;
+			const list: Y.Item[] = [];
+			for (let it: Y.Item | null = current; it; it = it.left) list.unshift(it);
+			if (!this.visibleAfter(list, items)) {
+				throw new UpdateRefusal(`deletes the field ${describe(place)}`);
+			}
+		}
+	}
+
+	/**
+	 * Whether a map field shows a value after the update: its items in the document (`list`, left
+	 * to right; the last is its value) with the update's new items integrated as Yjs's YATA does.
+	 * The value is the rightmost item; it shows when nothing deletes it.
+	 */
+	private visibleAfter(list: Y.Item[], items: Y.Item[]): boolean {
+		const last = fieldValueAfter(list, items);
+		if (!last) return false;
+		return !(last.deleted || this.gone(last));
 	}
 
 	/**
@@ -344,6 +386,7 @@ class UpdateCheck {
 		}
 	}
 
+	/** The live items of the document in a deleted range (new items are in `fields`). */
 	private *itemsIn(client: number, clock: number, len: number): Generator<Y.Item> {
 		const end = clock + len;
 		const list = this.doc.store.clients.get(client);
@@ -358,10 +401,69 @@ class UpdateCheck {
 				}
 			}
 		}
-		for (const s of this.structs.get(client) ?? []) {
-			if (s.id.clock < end && s.id.clock + s.length > clock) yield s;
-		}
 	}
+}
+
+const contains = (item: Y.Item, id: ID | null) =>
+	!!id &&
+	id.client === item.id.client &&
+	id.clock >= item.id.clock &&
+	id.clock < item.id.clock + item.length;
+
+/**
+ * The rightmost item of a map field after integrating `items` (new, unordered) into `list` (the
+ * field's items in the document, left to right), following Yjs's Item.integrate. Items whose
+ * neighbours are in neither (pending, or elsewhere) are left out. Null for an empty field.
+ */
+function fieldValueAfter(list: Y.Item[], items: Y.Item[]): Y.Item | null {
+	const order = [...list];
+	const find = (id: ID | null) => (id ? order.findIndex((it) => contains(it, id)) : -1);
+	let waiting = items.filter((it) => !order.some((o) => o === it));
+	for (let progress = true; progress && waiting.length > 0;) {
+		progress = false;
+		const next: Y.Item[] = [];
+		for (const item of waiting) {
+			const leftIndex = find(item.origin);
+			const rightIndex = item.rightOrigin ? find(item.rightOrigin) : order.length;
+			if ((item.origin && leftIndex < 0) || rightIndex < 0) {
+				next.push(item);
+				continue;
+			}
+			progress = true;
+			let left = leftIndex;
+			const before = new Set<Y.Item>();
+			const conflicting = new Set<Y.Item>();
+			for (let i = leftIndex + 1; i < rightIndex; i++) {
+				const o = order[i]!;
+				before.add(o);
+				conflicting.add(o);
+				const sameOrigin =
+					(item.origin === null && o.origin === null) ||
+					(!!item.origin && !!o.origin && Y.compareIDs(item.origin, o.origin));
+				if (sameOrigin) {
+					if (o.id.client < item.id.client) {
+						left = i;
+						conflicting.clear();
+					} else if (Y.compareIDs(item.rightOrigin, o.rightOrigin)) {
+						break;
+					}
+				} else {
+					const originOf = o.origin ? order[find(o.origin)] : undefined;
+					if (originOf && before.has(originOf)) {
+						if (!conflicting.has(originOf)) {
+							left = i;
+							conflicting.clear();
+						}
+					} else {
+						break;
+					}
+				}
+			}
+			order.splice(left + 1, 0, item);
+		}
+		waiting = next;
+	}
+	return order.at(-1) ?? null;
 }
 
 /** The gesprek field that marks its notes as confidential to one organisation. */
