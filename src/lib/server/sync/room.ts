@@ -5,7 +5,18 @@ import * as syncProtocol from 'y-protocols/sync';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
 import { CLOSE_INVALID_UPDATE } from '../../board/layout';
-import type { SyncContext } from './hooks';
+import { UpdateRefusal, type SyncContext } from './hooks';
+import {
+	CLOSE_HANDSHAKE_TIMEOUT,
+	CLOSE_PENDING_TOO_LARGE,
+	CLOSE_SLOW_CONSUMER,
+	CLOSE_TOO_MANY_REQUESTS,
+	DEFAULT_LIMITS,
+	LimitExceeded,
+	RequestBucket,
+	closeReason,
+	type ConnectionLimits
+} from './limits';
 import { DebouncedWriter } from './persistence';
 
 /** y-websocket message types. */
@@ -27,6 +38,17 @@ interface Connection {
 	context: SyncContext;
 	/** Awareness client ids this connection announced, removed when it leaves. */
 	clientIds: Set<number>;
+	/** Closes the socket unless it sends a sync message in time; cleared by the first one. */
+	handshake: ReturnType<typeof setTimeout> | undefined;
+	syncRequests: RequestBucket;
+	/** Set by the first sync request: from then on the connection receives document updates. */
+	synced: boolean;
+	/**
+	 * This connection's updates that wait for missing parts (V1), kept here rather than in the
+	 * shared document so that they are bounded, counted per connection and dropped with it.
+	 * `missing`: per client, the clock from which they may integrate (then they are tried again).
+	 */
+	pending: { parts: Uint8Array[]; bytes: number; missing: Map<number, number> } | null;
 }
 
 /**
@@ -39,6 +61,10 @@ export class Room {
 	private readonly connections = new Map<WebSocket, Connection>();
 	/** True while the stored state is being applied: that state is not written back. */
 	loading = false;
+	/** The largest whole-document answer (sync step 2) sent so far: slow consumers get this much extra room. */
+	private largestAnswer = 0;
+	limits: Readonly<ConnectionLimits> = DEFAULT_LIMITS;
+	log: (message: string) => void = (message) => console.log(`[sync] ${message}`);
 
 	constructor(
 		readonly boardId: string,
@@ -62,7 +88,7 @@ export class Room {
 			const message = encoding.createEncoder();
 			encoding.writeVarUint(message, MESSAGE_SYNC);
 			syncProtocol.writeUpdate(message, update);
-			this.broadcast(encoding.toUint8Array(message));
+			this.broadcast(encoding.toUint8Array(message), true);
 		});
 		this.awareness.on(
 			'update',
@@ -92,13 +118,28 @@ export class Room {
 	}
 
 	join(ws: WebSocket, context: SyncContext): void {
-		const conn: Connection = { ws, context, clientIds: new Set() };
+		const conn: Connection = {
+			ws,
+			context,
+			clientIds: new Set(),
+			handshake: setTimeout(
+				() => this.close(conn, CLOSE_HANDSHAKE_TIMEOUT, 'no sync request in time'),
+				this.limits.handshakeMs
+			),
+			syncRequests: new RequestBucket(
+				this.limits.syncRequestBurst,
+				this.limits.syncRequestRefillMs
+			),
+			synced: false,
+			pending: null
+		};
+		conn.handshake!.unref();
 		this.connections.set(ws, conn);
 		// Start the sync: our state vector (step 1), then the presence of everyone else.
 		const step1 = encoding.createEncoder();
 		encoding.writeVarUint(step1, MESSAGE_SYNC);
 		syncProtocol.writeSyncStep1(step1, this.doc);
-		send(ws, encoding.toUint8Array(step1));
+		this.send(ws, encoding.toUint8Array(step1));
 		const states = this.awareness.getStates();
 		if (states.size > 0) {
 			const message = encoding.createEncoder();
@@ -107,14 +148,16 @@ export class Room {
 				message,
 				awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])
 			);
-			send(ws, encoding.toUint8Array(message));
+			this.send(ws, encoding.toUint8Array(message));
 		}
 	}
 
-	/** Removes a connection and its presence; returns how many remain. */
+	/** Removes a connection, its presence and its pending updates; returns how many remain. */
 	leave(ws: WebSocket): number {
 		const conn = this.connections.get(ws);
 		if (conn) {
+			clearTimeout(conn.handshake);
+			conn.pending = null;
 			this.connections.delete(ws);
 			awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.clientIds], null);
 		}
@@ -128,6 +171,16 @@ export class Room {
 	receive(ws: WebSocket, data: Uint8Array): void {
 		const conn = this.connections.get(ws);
 		if (!conn) return;
+		try {
+			this.receiveFrom(conn, data);
+		} catch (err) {
+			if (!(err instanceof LimitExceeded)) throw err;
+			this.close(conn, err.code, err.message);
+		}
+	}
+
+	private receiveFrom(conn: Connection, data: Uint8Array): void {
+		const { ws } = conn;
 		const decoder = decoding.createDecoder(data);
 		const type = decoding.readVarUint(decoder);
 		switch (type) {
@@ -135,17 +188,25 @@ export class Room {
 				const kind = decoding.readVarUint(decoder);
 				const payload = decoding.readVarUint8Array(decoder);
 				if (kind === syncProtocol.messageYjsSyncStep1) {
+					clearTimeout(conn.handshake);
+					conn.synced = true;
+					// Each request is answered with (up to) the whole document: bounded per connection.
+					if (!conn.syncRequests.take()) {
+						throw new LimitExceeded(CLOSE_TOO_MANY_REQUESTS, 'too many sync requests');
+					}
 					const reply = encoding.createEncoder();
 					encoding.writeVarUint(reply, MESSAGE_SYNC);
 					syncProtocol.writeSyncStep2(reply, this.doc, payload);
-					send(ws, encoding.toUint8Array(reply));
+					const answer = encoding.toUint8Array(reply);
+					this.largestAnswer = Math.max(this.largestAnswer, answer.byteLength);
+					this.send(ws, answer);
 				} else if (
 					kind === syncProtocol.messageYjsSyncStep2 ||
 					kind === syncProtocol.messageYjsUpdate
 				) {
 					if (conn.context.readOnly) return;
-					this.beforeApply?.(payload, this.doc);
-					applyChecked(this.doc, payload, ws);
+					this.applyFrom(conn, payload);
+					this.retryPending(conn);
 				} else {
 					throw new Error(`unknown sync message ${kind}`);
 				}
@@ -167,7 +228,7 @@ export class Room {
 						...this.awareness.getStates().keys()
 					])
 				);
-				send(ws, encoding.toUint8Array(message));
+				this.send(ws, encoding.toUint8Array(message));
 				break;
 			}
 			default:
@@ -200,8 +261,134 @@ export class Room {
 		this.doc.destroy();
 	}
 
-	private broadcast(message: Uint8Array): void {
-		for (const ws of this.connections.keys()) send(ws, message);
+	/**
+	 * Sends a message to every connection; document updates (`syncedOnly`) only to those that
+	 * started the sync: the answer to their sync request brings them everything before.
+	 */
+	private broadcast(message: Uint8Array, syncedOnly = false): void {
+		for (const [ws, conn] of this.connections) {
+			if (!syncedOnly || conn.synced) this.send(ws, message);
+		}
+	}
+
+	/**
+	 * Checks and applies a connection's update. What cannot be integrated yet (it depends on parts
+	 * the server has not seen) is taken out of the document and kept with the connection, bounded;
+	 * it is checked again, with what completes it, before any of it becomes visible.
+	 */
+	private applyFrom(conn: Connection, update: Uint8Array): void {
+		this.beforeApply?.(update, this.doc);
+		applyChecked(this.doc, update, conn.ws);
+		const { pendingStructs, pendingDs } = this.doc.store;
+		if (!pendingStructs && !pendingDs) return;
+		this.doc.store.pendingStructs = null;
+		this.doc.store.pendingDs = null;
+		const pending: NonNullable<Connection['pending']> = (conn.pending ??= {
+			parts: [],
+			bytes: 0,
+			missing: new Map()
+		});
+		const add = (part: Uint8Array) => {
+			pending.parts.push(part);
+			pending.bytes += part.byteLength;
+		};
+		if (pendingStructs) {
+			add(Y.convertUpdateFormatV2ToV1(pendingStructs.update));
+			for (const [client, clock] of pendingStructs.missing) {
+				pending.missing.set(client, Math.min(clock, pending.missing.get(client) ?? clock));
+			}
+		}
+		if (pendingDs) {
+			add(Y.convertUpdateFormatV2ToV1(pendingDs));
+			// Deletions of structs not seen yet: try again when their client moves on.
+			const state = (client: number) => Y.getState(this.doc.store, client) + 1;
+			for (const client of Y.decodeUpdateV2(pendingDs).ds.clients.keys()) {
+				pending.missing.set(
+					client,
+					Math.min(state(client), pending.missing.get(client) ?? Infinity)
+				);
+			}
+		}
+		if (pending.bytes > this.limits.pendingBytesPerConnection) {
+			throw new LimitExceeded(
+				CLOSE_PENDING_TOO_LARGE,
+				`updates waiting for missing parts exceed ${this.limits.pendingBytesPerConnection} bytes`
+			);
+		}
+		let total = 0;
+		for (const other of this.connections.values()) total += other.pending?.bytes ?? 0;
+		if (total > this.limits.pendingBytesPerBoard) {
+			throw new LimitExceeded(
+				CLOSE_PENDING_TOO_LARGE,
+				`updates waiting for missing parts on this board exceed ${this.limits.pendingBytesPerBoard} bytes`
+			);
+		}
+	}
+
+	/**
+	 * After the document moved on, pending updates whose missing parts arrived (from the same
+	 * connection, or another: a tab may build on another tab's edit that reached the server later)
+	 * are checked, with everything else the connection has pending, and applied. One that breaks
+	 * the model closes its own connection (4422), not the one that completed it.
+	 */
+	private retryPending(sender: Connection): void {
+		for (let round = 0, progress = true; progress && round <= this.connections.size; round++) {
+			progress = false;
+			for (const conn of this.connections.values()) {
+				const pending = conn.pending;
+				if (!pending) continue;
+				const ready = [...pending.missing].some(
+					([client, clock]) => Y.getState(this.doc.store, client) >= clock
+				);
+				if (!ready) continue;
+				conn.pending = null;
+				try {
+					this.applyFrom(
+						conn,
+						pending.parts.length === 1 ? pending.parts[0]! : Y.mergeUpdates(pending.parts)
+					);
+				} catch (err) {
+					// The sender's own refusal reaches the caller, which closes it as usual.
+					if (conn === sender && err instanceof UpdateRefusal) throw err;
+					if (err instanceof LimitExceeded) this.close(conn, err.code, err.message);
+					else if (err instanceof UpdateRefusal) {
+						this.close(conn, CLOSE_INVALID_UPDATE, err.message);
+					} else {
+						this.close(conn, CLOSE_BAD_MESSAGE, 'bad message');
+					}
+					continue;
+				}
+				progress ||= (conn.pending as Connection['pending'])?.bytes !== pending.bytes;
+			}
+		}
+	}
+
+	/** Closes one connection for a reason of its own; its pending updates go at once. */
+	private close(conn: Connection, code: number, reason: string): void {
+		clearTimeout(conn.handshake);
+		conn.pending = null;
+		if (conn.ws.readyState !== conn.ws.OPEN) return;
+		this.log(`board ${this.boardId}: closing a connection (${code}: ${reason})`);
+		conn.ws.close(code, closeReason(reason));
+		// A client that does not read never answers the close: do not keep its data for long.
+		setTimeout(() => conn.ws.terminate(), 1000).unref();
+	}
+
+	/**
+	 * Sends one message, unless the connection already holds more unsent data than allowed: a
+	 * client that stops reading would otherwise make the server buffer everything for it.
+	 */
+	private send(ws: WebSocket, message: Uint8Array): void {
+		if (ws.readyState !== ws.OPEN) return;
+		if (ws.bufferedAmount > this.limits.outgoingBytes + this.largestAnswer) {
+			const conn = this.connections.get(ws);
+			if (conn) this.close(conn, CLOSE_SLOW_CONSUMER, 'not reading');
+			else ws.terminate();
+			return;
+		}
+		ws.send(message, (err) => {
+			if (err) ws.terminate();
+		});
 	}
 }
 
@@ -217,11 +404,4 @@ function applyChecked(doc: Y.Doc, update: Uint8Array, origin: unknown): void {
 		probe.destroy();
 	}
 	Y.applyUpdate(doc, update, origin);
-}
-
-function send(ws: WebSocket, message: Uint8Array): void {
-	if (ws.readyState !== ws.OPEN) return;
-	ws.send(message, (err) => {
-		if (err) ws.terminate();
-	});
 }

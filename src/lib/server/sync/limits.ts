@@ -1,0 +1,79 @@
+/**
+ * What one sync connection (and one board) may cost the server, and the close codes it sees when
+ * it goes beyond. A browser tab stays far below every limit; only a broken or hostile client
+ * reaches one. The numbers are documented in docs/architecture.md ("Limits per connection and
+ * board"); tests/integration/sync-limits.test.ts measures them against the real server.
+ */
+
+/** The socket sent no sync message (step 1) within `handshakeMs` after it opened. */
+export const CLOSE_HANDSHAKE_TIMEOUT = 4408;
+/** The connection's updates that wait for missing parts grew beyond the bound. */
+export const CLOSE_PENDING_TOO_LARGE = 4413;
+/** Sync requests (step 1, each answered with the document) came faster than allowed. */
+export const CLOSE_TOO_MANY_REQUESTS = 4429;
+/** The client does not read what the server sends: its unsent data grew beyond the bound. */
+export const CLOSE_SLOW_CONSUMER = 4507;
+
+export interface ConnectionLimits {
+	/** A socket must send its first sync message within this time (ms). */
+	handshakeMs: number;
+	/** Sync step 1 requests: a bucket of `burst` requests, refilled by one every `refillMs`. */
+	syncRequestBurst: number;
+	syncRequestRefillMs: number;
+	/**
+	 * Unsent bytes a connection may have queued when the server has more to send, on top of the
+	 * largest whole-document answer this board has sent (so a slow phone can receive a big board).
+	 */
+	outgoingBytes: number;
+	/** Bytes of updates waiting for missing parts, per connection and per board (all connections). */
+	pendingBytesPerConnection: number;
+	pendingBytesPerBoard: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<ConnectionLimits> = {
+	handshakeMs: 10_000,
+	syncRequestBurst: 4,
+	syncRequestRefillMs: 10_000,
+	outgoingBytes: 4 * 1024 * 1024,
+	pendingBytesPerConnection: 1024 * 1024,
+	pendingBytesPerBoard: 4 * 1024 * 1024
+};
+
+/** A limit was exceeded: the connection is closed with `code`. */
+export class LimitExceeded extends Error {
+	constructor(
+		readonly code: number,
+		message: string
+	) {
+		super(message);
+		this.name = 'LimitExceeded';
+	}
+}
+
+/** A token bucket: `take()` is false when the connection asked too often. */
+export class RequestBucket {
+	private tokens: number;
+	private last = Date.now();
+
+	constructor(
+		private readonly burst: number,
+		private readonly refillMs: number
+	) {
+		this.tokens = burst;
+	}
+
+	take(now = Date.now()): boolean {
+		this.tokens = Math.min(this.burst, this.tokens + (now - this.last) / this.refillMs);
+		this.last = now;
+		if (this.tokens < 1) return false;
+		this.tokens -= 1;
+		return true;
+	}
+}
+
+/** A websocket close reason is at most 123 bytes of UTF-8. */
+export function closeReason(message: string): string {
+	let reason = message;
+	while (Buffer.byteLength(reason) > 123) reason = reason.slice(0, -1);
+	return reason;
+}
