@@ -41,6 +41,15 @@ const server = createServer((req, res) => {
 	}
 	handler(req, res);
 });
+// The same for websocket upgrades (the sync server's origin check reads it); before attach, so
+// that this listener runs first.
+if (setScheme) {
+	server.on('upgrade', (req: import('node:http').IncomingMessage) => {
+		req.headers[SCHEME_HEADER] = (req.socket as { encrypted?: boolean }).encrypted
+			? 'https'
+			: 'http';
+	});
+}
 app.attach(server, { exclusive: true });
 
 server.listen(port, host, () => {

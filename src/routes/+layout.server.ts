@@ -13,7 +13,13 @@ export const load: LayoutServerLoad = async ({ locals }) => {
 			)
 		: [];
 	return {
-		account: { displayName: user.displayName, organisationName: organisation?.name ?? null },
+		account: {
+			// Lets the board page tell, after its socket was closed as signed out, whether the same
+			// person is still signed in (src/lib/collab/connection.svelte.ts).
+			id: user.id,
+			displayName: user.displayName,
+			organisationName: organisation?.name ?? null
+		},
 		authMode
 	};
 };

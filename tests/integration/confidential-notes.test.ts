@@ -11,7 +11,7 @@ import {
 } from '../../src/lib/board/org-notes';
 import { openDb } from '../../src/lib/server/db';
 import { seedServerUsers, type SeededUser } from '../support/accounts';
-import { whenSynced, type TestClient } from '../support/clients';
+import { whenSynced, type TestClient, upgradeHeaders } from '../support/clients';
 import { DRIVERS, freshDatabase } from '../support/drivers';
 import { captureSocket, containsText } from '../support/raw-socket';
 import { startServer, type ServerProcess } from '../support/server-process';
@@ -40,7 +40,7 @@ function recordingClient(port: number, room: string, cookie: string): Recording 
 	const frames: Buffer[] = [];
 	class Recorder extends WebSocket {
 		constructor(url: string | URL, protocols?: string | string[]) {
-			super(url, protocols, { headers: { cookie } });
+			super(url, protocols, { headers: upgradeHeaders(port, { cookie }) });
 			this.on('message', (data: Buffer) => frames.push(Buffer.from(data)));
 		}
 	}

@@ -1,6 +1,13 @@
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { addPin, connectClient, titles, whenSynced, type TestClient } from '../support/clients';
+import {
+	addPin,
+	connectClient,
+	titles,
+	whenSynced,
+	type TestClient,
+	upgradeHeaders
+} from '../support/clients';
 import { startSeededServer } from '../support/seeded-server';
 import { startServer, type ServerProcess } from '../support/server-process';
 import type { SeedUser } from '../support/accounts';
@@ -113,7 +120,7 @@ describe('board roles on open sockets', () => {
 		// The same credentials get the answer an unknown board gets.
 		const status = await new Promise<number>((resolve, reject) => {
 			const ws = new WebSocket(`ws://127.0.0.1:${server.port}/sync/spoorbuurt`, {
-				headers: { cookie: users.editor.cookie }
+				headers: upgradeHeaders(server.port, { cookie: users.editor.cookie })
 			});
 			ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
 			ws.on('open', () => {

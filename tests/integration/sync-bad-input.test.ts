@@ -1,7 +1,7 @@
 import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { addPin, connectClient, titles, whenSynced } from '../support/clients';
+import { addPin, connectClient, titles, whenSynced, upgradeHeaders } from '../support/clients';
 import { startSeededServer } from '../support/seeded-server';
 import { upgradeStatus } from '../support/upgrade';
 import type { ServerProcess } from '../support/server-process';
@@ -63,7 +63,7 @@ describe('the sync endpoint refuses bad input', () => {
 				(payload) =>
 					new Promise<number>((resolve, reject) => {
 						const ws = new WebSocket(`ws://127.0.0.1:${server.port}/sync/spoorbuurt`, {
-							headers: { cookie }
+							headers: upgradeHeaders(server.port, { cookie })
 						});
 						ws.on('open', () => ws.send(payload));
 						ws.on('close', (code) => resolve(code));

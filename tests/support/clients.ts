@@ -13,8 +13,23 @@ export interface TestClient {
 export interface ConnectOptions {
 	/** `Cookie` header of the upgrade request, e.g. a seeded user's `cookie` (tests/support/accounts.ts). */
 	cookie?: string;
-	/** Extra headers, e.g. `authorization: Bearer …`. */
+	/** Extra headers, e.g. `authorization: Bearer …`; `origin: ''` sends no Origin at all. */
 	headers?: Record<string, string>;
+}
+
+/**
+ * The headers of a test client's upgrade: an `Origin` of the server itself, as a browser on the
+ * app's own page sends it (the sync server refuses a cookie without it), unless given; a header
+ * given as '' is left out.
+ */
+export function upgradeHeaders(
+	port: number,
+	headers: Record<string, string> = {}
+): Record<string, string> {
+	const out: Record<string, string> = { origin: `http://127.0.0.1:${port}` };
+	for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
+	for (const [name, value] of Object.entries(out)) if (value === '') delete out[name];
+	return out;
 }
 
 /** A `ws` WebSocket class that sends these headers with its upgrade request, as a browser sends cookies. */
@@ -37,7 +52,10 @@ export function connectClient(
 	options: ConnectOptions = {}
 ): TestClient {
 	const doc = new Y.Doc();
-	const headers = { ...options.headers, ...(options.cookie ? { cookie: options.cookie } : {}) };
+	const headers = upgradeHeaders(port, {
+		...options.headers,
+		...(options.cookie ? { cookie: options.cookie } : {})
+	});
 	const provider = new WebsocketProvider(`ws://127.0.0.1:${port}/sync`, room, doc, {
 		WebSocketPolyfill: webSocketWithHeaders(headers),
 		// Clients in one Node process would otherwise sync through BroadcastChannel, bypassing the server.

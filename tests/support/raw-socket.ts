@@ -1,5 +1,6 @@
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
+import { upgradeHeaders } from './clients';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 
@@ -13,7 +14,8 @@ export interface SocketCapture {
 /**
  * Opens /sync/<room> as a bare websocket, asks for the whole document (sync step 1 with an empty
  * state vector) and records every byte that comes back for `listenMs`: what a client without
- * any state would receive. For checking that secrets never reach a connection.
+ * any state would receive. For checking that secrets never reach a connection. Sends the server's
+ * own Origin unless `headers` name another (or `origin: ''` for none).
  */
 export function captureSocket(
 	port: number,
@@ -23,7 +25,9 @@ export function captureSocket(
 ): Promise<SocketCapture> {
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
-		const ws = new WebSocket(`ws://127.0.0.1:${port}/sync/${room}`, { headers });
+		const ws = new WebSocket(`ws://127.0.0.1:${port}/sync/${room}`, {
+			headers: upgradeHeaders(port, headers)
+		});
 		ws.on('unexpected-response', (_req, res) => {
 			res.on('data', (d: Buffer) => chunks.push(d));
 			res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes: Buffer.concat(chunks) }));

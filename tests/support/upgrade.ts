@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
+import { upgradeHeaders } from './clients';
 
 /**
  * Refusals happen before the upgrade: the client gets an HTTP status and no board data.
@@ -8,10 +9,16 @@ import { request } from 'node:http';
 export function upgradeStatus(
 	port: number,
 	path: string,
-	/** A Cookie header value, or any headers (e.g. Authorization). */
+	/**
+	 * A Cookie header value, or any headers (e.g. Authorization). The server's own Origin is sent
+	 * unless these name another (or `origin: ''` for none).
+	 */
 	credentials?: string | Record<string, string>
 ): Promise<number> {
-	const extra = typeof credentials === 'string' ? { Cookie: credentials } : (credentials ?? {});
+	const extra = upgradeHeaders(
+		port,
+		typeof credentials === 'string' ? { cookie: credentials } : (credentials ?? {})
+	);
 	return new Promise((resolve, reject) => {
 		const req = request({
 			host: '127.0.0.1',

@@ -1,7 +1,10 @@
 import { on } from 'svelte/events';
 import { WebsocketProvider } from 'y-websocket';
+import { goto } from '$app/navigation';
+import { page } from '$app/state';
 import type { BoardDocument } from '$lib/board/board.svelte';
 import { CLOSE_INVALID_UPDATE } from '$lib/board/layout';
+import { CLOSE_SIGNED_OUT } from './close-codes';
 
 /** The server closed the socket because it could not read a message (see the sync server). */
 const CLOSE_BAD_MESSAGE = 4400;
@@ -17,9 +20,14 @@ const CLOSE_ACCESS_REVOKED = 4403;
  *   would only send it again: the connection stops and the user reloads the board
  * - revoked: the user was removed from the board; reconnecting would only be refused (404), so the
  *   connection stops and the page says access is gone
+ * - signed-out: the session ended (signed out, here or in another tab, or expired): the page goes
+ *   to the sign-in page, which brings the user back here afterwards
  */
 export type ConnectionStatus =
-	'connecting' | 'connected' | 'reconnecting' | 'offline' | 'refused' | 'revoked';
+	'connecting' | 'connected' | 'reconnecting' | 'offline' | 'refused' | 'revoked' | 'signed-out';
+
+/** After a "signed out" close, the same user may reconnect at most once per this interval. */
+const RESUME_INTERVAL_MS = 60_000;
 
 /** The websocket endpoint of the sync server on this host: /sync/<boardId>. */
 export function syncServerUrl(location: Pick<Location, 'protocol' | 'host'>): string {
@@ -37,6 +45,8 @@ export class BoardConnection {
 	#synced = $state(false);
 	#refused = $state(false);
 	#revoked = $state(false);
+	#signedOut = $state(false);
+	#lastResume = 0;
 	readonly #provider: WebsocketProvider;
 	readonly #stop: (() => void)[] = [];
 
@@ -49,6 +59,11 @@ export class BoardConnection {
 		};
 		const onSync = (synced: boolean) => (this.#synced = synced);
 		const onClose = (event: CloseEvent | null) => {
+			if (event?.code === CLOSE_SIGNED_OUT) {
+				this.#provider.disconnect();
+				void this.#afterSignedOut();
+				return;
+			}
 			if (event?.code === CLOSE_ACCESS_REVOKED) {
 				this.#revoked = true;
 				this.#provider.disconnect();
@@ -68,14 +83,37 @@ export class BoardConnection {
 			on(window, 'online', () => {
 				this.#online = true;
 				// Try at once instead of waiting for the backoff.
-				if (!this.#provider.wsconnected && !this.#refused && !this.#revoked)
+				if (!this.#provider.wsconnected && !this.#refused && !this.#revoked && !this.#signedOut)
 					this.#provider.connect();
 			}),
 			on(window, 'offline', () => (this.#online = false))
 		);
 	}
 
+	/**
+	 * The server closed the socket because its session ended. The same user still signed in (a
+	 * Supabase page renews its access token; the socket was opened with the old one) reconnects
+	 * with the current cookie; anyone else goes to the sign-in page, and back here afterwards.
+	 */
+	async #afterSignedOut(): Promise<void> {
+		const expected = (page.data as { account?: { id?: string } | null }).account?.id;
+		if (expected && Date.now() - this.#lastResume > RESUME_INTERVAL_MS) {
+			this.#lastResume = Date.now();
+			const now = await fetch('/session', { headers: { accept: 'application/json' } })
+				.then((res) => (res.ok ? (res.json() as Promise<{ userId: string | null }>) : null))
+				.catch(() => null);
+			if (now?.userId === expected) {
+				this.#provider.connect();
+				return;
+			}
+		}
+		this.#signedOut = true;
+		const next = window.location.pathname + window.location.search;
+		await goto(`/login?next=${encodeURIComponent(next)}`);
+	}
+
 	get status(): ConnectionStatus {
+		if (this.#signedOut) return 'signed-out';
 		if (this.#revoked) return 'revoked';
 		if (this.#refused) return 'refused';
 		if (!this.#online) return 'offline';

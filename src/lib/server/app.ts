@@ -1,6 +1,8 @@
 import type { EventEmitter } from 'node:events';
 import { readConfig, type ServerConfig } from './config';
+import { checkUpgradeOrigin, readOriginPolicy } from './auth/origin';
 import { embeddedResolver, type AuthResolver } from './auth/resolve';
+import { onSessionEnded } from './auth/session-events';
 import { readSupabaseConfig, supabaseResolver } from './auth/supabase';
 import { openDb, type Db } from './db';
 import { acquireDataDirLock } from './db/lock';
@@ -43,11 +45,15 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 	}
 	const auth: AuthResolver = supabase ? supabaseResolver(db, supabase) : embeddedResolver(db);
 	const hooks = postgresHooks(db, { auth });
+	const originPolicy = readOriginPolicy();
 	const sync = new SyncServer({
 		hooks,
+		checkOrigin: (request) => checkUpgradeOrigin(request, originPolicy),
 		debounceMs: config.persistDebounceMs,
 		maxWaitMs: config.persistMaxWaitMs
 	});
+	// A session that ends closes its sockets (sign-out, a replacing sign-in, all of a user's).
+	const stopSessionEvents = onSessionEnded((end) => sync.endSessions(end));
 	setRuntime({ db, config, auth, sync });
 	// Retention: at start, then daily (purges boards past their retention period, warns owners).
 	const retention = startRetentionJob({
@@ -65,6 +71,7 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 		close() {
 			closed ??= (async () => {
 				retention.stop();
+				stopSessionEvents();
 				await retention.idle();
 				await sync.close();
 				await hooks.drain();

@@ -182,6 +182,12 @@ export async function listAudit(
 export const AUDIT_COALESCE_SECONDS = 60;
 
 /**
+ * How often one person may report opening a gesprek (POST /boards/<id>/audit): a burst of 20,
+ * then 30 a minute (token bucket per person, per server process); beyond it the answer is 429.
+ */
+export const AUDIT_OPEN_RATE = { burst: 20, perMinute: 30 } as const;
+
+/**
  * The gesprekken a transaction on a board document changed (added, edited, removed): each changed
  * type is walked up to the gesprek map it lies in. Call it inside afterTransaction. Ids only: the
  * log never holds content.

@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import type { BoardRole } from './access';
 import type { AuthResolver } from './auth/resolve';
+import type { SessionEnd } from './auth/session-events';
 import type { ServerConfig } from './config';
 import type { Db } from './db';
 
@@ -18,6 +19,10 @@ export interface Runtime {
 	sync: {
 		reauthorize(boardId: string, userId: string, role: BoardRole | null): Promise<number>;
 		disconnectUser(userId: string): Promise<number>;
+		/** Closes the sockets of an ended session, or of all a user's sessions (4401). */
+		endSessions(end: SessionEnd): number;
+		/** Reads a document as it is live now (see SyncServer.readDocument). */
+		readDocument<T>(docName: string, fn: (doc: Y.Doc) => T): Promise<T>;
 		/** Changes a document on the server, stores and compacts it (see SyncServer.withDocument). */
 		withDocument<T>(docName: string, fn: (doc: Y.Doc) => T): Promise<T>;
 	};

@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { invalidateSession, SESSION_COOKIE, sessionCookieOptions } from '$lib/server/auth/sessions';
+import { emitSessionEnded } from '$lib/server/auth/session-events';
 import { isSupabaseResolver, supabaseSignOut } from '$lib/server/auth/supabase';
 import { getRuntime } from '$lib/server/runtime';
 import type { RequestHandler } from './$types';
@@ -11,7 +12,10 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = async ({ cookies, request, url }) => {
 	const { auth } = getRuntime();
 	if (isSupabaseResolver(auth)) {
-		// Supabase mode: end the Supabase session and drop its cookie (and chunks).
+		// Supabase mode: end the Supabase session and drop its cookie (and chunks). Its sockets
+		// close now, not at the access token's exp (built-in sessions: invalidateSession does it).
+		const resolved = await auth.resolve({ cookie: request.headers.get('cookie') });
+		if (resolved?.sessionId) emitSessionEnded({ sessionId: resolved.sessionId });
 		const names = await supabaseSignOut(auth.config, {
 			cookie: request.headers.get('cookie')
 		});

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db, Queryable } from '../db';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password';
 import type { SessionUser } from './sessions';
-import { checkThrottle, clearFailures, recordFailure, throttleKey } from './throttle';
+import { clearFailures, takeAttempt, throttleKey } from './throttle';
 
 export const MIN_PASSWORD_LENGTH = 12;
 /** Upper bound so a huge "password" cannot tie up the KDF. */
@@ -124,7 +124,8 @@ export async function authenticate(
 	ip: string
 ): Promise<AuthenticateResult> {
 	const key = throttleKey(emailAddress, ip);
-	const throttle = await checkThrottle(db, key);
+	// Counted before the check, atomically: a burst of simultaneous attempts cannot all get in.
+	const throttle = await takeAttempt(db, key);
 	if (!throttle.allowed) {
 		return { ok: false, reason: 'throttled', retryAfterMinutes: throttle.retryAfterMinutes };
 	}
@@ -148,7 +149,7 @@ export async function authenticate(
 		row?.password_hash ?? (await dummyHash())
 	);
 	if (!row || !valid) {
-		await recordFailure(db, key);
+		// The attempt taken above stays as this failure.
 		return { ok: false, reason: 'invalid_credentials' };
 	}
 	await clearFailures(db, key);

@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import { SESSION_COOKIE, validateSession, type SessionUser } from './sessions';
+import { hashToken, SESSION_COOKIE, validateSession, type SessionUser } from './sessions';
 
 /** What a request carries that may identify its user (an HTTP request or a websocket upgrade). */
 export interface RequestCredentials {
@@ -13,6 +13,13 @@ export interface ResolvedUser {
 	user: SessionUser;
 	/** Embedded sessions: the (possibly renewed) expiry, for refreshing the cookie. */
 	session?: { token: string; expiresAt: Date };
+	/**
+	 * Which session this is, to end its sockets when it ends (session-events.ts): the SHA-256 of
+	 * the built-in session token, or the Supabase access token's `session_id` claim.
+	 */
+	sessionId?: string;
+	/** When these credentials stop being valid (session expiry, access token `exp`). */
+	expiresAt?: Date;
 }
 
 /**
@@ -50,7 +57,12 @@ export function embeddedResolver(db: Db): AuthResolver {
 			if (!token) return null;
 			const session = await validateSession(db, token);
 			return session
-				? { user: session.user, session: { token, expiresAt: session.expiresAt } }
+				? {
+						user: session.user,
+						session: { token, expiresAt: session.expiresAt },
+						sessionId: hashToken(token),
+						expiresAt: session.expiresAt
+					}
 				: null;
 		}
 	};

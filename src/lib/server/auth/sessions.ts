@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../db';
+import { emitSessionEnded } from './session-events';
 
 /** A session lasts this long after it was last used (sliding expiry). */
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -66,6 +67,7 @@ export async function validateSession(
 	if (!row) return null;
 	if (row.expired) {
 		await db.query('delete from public.sessions where id_hash = $1', [idHash]);
+		emitSessionEnded({ sessionId: idHash });
 		return null;
 	}
 	let expiresAt = new Date(row.expires_at);
@@ -90,19 +92,31 @@ export async function validateSession(
 	};
 }
 
-/** Signs out one session (by its cookie token). */
+/**
+ * Signs out one session (by its cookie token). Its open sync sockets are closed
+ * (session-events.ts), whether or not the row was still there.
+ */
 export async function invalidateSession(db: Queryable, token: string): Promise<void> {
-	await db.query('delete from public.sessions where id_hash = $1', [hashToken(token)]);
+	const idHash = hashToken(token);
+	await db.query('delete from public.sessions where id_hash = $1', [idHash]);
+	emitSessionEnded({ sessionId: idHash });
 }
 
-/** Signs a user out everywhere (e.g. after a password change or removal). */
+/**
+ * Signs a user out everywhere: what a password change or the removal of the account must call.
+ * Every open sync socket of the user is closed.
+ */
 export async function invalidateAllForUser(db: Queryable, userId: string): Promise<void> {
 	await db.query('delete from public.sessions where user_id = $1', [userId]);
+	emitSessionEnded({ userId });
 }
 
 /** Removes expired sessions (for a periodic job). Returns how many went. */
 export async function deleteExpiredSessions(db: Queryable): Promise<number> {
-	const rows = await db.query('delete from public.sessions where expires_at <= now() returning 1');
+	const rows = await db.query<{ id_hash: string }>(
+		'delete from public.sessions where expires_at <= now() returning id_hash'
+	);
+	for (const row of rows) emitSessionEnded({ sessionId: row.id_hash });
 	return rows.length;
 }
 

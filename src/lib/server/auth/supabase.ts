@@ -95,6 +95,10 @@ function parseHttpUrl(value: string, name: string): URL {
 /** The access token claims this server relies on (Supabase Auth writes more). */
 export interface SupabaseClaims {
 	sub: string;
+	/** Expiry (seconds since the epoch), checked with CLOCK_TOLERANCE_SECONDS. */
+	exp?: number;
+	/** Supabase Auth's session this access token belongs to. */
+	session_id?: string;
 	email?: string;
 	user_metadata?: Record<string, unknown>;
 }
@@ -114,6 +118,8 @@ const MAX_TOKEN_LENGTH = 16_384;
 
 const claimsSchema = z.object({
 	sub: z.uuid(),
+	exp: z.number(),
+	session_id: z.string().max(200).optional(),
 	role: z.literal('authenticated'),
 	email: z.string().max(320).optional(),
 	user_metadata: z.record(z.string(), z.unknown()).nullish(),
@@ -185,6 +191,8 @@ export function createTokenVerifier(config: SupabaseConfig): TokenVerifier {
 			ok: true,
 			claims: {
 				sub: claims.data.sub,
+				exp: claims.data.exp,
+				session_id: claims.data.session_id,
 				email: claims.data.email,
 				user_metadata: claims.data.user_metadata ?? undefined
 			}
@@ -363,7 +371,13 @@ export function supabaseResolver(db: Db, config: SupabaseConfig): SupabaseResolv
 			if (!token) return null;
 			const result = await verify(token);
 			if (!result.ok) return null;
-			return { user: await ensureProfile(db, result.claims) };
+			const { exp, session_id } = result.claims;
+			return {
+				user: await ensureProfile(db, result.claims),
+				sessionId: session_id,
+				// The verifier accepts the token until exp + its clock tolerance.
+				expiresAt: exp ? new Date((exp + CLOCK_TOLERANCE_SECONDS) * 1000) : undefined
+			};
 		}
 	};
 }

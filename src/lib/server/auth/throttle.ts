@@ -1,4 +1,4 @@
-import type { Queryable } from '../db';
+import type { Db } from '../db';
 
 /** At most this many failed sign-ins per key within the window; the next attempt waits. */
 export const MAX_FAILURES = 5;
@@ -11,35 +11,44 @@ export function throttleKey(email: string, ip: string): string {
 	return `${email.trim().toLowerCase()}|${ip}`;
 }
 
-/** Whether another sign-in attempt may be made for this key now, and if not, for how long not. */
-export async function checkThrottle(db: Queryable, key: string): Promise<ThrottleResult> {
-	const [row] = await db.query<{ failures: number; wait_ms: number | null }>(
-		`select count(*)::int as failures,
-		        extract(epoch from (min(at) + $2 * interval '1 millisecond' - now())) * 1000 as wait_ms
-		 from (
-		   select at from public.login_attempts
-		   where key = $1 and at > now() - $2 * interval '1 millisecond'
-		   order by at desc
-		   limit $3
-		 ) recent`,
-		[key, WINDOW_MS, MAX_FAILURES]
-	);
-	if (!row || row.failures < MAX_FAILURES) return { allowed: true };
-	// The oldest of the last MAX_FAILURES failures leaving the window frees the next attempt.
-	const waitMs = Math.max(0, Number(row.wait_ms ?? 0));
-	return { allowed: false, retryAfterMinutes: Math.max(1, Math.ceil(waitMs / 60_000)) };
+/**
+ * Takes one attempt for this key, or says for how long none is allowed. The attempt is counted
+ * as a failure *before* the password is checked (a success clears it, see clearFailures), and the
+ * count and the insert happen under a transaction-scoped advisory lock on the key: of any number
+ * of simultaneous attempts, from one process or several on the same database, at most
+ * MAX_FAILURES per window get evaluated. The lock is taken in its own statement, so the count
+ * that follows reads every attempt committed before it (READ COMMITTED takes a snapshot per
+ * statement). Works the same on PGlite (one connection, so already serial) and PostgreSQL.
+ */
+export async function takeAttempt(db: Db, key: string): Promise<ThrottleResult> {
+	return db.transaction(async (tx) => {
+		await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 7001))', [key]);
+		await tx.query(
+			`delete from public.login_attempts where key = $1 and at <= now() - $2 * interval '1 millisecond'`,
+			[key, WINDOW_MS]
+		);
+		const [row] = await tx.query<{ failures: number; wait_ms: number | null }>(
+			`select count(*)::int as failures,
+			        extract(epoch from (min(at) + $2 * interval '1 millisecond' - now())) * 1000 as wait_ms
+			 from (
+			   select at from public.login_attempts
+			   where key = $1 and at > now() - $2 * interval '1 millisecond'
+			   order by at desc
+			   limit $3
+			 ) recent`,
+			[key, WINDOW_MS, MAX_FAILURES]
+		);
+		if (row && row.failures >= MAX_FAILURES) {
+			// The oldest of the last MAX_FAILURES failures leaving the window frees the next attempt.
+			const waitMs = Math.max(0, Number(row.wait_ms ?? 0));
+			return { allowed: false, retryAfterMinutes: Math.max(1, Math.ceil(waitMs / 60_000)) };
+		}
+		await tx.query('insert into public.login_attempts (key) values ($1)', [key]);
+		return { allowed: true };
+	});
 }
 
-/** Records a failed sign-in, and forgets this key's failures that fell out of the window. */
-export async function recordFailure(db: Queryable, key: string): Promise<void> {
-	await db.query(
-		`delete from public.login_attempts where key = $1 and at <= now() - $2 * interval '1 millisecond'`,
-		[key, WINDOW_MS]
-	);
-	await db.query('insert into public.login_attempts (key) values ($1)', [key]);
-}
-
-/** A successful sign-in clears the key's failures. */
-export async function clearFailures(db: Queryable, key: string): Promise<void> {
+/** A successful sign-in clears the key's failures (including the attempt it took). */
+export async function clearFailures(db: Db, key: string): Promise<void> {
 	await db.query('delete from public.login_attempts where key = $1', [key]);
 }

@@ -8,6 +8,15 @@ export interface SyncContext {
 	/** The signed-in user of this connection (absent only in tests that run the server without accounts). */
 	userId?: string;
 	organisationId?: string | null;
+	/** The session the connection was opened with (see ResolvedUser.sessionId), to close it when that ends. */
+	sessionId?: string;
+	/** When the connection's credentials expire (ms since the epoch): they are checked again then. */
+	expiresAt?: number;
+	/**
+	 * Checks the upgrade request's credentials again (at expiry and periodically): the new expiry,
+	 * or null when the session is gone, so the connection is closed with CLOSE_SIGNED_OUT.
+	 */
+	revalidate?: () => Promise<{ expiresAt?: number } | null>;
 }
 
 /** Why an upgrade is refused; becomes the HTTP status of the refused upgrade. */

@@ -53,10 +53,11 @@ export function postgresHooks(
 		async onAuthenticate(request, boardId) {
 			const { auth } = options;
 			if (!auth) return { readOnly: false };
-			const resolved = await auth.resolve({
+			const credentials = {
 				cookie: request.headers.cookie,
 				authorization: request.headers.authorization ?? bearerFromQuery(request.url)
-			});
+			};
+			const resolved = await auth.resolve(credentials);
 			if (!resolved) throw new SyncRefusal(401, 'sign in first');
 			const role = await boardRole(db, resolved.user.id, boardId);
 			// The same answer as for a board that does not exist.
@@ -64,7 +65,17 @@ export function postgresHooks(
 			return {
 				readOnly: role === 'viewer',
 				userId: resolved.user.id,
-				organisationId: resolved.user.organisationId
+				organisationId: resolved.user.organisationId,
+				sessionId: resolved.sessionId,
+				expiresAt: resolved.expiresAt?.getTime(),
+				// The same credentials again: a built-in session may have been renewed (sliding expiry)
+				// or ended; a Supabase access token is over at its exp (the browser then reconnects
+				// with the renewed one from its cookie).
+				async revalidate() {
+					const again = await auth.resolve(credentials);
+					if (!again || again.user.id !== resolved.user.id) return null;
+					return { expiresAt: again.expiresAt?.getTime() };
+				}
 			};
 		},
 		async onLoadDocument(boardId, doc) {

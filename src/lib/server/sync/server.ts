@@ -4,7 +4,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type * as Y from 'yjs';
 import { isBoardId } from '../../board/meta';
+import { CLOSE_SIGNED_OUT } from '../../collab/close-codes';
 import type { BoardRole } from '../access';
+import type { SessionEnd } from '../auth/session-events';
 import { SyncRefusal, UpdateRefusal, type SyncContext, type SyncHooks } from './hooks';
 import { ORG_SEGMENT, orgDocName } from './org-docs';
 import { DebouncedWriter } from './persistence';
@@ -20,6 +22,16 @@ export interface SyncServerOptions {
 	maxMessageBytes?: number;
 	/** Interval of the liveness ping; a connection that misses one pong is closed. */
 	pingIntervalMs?: number;
+	/**
+	 * Checked before anything else on an upgrade (src/lib/server/auth/origin.ts): a refusal is 403.
+	 * Without it (in-process tests) every origin is accepted.
+	 */
+	checkOrigin?: (request: IncomingMessage) => { ok: true } | { ok: false; reason: string };
+	/**
+	 * A connection's credentials are checked again at their expiry and at least this often
+	 * (default 5 minutes), so that a session ended elsewhere (another process, the CLI) closes it.
+	 */
+	sessionRecheckMs?: number;
 	log?: (message: string) => void;
 }
 
@@ -36,6 +48,11 @@ export class SyncServer {
 	/** Rooms held open by withDocument (by room key), so that a leaving client does not unload them. */
 	private readonly held = new Map<string, number>();
 	private readonly log: (message: string) => void;
+	/** Open connections with their context and the timer of their next credentials check. */
+	private readonly live = new Map<
+		WebSocket,
+		{ context: SyncContext; timer?: ReturnType<typeof setTimeout> }
+	>();
 
 	constructor(private readonly options: SyncServerOptions) {
 		this.log = options.log ?? ((message) => console.log(`[sync] ${message}`));
@@ -82,6 +99,9 @@ export class SyncServer {
 		socket.on('error', () => socket.destroy());
 		try {
 			if (this.closing) throw new SyncRefusal(503, 'server is shutting down');
+			// Before any credentials are looked at: a page of another origin gets nothing.
+			const origin = this.options.checkOrigin?.(request);
+			if (origin && !origin.ok) throw new SyncRefusal(403, origin.reason);
 			// /sync/<board> is the board's shared document; /sync/<board>/org the confidential notes of
 			// the user's own organisation on it (the server picks the organisation, never the client).
 			const [rawBoard, ...rest] = rawId.split('/');
@@ -155,6 +175,8 @@ export class SyncServer {
 		this.alive.add(ws);
 		ws.on('pong', () => this.alive.add(ws));
 		ws.on('message', (data: Buffer, isBinary: boolean) => {
+			// A connection being closed (signed out, access revoked) changes nothing any more.
+			if (ws.readyState !== ws.OPEN) return;
 			try {
 				if (!isBinary) throw new Error('text message');
 				room.receive(ws, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
@@ -173,8 +195,76 @@ export class SyncServer {
 			}
 		});
 		ws.on('error', () => ws.terminate());
-		ws.on('close', () => void this.disconnect(ws, room));
+		ws.on('close', () => {
+			this.forget(ws);
+			void this.disconnect(ws, room);
+		});
+		this.live.set(ws, { context });
+		this.scheduleRecheck(ws);
 		room.join(ws, context);
+	}
+
+	/** The next check of a connection's credentials: at their expiry, at the latest after sessionRecheckMs. */
+	private scheduleRecheck(ws: WebSocket): void {
+		const entry = this.live.get(ws);
+		if (!entry?.context.revalidate) return;
+		clearTimeout(entry.timer);
+		const recheck = this.options.sessionRecheckMs ?? 5 * 60_000;
+		const untilExpiry = (entry.context.expiresAt ?? Infinity) - Date.now();
+		// setTimeout holds at most 2^31-1 ms; sooner is never wrong, only one more check.
+		const delay = Math.max(0, Math.min(untilExpiry, recheck, 2 ** 31 - 1));
+		entry.timer = setTimeout(() => void this.recheck(ws), delay);
+		entry.timer.unref();
+	}
+
+	private async recheck(ws: WebSocket): Promise<void> {
+		const entry = this.live.get(ws);
+		if (!entry?.context.revalidate) return;
+		let result: { expiresAt?: number } | null;
+		try {
+			result = await entry.context.revalidate();
+		} catch (err) {
+			// The database did not answer: keep the connection and try again at the next interval.
+			this.log(`rechecking a session failed: ${(err as Error).message}`);
+			result = { expiresAt: entry.context.expiresAt };
+			if ((result.expiresAt ?? Infinity) <= Date.now()) result = null;
+		}
+		if (this.live.get(ws) !== entry) return;
+		if (!result) {
+			ws.close(CLOSE_SIGNED_OUT, 'signed out');
+			this.forget(ws);
+			return;
+		}
+		entry.context.expiresAt = result.expiresAt;
+		this.scheduleRecheck(ws);
+	}
+
+	private forget(ws: WebSocket): void {
+		const entry = this.live.get(ws);
+		if (!entry) return;
+		clearTimeout(entry.timer);
+		this.live.delete(ws);
+	}
+
+	/**
+	 * A session ended (sign-out, replaced, expired) or all sessions of a user did (password changed,
+	 * account removed): their connections close with CLOSE_SIGNED_OUT (4401) at once. Called by the
+	 * session events of this process (app.ts); later a relay calls it with other processes' events.
+	 * Returns how many connections it closed.
+	 */
+	endSessions(end: SessionEnd): number {
+		let closed = 0;
+		for (const [ws, { context }] of [...this.live]) {
+			const matches =
+				'sessionId' in end
+					? context.sessionId !== undefined && context.sessionId === end.sessionId
+					: context.userId === end.userId;
+			if (!matches) continue;
+			this.forget(ws);
+			ws.close(CLOSE_SIGNED_OUT, 'signed out');
+			closed++;
+		}
+		return closed;
 	}
 
 	private async disconnect(ws: WebSocket, room: Room): Promise<void> {
@@ -226,6 +316,25 @@ export class SyncServer {
 	}
 
 	/**
+	 * Reads a document as it is live now, without changing it: the loaded room's document, or
+	 * loaded through the hooks if nobody has it open (and unloaded again after). `fn` must only read.
+	 */
+	async readDocument<T>(docName: string, fn: (doc: Y.Doc) => T): Promise<T> {
+		if (this.closing) throw new Error('sync server is shutting down');
+		this.held.set(docName, (this.held.get(docName) ?? 0) + 1);
+		let room: Room | undefined;
+		try {
+			room = await this.room(docName);
+			return fn(room.doc);
+		} finally {
+			const left = (this.held.get(docName) ?? 1) - 1;
+			if (left > 0) this.held.set(docName, left);
+			else this.held.delete(docName);
+			if (room && left <= 0) await this.unloadIfIdle(room);
+		}
+	}
+
+	/**
 	 * A user's access to a board changed: their open connections follow at once (closed with 4403
 	 * when `role` is null, read-only for a viewer). Later several processes: this is the call to fan out.
 	 */
@@ -254,6 +363,7 @@ export class SyncServer {
 	async close(): Promise<void> {
 		this.closing = true;
 		clearInterval(this.pingTimer);
+		for (const ws of [...this.live.keys()]) this.forget(ws);
 		const rooms = await Promise.allSettled(this.rooms.values());
 		for (const result of rooms) {
 			if (result.status !== 'fulfilled') continue;

@@ -99,7 +99,12 @@ describe('HS256 tokens (legacy JWT secret)', () => {
 		const result = await verify(await sign());
 		expect(result).toEqual({
 			ok: true,
-			claims: { sub: user.sub, email: user.email, user_metadata: { email_verified: true } }
+			claims: {
+				sub: user.sub,
+				exp: expect.any(Number),
+				email: user.email,
+				user_metadata: { email_verified: true }
+			}
 		});
 	});
 

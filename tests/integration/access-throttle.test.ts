@@ -1,0 +1,102 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { authenticate, createAccount } from '../../src/lib/server/auth/accounts';
+import { MAX_FAILURES } from '../../src/lib/server/auth/throttle';
+import type { Db } from '../../src/lib/server/db';
+import { migratedDb } from '../support/db';
+import { DRIVERS, freshDatabase } from '../support/drivers';
+import { startSeededServer } from '../support/seeded-server';
+import { startServer, type ServerProcess } from '../support/server-process';
+
+/**
+ * Sign-in throttling under concurrency (issue 8.1): a burst of wrong passwords sent at the same
+ * moment must not all be evaluated. At most MAX_FAILURES per email + address get a "wrong
+ * password" answer; the rest are throttled (429), also when the burst is spread over two server
+ * processes on one PostgreSQL database.
+ */
+const BURST = 41;
+
+function signIn(base: string, email: string, password: string): Promise<number> {
+	return fetch(`${base}/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+		body: new URLSearchParams({ email, password }).toString(),
+		redirect: 'manual'
+	}).then(async (res) => {
+		await res.body?.cancel();
+		return res.status;
+	});
+}
+
+function tally(statuses: number[]): Record<number, number> {
+	const out: Record<number, number> = {};
+	for (const s of statuses) out[s] = (out[s] ?? 0) + 1;
+	return out;
+}
+
+describe.each(DRIVERS)('sign-in throttling under a burst (%s)', (driver) => {
+	let db: Db | undefined;
+	afterAll(async () => {
+		await db?.close();
+	});
+
+	it('evaluates at most five of 41 simultaneous wrong passwords', async () => {
+		db = await migratedDb(driver);
+		const created = await createAccount(db, {
+			email: 'anna@woonwaarts.nl',
+			password: 'a long enough password',
+			displayName: 'Anna',
+			organisationName: 'Woonwaarts'
+		});
+		expect(created.ok).toBe(true);
+		const results = await Promise.all(
+			Array.from({ length: BURST }, (_, i) =>
+				authenticate(db!, 'anna@woonwaarts.nl', `wrong ${i}`, '203.0.113.9')
+			)
+		);
+		const reasons = results.map((r) => (r.ok ? 'ok' : r.reason));
+		expect(reasons.filter((r) => r === 'invalid_credentials')).toHaveLength(MAX_FAILURES);
+		expect(reasons.filter((r) => r === 'throttled')).toHaveLength(BURST - MAX_FAILURES);
+		// Even the right password now waits.
+		expect(
+			await authenticate(db, 'anna@woonwaarts.nl', 'a long enough password', '203.0.113.9')
+		).toMatchObject({ reason: 'throttled' });
+	});
+});
+
+describe('sign-in throttling against the real server', () => {
+	const servers: ServerProcess[] = [];
+	afterAll(async () => {
+		await Promise.all(servers.map((s) => s.stop('SIGKILL')));
+	});
+
+	it('answers a burst of 41 wrong passwords with at most five 400s, the rest 429', async () => {
+		const seeded = await startSeededServer();
+		servers.push(seeded.server);
+		const { email } = seeded.users.owner;
+		const statuses = await Promise.all(
+			Array.from({ length: BURST }, (_, i) => signIn(seeded.server.url, email, `wrong ${i}`))
+		);
+		const counts = tally(statuses);
+		expect(counts[400] ?? 0).toBeLessThanOrEqual(MAX_FAILURES);
+		expect((counts[400] ?? 0) + (counts[429] ?? 0)).toBe(BURST);
+		expect(counts[429]).toBeGreaterThanOrEqual(BURST - MAX_FAILURES);
+	});
+
+	it('holds across two server processes on one PostgreSQL database', async () => {
+		const target = await freshDatabase('postgres');
+		const seeded = await startSeededServer(target);
+		servers.push(seeded.server);
+		const second = await startServer(target);
+		servers.push(second);
+		const { email } = seeded.users.owner;
+		// Both processes see the client as 127.0.0.1, so the key is the same.
+		const statuses = await Promise.all(
+			Array.from({ length: BURST }, (_, i) =>
+				signIn(i % 2 ? second.url : seeded.server.url, email, `wrong ${i}`)
+			)
+		);
+		const counts = tally(statuses);
+		expect(counts[400] ?? 0).toBeLessThanOrEqual(MAX_FAILURES);
+		expect((counts[400] ?? 0) + (counts[429] ?? 0)).toBe(BURST);
+	}, 90_000);
+});
