@@ -60,10 +60,25 @@ export function newId(): string {
 
 export type Fields = Y.Map<unknown>;
 
+/**
+ * The parser of each shape's JSON form, built once: zod compiles a parser per schema object, so
+ * building one per entity read made listing 10,000 gesprekken take seconds (issue #10).
+ */
+const parsers = new WeakMap<MapShape, z.ZodType>();
+
+export function parserOf(shape: MapShape): z.ZodType {
+	let parser = parsers.get(shape);
+	if (!parser) {
+		parser = jsonSchemaOf(shape);
+		parsers.set(shape, parser);
+	}
+	return parser;
+}
+
 /** Reads an entity map through its shape; null when missing or not readable. */
 export function readEntity<T>(shape: MapShape, id: string, fields: unknown): T | null {
 	if (!(fields instanceof Y.Map)) return null;
-	const result = jsonSchemaOf(shape).safeParse(fields.toJSON());
+	const result = parserOf(shape).safeParse(fields.toJSON());
 	return result.success ? ({ id, ...(result.data as object) } as T) : null;
 }
 

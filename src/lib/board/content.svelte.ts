@@ -1,37 +1,51 @@
+import { createContext } from 'svelte';
 import { createSubscriber } from 'svelte/reactivity';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
+import { Gesprekken, Initiatieven, Notities, Themas } from './collections.svelte';
 import { localOrigin } from './common';
 import { forgetHistoryOnRemoteRemoval } from './erase';
-import { listGesprekken, type Gesprek } from './gesprekken';
-import { listInitiatieven, type Initiatief } from './initiatieven';
-import { listNotities, type Notitie } from './notities';
-import { ensureDefaultThemas, listThemas, type Thema } from './themas';
+import { ensureDefaultThemas, themasMap } from './themas';
 import { createUndoManager } from './undo';
 
 /**
- * The board's content (gesprekken, thema's, initiatieven, notities) as Svelte state, plus this
- * user's undo/redo. Reading a list in a template or effect subscribes to the Y.Doc; any local or
- * remote transaction drops the cached lists and re-renders. Commands are the plain functions of
- * this folder, called with `content.doc`.
+ * The board's state for the browser: one instance per open board, over its Y.Doc (the shape of
+ * svelte.dev's Persisted.svelte.ts: `createSubscriber` + getters). Queries are getters that
+ * subscribe (`board.gesprekken.all`, `board.gesprekken.get(id)`, `board.themas.active`), commands
+ * write one field or one list item (`board.gesprekken.patch(id, { heldBy })`,
+ * `board.gesprekken.addTheme(id, themeId)`), so concurrent edits of other fields and other items
+ * are kept. Components read from here and never copy whole entities to write them back. Plus this
+ * user's undo/redo. Shared with components through `setBoard()` / `getBoard()`.
  */
-export class BoardContent {
+export class Board {
 	readonly doc: Y.Doc;
-	readonly #subscribe: () => void;
-	#version = 0;
-	/** Lists read at a document version; not state itself (the subscriber is). */
-	#cache: Record<string, { version: number; value: unknown }> = {};
+	readonly gesprekken: Gesprekken;
+	readonly initiatieven: Initiatieven;
+	readonly notities: Notities;
+	readonly themas: Themas;
 	readonly #undo: Y.UndoManager;
 	readonly #subscribeUndo: () => void;
 	readonly #stop: () => void;
 
 	constructor(doc: Y.Doc) {
 		this.doc = doc;
-		const bump = () => this.#version++;
-		doc.on('afterTransaction', bump);
-		this.#subscribe = createSubscriber((update) => {
-			doc.on('afterTransaction', update);
-			return () => doc.off('afterTransaction', update);
-		});
+		this.gesprekken = new Gesprekken(doc);
+		this.initiatieven = new Initiatieven(doc);
+		this.notities = new Notities(doc);
+		this.themas = new Themas(doc);
+		// Theme links read through merges (resolveThemaIds): a merge, or a theme arriving or going,
+		// changes how every gesprek and initiatief reads.
+		const themas = themasMap(doc);
+		const onThemas = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
+			const resolution = events.some(
+				(e) => e.target === themas || (e instanceof Y.YMapEvent && e.keysChanged.has('mergedInto'))
+			);
+			if (resolution) {
+				this.gesprekken.invalidate();
+				this.initiatieven.invalidate();
+			}
+		};
+		themas.observeDeep(onThemas);
+
 		this.#undo = createUndoManager(doc);
 		const undo = this.#undo;
 		this.#subscribeUndo = createSubscriber((update) => {
@@ -44,37 +58,11 @@ export class BoardContent {
 		// An erased household must not live on in this tab's undo history (see erase.ts).
 		const stopForgetting = forgetHistoryOnRemoteRemoval(doc, undo, localOrigin(doc));
 		this.#stop = () => {
-			doc.off('afterTransaction', bump);
+			themas.unobserveDeep(onThemas);
 			stopForgetting();
 			undo.destroy();
+			for (const c of [this.gesprekken, this.initiatieven, this.notities, this.themas]) c.destroy();
 		};
-	}
-
-	#cached<T>(key: string, read: () => T): T {
-		this.#subscribe();
-		const hit = this.#cache[key];
-		if (hit && hit.version === this.#version) return hit.value as T;
-		const value = read();
-		this.#cache[key] = { version: this.#version, value };
-		return value;
-	}
-
-	get gesprekken(): Gesprek[] {
-		return this.#cached('gesprekken', () => listGesprekken(this.doc));
-	}
-	/** Active themes (not archived, not merged). */
-	get themas(): Thema[] {
-		return this.#cached('themas', () => listThemas(this.doc));
-	}
-	/** Every theme, archived and merged ones too. */
-	get allThemas(): Thema[] {
-		return this.#cached('allThemas', () => listThemas(this.doc, { includeArchived: true }));
-	}
-	get initiatieven(): Initiatief[] {
-		return this.#cached('initiatieven', () => listInitiatieven(this.doc));
-	}
-	get notities(): Notitie[] {
-		return this.#cached('notities', () => listNotities(this.doc));
 	}
 
 	/**
@@ -113,4 +101,19 @@ export class BoardContent {
 	destroy(): void {
 		this.#stop();
 	}
+}
+
+/** The former name of Board (same class). */
+export { Board as BoardContent };
+
+const [getBoardContext, setBoardContext] = createContext<Board>();
+
+/** Makes `board` the board state of this component and its children (the board page). */
+export function setBoard(board: Board): Board {
+	return setBoardContext(board);
+}
+
+/** The board state set by the board page (throws outside it). */
+export function getBoard(): Board {
+	return getBoardContext();
 }

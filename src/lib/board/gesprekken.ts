@@ -24,7 +24,7 @@ import {
 	type FollowUpStatus,
 	type Outcome
 } from './layout';
-import { resolveThemaIds } from './themas';
+import { resolveThemaId, resolveThemaIds } from './themas';
 
 /** A sociaal gesprek at an address. The free-text notes are personal data: professionals only. */
 export interface Gesprek {
@@ -227,7 +227,11 @@ export function addToGesprekList(
 ): Gesprek {
 	const value = parse(field === 'themeIds' ? idSchema : listItem, item, field);
 	const arr = listOf(requireEntity(gesprekkenMap(doc), id, 'gesprek'), field);
-	if (!arr.toArray().includes(value)) {
+	const present =
+		field === 'themeIds'
+			? arr.toArray().some((t) => resolveThemaId(doc, t) === resolveThemaId(doc, value))
+			: arr.toArray().includes(value);
+	if (!present) {
 		if (arr.length >= LIMITS.listLength)
 			throw new BoardInputError(`${field}: at most ${LIMITS.listLength} items`, field);
 		transactLocal(doc, () => arr.push([value]));
@@ -242,10 +246,17 @@ export function removeFromGesprekList(
 	item: string
 ): Gesprek {
 	const arr = listOf(requireEntity(gesprekkenMap(doc), id, 'gesprek'), field);
-	transactLocal(doc, () => {
-		const items = arr.toArray();
-		for (let i = items.length - 1; i >= 0; i--) if (items[i] === item) arr.delete(i, 1);
-	});
+	// A theme is shown by what it resolves to (merges followed): remove every link that shows as it.
+	const matches =
+		field === 'themeIds'
+			? (t: string) => resolveThemaId(doc, t) === resolveThemaId(doc, item)
+			: (t: string) => t === item;
+	const items = arr.toArray();
+	if (items.some(matches)) {
+		transactLocal(doc, () => {
+			for (let i = items.length - 1; i >= 0; i--) if (matches(items[i]!)) arr.delete(i, 1);
+		});
+	}
 	return getGesprek(doc, id)!;
 }
 
@@ -305,6 +316,29 @@ export function setConsent(doc: Y.Doc, gesprekId: string, input: NewConsent): Co
 			if (consent.get(key) !== value) consent.set(key, value);
 		}
 	});
+	return consent.toJSON() as Consent;
+}
+
+const consentPatchSchema = z.strictObject({
+	/** Empty clears it. */
+	recordedBy: z
+		.string()
+		.trim()
+		.max(LIMITS.name)
+		.transform((v) => v || null)
+		.optional(),
+	date: isoDateSchema.nullable().optional(),
+	withdrawn: z.boolean().optional()
+});
+export type ConsentPatch = z.input<typeof consentPatchSchema>;
+
+/** Changes single fields of the consent record (each form field writes only its own). */
+export function patchConsent(doc: Y.Doc, gesprekId: string, patch: ConsentPatch): Consent {
+	const data = parse(consentPatchSchema, patch, 'consent change');
+	const consent = requireEntity(gesprekkenMap(doc), gesprekId, 'gesprek').get('consent');
+	if (!(consent instanceof Y.Map)) throw new BoardInputError('The gesprek has no consent record');
+	const changed = Object.entries(data).filter(([k, v]) => v !== undefined && consent.get(k) !== v);
+	if (changed.length) transactLocal(doc, () => changed.forEach(([k, v]) => consent.set(k, v)));
 	return consent.toJSON() as Consent;
 }
 

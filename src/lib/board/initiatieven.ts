@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import {
+	BoardInputError,
 	byCreation,
 	newId,
 	parse,
@@ -22,7 +23,7 @@ import {
 	type InitiatiefStatus,
 	type Place
 } from './layout';
-import { resolveThemaIds } from './themas';
+import { resolveThemaId, resolveThemaIds } from './themas';
 
 /** An initiative with residents; public unless `internal`. */
 export interface Initiatief {
@@ -142,4 +143,55 @@ export function removeInitiatief(doc: Y.Doc, id: string): boolean {
 	if (!map.has(id)) return false;
 	transactLocal(doc, () => map.delete(id));
 	return true;
+}
+
+export type InitiatiefListField = (typeof LISTS)[number];
+
+function initiatiefList(doc: Y.Doc, id: string, field: InitiatiefListField): Y.Array<string> {
+	const arr = requireEntity(initiatievenMap(doc), id, 'initiatief').get(field);
+	if (!(arr instanceof Y.Array))
+		throw new BoardInputError(`The initiatief has no list ${field}`, field);
+	return arr as Y.Array<string>;
+}
+
+/** Adds one theme or involved address (no-op when it is there already); others' adds are kept. */
+export function addToInitiatiefList(
+	doc: Y.Doc,
+	id: string,
+	field: InitiatiefListField,
+	item: string
+): Initiatief {
+	const value = parse(idSchema, item, field);
+	const arr = initiatiefList(doc, id, field);
+	const same =
+		field === 'themeIds'
+			? (t: string) => resolveThemaId(doc, t) === resolveThemaId(doc, value)
+			: (t: string) => t === value;
+	if (!arr.toArray().some(same)) {
+		const max = field === 'addressIds' ? 1000 : LIMITS.listLength;
+		if (arr.length >= max) throw new BoardInputError(`${field}: at most ${max} items`, field);
+		transactLocal(doc, () => arr.push([value]));
+	}
+	return getInitiatief(doc, id)!;
+}
+
+/** Removes one theme or involved address. */
+export function removeFromInitiatiefList(
+	doc: Y.Doc,
+	id: string,
+	field: InitiatiefListField,
+	item: string
+): Initiatief {
+	const arr = initiatiefList(doc, id, field);
+	const same =
+		field === 'themeIds'
+			? (t: string) => resolveThemaId(doc, t) === resolveThemaId(doc, item)
+			: (t: string) => t === item;
+	const items = arr.toArray();
+	if (items.some(same)) {
+		transactLocal(doc, () => {
+			for (let i = items.length - 1; i >= 0; i--) if (same(items[i]!)) arr.delete(i, 1);
+		});
+	}
+	return getInitiatief(doc, id)!;
 }

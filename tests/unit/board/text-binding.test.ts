@@ -47,9 +47,9 @@ describe('BoardContent', () => {
 		const doc = new Y.Doc();
 		const content = new BoardContent(doc);
 		content.ensureDefaults();
-		expect(content.themas.length).toBe(8);
+		expect(content.themas.active.length).toBe(8);
 		content.ensureDefaults();
-		expect(content.themas.length).toBe(8);
+		expect(content.themas.active.length).toBe(8);
 		expect(content.canUndo).toBe(false);
 
 		const g = addGesprek(doc, {
@@ -58,16 +58,16 @@ describe('BoardContent', () => {
 			heldBy: 'Anna',
 			outcome: 'gesproken'
 		});
-		expect(content.gesprekken.map((x) => x.id)).toEqual([g.id]);
+		expect(content.gesprekken.all.map((x) => x.id)).toEqual([g.id]);
 		// Someone else's change arrives.
 		const other = new Y.Doc();
 		Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
 		gesprekNotes(other, g.id).insert(0, 'van Bob');
 		Y.applyUpdate(doc, Y.encodeStateAsUpdate(other));
 		content.undo();
-		expect(content.gesprekken).toEqual([]);
+		expect(content.gesprekken.all).toEqual([]);
 		content.redo();
-		expect(content.gesprekken[0]?.notes).toBe('van Bob');
+		expect(content.gesprekken.all[0]?.notes).toBe('van Bob');
 		content.destroy();
 	});
 });

@@ -29,7 +29,7 @@ export function themaLabel(t: Pick<Thema, 'id' | 'name'>): string {
 }
 
 /** Field errors by path (`heldBy`, `followUps.0.due`, `consent.date`), from a refused command. */
-export type FieldErrors = Record<string, string>;
+export type FieldErrors = Record<string, string | undefined>;
 
 function issueText(message: string): string {
 	return /must not be empty|expected string|received undefined/i.test(message)

@@ -1,4 +1,4 @@
-import { updateInitiatief, type Place } from '$lib/board';
+import type { Place } from '$lib/board';
 import type { BoardContent } from '$lib/board/content.svelte';
 import type { Address } from '$lib/geo/address';
 import { initiatiefPosition } from '$lib/map/content-features';
@@ -59,7 +59,7 @@ export class BoardEditor {
 	openInitiatief(id: string, { fly = false } = {}): void {
 		this.placing = null;
 		this.panel = { kind: 'initiatief', id, place: null };
-		const i = this.content.initiatieven.find((x) => x.id === id);
+		const i = this.content.initiatieven.get(id);
 		const at = i ? initiatiefPosition(i, this.#addressById()) : null;
 		if (fly && at) this.flyTarget = { lon: at[0], lat: at[1] };
 	}
@@ -89,7 +89,7 @@ export class BoardEditor {
 
 	/** A free-point initiatief dragged on the map. */
 	move(id: string, lon: number, lat: number): void {
-		updateInitiatief(this.content.doc, id, { place: { lon, lat } });
+		this.content.initiatieven.patch(id, { place: { lon, lat } });
 	}
 
 	close(): void {

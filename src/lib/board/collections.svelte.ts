@@ -1,0 +1,265 @@
+import { createSubscriber } from 'svelte/reactivity';
+import type * as Y from 'yjs';
+import { EntityIndex } from './entity-index';
+import {
+	addFollowUp,
+	addGesprek,
+	addToGesprekList,
+	getGesprek,
+	gesprekkenMap,
+	patchConsent,
+	removeFollowUp,
+	removeFromGesprekList,
+	removeGesprek,
+	updateFollowUp,
+	updateGesprek,
+	type ConsentPatch,
+	type FollowUpPatch,
+	type Gesprek,
+	type GesprekListField,
+	type GesprekPatch,
+	type NewFollowUp,
+	type NewGesprek
+} from './gesprekken';
+import {
+	addInitiatief,
+	addToInitiatiefList,
+	getInitiatief,
+	initiatievenMap,
+	removeFromInitiatiefList,
+	removeInitiatief,
+	updateInitiatief,
+	type Initiatief,
+	type InitiatiefListField,
+	type InitiatiefPatch,
+	type NewInitiatief
+} from './initiatieven';
+import {
+	addNotitie,
+	getNotitie,
+	notitiesMap,
+	removeNotitie,
+	updateNotitie,
+	type NewNotitie,
+	type Notitie,
+	type NotitiePatch
+} from './notities';
+import { addConfidentialGesprek, removeOrgNotes } from './org-notes';
+import {
+	addThema,
+	archiveThema,
+	describeThema,
+	getThema,
+	mergeThema,
+	recolourThema,
+	renameThema,
+	themasMap,
+	type NewThema,
+	type Thema
+} from './themas';
+
+/**
+ * One kind of entity of the board as Svelte state: reading `all` or `get(id)` in a template or
+ * effect subscribes to this kind only; commands write single fields or single list items, so
+ * what others change at the same time is kept. Entities are read incrementally (EntityIndex).
+ */
+abstract class Collection<T extends { id: string; createdAt: string }> {
+	protected readonly doc: Y.Doc;
+	protected readonly index: EntityIndex<T>;
+	readonly #subscribe: () => void;
+
+	constructor(doc: Y.Doc, index: EntityIndex<T>) {
+		this.doc = doc;
+		this.index = index;
+		this.#subscribe = createSubscriber((update) => index.onChange(update));
+	}
+
+	/** Every entity, oldest first. The array (and each unchanged entity) keeps its identity. */
+	get all(): T[] {
+		this.#subscribe();
+		return this.index.list;
+	}
+
+	get(id: string): T | null {
+		this.#subscribe();
+		return this.index.get(id);
+	}
+
+	/** How many entities were read from the document so far (measurements, tests). */
+	get reads(): number {
+		return this.index.reads;
+	}
+
+	/** Reads every entity again on next access (see Board: theme merges). */
+	invalidate(): void {
+		this.index.invalidateAll();
+	}
+
+	destroy(): void {
+		this.index.destroy();
+	}
+}
+
+/** Where a new gesprek's notes go when they are "alleen mijn organisatie". */
+export interface ConfidentialTarget {
+	orgDoc: Y.Doc;
+	organisationId: string;
+}
+
+export class Gesprekken extends Collection<Gesprek> {
+	#byAddress: { list: Gesprek[]; map: Map<string, Gesprek[]> } | null = null;
+
+	constructor(doc: Y.Doc) {
+		super(doc, new EntityIndex(gesprekkenMap(doc), (id) => getGesprek(doc, id)));
+	}
+
+	/** One household's gesprekken, oldest first. */
+	forAddress(addressId: string): Gesprek[] {
+		const list = this.all;
+		if (this.#byAddress?.list !== list) {
+			const map = new Map<string, Gesprek[]>();
+			for (const g of list) {
+				const at = map.get(g.addressId);
+				if (at) at.push(g);
+				else map.set(g.addressId, [g]);
+			}
+			this.#byAddress = { list, map };
+		}
+		return this.#byAddress.map.get(addressId) ?? [];
+	}
+
+	/**
+	 * Adds a gesprek. With `confidential`, its notes go to that organisation's own document and the
+	 * shared board keeps only the marker (see org-notes.ts).
+	 */
+	add(input: NewGesprek, confidential?: ConfidentialTarget | null): Gesprek {
+		if (confidential)
+			return addConfidentialGesprek(
+				this.doc,
+				confidential.orgDoc,
+				confidential.organisationId,
+				input
+			);
+		return addGesprek(this.doc, input);
+	}
+
+	/** Changes the given fields only (`patch(id, { heldBy })`). */
+	patch(id: string, patch: GesprekPatch): Gesprek {
+		return updateGesprek(this.doc, id, patch);
+	}
+
+	addTheme(id: string, themeId: string): Gesprek {
+		return addToGesprekList(this.doc, id, 'themeIds', themeId);
+	}
+	removeTheme(id: string, themeId: string): Gesprek {
+		return removeFromGesprekList(this.doc, id, 'themeIds', themeId);
+	}
+	addTalent(id: string, talent: string): Gesprek {
+		return addToGesprekList(this.doc, id, 'talents', talent);
+	}
+	removeTalent(id: string, talent: string): Gesprek {
+		return removeFromGesprekList(this.doc, id, 'talents', talent);
+	}
+	/** Adds one item to a list (themes, talents, wishes, worries). */
+	addItem(id: string, field: GesprekListField, item: string): Gesprek {
+		return addToGesprekList(this.doc, id, field, item);
+	}
+	removeItem(id: string, field: GesprekListField, item: string): Gesprek {
+		return removeFromGesprekList(this.doc, id, field, item);
+	}
+
+	addFollowUp(id: string, input: NewFollowUp): string {
+		return addFollowUp(this.doc, id, input).id;
+	}
+	patchFollowUp(id: string, followUpId: string, patch: FollowUpPatch): void {
+		updateFollowUp(this.doc, id, followUpId, patch);
+	}
+	removeFollowUp(id: string, followUpId: string): void {
+		removeFollowUp(this.doc, id, followUpId);
+	}
+	patchConsent(id: string, patch: ConsentPatch): void {
+		patchConsent(this.doc, id, patch);
+	}
+
+	/** Removes a gesprek, and its confidential notes from `orgDoc` when given. */
+	remove(id: string, orgDoc?: Y.Doc | null): boolean {
+		const removed = removeGesprek(this.doc, id);
+		if (orgDoc) removeOrgNotes(orgDoc, id);
+		return removed;
+	}
+}
+
+export class Initiatieven extends Collection<Initiatief> {
+	constructor(doc: Y.Doc) {
+		super(doc, new EntityIndex(initiatievenMap(doc), (id) => getInitiatief(doc, id)));
+	}
+	add(input: NewInitiatief): Initiatief {
+		return addInitiatief(this.doc, input);
+	}
+	patch(id: string, patch: InitiatiefPatch): Initiatief {
+		return updateInitiatief(this.doc, id, patch);
+	}
+	addTheme(id: string, themeId: string): Initiatief {
+		return addToInitiatiefList(this.doc, id, 'themeIds', themeId);
+	}
+	removeTheme(id: string, themeId: string): Initiatief {
+		return removeFromInitiatiefList(this.doc, id, 'themeIds', themeId);
+	}
+	addItem(id: string, field: InitiatiefListField, item: string): Initiatief {
+		return addToInitiatiefList(this.doc, id, field, item);
+	}
+	removeItem(id: string, field: InitiatiefListField, item: string): Initiatief {
+		return removeFromInitiatiefList(this.doc, id, field, item);
+	}
+	remove(id: string): boolean {
+		return removeInitiatief(this.doc, id);
+	}
+}
+
+export class Notities extends Collection<Notitie> {
+	constructor(doc: Y.Doc) {
+		super(doc, new EntityIndex(notitiesMap(doc), (id) => getNotitie(doc, id)));
+	}
+	add(input: NewNotitie): Notitie {
+		return addNotitie(this.doc, input);
+	}
+	patch(id: string, patch: NotitiePatch): Notitie {
+		return updateNotitie(this.doc, id, patch);
+	}
+	remove(id: string): boolean {
+		return removeNotitie(this.doc, id);
+	}
+}
+
+export class Themas extends Collection<Thema> {
+	#active: { all: Thema[]; active: Thema[] } | null = null;
+
+	constructor(doc: Y.Doc) {
+		super(doc, new EntityIndex(themasMap(doc), (id) => getThema(doc, id)));
+	}
+	/** Themes offered for new links: not archived, not merged. */
+	get active(): Thema[] {
+		const all = this.all;
+		if (this.#active?.all !== all)
+			this.#active = { all, active: all.filter((t) => !t.archived && !t.mergedInto) };
+		return this.#active.active;
+	}
+	add(input: NewThema): Thema {
+		return addThema(this.doc, input);
+	}
+	rename(id: string, name: string): Thema {
+		return renameThema(this.doc, id, name);
+	}
+	recolour(id: string, colour: string): Thema {
+		return recolourThema(this.doc, id, colour);
+	}
+	describe(id: string, description: string): Thema {
+		return describeThema(this.doc, id, description);
+	}
+	archive(id: string, archived = true): Thema {
+		return archiveThema(this.doc, id, archived);
+	}
+	merge(fromId: string, intoId: string): Thema {
+		return mergeThema(this.doc, fromId, intoId);
+	}
+}

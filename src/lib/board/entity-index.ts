@@ -1,0 +1,110 @@
+import * as Y from 'yjs';
+import { byCreation, type Fields } from './common';
+
+/**
+ * The entities of one top-level map of a board (gesprekken, initiatieven, ...), read once and
+ * kept up to date incrementally: a Yjs `observeDeep` event says which entities a transaction
+ * touched (its path starts with their id), and only those are read again. Lists keep the identity
+ * of every entity that did not change, so derived state (filters, map features) can skip them.
+ * Plain TypeScript (no runes): the board state (content.svelte.ts) wraps it for Svelte.
+ */
+export class EntityIndex<T extends { id: string; createdAt: string | number }> {
+	readonly #map: Y.Map<Fields>;
+	readonly #read: (id: string) => T | null;
+	#byId = new Map<string, T>();
+	#list: T[] = [];
+	/** Position of each entity in #list. */
+	#index = new Map<string, number>();
+	#dirty = new Set<string>();
+	#all = true;
+	#listeners = new Set<() => void>();
+	readonly #observer: (events: Y.YEvent<Y.AbstractType<unknown>>[]) => void;
+	/** How many entities were read (for tests and measurements). */
+	reads = 0;
+
+	constructor(map: Y.Map<Fields>, read: (id: string) => T | null) {
+		this.#map = map;
+		this.#read = read;
+		this.#observer = (events) => {
+			for (const event of events) {
+				if (event.target === map && event instanceof Y.YMapEvent) {
+					for (const key of event.keysChanged) this.#dirty.add(key);
+				} else {
+					const id = event.path[0];
+					if (typeof id === 'string') this.#dirty.add(id);
+				}
+			}
+			this.#notify();
+		};
+		map.observeDeep(this.#observer);
+	}
+
+	/** Called after every change (local or remote) of this map or of what it depends on. */
+	onChange(listener: () => void): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	/** Every entity must be read again (e.g. theme merges change how theme links read). */
+	invalidateAll(): void {
+		this.#all = true;
+		this.#notify();
+	}
+
+	#notify(): void {
+		for (const listener of this.#listeners) listener();
+	}
+
+	#refresh(): void {
+		if (this.#all) {
+			this.#all = false;
+			this.#dirty.clear();
+			this.#byId = new Map();
+			for (const id of this.#map.keys()) this.#load(id);
+			this.#rebuild();
+			return;
+		}
+		if (this.#dirty.size === 0) return;
+		const dirty = [...this.#dirty];
+		this.#dirty.clear();
+		let reorder = false;
+		for (const id of dirty) {
+			const before = this.#byId.get(id);
+			const after = this.#load(id);
+			if (!before || !after || before.createdAt !== after.createdAt) reorder = true;
+		}
+		if (reorder) return this.#rebuild();
+		const list = this.#list.slice();
+		for (const id of dirty) list[this.#index.get(id)!] = this.#byId.get(id)!;
+		this.#list = list;
+	}
+
+	#load(id: string): T | null {
+		this.reads++;
+		const entity = this.#map.has(id) ? this.#read(id) : null;
+		if (entity) this.#byId.set(id, entity);
+		else this.#byId.delete(id);
+		return entity;
+	}
+
+	#rebuild(): void {
+		this.#list = [...this.#byId.values()].sort(byCreation);
+		this.#index = new Map(this.#list.map((e, i) => [e.id, i]));
+	}
+
+	/** Every readable entity, oldest first (the same array until something changes). */
+	get list(): T[] {
+		this.#refresh();
+		return this.#list;
+	}
+
+	get(id: string): T | null {
+		this.#refresh();
+		return this.#byId.get(id) ?? null;
+	}
+
+	destroy(): void {
+		this.#map.unobserveDeep(this.#observer);
+		this.#listeners.clear();
+	}
+}
