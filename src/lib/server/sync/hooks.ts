@@ -8,6 +8,9 @@ export interface SyncContext {
 	/** The signed-in user of this connection (absent only in tests that run the server without accounts). */
 	userId?: string;
 	organisationId?: string | null;
+	/** Shown to others with this connection's presence (stamped by the server, see presence.ts). */
+	userName?: string;
+	organisationName?: string | null;
 }
 
 /** Why an upgrade is refused; becomes the HTTP status of the refused upgrade. */

@@ -64,7 +64,10 @@ export function postgresHooks(
 			return {
 				readOnly: role === 'viewer',
 				userId: resolved.user.id,
-				organisationId: resolved.user.organisationId
+				organisationId: resolved.user.organisationId,
+				// Stamped on this connection's presence, so others see who it really is.
+				userName: resolved.user.displayName,
+				organisationName: await organisationName(db, resolved.user.organisationId)
 			};
 		},
 		async onLoadDocument(boardId, doc) {
@@ -148,4 +151,13 @@ function bearerFromQuery(url: string | undefined): string | undefined {
 	if (!query) return undefined;
 	const token = new URLSearchParams(query).get('access_token');
 	return token ? `Bearer ${token}` : undefined;
+}
+
+async function organisationName(db: Db, id: string | null): Promise<string | null> {
+	if (!id) return null;
+	const rows = await db.query<{ name: string }>(
+		'select name from public.organisations where id = $1',
+		[id]
+	);
+	return rows[0]?.name ?? null;
 }

@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { CLOSE_INVALID_UPDATE } from '../../board/layout';
 import type { SyncContext } from './hooks';
 import { DebouncedWriter } from './persistence';
+import { RoomPresence } from './presence';
 
 /** y-websocket message types. */
 export const MESSAGE_SYNC = 0;
@@ -25,8 +26,6 @@ export { CLOSE_INVALID_UPDATE };
 interface Connection {
 	ws: WebSocket;
 	context: SyncContext;
-	/** Awareness client ids this connection announced, removed when it leaves. */
-	clientIds: Set<number>;
 }
 
 /**
@@ -36,6 +35,8 @@ interface Connection {
 export class Room {
 	readonly doc = new Y.Doc();
 	readonly awareness = new awarenessProtocol.Awareness(this.doc);
+	/** Who may announce what, stamped with whom, how often (presence.ts). */
+	readonly presence = new RoomPresence(this.awareness);
 	private readonly connections = new Map<WebSocket, Connection>();
 	/** True while the stored state is being applied: that state is not written back. */
 	loading = false;
@@ -66,16 +67,8 @@ export class Room {
 		});
 		this.awareness.on(
 			'update',
-			(
-				{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-				origin: unknown
-			) => {
+			({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
 				const changed = [...added, ...updated, ...removed];
-				const conn = origin ? this.connections.get(origin as WebSocket) : undefined;
-				if (conn) {
-					for (const id of added) conn.clientIds.add(id);
-					for (const id of removed) conn.clientIds.delete(id);
-				}
 				const message = encoding.createEncoder();
 				encoding.writeVarUint(message, MESSAGE_AWARENESS);
 				encoding.writeVarUint8Array(
@@ -92,7 +85,7 @@ export class Room {
 	}
 
 	join(ws: WebSocket, context: SyncContext): void {
-		const conn: Connection = { ws, context, clientIds: new Set() };
+		const conn: Connection = { ws, context };
 		this.connections.set(ws, conn);
 		// Start the sync: our state vector (step 1), then the presence of everyone else.
 		const step1 = encoding.createEncoder();
@@ -116,7 +109,7 @@ export class Room {
 		const conn = this.connections.get(ws);
 		if (conn) {
 			this.connections.delete(ws);
-			awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.clientIds], null);
+			this.presence.leave(ws);
 		}
 		return this.connections.size;
 	}
@@ -152,11 +145,8 @@ export class Room {
 				break;
 			}
 			case MESSAGE_AWARENESS:
-				awarenessProtocol.applyAwarenessUpdate(
-					this.awareness,
-					decoding.readVarUint8Array(decoder),
-					ws
-				);
+				// Own ids only, stamped with the user, coalesced (presence.ts).
+				this.presence.receive(ws, conn.context, decoding.readVarUint8Array(decoder));
 				break;
 			case MESSAGE_QUERY_AWARENESS: {
 				const message = encoding.createEncoder();
@@ -196,6 +186,7 @@ export class Room {
 	}
 
 	destroy(): void {
+		this.presence.destroy();
 		this.awareness.destroy();
 		this.doc.destroy();
 	}
