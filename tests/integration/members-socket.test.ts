@@ -69,11 +69,14 @@ describe('board roles on open sockets', () => {
 		const lon = ++cursorLon;
 		from.provider.awareness.setLocalStateField('cursor', { lon, lat: 51.8 });
 		await expect
-			.poll(() => {
-				const state = observer.provider.awareness.getStates().get(from.doc.clientID) as
-					{ cursor?: { lon?: number } } | undefined;
-				return state?.cursor?.lon;
-			}, label)
+			.poll(
+				() => {
+					const state = observer.provider.awareness.getStates().get(from.doc.clientID) as
+						{ cursor?: { lon?: number } } | undefined;
+					return state?.cursor?.lon;
+				},
+				{ message: label }
+			)
 			.toBe(lon);
 	}
 

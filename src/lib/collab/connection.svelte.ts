@@ -1,5 +1,6 @@
 import { on } from 'svelte/events';
 import { WebsocketProvider } from 'y-websocket';
+import type { Awareness } from 'y-protocols/awareness';
 import type { BoardDocument } from '$lib/board/board.svelte';
 import { CLOSE_INVALID_UPDATE } from '$lib/board/layout';
 
@@ -40,9 +41,15 @@ export class BoardConnection {
 	readonly #provider: WebsocketProvider;
 	readonly #stop: (() => void)[] = [];
 
-	constructor(boardId: string, board: BoardDocument) {
+	/** `awareness`: the presence to share on this board (presence.svelte.ts); else a fresh one. */
+	constructor(boardId: string, board: BoardDocument, awareness?: Awareness) {
 		this.#online = navigator.onLine;
-		this.#provider = new WebsocketProvider(syncServerUrl(window.location), boardId, board.doc);
+		this.#provider = new WebsocketProvider(
+			syncServerUrl(window.location),
+			boardId,
+			board.doc,
+			awareness ? { awareness } : {}
+		);
 		const onStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }) => {
 			this.#socket = status;
 			if (status === 'connected') this.#everConnected = true;
