@@ -15,6 +15,7 @@ import { benchColdLoad, coldLoadBaseline, PINS, type ColdLoadRow } from './coldl
 import { BIG, benchBoardLoad, boardLoadMedian } from './board-load';
 import { benchImport, IMPORT_ROWS } from './import';
 import { benchLatency, CLIENT_COUNTS, type LatencyRow } from './latency';
+import { benchPresence, presenceLines } from './presence';
 import { tempDataDir } from './lib/servers';
 import { bytes, ms, table, verdict } from './lib/util';
 import { ClientWorker } from './lib/worker';
@@ -237,6 +238,10 @@ async function main() {
 
 		const access = await benchAuth(await fresh('bench_auth'), QUICK ? 100 : 1000, log);
 
+		const presenceDir = tempDataDir();
+		dirs.push(presenceDir);
+		const presence = await benchPresence(worker, LATENCY, { dataDir: presenceDir.dir }, log);
+
 		const boardDir = tempDataDir();
 		dirs.push(boardDir);
 		const boardLoad = await benchBoardLoad(boardDir.dir, QUICK ? 1 : 3, log);
@@ -353,6 +358,11 @@ async function main() {
 				])
 			)
 		);
+		out.push('');
+		out.push(
+			'7. Presence cost: 30 clients on one board (PGlite), edit-to-seen with cursors still and with every cursor moving 20 times a second'
+		);
+		out.push(...presenceLines(presence));
 		for (const n of notes) out.push(`note: ${n}`);
 		console.log(out.join('\n'));
 
@@ -400,6 +410,7 @@ async function main() {
 			access,
 			import: imports,
 			boardLoad: boardLoad.rows,
+			presence,
 			notes,
 			durationSeconds: (performance.now() - started) / 1000
 		};

@@ -102,6 +102,8 @@ export interface LatencyOptions {
 	perEditTimeoutMs: number;
 	/** Stop early (with fewer samples) after this long. */
 	budgetMs: number;
+	/** Every client moves its presence cursor this many times a second during the run (0: none). */
+	cursorHz?: number;
 }
 
 export interface LatencyResult {
@@ -113,6 +115,35 @@ export interface LatencyResult {
 	edits: number;
 	timeouts: number;
 	stoppedEarly: boolean;
+	/** With cursorHz: cursor moves sent by all clients, and presence changes the first client saw. */
+	cursorMovesSent?: number;
+	presenceSeenByOne?: number;
+	/** Wall time of the measured part (for rates). */
+	seconds?: number;
+}
+
+/** Moves every client's cursor `hz` times a second, as a browser on the map does; returns a stop function. */
+function moveCursors(clients: Client[], hz: number, counts: { sent: number; seen: number }) {
+	const timers = clients.map((c, j) => {
+		let step = 0;
+		return setInterval(
+			() => {
+				step++;
+				counts.sent++;
+				c.provider.awareness.setLocalStateField('cursor', {
+					lon: 5.86 + ((j * 37 + step) % 500) * 0.00002,
+					lat: 51.83 + ((j * 11 + step) % 500) * 0.00002
+				});
+			},
+			Math.round(1000 / hz)
+		);
+	});
+	const onChange = () => counts.seen++;
+	clients[0]?.provider.awareness.on('change', onChange);
+	return () => {
+		timers.forEach(clearInterval);
+		clients[0]?.provider.awareness.off('change', onChange);
+	};
 }
 
 /**
@@ -151,6 +182,12 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
 		pins.observe(observer);
 		return () => pins.unobserve(observer);
 	});
+	const counts = { sent: 0, seen: 0 };
+	const stopCursors = o.cursorHz ? moveCursors(clients, o.cursorHz, counts) : () => {};
+	// Let the cursors reach a steady state before the first edit.
+	if (o.cursorHz) await sleep(1000);
+	const sentBefore = counts.sent;
+	const seenBefore = counts.seen;
 	const start = performance.now();
 	try {
 		const total = o.warmup + o.edits;
@@ -182,8 +219,14 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
 			await sleep(o.gapMs);
 		}
 	} finally {
+		stopCursors();
 		observers.forEach((stop) => stop());
 		clients.forEach(closeClient);
+	}
+	result.seconds = (performance.now() - start) / 1000;
+	if (o.cursorHz) {
+		result.cursorMovesSent = counts.sent - sentBefore;
+		result.presenceSeenByOne = counts.seen - seenBefore;
 	}
 	return result;
 }

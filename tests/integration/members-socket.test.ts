@@ -67,16 +67,24 @@ describe('board roles on open sockets', () => {
 		return res.status;
 	}
 
-	/** Sets a presence field and waits until `observer` sees it: everything sent before it arrived too. */
-	async function presenceSeen(from: TestClient, observer: TestClient, name: string) {
-		from.provider.awareness.setLocalStateField('user', { name });
+	/**
+	 * Moves the presence cursor and waits until `observer` sees it: everything sent before it arrived
+	 * too. (The name others see is the server's stamp, see presence.test.ts; `label` is for the reader.)
+	 */
+	let cursorLon = 5;
+	async function presenceSeen(from: TestClient, observer: TestClient, label: string) {
+		const lon = ++cursorLon;
+		from.provider.awareness.setLocalStateField('cursor', { lon, lat: 51.8 });
 		await expect
-			.poll(() => {
-				const state = observer.provider.awareness.getStates().get(from.doc.clientID) as
-					{ user?: { name?: string } } | undefined;
-				return state?.user?.name;
-			})
-			.toBe(name);
+			.poll(
+				() => {
+					const state = observer.provider.awareness.getStates().get(from.doc.clientID) as
+						{ cursor?: { lon?: number } } | undefined;
+					return state?.cursor?.lon;
+				},
+				{ message: label }
+			)
+			.toBe(lon);
 	}
 
 	it('a viewer’s edit reaches neither an editor nor storage; the viewer’s presence does reach the editor', async () => {

@@ -2,6 +2,7 @@ import { on } from 'svelte/events';
 import { WebsocketProvider } from 'y-websocket';
 import { goto } from '$app/navigation';
 import { page } from '$app/state';
+import type { Awareness } from 'y-protocols/awareness';
 import type { BoardDocument } from '$lib/board/board.svelte';
 import { CLOSE_INVALID_UPDATE } from '$lib/board/layout';
 import { CLOSE_SIGNED_OUT } from './close-codes';
@@ -50,9 +51,15 @@ export class BoardConnection {
 	readonly #provider: WebsocketProvider;
 	readonly #stop: (() => void)[] = [];
 
-	constructor(boardId: string, board: BoardDocument) {
+	/** `awareness`: the presence to share on this board (presence.svelte.ts); else a fresh one. */
+	constructor(boardId: string, board: BoardDocument, awareness?: Awareness) {
 		this.#online = navigator.onLine;
-		this.#provider = new WebsocketProvider(syncServerUrl(window.location), boardId, board.doc);
+		this.#provider = new WebsocketProvider(
+			syncServerUrl(window.location),
+			boardId,
+			board.doc,
+			awareness ? { awareness } : {}
+		);
 		const onStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }) => {
 			this.#socket = status;
 			if (status === 'connected') this.#everConnected = true;

@@ -17,6 +17,9 @@ export interface SyncContext {
 	 * or null when the session is gone, so the connection is closed with CLOSE_SIGNED_OUT.
 	 */
 	revalidate?: () => Promise<{ expiresAt?: number } | null>;
+	/** Shown to others with this connection's presence (stamped by the server, see presence.ts). */
+	userName?: string;
+	organisationName?: string | null;
 }
 
 /** Why an upgrade is refused; becomes the HTTP status of the refused upgrade. */

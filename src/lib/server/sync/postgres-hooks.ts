@@ -75,7 +75,10 @@ export function postgresHooks(
 					const again = await auth.resolve(credentials);
 					if (!again || again.user.id !== resolved.user.id) return null;
 					return { expiresAt: again.expiresAt?.getTime() };
-				}
+				},
+				// Stamped on this connection's presence, so others see who it really is.
+				userName: resolved.user.displayName,
+				organisationName: await organisationName(db, resolved.user.organisationId)
 			};
 		},
 		async onLoadDocument(boardId, doc) {
@@ -159,4 +162,13 @@ function bearerFromQuery(url: string | undefined): string | undefined {
 	if (!query) return undefined;
 	const token = new URLSearchParams(query).get('access_token');
 	return token ? `Bearer ${token}` : undefined;
+}
+
+async function organisationName(db: Db, id: string | null): Promise<string | null> {
+	if (!id) return null;
+	const rows = await db.query<{ name: string }>(
+		'select name from public.organisations where id = $1',
+		[id]
+	);
+	return rows[0]?.name ?? null;
 }

@@ -18,6 +18,7 @@ import {
 	type ConnectionLimits
 } from './limits';
 import { DebouncedWriter } from './persistence';
+import { RoomPresence } from './presence';
 
 /** y-websocket message types. */
 export const MESSAGE_SYNC = 0;
@@ -36,8 +37,6 @@ export { CLOSE_INVALID_UPDATE };
 interface Connection {
 	ws: WebSocket;
 	context: SyncContext;
-	/** Awareness client ids this connection announced, removed when it leaves. */
-	clientIds: Set<number>;
 	/** Closes the socket unless it sends a sync message in time; cleared by the first one. */
 	handshake: ReturnType<typeof setTimeout> | undefined;
 	syncRequests: RequestBucket;
@@ -58,6 +57,8 @@ interface Connection {
 export class Room {
 	readonly doc = new Y.Doc();
 	readonly awareness = new awarenessProtocol.Awareness(this.doc);
+	/** Who may announce what, stamped with whom, how often (presence.ts). */
+	readonly presence = new RoomPresence(this.awareness);
 	private readonly connections = new Map<WebSocket, Connection>();
 	/** True while the stored state is being applied: that state is not written back. */
 	loading = false;
@@ -92,16 +93,8 @@ export class Room {
 		});
 		this.awareness.on(
 			'update',
-			(
-				{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-				origin: unknown
-			) => {
+			({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
 				const changed = [...added, ...updated, ...removed];
-				const conn = origin ? this.connections.get(origin as WebSocket) : undefined;
-				if (conn) {
-					for (const id of added) conn.clientIds.add(id);
-					for (const id of removed) conn.clientIds.delete(id);
-				}
 				const message = encoding.createEncoder();
 				encoding.writeVarUint(message, MESSAGE_AWARENESS);
 				encoding.writeVarUint8Array(
@@ -121,7 +114,6 @@ export class Room {
 		const conn: Connection = {
 			ws,
 			context,
-			clientIds: new Set(),
 			handshake: setTimeout(
 				() => this.close(conn, CLOSE_HANDSHAKE_TIMEOUT, 'no sync request in time'),
 				this.limits.handshakeMs
@@ -159,7 +151,7 @@ export class Room {
 			clearTimeout(conn.handshake);
 			conn.pending = null;
 			this.connections.delete(ws);
-			awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.clientIds], null);
+			this.presence.leave(ws);
 		}
 		return this.connections.size;
 	}
@@ -213,11 +205,8 @@ export class Room {
 				break;
 			}
 			case MESSAGE_AWARENESS:
-				awarenessProtocol.applyAwarenessUpdate(
-					this.awareness,
-					decoding.readVarUint8Array(decoder),
-					ws
-				);
+				// Own ids only, stamped with the user, coalesced (presence.ts).
+				this.presence.receive(ws, conn.context, decoding.readVarUint8Array(decoder));
 				break;
 			case MESSAGE_QUERY_AWARENESS: {
 				const message = encoding.createEncoder();
@@ -257,6 +246,7 @@ export class Room {
 	}
 
 	destroy(): void {
+		this.presence.destroy();
 		this.awareness.destroy();
 		this.doc.destroy();
 	}

@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit';
+import { presenceColour } from '$lib/collab/presence-state';
 import { getBoard, listAddresses } from '$lib/server/boards';
 import { confidentialPageData } from '$lib/server/confidential';
 import { requireBoardRole } from '$lib/server/guard';
@@ -17,5 +18,7 @@ export const load: PageServerLoad = async (event) => {
 	// Owners are warned from 30 days before the board's private content is purged.
 	const retention =
 		role === 'owner' ? await retentionNotices(db, event.locals.user!.id, new Date(), board.id) : [];
-	return { board, addresses, role, confidential, retention };
+	// Who I am on this board's presence (the server stamps the same on what others see of me).
+	const presenceSelf = { id: user.id, colour: presenceColour(user.id) };
+	return { board, addresses, role, confidential, retention, presenceSelf };
 };

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+/**
+ * What one browser tab tells the others about itself (y-protocols awareness state). Shared by the
+ * browser (presence.svelte.ts) and the sync server (src/lib/server/sync/presence.ts), which keeps
+ * only these fields and adds `user` itself: a client never chooses the name others see.
+ */
+
+const id = z.string().min(1).max(200);
+const lon = z.number().finite().min(-180).max(180);
+const lat = z.number().finite().min(-90).max(90);
+
+/** A point on the map (WGS84). */
+export const pointSchema = z.object({ lon, lat });
+
+/** What a person has open beside the map: the same shape as the board page's panel. */
+export const selectionSchema = z.discriminatedUnion('kind', [
+	z.object({ kind: z.literal('address'), id, editing: id.nullable() }),
+	z.object({ kind: z.literal('initiatief'), id }),
+	z.object({ kind: z.literal('notitie'), id })
+]);
+
+/** The list view's filters (ListView.svelte), shared by a presenter with their followers. */
+export const filtersSchema = z.object({
+	tab: z.enum(['addresses', 'gesprekken', 'initiatieven']),
+	theme: z.string().max(200),
+	status: z.string().max(50),
+	round: z.string().max(10),
+	street: z.string().max(200),
+	sort: z.enum(['street', 'date'])
+});
+
+export const presenceStateSchema = z.object({
+	/** The mouse on the map; null when it left the map. */
+	cursor: pointSchema.nullable().optional(),
+	/** The map's view: centre and zoom. */
+	view: z
+		.object({ lon, lat, zoom: z.number().finite().min(0).max(24) })
+		.nullable()
+		.optional(),
+	selection: selectionSchema.nullable().optional(),
+	/** The item whose form this person has open for editing (kind + id), if any. */
+	editing: z
+		.object({ kind: z.enum(['gesprek', 'initiatief', 'notitie']), id })
+		.nullable()
+		.optional(),
+	filters: filtersSchema.nullable().optional(),
+	/** This person presents: everybody else follows them by default. */
+	presenting: z.boolean().optional(),
+	/** When this person started presenting (ms since epoch): the latest presenter wins. */
+	presentingSince: z.number().int().nonnegative().optional()
+});
+
+/** Who the server says a state belongs to (the signed-in user of the connection that sent it). */
+export const presenceUserSchema = z.object({
+	id: z.string(),
+	name: z.string(),
+	organisation: z.string().nullable(),
+	colour: z.string()
+});
+
+export type PresencePoint = z.infer<typeof pointSchema>;
+export type PresenceSelection = z.infer<typeof selectionSchema>;
+export type PresenceFilters = z.infer<typeof filtersSchema>;
+export type PresenceState = z.infer<typeof presenceStateSchema>;
+export type PresenceUser = z.infer<typeof presenceUserSchema>;
+/** A state as others receive it: stamped by the server. */
+export type StampedPresence = PresenceState & { user: PresenceUser };
+
+/** The key under which the server stamps the user into each state. */
+export const PRESENCE_USER_KEY = 'user';
+
+/**
+ * A person's colour, derived from their user id (the same on every screen and every visit):
+ * a hue from a hash of the id, dark enough for white text and for a line on the map.
+ */
+export function presenceColour(userId: string): string {
+	let hash = 2166136261;
+	for (let i = 0; i < userId.length; i++) {
+		hash ^= userId.charCodeAt(i);
+		hash = Math.imul(hash, 16777619);
+	}
+	const hue = (hash >>> 0) % 360;
+	return hslToHex(hue, 0.7, 0.38);
+}
+
+function hslToHex(h: number, s: number, l: number): string {
+	const a = s * Math.min(l, 1 - l);
+	const f = (n: number) => {
+		const k = (n + h / 30) % 12;
+		const c = l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1));
+		return Math.round(c * 255)
+			.toString(16)
+			.padStart(2, '0');
+	};
+	return `#${f(0)}${f(8)}${f(4)}`;
+}

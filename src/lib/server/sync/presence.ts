@@ -1,0 +1,228 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import {
+	PRESENCE_USER_KEY,
+	presenceColour,
+	presenceStateSchema,
+	type PresenceUser
+} from '../../collab/presence-state';
+import type { SyncContext } from './hooks';
+
+/**
+ * The presence hook of a room (y-protocols awareness), beside the document hooks: it decides what
+ * a connection may announce and what others receive.
+ *
+ * - **Own ids only.** A connection claims at most `idsPerConnection` awareness client ids: the
+ *   first ids it announces a new state for that no other open connection holds. Entries for any
+ *   other id are dropped silently (y-websocket clients echo everyone's states back, so a foreign
+ *   id is normal traffic, not an attack to close the socket for).
+ * - **Stamped.** Each accepted state is parsed with the shared schema (unknown fields dropped, at
+ *   most `stateBytes`) and the server writes `user` (id, name, organisation, colour) from the
+ *   connection's authenticated user: nobody can show another name.
+ * - **Coalesced.** Accepted entries wait in one map (latest per id) and are applied and broadcast
+ *   together at most every `intervalMs` (20 per second by default): a connection that floods gets
+ *   its last state through, others get one message per interval. Above `messagesPerSecond`
+ *   awareness messages a connection's messages are dropped unread.
+ * - **Gone with the connection.** `leave` drops its pending entries and removes its states.
+ */
+export interface PresenceLimits {
+	idsPerConnection: number;
+	/** Largest state (JSON, UTF-8 bytes) kept; larger ones are dropped. */
+	stateBytes: number;
+	/** Presence is broadcast at most once per interval per board. */
+	intervalMs: number;
+	/** Awareness messages a connection may send per second before they are dropped unread. */
+	messagesPerSecond: number;
+	/** Entries read from one awareness message; the rest are ignored. */
+	entriesPerMessage: number;
+}
+
+export const PRESENCE_LIMITS: PresenceLimits = {
+	idsPerConnection: 2,
+	stateBytes: 2048,
+	intervalMs: 50,
+	messagesPerSecond: 100,
+	entriesPerMessage: 1000
+};
+
+/** Origin of the presence changes this hook applies (not a connection). */
+export const PRESENCE_ORIGIN = Symbol('buurtbord-presence');
+
+interface Holder {
+	ids: Set<number>;
+	user: PresenceUser | null;
+	/** Token bucket for awareness messages. */
+	tokens: number;
+	refilledAt: number;
+}
+
+interface Entry {
+	clock: number;
+	/** The stamped state as JSON, or 'null' for a removal. */
+	json: string;
+}
+
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+
+export class RoomPresence {
+	private readonly holders = new Map<object, Holder>();
+	/** Awareness client id → the connection that holds it. */
+	private readonly owners = new Map<number, object>();
+	private readonly pending = new Map<number, Entry>();
+	private timer: ReturnType<typeof setTimeout> | null = null;
+	private lastFlush = 0;
+
+	constructor(
+		private readonly awareness: awarenessProtocol.Awareness,
+		private readonly limits: PresenceLimits = PRESENCE_LIMITS
+	) {}
+
+	/** Reads one awareness message of a connection. Throws only on an unreadable message. */
+	receive(connection: object, context: SyncContext, payload: Uint8Array): void {
+		const holder = this.holder(connection, context);
+		if (!this.take(holder)) return;
+		const decoder = decoding.createDecoder(payload);
+		const count = decoding.readVarUint(decoder);
+		const { limits } = this;
+		let changed = false;
+		for (let i = 0; i < count && i < limits.entriesPerMessage; i++) {
+			const clientId = decoding.readVarUint(decoder);
+			const clock = decoding.readVarUint(decoder);
+			// The state's UTF-8 bytes, not decoded yet: most entries (echoes of others) are dropped.
+			const raw = decoding.readVarUint8Array(decoder);
+			if (!this.mayWrite(connection, holder, clientId, clock, raw)) continue;
+			const json = this.stamp(holder, raw);
+			if (json === undefined) continue;
+			const known = this.pending.get(clientId);
+			if (known && known.clock >= clock) continue;
+			holder.ids.add(clientId);
+			this.owners.set(clientId, connection);
+			this.pending.set(clientId, { clock, json });
+			changed = true;
+		}
+		if (changed) this.schedule();
+	}
+
+	/** A connection closed: its pending entries go and its states are removed for everyone. */
+	leave(connection: object): void {
+		const holder = this.holders.get(connection);
+		if (!holder) return;
+		this.holders.delete(connection);
+		const ids = [...holder.ids];
+		for (const id of ids) {
+			this.owners.delete(id);
+			this.pending.delete(id);
+		}
+		awarenessProtocol.removeAwarenessStates(this.awareness, ids, PRESENCE_ORIGIN);
+	}
+
+	/** Ids held by open connections (for tests and monitoring). */
+	get heldIds(): number {
+		return this.owners.size;
+	}
+
+	destroy(): void {
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = null;
+		this.pending.clear();
+	}
+
+	private holder(connection: object, context: SyncContext): Holder {
+		let holder = this.holders.get(connection);
+		if (!holder) {
+			holder = {
+				ids: new Set(),
+				user: stampFor(context),
+				tokens: this.limits.messagesPerSecond,
+				refilledAt: Date.now()
+			};
+			this.holders.set(connection, holder);
+		}
+		return holder;
+	}
+
+	/** One token per message, refilled at messagesPerSecond. */
+	private take(holder: Holder): boolean {
+		const now = Date.now();
+		const rate = this.limits.messagesPerSecond;
+		holder.tokens = Math.min(rate, holder.tokens + ((now - holder.refilledAt) / 1000) * rate);
+		holder.refilledAt = now;
+		if (holder.tokens < 1) return false;
+		holder.tokens -= 1;
+		return true;
+	}
+
+	private mayWrite(
+		connection: object,
+		holder: Holder,
+		clientId: number,
+		clock: number,
+		raw: Uint8Array
+	): boolean {
+		const owner = this.owners.get(clientId);
+		if (owner === connection) return true;
+		if (owner !== undefined) return false;
+		// A claim: only with a new state (not a removal, nor an echo Yjs would ignore anyway).
+		if (holder.ids.size >= this.limits.idsPerConnection) return false;
+		if (raw.length === 4 && raw[0] === 110 /* "null" */) return false;
+		const meta = this.awareness.meta.get(clientId);
+		return !meta || meta.clock < clock;
+	}
+
+	/** The state as others will see it (JSON), or undefined to drop it. */
+	private stamp(holder: Holder, raw: Uint8Array): string | undefined {
+		if (raw.length > this.limits.stateBytes) return undefined;
+		let value: unknown;
+		try {
+			value = JSON.parse(textDecoder.decode(raw));
+		} catch {
+			return undefined;
+		}
+		if (value === null) return 'null';
+		const parsed = presenceStateSchema.safeParse(value);
+		if (!parsed.success) return undefined;
+		const json = JSON.stringify(
+			holder.user ? { ...parsed.data, [PRESENCE_USER_KEY]: holder.user } : parsed.data
+		);
+		return json.length > this.limits.stateBytes ? undefined : json;
+	}
+
+	private schedule(): void {
+		if (this.timer) return;
+		const wait = this.lastFlush + this.limits.intervalMs - Date.now();
+		if (wait <= 0) this.flush();
+		else this.timer = setTimeout(() => this.flush(), wait);
+	}
+
+	/** Applies every pending entry in one awareness update: one broadcast to every connection. */
+	private flush(): void {
+		this.timer = null;
+		this.lastFlush = Date.now();
+		if (this.pending.size === 0) return;
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, this.pending.size);
+		for (const [clientId, entry] of this.pending) {
+			encoding.writeVarUint(encoder, clientId);
+			encoding.writeVarUint(encoder, entry.clock);
+			encoding.writeVarString(encoder, entry.json);
+		}
+		this.pending.clear();
+		awarenessProtocol.applyAwarenessUpdate(
+			this.awareness,
+			encoding.toUint8Array(encoder),
+			PRESENCE_ORIGIN
+		);
+	}
+}
+
+/** The user a connection's states are stamped with (none in tests that run without accounts). */
+function stampFor(context: SyncContext): PresenceUser | null {
+	if (!context.userId) return null;
+	return {
+		id: context.userId,
+		name: context.userName ?? '',
+		organisation: context.organisationName ?? null,
+		colour: presenceColour(context.userId)
+	};
+}
