@@ -47,6 +47,7 @@ describe('the access matrix', () => {
 	let users: Record<Exclude<Actor, 'anonymous'>, SeededUser>;
 	let writer: TestClient;
 	let orgWriter: TestClient;
+	let seededGesprekId = '';
 	const cookieOf = (actor: Actor) => (actor === 'anonymous' ? undefined : users[actor].cookie);
 
 	beforeAll(async () => {
@@ -70,13 +71,13 @@ describe('the access matrix', () => {
 		server = await startServer({ dataDir });
 		writer = connectClient(server.port, 'spoorbuurt', { cookie: users.editor.cookie });
 		await whenSynced(writer);
-		addGesprek(writer.doc, {
+		seededGesprekId = addGesprek(writer.doc, {
 			addressId: 'spoorbuurt-1',
 			date: '2026-11-01',
 			heldBy: SECRET_HELD_BY,
 			outcome: 'gesproken',
 			notes: SECRET_NOTE
-		});
+		}).id;
 		orgWriter = connectClient(server.port, 'spoorbuurt/org', { cookie: users.editor.cookie });
 		await whenSynced(orgWriter);
 		addConfidentialGesprek(writer.doc, orgWriter.doc, users.editor.organisationId, {
@@ -104,8 +105,14 @@ describe('the access matrix', () => {
 	});
 
 	const http =
-		(method: string, path: string, body?: string, type = 'application/x-www-form-urlencoded') =>
+		(
+			method: string,
+			path: string,
+			lazyBody?: string | (() => string),
+			type = 'application/x-www-form-urlencoded'
+		) =>
 		async (cookie: string | undefined) => {
+			const body = typeof lazyBody === 'function' ? lazyBody() : lazyBody;
 			const res = await fetch(`${server.url}${path}`, {
 				method,
 				redirect: 'manual',
@@ -261,10 +268,21 @@ describe('the access matrix', () => {
 			run: http(
 				'POST',
 				'/boards/spoorbuurt/audit',
-				'{"gesprekId":"g-unknown"}',
+				() => JSON.stringify({ gesprekId: seededGesprekId }),
 				'application/json'
 			),
 			expect: { anonymous: 401, viewer: 200, editor: 200, owner: 200, otherOrg: 200, ...NOT_MEMBER }
+		},
+		{
+			// Only gesprekken the board has are recorded (the audit log is append-only).
+			name: 'POST /boards/spoorbuurt/audit (a gesprek that does not exist)',
+			run: http(
+				'POST',
+				'/boards/spoorbuurt/audit',
+				'{"gesprekId":"g-unknown"}',
+				'application/json'
+			),
+			expect: { ...EVERYONE(404), anonymous: 401 }
 		},
 		{
 			name: 'GET /boards/spoorbuurt/instellingen (retention)',
