@@ -3,10 +3,13 @@ import type * as Y from 'yjs';
 import { addGesprek } from '../../src/lib/board/gesprekken';
 import { addConfidentialGesprek } from '../../src/lib/board/org-notes';
 import { openDb } from '../../src/lib/server/db';
-import { seedServerUsers, type SeededUser } from '../support/accounts';
+import { CLOSE_SIGNED_OUT } from '../../src/lib/collab/close-codes';
+import { SESSION_COOKIE } from '../../src/lib/server/auth/sessions';
+import { seedServerUsers, TEST_PASSWORD, type SeededUser } from '../support/accounts';
 import { connectClient, whenSynced, type TestClient } from '../support/clients';
 import { captureSocket, containsText } from '../support/raw-socket';
 import { startServer, tempDataDir, type ServerProcess } from '../support/server-process';
+import { openWatchedSocket } from '../support/sockets';
 
 /**
  * The access matrix: every kind of visitor against every route, form action, endpoint and the
@@ -44,6 +47,7 @@ describe('the access matrix', () => {
 	let users: Record<Exclude<Actor, 'anonymous'>, SeededUser>;
 	let writer: TestClient;
 	let orgWriter: TestClient;
+	let seededGesprekId = '';
 	const cookieOf = (actor: Actor) => (actor === 'anonymous' ? undefined : users[actor].cookie);
 
 	beforeAll(async () => {
@@ -67,13 +71,13 @@ describe('the access matrix', () => {
 		server = await startServer({ dataDir });
 		writer = connectClient(server.port, 'spoorbuurt', { cookie: users.editor.cookie });
 		await whenSynced(writer);
-		addGesprek(writer.doc, {
+		seededGesprekId = addGesprek(writer.doc, {
 			addressId: 'spoorbuurt-1',
 			date: '2026-11-01',
 			heldBy: SECRET_HELD_BY,
 			outcome: 'gesproken',
 			notes: SECRET_NOTE
-		});
+		}).id;
 		orgWriter = connectClient(server.port, 'spoorbuurt/org', { cookie: users.editor.cookie });
 		await whenSynced(orgWriter);
 		addConfidentialGesprek(writer.doc, orgWriter.doc, users.editor.organisationId, {
@@ -101,8 +105,14 @@ describe('the access matrix', () => {
 	});
 
 	const http =
-		(method: string, path: string, body?: string, type = 'application/x-www-form-urlencoded') =>
+		(
+			method: string,
+			path: string,
+			lazyBody?: string | (() => string),
+			type = 'application/x-www-form-urlencoded'
+		) =>
 		async (cookie: string | undefined) => {
+			const body = typeof lazyBody === 'function' ? lazyBody() : lazyBody;
 			const res = await fetch(`${server.url}${path}`, {
 				method,
 				redirect: 'manual',
@@ -122,6 +132,55 @@ describe('the access matrix', () => {
 		const capture = await captureSocket(server.port, room, cookie ? { cookie } : {});
 		return { status: capture.status, body: capture.bytes.toString('latin1') };
 	};
+
+	/** The socket opened with extra headers: another page's Origin, or none (`origin: ''`). */
+	const socketWith =
+		(room: string, headers: () => Record<string, string>) => async (cookie: string | undefined) => {
+			const capture = await captureSocket(server.port, room, {
+				...headers(),
+				...(cookie ? { cookie } : {})
+			});
+			return { status: capture.status, body: capture.bytes.toString('latin1') };
+		};
+	/** A page on the same host, another port: same site (the Lax cookie goes along), another origin. */
+	const foreignOrigin = () => ({ origin: `http://127.0.0.1:${server.port + 1}` });
+	/** A new session of the user, through the sign-in form; its Cookie header. */
+	const newSession = async (user: SeededUser) => {
+		const res = await fetch(`${server.url}/login`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				// As a form without JavaScript posts (a fetch would get JSON with status 200).
+				accept: 'text/html',
+				origin: server.url
+			},
+			body: new URLSearchParams({ email: user.email, password: TEST_PASSWORD }).toString()
+		});
+		const set = res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+		if (!set) throw new Error(`signing in ${user.email} failed: ${res.status}`);
+		return set.split(';')[0]!;
+	};
+	const signOut = async (cookie: string) => {
+		const res = await fetch(`${server.url}/logout`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: { cookie, origin: server.url }
+		});
+		await res.body?.cancel();
+	};
+	/** The socket with the cookie of a session this actor signed out of (anonymous: no cookie). */
+	const signedOutSocket = (room: string) => async (cookie: string | undefined) => {
+		const user = Object.values(users).find((u) => u.cookie === cookie);
+		let used = cookie;
+		if (user) {
+			used = await newSession(user);
+			await signOut(used);
+		}
+		return socket(room)(used);
+	};
+	const EVERYONE = (status: number) =>
+		Object.fromEntries(ACTORS.map((a) => [a, status])) as Record<Actor, Expect>;
 
 	// 303: to the sign-in page. 404: not a member (the same as a board that does not exist).
 	const NOT_MEMBER = { removed: 404, outsider: 404 } as const;
@@ -209,10 +268,21 @@ describe('the access matrix', () => {
 			run: http(
 				'POST',
 				'/boards/spoorbuurt/audit',
-				'{"gesprekId":"g-unknown"}',
+				() => JSON.stringify({ gesprekId: seededGesprekId }),
 				'application/json'
 			),
 			expect: { anonymous: 401, viewer: 200, editor: 200, owner: 200, otherOrg: 200, ...NOT_MEMBER }
+		},
+		{
+			// Only gesprekken the board has are recorded (the audit log is append-only).
+			name: 'POST /boards/spoorbuurt/audit (a gesprek that does not exist)',
+			run: http(
+				'POST',
+				'/boards/spoorbuurt/audit',
+				'{"gesprekId":"g-unknown"}',
+				'application/json'
+			),
+			expect: { ...EVERYONE(404), anonymous: 401 }
 		},
 		{
 			name: 'GET /boards/spoorbuurt/instellingen (retention)',
@@ -273,6 +343,35 @@ describe('the access matrix', () => {
 			name: 'socket /sync/bestaat-niet',
 			run: socket('bestaat-niet'),
 			expect: { anonymous: 401, viewer: 404, editor: 404, owner: 404, otherOrg: 404, ...NOT_MEMBER }
+		},
+		// A page of another origin on the same host (another port) in the member's browser: the
+		// cookie is sent, the server refuses before looking at it (issue 8.3).
+		{
+			name: 'socket /sync/spoorbuurt from another origin',
+			run: socketWith('spoorbuurt', foreignOrigin),
+			expect: EVERYONE(403)
+		},
+		{
+			name: 'socket /sync/spoorbuurt/org from another origin',
+			run: socketWith('spoorbuurt/org', foreignOrigin),
+			expect: EVERYONE(403)
+		},
+		{
+			// A browser always sends Origin: a cookie without one is refused; no cookie is 401 as ever.
+			name: 'socket /sync/spoorbuurt without Origin',
+			run: socketWith('spoorbuurt', () => ({ origin: '' })),
+			expect: { ...EVERYONE(403), anonymous: 401 }
+		},
+		// The session was signed out (issue 8.2): its cookie opens nothing.
+		{
+			name: 'socket /sync/spoorbuurt with a signed-out session',
+			run: signedOutSocket('spoorbuurt'),
+			expect: EVERYONE(401)
+		},
+		{
+			name: 'socket /sync/spoorbuurt/org with a signed-out session',
+			run: signedOutSocket('spoorbuurt/org'),
+			expect: EVERYONE(401)
 		}
 	];
 
@@ -308,6 +407,13 @@ describe('the access matrix', () => {
 		expect(containsText(own.body, SECRET_CONFIDENTIAL)).toBe(true);
 		const shared = await socket('spoorbuurt')(users.owner.cookie);
 		expect(containsText(shared.body, SECRET_CONFIDENTIAL)).toBe(false);
+	});
+
+	it('closes an open socket when its session signs out (4401)', async () => {
+		const cookie = await newSession(users.viewer);
+		const open = await openWatchedSocket(server.port, 'spoorbuurt', { cookie });
+		await signOut(cookie);
+		expect((await open.closed).code).toBe(CLOSE_SIGNED_OUT);
 	});
 
 	it('left the editor a member: no refused request changed anything', async () => {

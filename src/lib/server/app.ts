@@ -50,7 +50,8 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 		hooks,
 		checkOrigin: (request) => checkUpgradeOrigin(request, originPolicy),
 		debounceMs: config.persistDebounceMs,
-		maxWaitMs: config.persistMaxWaitMs
+		maxWaitMs: config.persistMaxWaitMs,
+		sessionRecheckMs: config.sessionRecheckMs
 	});
 	// A session that ends closes its sockets (sign-out, a replacing sign-in, all of a user's).
 	const stopSessionEvents = onSessionEnded((end) => sync.endSessions(end));

@@ -12,6 +12,8 @@ export interface ServerConfig {
 	persistDebounceMs: number;
 	/** …and never later than this after the first unsaved edit. */
 	persistMaxWaitMs: number;
+	/** An open socket's session is checked again at its expiry and at least this often. */
+	sessionRecheckMs: number;
 }
 
 export function readConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
@@ -20,6 +22,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
 		dataDir: resolve(env.BUURTBORD_DATA_DIR || 'data/pglite'),
 		seedDemo: env.BUURTBORD_DEMO !== 'false',
 		persistDebounceMs: Number(env.BUURTBORD_PERSIST_DEBOUNCE_MS || 100),
-		persistMaxWaitMs: Number(env.BUURTBORD_PERSIST_MAX_WAIT_MS || 500)
+		persistMaxWaitMs: Number(env.BUURTBORD_PERSIST_MAX_WAIT_MS || 500),
+		sessionRecheckMs: Number(env.BUURTBORD_SESSION_RECHECK_MS || 5 * 60_000)
 	};
 }

@@ -102,6 +102,7 @@ describe('HS256 tokens (legacy JWT secret)', () => {
 			claims: {
 				sub: user.sub,
 				exp: expect.any(Number),
+				session_id: expect.any(String),
 				email: user.email,
 				user_metadata: { email_verified: true }
 			}
