@@ -46,7 +46,7 @@ interface Connection {
 	/**
 	 * This connection's updates that wait for missing parts (V1), kept here rather than in the
 	 * shared document so that they are bounded, counted per connection and dropped with it.
-	 * `missing`: per client, the clock from which they may integrate (then they are tried again).
+	 * `missing`: per client, the clock of a struct they need (they are tried again once it arrived).
 	 */
 	pending: { parts: Uint8Array[]; bytes: number; missing: Map<number, number> } | null;
 }
@@ -301,7 +301,7 @@ export class Room {
 		if (pendingDs) {
 			add(Y.convertUpdateFormatV2ToV1(pendingDs));
 			// Deletions of structs not seen yet: try again when their client moves on.
-			const state = (client: number) => Y.getState(this.doc.store, client) + 1;
+			const state = (client: number) => Y.getState(this.doc.store, client);
 			for (const client of Y.decodeUpdateV2(pendingDs).ds.clients.keys()) {
 				pending.missing.set(
 					client,
@@ -338,7 +338,7 @@ export class Room {
 				const pending = conn.pending;
 				if (!pending) continue;
 				const ready = [...pending.missing].some(
-					([client, clock]) => Y.getState(this.doc.store, client) >= clock
+					([client, clock]) => Y.getState(this.doc.store, client) > clock
 				);
 				if (!ready) continue;
 				conn.pending = null;
