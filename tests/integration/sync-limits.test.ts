@@ -59,7 +59,7 @@ describe('per-connection limits of the sync server', () => {
 			check();
 		});
 		await editToSeenMs(a, b, pinId, 50); // warm up
-	}, 120_000);
+	}, 240_000);
 
 	// The idle latency is measured right before each attack, on the same board.
 	beforeEach(async () => {
