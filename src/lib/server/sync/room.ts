@@ -277,8 +277,13 @@ export class Room {
 	 * it is checked again, with what completes it, before any of it becomes visible.
 	 */
 	private applyFrom(conn: Connection, update: Uint8Array): void {
-		this.beforeApply?.(update, this.doc);
-		applyChecked(this.doc, update, conn.ws);
+		if (this.beforeApply) {
+			// The check decodes the whole update (and throws on one it cannot read): decoded once.
+			this.beforeApply(update, this.doc);
+			Y.applyUpdate(this.doc, update, conn.ws);
+		} else {
+			applyChecked(this.doc, update, conn.ws);
+		}
 		const { pendingStructs, pendingDs } = this.doc.store;
 		if (!pendingStructs && !pendingDs) return;
 		this.doc.store.pendingStructs = null;
@@ -394,14 +399,9 @@ export class Room {
 
 /**
  * Applies a client's update only if it decodes completely: a truncated or garbled update would
- * otherwise be half-applied. Decoding into a scratch document first costs one extra decode.
+ * otherwise be half-applied. Without a check hook (which decodes it), it is decoded first.
  */
 function applyChecked(doc: Y.Doc, update: Uint8Array, origin: unknown): void {
-	const probe = new Y.Doc();
-	try {
-		Y.applyUpdate(probe, update);
-	} finally {
-		probe.destroy();
-	}
+	Y.decodeUpdate(update);
 	Y.applyUpdate(doc, update, origin);
 }
