@@ -147,8 +147,8 @@ describe('per-connection limits of the sync server', () => {
 				}
 			});
 			await expect
-				.poll(() => b.pins.get('vul-299')!.get('title'))
-				.toMatch(new RegExp(`^${round} `), { timeout: 10_000 });
+				.poll(() => b.pins.get('vul-299')!.get('title'), { timeout: 10_000 })
+				.toMatch(new RegExp(`^${round} `));
 			closedByServer = /closing a connection \(4507/.test(server.output());
 		}
 		expect(closedByServer).toBe(true);
