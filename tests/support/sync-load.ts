@@ -7,14 +7,12 @@ import type { TestClient } from './clients';
 
 /** Resident memory of a process (MB), from /proc. */
 export function rssMb(pid: number): number {
-	let status = '';
 	try {
-		status = readFileSync(`/proc/${pid}/status`, 'utf8');
+		const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+		return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 	} catch {
 		return 0; // the process ended
 	}
-	const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-	return kb / 1024;
 }
 
 /** Samples a process's RSS every 50 ms until stopped; reports the peak. */

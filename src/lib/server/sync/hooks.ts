@@ -57,7 +57,9 @@ export interface SyncHooks {
 	onStoreDocument(boardId: string, update: Uint8Array, doc: Y.Doc): Promise<void>;
 	/**
 	 * Runs before a client's update (sync step 2 or update message) is applied to `doc`, which does
-	 * not hold it yet. Throw an UpdateRefusal to refuse it.
+	 * not hold it yet. Throw an UpdateRefusal to refuse it. It must decode the whole update and
+	 * throw on one it cannot read (as `validateBoardUpdate` does): the room then applies it without
+	 * decoding it a second time, and a garbled update must never be half-applied.
 	 */
 	onBeforeApply?(boardId: string, update: Uint8Array, doc: Y.Doc): void;
 	/**

@@ -45,7 +45,7 @@ interface Connection {
 	/**
 	 * This connection's updates that wait for missing parts (V1), kept here rather than in the
 	 * shared document so that they are bounded, counted per connection and dropped with it.
-	 * `missing`: per client, the clock from which they may integrate (then they are tried again).
+	 * `missing`: per client, the clock of a struct they need (they are tried again once it arrived).
 	 */
 	pending: { parts: Uint8Array[]; bytes: number; missing: Map<number, number> } | null;
 }
@@ -267,8 +267,13 @@ export class Room {
 	 * it is checked again, with what completes it, before any of it becomes visible.
 	 */
 	private applyFrom(conn: Connection, update: Uint8Array): void {
-		this.beforeApply?.(update, this.doc);
-		applyChecked(this.doc, update, conn.ws);
+		if (this.beforeApply) {
+			// The check decodes the whole update (and throws on one it cannot read): decoded once.
+			this.beforeApply(update, this.doc);
+			Y.applyUpdate(this.doc, update, conn.ws);
+		} else {
+			applyChecked(this.doc, update, conn.ws);
+		}
 		const { pendingStructs, pendingDs } = this.doc.store;
 		if (!pendingStructs && !pendingDs) return;
 		this.doc.store.pendingStructs = null;
@@ -291,7 +296,7 @@ export class Room {
 		if (pendingDs) {
 			add(Y.convertUpdateFormatV2ToV1(pendingDs));
 			// Deletions of structs not seen yet: try again when their client moves on.
-			const state = (client: number) => Y.getState(this.doc.store, client) + 1;
+			const state = (client: number) => Y.getState(this.doc.store, client);
 			for (const client of Y.decodeUpdateV2(pendingDs).ds.clients.keys()) {
 				pending.missing.set(
 					client,
@@ -328,7 +333,7 @@ export class Room {
 				const pending = conn.pending;
 				if (!pending) continue;
 				const ready = [...pending.missing].some(
-					([client, clock]) => Y.getState(this.doc.store, client) >= clock
+					([client, clock]) => Y.getState(this.doc.store, client) > clock
 				);
 				if (!ready) continue;
 				conn.pending = null;
@@ -384,14 +389,9 @@ export class Room {
 
 /**
  * Applies a client's update only if it decodes completely: a truncated or garbled update would
- * otherwise be half-applied. Decoding into a scratch document first costs one extra decode.
+ * otherwise be half-applied. Without a check hook (which decodes it), it is decoded first.
  */
 function applyChecked(doc: Y.Doc, update: Uint8Array, origin: unknown): void {
-	const probe = new Y.Doc();
-	try {
-		Y.applyUpdate(probe, update);
-	} finally {
-		probe.destroy();
-	}
+	Y.decodeUpdate(update);
 	Y.applyUpdate(doc, update, origin);
 }
