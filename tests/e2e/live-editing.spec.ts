@@ -7,6 +7,9 @@ import { collectErrors, openBoard, ownerState, visibleAddresses } from './helper
  * change made elsewhere shows in an open form without overwriting what is being typed.
  */
 
+// Two browsers each load the board and its map: on a loaded 2-core machine that takes a while.
+test.describe.configure({ timeout: 180_000 });
+
 async function twoBrowsers(browser: Browser) {
 	const pageA = await (await browser.newContext({ storageState: ownerState() })).newPage();
 	const pageB = await (await browser.newContext({ storageState: ownerState() })).newPage();
