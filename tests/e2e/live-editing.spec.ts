@@ -75,10 +75,12 @@ test('B ticks a theme and saves, A changes "Gevoerd door" and saves: both change
 	// And in storage: a fresh page reads both.
 	await pageA.reload();
 	await openBoard(pageA);
-	const list = pageA.getByTestId('list-view');
-	await list.getByRole('tab', { name: 'Gesprekken' }).click();
-	const row = list.getByRole('row').filter({ hasText: label }).filter({ hasText: 'en Bas' });
-	await expect(row).toContainText('Eenzaamheid');
+	await pageA.getByTestId('list-view').getByRole('button', { name: label, exact: true }).click();
+	const item = pageA
+		.getByTestId('address-panel')
+		.getByTestId('history-item')
+		.filter({ hasText: `${heldBy} en Bas` });
+	await expect(item).toContainText('Eenzaamheid');
 	expect(errors.flat()).toEqual([]);
 });
 
