@@ -107,25 +107,21 @@ export interface ConfidentialTarget {
 }
 
 export class Gesprekken extends Collection<Gesprek> {
-	#byAddress: { list: Gesprek[]; map: Map<string, Gesprek[]> } | null = null;
+	#byAddress: { list: Gesprek[]; groups: Record<string, Gesprek[]> } | null = null;
 
 	constructor(doc: Y.Doc) {
 		super(doc, new EntityIndex(gesprekkenMap(doc), (id) => getGesprek(doc, id)));
 	}
 
-	/** One household's gesprekken, oldest first. */
+	/** One household's gesprekken, oldest first (grouped once per change of the list). */
 	forAddress(addressId: string): Gesprek[] {
 		const list = this.all;
 		if (this.#byAddress?.list !== list) {
-			const map = new Map<string, Gesprek[]>();
-			for (const g of list) {
-				const at = map.get(g.addressId);
-				if (at) at.push(g);
-				else map.set(g.addressId, [g]);
-			}
-			this.#byAddress = { list, map };
+			const groups: Record<string, Gesprek[]> = Object.create(null);
+			for (const g of list) (groups[g.addressId] ??= []).push(g);
+			this.#byAddress = { list, groups };
 		}
-		return this.#byAddress.map.get(addressId) ?? [];
+		return this.#byAddress.groups[addressId] ?? [];
 	}
 
 	/**
