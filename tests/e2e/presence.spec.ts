@@ -15,6 +15,8 @@ let server: OwnServer;
 let users: Record<'olga' | 'erik' | 'vera', SeededUser>;
 
 test.beforeAll(async () => {
+	// Seeding PGlite and starting a server can take a while on a busy machine.
+	test.setTimeout(180_000);
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-presence-'));
 	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 9, {
 		BUURTBORD_DATA_DIR: dataDir,
@@ -256,7 +258,7 @@ test('presenter mode: everybody follows the presenter, filters included; one ste
 	const moved = await view(olga);
 	const list = olga.getByTestId('list-view');
 	await list.getByRole('tab', { name: 'Gesprekken' }).click();
-	const street = list.getByLabel('Straat');
+	const street = list.getByRole('combobox', { name: 'Straat', exact: true });
 	const streetName = await street.locator('option').nth(1).getAttribute('value');
 	await street.selectOption(streetName!);
 	for (const page of [erik, vera]) {
@@ -266,7 +268,9 @@ test('presenter mode: everybody follows the presenter, filters included; one ste
 			'aria-selected',
 			'true'
 		);
-		await expect(theirs.getByLabel('Straat')).toHaveValue(streetName!);
+		await expect(theirs.getByRole('combobox', { name: 'Straat', exact: true })).toHaveValue(
+			streetName!
+		);
 	}
 
 	// Vera steps out (keyboard: the banner's button), looks around, and steps back in.

@@ -93,14 +93,14 @@ export class BoardPresence {
 
 	/** Everybody here, me first, then by name; one entry per person however many tabs. */
 	get people(): Person[] {
-		const byUser = new Map<string, Person>();
+		const byUser: Record<string, Person> = {};
 		for (const peer of this.peers) {
 			if (peer.user.id === this.self.id) continue;
-			const known = byUser.get(peer.user.id);
+			const known = byUser[peer.user.id];
 			const presenting = Boolean(peer.state.presenting) || Boolean(known?.presenting);
-			byUser.set(peer.user.id, { user: peer.user, clientId: peer.clientId, presenting, me: false });
+			byUser[peer.user.id] = { user: peer.user, clientId: peer.clientId, presenting, me: false };
 		}
-		const others = [...byUser.values()].sort((a, b) =>
+		const others = Object.values(byUser).sort((a, b) =>
 			a.user.name.localeCompare(b.user.name, 'nl')
 		);
 		const me: Person = {
@@ -116,13 +116,12 @@ export class BoardPresence {
 	 * Who has what open, by entity id (address, gesprek, initiatief, notitie): for dots in the lists
 	 * and "X bewerkt dit". A person editing a gesprek marks both the gesprek and its address.
 	 */
-	get marks(): Map<string, Mark[]> {
-		const marks = new Map<string, Mark[]>();
+	get marks(): Readonly<Record<string, Mark[]>> {
+		const marks: Record<string, Mark[]> = {};
 		const add = (id: string, peer: Peer, editing: boolean) => {
-			const list = marks.get(id) ?? [];
+			const list = (marks[id] ??= []);
 			if (list.some((x) => x.userId === peer.user.id)) return;
 			list.push({ userId: peer.user.id, name: peer.user.name, colour: peer.user.colour, editing });
-			marks.set(id, list);
 		};
 		for (const peer of this.peers) {
 			if (peer.user.id === this.self.id) continue;

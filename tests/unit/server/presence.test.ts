@@ -1,0 +1,119 @@
+import * as decoding from 'lib0/decoding';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { presenceColour } from '../../../src/lib/collab/presence-state';
+import { PRESENCE_LIMITS, RoomPresence } from '../../../src/lib/server/sync/presence';
+import { awarenessMessage } from '../../support/presence';
+
+/** The awareness payload of a y-websocket awareness message (what Room hands to RoomPresence). */
+function payload(entries: { clientId: number; clock: number; state: unknown }[]): Uint8Array {
+	const decoder = decoding.createDecoder(awarenessMessage(entries));
+	decoding.readVarUint(decoder);
+	return decoding.readVarUint8Array(decoder);
+}
+
+const alice = { readOnly: false, userId: 'user-a', userName: 'Alice', organisationName: 'Org A' };
+const bob = { readOnly: true, userId: 'user-b', userName: 'Bob', organisationName: null };
+
+describe('RoomPresence', () => {
+	let doc: Y.Doc;
+	let awareness: Awareness;
+	let presence: RoomPresence;
+	let broadcasts: number;
+	const connA = {};
+	const connB = {};
+
+	beforeEach(() => {
+		vi.useFakeTimers();
+		doc = new Y.Doc();
+		awareness = new Awareness(doc);
+		awareness.setLocalState(null);
+		presence = new RoomPresence(awareness);
+		broadcasts = 0;
+		awareness.on('update', () => broadcasts++);
+	});
+	afterEach(() => {
+		presence.destroy();
+		awareness.destroy();
+		doc.destroy();
+		vi.useRealTimers();
+	});
+
+	const state = (id: number) =>
+		awareness.getStates().get(id) as Record<string, unknown> | undefined;
+
+	it('stamps the sender and drops fields outside the schema', () => {
+		presence.receive(
+			connA,
+			alice,
+			payload([
+				{
+					clientId: 1,
+					clock: 1,
+					state: { cursor: { lon: 5, lat: 51 }, user: { name: 'Mallory' }, bsn: '123' }
+				}
+			])
+		);
+		expect(state(1)).toEqual({
+			cursor: { lon: 5, lat: 51 },
+			user: { id: 'user-a', name: 'Alice', organisation: 'Org A', colour: presenceColour('user-a') }
+		});
+	});
+
+	it('lets a connection write only ids it holds, at most two', () => {
+		presence.receive(
+			connA,
+			alice,
+			payload([{ clientId: 1, clock: 1, state: { presenting: false } }])
+		);
+		// Bob (a viewer) writes Alice's id: dropped; his own ids: two at most.
+		presence.receive(
+			connB,
+			bob,
+			payload([
+				{ clientId: 1, clock: 9, state: { cursor: { lon: 9, lat: 9 } } },
+				...Array.from({ length: 50 }, (_, i) => ({ clientId: 100 + i, clock: 1, state: {} }))
+			])
+		);
+		vi.advanceTimersByTime(100);
+		expect(state(1)?.cursor).toBeUndefined();
+		expect((state(1)?.user as { name: string }).name).toBe('Alice');
+		expect([...awareness.getStates().keys()].sort((a, b) => a - b)).toEqual([1, 100, 101]);
+		expect(presence.heldIds).toBe(3);
+	});
+
+	it('coalesces a flood into one broadcast per interval, the latest state winning', () => {
+		for (let clock = 1; clock <= 500; clock++)
+			presence.receive(
+				connA,
+				alice,
+				payload([{ clientId: 1, clock, state: { cursor: { lon: clock / 100, lat: 51 } } }])
+			);
+		// The first went at once; the rest waits for the interval (and past the message budget is dropped).
+		expect(broadcasts).toBe(1);
+		vi.advanceTimersByTime(PRESENCE_LIMITS.intervalMs);
+		expect(broadcasts).toBe(2);
+		expect((state(1)?.cursor as { lon: number }).lon).toBe(PRESENCE_LIMITS.messagesPerSecond / 100);
+		vi.advanceTimersByTime(1000);
+		expect(broadcasts).toBe(2);
+	});
+
+	it('drops oversized states and removes a connection’s states when it leaves', () => {
+		presence.receive(
+			connA,
+			alice,
+			payload([{ clientId: 1, clock: 1, state: { filters: { street: 'x'.repeat(5000) } } }])
+		);
+		expect(state(1)).toBeUndefined();
+		presence.receive(connA, alice, payload([{ clientId: 2, clock: 1, state: {} }]));
+		expect(state(2)).toBeDefined();
+		presence.leave(connA);
+		expect(state(2)).toBeUndefined();
+		expect(presence.heldIds).toBe(0);
+		// The id is free again for a new connection.
+		presence.receive(connB, bob, payload([{ clientId: 2, clock: 5, state: {} }]));
+		vi.advanceTimersByTime(100);
+		expect((state(2)?.user as { name: string }).name).toBe('Bob');
+	});
+});
