@@ -145,7 +145,14 @@ describe('when PostgreSQL is unreachable', () => {
 
 	it('answers 503 at once while the database is frozen, and serves again when it thaws', async () => {
 		const databaseUrl = await fresh();
-		const s = await server(databaseUrl);
+		const s = await server(databaseUrl, { BUURTBORD_METRICS_TOKEN: 'geheim-meettoken' });
+		// With a token set, /metrics wants it, also from loopback.
+		expect((await fetch(`${s.url}/metrics`)).status).toBe(403);
+		const metrics = await fetch(`${s.url}/metrics`, {
+			headers: { authorization: 'Bearer geheim-meettoken' }
+		});
+		expect(metrics.status).toBe(200);
+		expect(await metrics.text()).toMatch(/^buurtbord_sync_connections 0$/m);
 		pg.freeze();
 		try {
 			const started = Date.now();
