@@ -117,7 +117,16 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 		close() {
 			closed ??= (async () => {
 				retention.stop();
-				await retention.idle();
+				// Bounded: with a frozen database a running job or compaction never ends.
+				const bounded = async (work: Promise<unknown>) => {
+					let timer: ReturnType<typeof setTimeout> | undefined;
+					await Promise.race([
+						work,
+						new Promise((resolve) => (timer = setTimeout(resolve, ops.shutdownWaitMs)))
+					]);
+					clearTimeout(timer);
+				};
+				await bounded(retention.idle());
 				const unstored = await sync.close({ waitMs: ops.shutdownWaitMs });
 				const spilled = writeSpill(ops.spillDir, unstored);
 				if (spilled) {
@@ -126,7 +135,7 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 						`the database did not store every edit before shutdown: kept in ${spilled}, stored at the next start`
 					);
 				}
-				await hooks.drain();
+				await bounded(hooks.drain());
 				setRuntime(undefined);
 				await db.close();
 				lock?.release();
