@@ -20,6 +20,7 @@ import { tempDataDir } from './lib/servers';
 import { bytes, ms, table, verdict } from './lib/util';
 import { ClientWorker } from './lib/worker';
 import { benchStorage, EDITS, type StorageRow } from './storage';
+import { benchCpu, cpuTable } from './cpu';
 
 const TARGETS = {
 	latencyP95Ms: 20,
@@ -247,6 +248,8 @@ async function main() {
 		const boardLoad = await benchBoardLoad(boardDir.dir, QUICK ? 1 : 3, log);
 		if (boardLoad.note) notes.push(boardLoad.note);
 
+		const cpu = await benchCpu(log, { seconds: QUICK ? 6 : 20 });
+
 		const out: string[] = [];
 		out.push(`Buurtbord benchmark — ${info.date}`);
 		out.push(
@@ -363,6 +366,11 @@ async function main() {
 			'7. Presence cost: 30 clients on one board (PGlite), edit-to-seen with cursors still and with every cursor moving 20 times a second'
 		);
 		out.push(...presenceLines(presence));
+		out.push('');
+		out.push(
+			'8. Server CPU per edit and RSS, each server in its own process, next to @y/websocket-server 0.1.1 (in memory): each client adds a pin every 2 s'
+		);
+		out.push(cpuTable(cpu));
 		for (const n of notes) out.push(`note: ${n}`);
 		console.log(out.join('\n'));
 
@@ -408,6 +416,7 @@ async function main() {
 			coldLoad: { rows: cold, baseline: coldBase },
 			storage,
 			access,
+			cpu,
 			import: imports,
 			boardLoad: boardLoad.rows,
 			presence,

@@ -4,10 +4,14 @@
  *
  *   npm run buurtbord -- create-owner --email E --name N --organisation O
  *   npm run buurtbord -- add-user --email E --name N --organisation O --board ID --role viewer|editor|owner
+ *   npm run buurtbord -- backup FILE      (PGlite only: a consistent copy of the database)
+ *   npm run buurtbord -- restore FILE     (PGlite only: the data folder from a backup)
  *
  * The password comes from BUURTBORD_PASSWORD or stdin (asked for, unechoed, on a terminal).
  * PGlite allows one process at a time: with a running server on the same data folder this refuses.
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -23,12 +27,18 @@ import {
 	type DataDirLock
 } from '../src/lib/server/db/lock';
 import { ensureDemoBoard } from '../src/lib/server/demo';
+import { backupPglite, restorePglite } from '../src/lib/server/ops/backup';
 
 const USAGE = `Usage:
   npm run buurtbord -- create-owner --email E --name N --organisation O
       a new account that owns every board (the first owner; the demo board is created first)
   npm run buurtbord -- add-user --email E --name N --organisation O --board ID --role viewer|editor|owner
       a new account with a role on one board
+  npm run buurtbord -- backup FILE
+      writes a consistent copy of the embedded (PGlite) database to FILE (stop the server first)
+  npm run buurtbord -- restore FILE
+      makes the data folder from a backup (the current one is kept beside it; stop the server first)
+With DATABASE_URL (PostgreSQL, Supabase) use pg_dump and pg_restore instead (README).
 The password is read from BUURTBORD_PASSWORD, or from stdin.`;
 
 /** Wrong use: the message and the usage text. */
@@ -89,11 +99,43 @@ async function newAccount(
 	return { id: created.user.id, email };
 }
 
+async function backupOrRestore(command: 'backup' | 'restore', args: string[]): Promise<void> {
+	const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
+	if (positionals.length !== 1) throw new UsageError(`${command} takes one file name`);
+	const file = resolve(positionals[0]!);
+	const config = readConfig();
+	if (config.databaseUrl) {
+		throw new RefusedError(
+			`DATABASE_URL is set: back up PostgreSQL with pg_dump and restore with pg_restore (see README).`
+		);
+	}
+	const lock = acquireDataDirLock(config.dataDir, 'cli');
+	try {
+		if (command === 'backup') {
+			const bytes = await backupPglite(config.dataDir, file);
+			console.log(`Backed up ${config.dataDir} to ${file} (${Math.round(bytes / 1024)} KB).`);
+		} else {
+			if (!existsSync(file)) throw new RefusedError(`There is no file ${file}.`);
+			const { boards, previous } = await restorePglite(config.dataDir, file);
+			console.log(
+				`Restored ${config.dataDir} from ${file} (${boards} board(s)).` +
+					(previous ? ` The data folder before the restore is kept in ${previous}.` : '')
+			);
+		}
+	} finally {
+		lock.release();
+	}
+}
+
 async function main(argv: string[]): Promise<void> {
 	const [command, ...rest] = argv;
 	if (!command || command === 'help' || command === '--help' || command === '-h') {
 		console.log(USAGE);
 		if (!command) process.exitCode = 64;
+		return;
+	}
+	if (command === 'backup' || command === 'restore') {
+		await backupOrRestore(command, rest);
 		return;
 	}
 	if (command !== 'create-owner' && command !== 'add-user') {
@@ -158,6 +200,9 @@ try {
 		console.error((err as Error).message);
 		console.error(USAGE);
 		process.exitCode = 64;
+	} else if (err instanceof RefusedError) {
+		console.error(err.message);
+		process.exitCode = 1;
 	} else {
 		throw err;
 	}

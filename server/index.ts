@@ -8,12 +8,14 @@ import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startBuurtbord } from '../src/lib/server/app';
+import { logger } from '../src/lib/server/ops/log';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
 const handlerPath = resolve(process.env.BUURTBORD_BUILD_DIR || 'build', 'handler.js');
+const log = logger();
 if (!existsSync(handlerPath)) {
-	console.error('build/handler.js is missing: run `npm run build` first (or `npm start`).');
+	log.fatal('build/handler.js is missing: run `npm run build` first (or `npm start`).');
 	process.exit(1);
 }
 
@@ -39,7 +41,14 @@ const server = createServer((req, res) => {
 			? 'https'
 			: 'http';
 	}
-	handler(req, res);
+	// /healthz, /readyz, /metrics, and a 503 page at once while the database does not answer.
+	app.handleOps(req, res).then(
+		(handled) => handled || handler(req, res),
+		(err: unknown) => {
+			log.error({ err: { message: (err as Error).message } }, 'operations route failed');
+			if (!res.headersSent) res.writeHead(500).end();
+		}
+	);
 });
 // The same for websocket upgrades (the sync server's origin check reads it); before attach, so
 // that this listener runs first.
@@ -56,7 +65,8 @@ server.listen(port, host, () => {
 	const address = server.address();
 	const actual = typeof address === 'object' && address ? address.port : port;
 	// Tests start the server on port 0 and read the chosen port from this line.
-	console.log(
+	log.info(
+		{ port: actual, database: app.config.databaseUrl ? 'postgres' : 'pglite' },
 		`[buurtbord] listening on http://localhost:${actual} (${app.config.databaseUrl ? 'PostgreSQL' : `PGlite in ${app.config.dataDir}`})`
 	);
 });
@@ -65,12 +75,17 @@ let stopping = false;
 async function shutdown(signal: string) {
 	if (stopping) return;
 	stopping = true;
-	console.log(`[buurtbord] ${signal}: storing pending edits and stopping`);
+	log.info({ signal }, `${signal}: storing pending edits and stopping`);
 	server.close();
+	let code = 0;
 	try {
 		await app.close();
+	} catch (err) {
+		log.error({ err: { message: (err as Error).message } }, 'stopping failed');
+		code = 1;
 	} finally {
-		process.exit(0);
+		// pino writes asynchronously: let the last lines out before exiting.
+		log.flush(() => process.exit(code));
 	}
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,14 @@ export interface TestPostgres {
 	/** Creates a fresh, empty database on this server and returns its URL. */
 	createDatabase(name?: string): Promise<string>;
 	stop(): Promise<void>;
+	/** Stops the server as a crash would (pg_ctl -m immediate), keeping its data: an outage. */
+	pause(): void;
+	/** Starts it again on the same port and data after pause(). */
+	resume(): void;
+	/** Freezes the server and its backends (SIGSTOP): connections open, nothing answers. */
+	freeze(): void;
+	/** Lets a frozen server run on (SIGCONT). */
+	thaw(): void;
 }
 
 const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -63,16 +71,27 @@ export async function startPostgres(): Promise<TestPostgres> {
 		'--no-sync'
 	]);
 	const port = await freePort();
-	run(join(BIN, 'pg_ctl'), [
-		'-D',
-		data,
-		'-w',
-		'-l',
-		join(dir, 'server.log'),
-		'-o',
-		`-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
-		'start'
-	]);
+	const start = () =>
+		run(join(BIN, 'pg_ctl'), [
+			'-D',
+			data,
+			'-w',
+			'-l',
+			join(dir, 'server.log'),
+			'-o',
+			`-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+			'start'
+		]);
+	start();
+	/** The postmaster and its children (backends, background workers), by pid. */
+	const pids = (): number[] => {
+		const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+		const children = spawnSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' })
+			.stdout.split('\n')
+			.filter(Boolean)
+			.map(Number);
+		return [postmaster, ...children];
+	};
 	const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
 	let counter = 0;
 	return {
@@ -84,9 +103,24 @@ export async function startPostgres(): Promise<TestPostgres> {
 			await sql.end();
 			return `postgres://postgres@127.0.0.1:${port}/${db}`;
 		},
+		pause() {
+			run(join(BIN, 'pg_ctl'), ['-D', data, '-w', '-m', 'immediate', 'stop']);
+		},
+		resume() {
+			start();
+		},
+		freeze() {
+			for (const pid of pids()) process.kill(pid, 'SIGSTOP');
+		},
+		thaw() {
+			for (const pid of pids()) process.kill(pid, 'SIGCONT');
+		},
 		async stop() {
 			try {
-				run(join(BIN, 'pg_ctl'), ['-D', data, '-w', '-m', 'immediate', 'stop']);
+				// Not running after a pause() that was not resumed.
+				if (existsSync(join(data, 'postmaster.pid'))) {
+					run(join(BIN, 'pg_ctl'), ['-D', data, '-w', '-m', 'immediate', 'stop']);
+				}
 			} finally {
 				rmSync(dir, { recursive: true, force: true });
 			}

@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readConfig, type ServerConfig } from './config';
 import { checkUpgradeOrigin, readOriginPolicy } from './auth/origin';
 import { embeddedResolver, type AuthResolver } from './auth/resolve';
@@ -9,15 +10,30 @@ import { acquireDataDirLock } from './db/lock';
 import { ensureDemoBoard } from './demo';
 import { sendMail } from './mail';
 import { startRetentionJob } from './retention';
+import { readOpsConfig, type OpsConfig } from './ops/config';
+import { DbHealth } from './ops/health';
+import { opsHttp } from './ops/http';
+import { componentLog, logger } from './ops/log';
+import { createMetrics } from './ops/metrics';
 import { setRuntime } from './runtime';
 import { postgresHooks } from './sync/postgres-hooks';
 import { SyncServer } from './sync/server';
+import { replaySpills, writeSpill } from './sync/spill';
+import { UpdateStore } from './sync/store';
 
 export interface Buurtbord {
 	config: ServerConfig;
 	db: Db;
 	auth: AuthResolver;
 	sync: SyncServer;
+	ops: OpsConfig;
+	/** Whether the database answers (readiness, the 503 gate). */
+	health: DbHealth;
+	/**
+	 * Answers /healthz, /readyz and /metrics, and refuses a page with 503 while the database does
+	 * not answer. Returns whether it handled the request (else hand it to the app).
+	 */
+	handleOps(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
 	/** Serves /sync/<board> websocket upgrades on this HTTP server (see SyncServer.attach). */
 	attach(server: EventEmitter, options?: { exclusive?: boolean }): void;
 	/** Stores pending edits, closes connections and the database. */
@@ -40,18 +56,46 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 		lock?.release();
 		throw err;
 	}
+	const log = logger();
+	const ops = readOpsConfig(config.dataDir);
+	try {
+		// Edits a previous run could not store before it stopped (see spill.ts) go in first.
+		const store = new UpdateStore(db);
+		await replaySpills(
+			ops.spillDir,
+			(name, update) => store.append(name, update),
+			componentLog('storage')
+		);
+	} catch (err) {
+		await db.close();
+		lock?.release();
+		throw err;
+	}
 	if (config.seedDemo && (await ensureDemoBoard(db))) {
-		console.log('[buurtbord] created the demo board "spoorbuurt"');
+		log.info('created the demo board "spoorbuurt"');
 	}
 	const auth: AuthResolver = supabase ? supabaseResolver(db, supabase) : embeddedResolver(db);
-	const hooks = postgresHooks(db, { auth });
+	const hooks = postgresHooks(db, { auth, log: componentLog('sync') });
 	const originPolicy = readOriginPolicy();
 	const sync = new SyncServer({
 		hooks,
 		checkOrigin: (request) => checkUpgradeOrigin(request, originPolicy),
 		debounceMs: config.persistDebounceMs,
 		maxWaitMs: config.persistMaxWaitMs,
-		sessionRecheckMs: config.sessionRecheckMs
+		sessionRecheckMs: config.sessionRecheckMs,
+		storeTimeoutMs: ops.dbTimeoutMs * 2,
+		log: componentLog('sync')
+	});
+	const health = new DbHealth(db, {
+		timeoutMs: ops.dbTimeoutMs,
+		log: (message, level) => log[level]({ component: 'database' }, message)
+	});
+	const http = opsHttp({
+		health,
+		metrics: createMetrics({ sync, db: health }),
+		metricsToken: ops.metricsToken,
+		gate: db.driver === 'postgres',
+		log: componentLog('http', 'warn')
 	});
 	// A session that ends closes its sockets (sign-out, a replacing sign-in, all of a user's).
 	const stopSessionEvents = onSessionEnded((end) => sync.endSessions(end));
@@ -60,7 +104,12 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 	const retention = startRetentionJob({
 		db,
 		sync,
-		mail: (message) => sendMail(message, { dataDir: config.dataDir })
+		mail: (message) =>
+			sendMail(message, {
+				dataDir: config.dataDir,
+				log: (line) => log.info({ component: 'mail' }, line)
+			}),
+		log: componentLog('retention')
 	});
 	let closed: Promise<void> | undefined;
 	return {
@@ -68,14 +117,33 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 		db,
 		auth,
 		sync,
-		attach: (server, options) => sync.attach(server, options),
+		ops,
+		health,
+		handleOps: http.handle,
+		attach: (server, options) => sync.attach(http.gateUpgrades(server), options),
 		close() {
 			closed ??= (async () => {
 				retention.stop();
 				stopSessionEvents();
-				await retention.idle();
-				await sync.close();
-				await hooks.drain();
+				// Bounded: with a frozen database a running job or compaction never ends.
+				const bounded = async (work: Promise<unknown>) => {
+					let timer: ReturnType<typeof setTimeout> | undefined;
+					await Promise.race([
+						work,
+						new Promise((resolve) => (timer = setTimeout(resolve, ops.shutdownWaitMs)))
+					]);
+					clearTimeout(timer);
+				};
+				await bounded(retention.idle());
+				const unstored = await sync.close({ waitMs: ops.shutdownWaitMs });
+				const spilled = writeSpill(ops.spillDir, unstored);
+				if (spilled) {
+					log.warn(
+						{ component: 'storage', documents: unstored.length },
+						`the database did not store every edit before shutdown: kept in ${spilled}, stored at the next start`
+					);
+				}
+				await bounded(hooks.drain());
 				setRuntime(undefined);
 				await db.close();
 				lock?.release();

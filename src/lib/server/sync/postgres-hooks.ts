@@ -6,6 +6,7 @@ import type { AuthResolver } from '../auth/resolve';
 import type { Db } from '../db';
 import { BOARD_LAYOUT, ORG_NOTES_LAYOUT, TOP_LEVEL } from '../../board/layout';
 import { ORG_NOTES } from '../../board/org-notes';
+import { syncCounters } from '../ops/metrics';
 import { SyncRefusal, type SyncHooks } from './hooks';
 import { changesConfidential, parseDocName } from './org-docs';
 import { UpdateStore } from './store';
@@ -94,9 +95,15 @@ export function postgresHooks(
 		},
 		onBeforeApply(docName, update, doc) {
 			const org = parseDocName(docName)?.kind === 'org';
-			validateBoardUpdate(update, doc, org ? ORG_NOTES_LAYOUT : BOARD_LAYOUT);
+			try {
+				validateBoardUpdate(update, doc, org ? ORG_NOTES_LAYOUT : BOARD_LAYOUT);
+			} catch (err) {
+				syncCounters.refused++;
+				throw err;
+			}
 		},
 		onChange(docName, context, transaction) {
+			syncCounters.updates++;
 			if (changesConfidential(transaction)) compactAfterStore.add(docName);
 			// Audit: who changed which gesprek (ids only), at most once a minute per person and gesprek.
 			// In an organisation's document the confidential notes are keyed by gesprek id as well.

@@ -33,6 +33,8 @@ export interface SyncServerOptions {
 	 */
 	sessionRecheckMs?: number;
 	log?: (message: string) => void;
+	/** A write that has not answered after this long is retried (see DebouncedWriter). */
+	storeTimeoutMs?: number;
 }
 
 /**
@@ -88,6 +90,11 @@ export class SyncServer {
 				refuse(socket, 404, 'not found');
 			}
 		});
+	}
+
+	/** Number of open sync connections (for monitoring). */
+	get connections(): number {
+		return this.wss.clients.size;
 	}
 
 	/** Number of boards currently loaded (for tests and monitoring). */
@@ -148,7 +155,10 @@ export class SyncServer {
 			debounceMs: this.options.debounceMs,
 			maxWaitMs: this.options.maxWaitMs,
 			store: (update) => this.options.hooks.onStoreDocument(boardId, update, room.doc),
-			onError: (err) => this.log(`storing board ${boardId} failed: ${(err as Error).message}`)
+			onError: (err) => this.log(`storing board ${boardId} failed: ${(err as Error).message}`),
+			// Stored again after a failure: a board nobody has open any more can now be unloaded.
+			onRecovered: () => void this.unloadIfIdle(room),
+			storeTimeoutMs: this.options.storeTimeoutMs
 		});
 		const { onBeforeApply, onChange } = this.options.hooks;
 		const room: Room = new Room(
@@ -274,6 +284,9 @@ export class SyncServer {
 
 	private async unloadIfIdle(room: Room): Promise<void> {
 		await room.writer.flush();
+		// Not stored (the database is away): the board stays loaded and its writer keeps retrying;
+		// it is unloaded once everything is stored (onRecovered). Unloading now would lose the edits.
+		if (room.writer.hasPending) return;
 		// Someone may have joined while we were writing: then the room stays.
 		if (room.size > 0 || this.closing || this.held.has(room.boardId)) return;
 		if ((await this.rooms.get(room.boardId)) !== room) return;
@@ -359,21 +372,39 @@ export class SyncServer {
 		return touched;
 	}
 
-	/** Stores what is pending on every board and closes all connections. */
-	async close(): Promise<void> {
+	/**
+	 * Stores what is pending on every board and closes all connections. A board whose edits cannot
+	 * be stored (the database is away) is retried for up to `waitMs`; what is still unstored then is
+	 * returned, for the caller to keep (a spill file that the next start replays, see spill.ts).
+	 */
+	async close({ waitMs = 0 }: { waitMs?: number } = {}): Promise<
+		{ docName: string; update: Uint8Array }[]
+	> {
 		this.closing = true;
 		clearInterval(this.pingTimer);
 		for (const ws of [...this.live.keys()]) this.forget(ws);
-		const rooms = await Promise.allSettled(this.rooms.values());
-		for (const result of rooms) {
-			if (result.status !== 'fulfilled') continue;
-			await result.value.writer.flush();
-			result.value.closeAll(1012, 'server restarting');
-			result.value.destroy();
+		const rooms = (await Promise.allSettled(this.rooms.values())).flatMap((result) =>
+			result.status === 'fulfilled' ? [result.value] : []
+		);
+		for (const room of rooms) room.closeAll(1012, 'server restarting');
+		const deadline = Date.now() + waitMs;
+		for (let round = 0; ; round++) {
+			await Promise.all(rooms.map((room) => room.writer.flush()));
+			if (!rooms.some((room) => room.writer.hasPending) || Date.now() >= deadline) break;
+			await new Promise((resolve) =>
+				setTimeout(resolve, Math.min(250 * 2 ** round, 2000, deadline - Date.now()))
+			);
+		}
+		const unstored: { docName: string; update: Uint8Array }[] = [];
+		for (const room of rooms) {
+			const update = await room.writer.takePending();
+			if (update) unstored.push({ docName: room.boardId, update });
+			room.destroy();
 		}
 		this.rooms.clear();
 		for (const ws of this.wss.clients) ws.terminate();
 		await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+		return unstored;
 	}
 }
 

@@ -1,0 +1,61 @@
+/**
+ * One sync server in its own process, for the CPU and memory comparison (bench/cpu.ts):
+ * `buurtbord` (its sync server exactly as server/index.ts wires it, on PGlite, with BOARDS boards
+ * and a bench member of each) or `reference` (@y/websocket-server 0.1.1, in memory). Prints one
+ * JSON line `{"url": …}` when it listens; stops on SIGTERM.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { docs, setupWSConnection } from '@y/websocket-server/utils';
+import { WebSocketServer } from 'ws';
+import type { BoardRole } from '../src/lib/server/access';
+import { startBuurtbord } from '../src/lib/server/app';
+import { createBoard } from '../src/lib/server/boards';
+import { readConfig } from '../src/lib/server/config';
+import { seedUsers } from '../tests/support/accounts';
+
+const kind = process.argv[2];
+const boards = Number(process.argv[3] ?? 1);
+const dataDir = process.argv[4] ?? mkdtempSync(join(tmpdir(), 'buurtbord-bench-cpu-'));
+
+const server = createServer((_req, res) => res.writeHead(404).end());
+let url: string;
+let close: () => Promise<void>;
+if (kind === 'buurtbord') {
+	const app = await startBuurtbord(
+		readConfig({ BUURTBORD_DATA_DIR: dataDir, BUURTBORD_DEMO: 'true' })
+	);
+	const memberships: Record<string, BoardRole> = { spoorbuurt: 'editor' };
+	for (let i = 0; i < boards; i++) {
+		const id = `bench-${i}`;
+		await createBoard(app.db, { id, name: id, centerLon: 5.87, centerLat: 51.83, zoom: 15 });
+		memberships[id] = 'editor';
+	}
+	const { bench } = await seedUsers(app.db, { bench: { org: 'Bench', boards: memberships } });
+	app.attach(server);
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as { port: number };
+	url = `ws://127.0.0.1:${port}/sync#${new URLSearchParams({ cookie: bench.cookie })}`;
+	close = async () => {
+		await app.close();
+		if (!process.argv[4]) rmSync(dataDir, { recursive: true, force: true });
+	};
+} else {
+	const wss = new WebSocketServer({ noServer: true });
+	server.on('upgrade', (req, socket, head) =>
+		wss.handleUpgrade(req, socket, head, (ws) => setupWSConnection(ws, req))
+	);
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as { port: number };
+	url = `ws://127.0.0.1:${port}/sync`;
+	close = async () => {
+		for (const doc of docs.values()) doc.destroy();
+	};
+}
+process.stdout.write(`${JSON.stringify({ url })}\n`);
+process.on('SIGTERM', () => {
+	server.closeAllConnections();
+	void close().finally(() => process.exit(0));
+});

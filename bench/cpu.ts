@@ -1,0 +1,175 @@
+/**
+ * Server CPU per edit and memory, Buurtbord next to the reference @y/websocket-server, in the same
+ * run: each server in its own process (its CPU time and RSS read from /proc), the clients in this
+ * one. Two loads: 30 clients on one board, and 500 connections over 50 boards; each client adds
+ * one pin every 2 s. `node --import tsx bench/cpu.ts` alone, or part of `npm run bench`.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { closeClient, newPin, openClient, whenSynced, type Client } from './lib/clients';
+import { sleep, table, withTimeout } from './lib/util';
+
+// Each y-websocket provider adds a process 'exit' listener: 500 clients in this process.
+process.setMaxListeners(Math.max(process.getMaxListeners(), 1000));
+
+export interface CpuRow {
+	server: string;
+	clients: number;
+	boards: number;
+	edits: number;
+	/** Server CPU time (user + system) per edit, in µs, while the clients edit. */
+	cpuPerEditUs: number;
+	/** Server RSS after the load, and its peak, in MB. */
+	rssMb: number;
+	peakRssMb: number;
+}
+
+const TICK_US = 1e6 / 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s.
+
+function cpuUs(pid: number): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	// Fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name.
+	return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+}
+
+function memoryMb(pid: number): { rss: number; peak: number } {
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+	const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+	return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+async function startServerProcess(kind: string, boards: number) {
+	const child = spawn(
+		process.execPath,
+		['--import', 'tsx', 'bench/cpu-server.ts', kind, String(boards)],
+		{
+			stdio: ['ignore', 'pipe', 'inherit'],
+			env: { ...process.env, LOG_LEVEL: 'warn' }
+		}
+	);
+	const url = await withTimeout(
+		new Promise<string>((resolve, reject) => {
+			let out = '';
+			child.stdout!.on('data', (d: Buffer) => {
+				out += d.toString();
+				const line = out.split('\n').find((l) => l.startsWith('{"url"'));
+				if (line) resolve((JSON.parse(line) as { url: string }).url);
+			});
+			child.once('exit', (code) => reject(new Error(`${kind} server exited (${code})`)));
+		}),
+		120_000,
+		`starting the ${kind} server`
+	);
+	return {
+		pid: child.pid!,
+		url,
+		async stop() {
+			const exited = new Promise((resolve) => child.once('exit', resolve));
+			child.kill('SIGTERM');
+			await withTimeout(exited, 20_000, `stopping the ${kind} server`).catch(() =>
+				child.kill('SIGKILL')
+			);
+		}
+	};
+}
+
+async function measure(
+	kind: 'buurtbord' | 'reference',
+	clientCount: number,
+	boardCount: number,
+	seconds: number
+): Promise<CpuRow> {
+	const server = await startServerProcess(kind, boardCount);
+	const clients: Client[] = [];
+	try {
+		const room = (i: number) => (boardCount === 1 ? 'spoorbuurt' : `bench-${i % boardCount}`);
+		// In batches: each upgrade checks the session and membership in the database first.
+		for (let i = 0; i < clientCount; i += 50) {
+			const batch = Array.from({ length: Math.min(50, clientCount - i) }, (_, j) =>
+				openClient(server.url, room(i + j))
+			);
+			clients.push(...batch);
+			await Promise.all(batch.map((c) => whenSynced(c, 180_000)));
+		}
+		await sleep(1000);
+		const cpuBefore = cpuUs(server.pid);
+		const started = performance.now();
+		let edits = 0;
+		// Each client adds a pin every 2 s, spread evenly over the interval.
+		const rounds = Math.round(seconds / 2);
+		for (let round = 0; round < rounds; round++) {
+			for (let i = 0; i < clients.length; i++) {
+				const due = started + round * 2000 + (i * 2000) / clients.length;
+				const wait = due - performance.now();
+				if (wait > 1) await sleep(wait);
+				clients[i]!.doc.getMap('pins').set(`c${i}-r${round}`, newPin(round * clientCount + i));
+				edits++;
+			}
+		}
+		// Let the server finish (broadcasts, debounced writes).
+		await sleep(1500);
+		const cpu = cpuUs(server.pid) - cpuBefore;
+		const memory = memoryMb(server.pid);
+		return {
+			server: kind === 'buurtbord' ? 'buurtbord (PGlite)' : 'y-websocket-server',
+			clients: clientCount,
+			boards: boardCount,
+			edits,
+			cpuPerEditUs: cpu / edits,
+			rssMb: memory.rss,
+			peakRssMb: memory.peak
+		};
+	} finally {
+		clients.forEach(closeClient);
+		await server.stop();
+	}
+}
+
+export async function benchCpu(
+	log: (m: string) => void,
+	{ seconds = 20 }: { seconds?: number } = {}
+): Promise<CpuRow[]> {
+	const rows: CpuRow[] = [];
+	for (const [clients, boards] of [
+		[30, 1],
+		[500, 50]
+	] as const) {
+		for (const kind of ['reference', 'buurtbord'] as const) {
+			log(`cpu: ${kind}, ${clients} clients on ${boards} board(s), ${seconds} s`);
+			rows.push(await measure(kind, clients, boards, seconds));
+			log(JSON.stringify(rows.at(-1)));
+		}
+	}
+	return rows;
+}
+
+export function cpuTable(rows: CpuRow[]): string {
+	const ref = (r: CpuRow) =>
+		rows.find((x) => x.server === 'y-websocket-server' && x.clients === r.clients);
+	return table(
+		['server', 'clients', 'boards', 'edits', 'CPU/edit', 'vs ref', 'RSS', 'peak RSS', 'RSS vs ref'],
+		rows.map((r) => [
+			r.server,
+			r.clients,
+			r.boards,
+			r.edits,
+			`${r.cpuPerEditUs.toFixed(0)} µs`,
+			r.server === 'y-websocket-server'
+				? ''
+				: `${(r.cpuPerEditUs / ref(r)!.cpuPerEditUs).toFixed(2)}×`,
+			`${r.rssMb.toFixed(0)} MB`,
+			`${r.peakRssMb.toFixed(0)} MB`,
+			r.server === 'y-websocket-server' ? '' : `${(r.rssMb / ref(r)!.rssMb).toFixed(2)}×`
+		])
+	);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+	const seconds = Number(process.env.BENCH_CPU_SECONDS || 20);
+	const rows = await benchCpu((m) => console.error(`[bench cpu] ${m}`), { seconds });
+	console.log(cpuTable(rows));
+	console.log(JSON.stringify({ cpu: rows, node: process.version }));
+	process.exit(0);
+}
