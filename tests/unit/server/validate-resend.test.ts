@@ -45,4 +45,19 @@ describe('a client re-sending its edits after the server lost some of them', () 
 			b.getMap<Y.Map<unknown>>('pins').get(pinId)!.get('title')
 		);
 	});
+
+	it('still refuses a field deleted through a new value that is itself deleted', () => {
+		const server = new Y.Doc();
+		const client = new Y.Doc();
+		const pinId = addPin(client, { kind: 'notitie', title: 'Gedeeld', lon: 5.8, lat: 51.8 }).id;
+		sync(client, server);
+		const before = Y.encodeStateVector(client);
+		client.transact(() => {
+			const pin = client.getMap<Y.Map<unknown>>('pins').get(pinId)!;
+			pin.set('title', 'even');
+			pin.delete('title');
+		});
+		const update = Y.encodeStateAsUpdate(client, before);
+		expect(() => validateBoardUpdate(update, server)).toThrow(/deletes the field .*\.title/);
+	});
 });

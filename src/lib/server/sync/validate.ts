@@ -348,6 +348,15 @@ class UpdateCheck {
 			if (holder.deleted || this.gone(holder)) continue;
 			const current = type._map.get(key);
 			if (!current || current.deleted) continue;
+			// The usual edit: live new values, one of them placed right after the current value
+			// (the rightmost after integration is then a live new item), or the current kept.
+			if (
+				items.every((it) => !this.gone(it)) &&
+				(!this.deleted(current.id) ||
+					items.some((it) => it.rightOrigin === null && contains(current, it.origin)))
+			) {
+				continue;
+			}
 			const list: Y.Item[] = [];
 			for (let it: Y.Item | null = current; it; it = it.left) list.unshift(it);
 			if (!this.visibleAfter(list, items)) {
