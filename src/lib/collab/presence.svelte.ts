@@ -58,6 +58,8 @@ export class BoardPresence {
 	/** The latest change to say aloud (aria-live). */
 	announcement = $state('');
 	#pending: PresenceState = {};
+	/** The last marks and their JSON: the same object while nobody's selection changed. */
+	#marks: { json: string; value: Readonly<Record<string, Mark[]>> } = { json: '{}', value: {} };
 	#timer: ReturnType<typeof setTimeout> | null = null;
 	#lastSent = 0;
 
@@ -134,7 +136,10 @@ export class BoardPresence {
 					editing?.id === selection.id || (selection.kind === 'address' && Boolean(editing))
 				);
 		}
-		return marks;
+		// Cursors move 20 times a second; lists re-render only when what people have open changes.
+		const json = JSON.stringify(marks);
+		if (json !== this.#marks.json) this.#marks = { json, value: marks };
+		return this.#marks.value;
 	}
 
 	peer(clientId: number | null): Peer | null {
