@@ -9,6 +9,7 @@ import { sendMail } from './mail';
 import { startRetentionJob } from './retention';
 import { setRuntime } from './runtime';
 import { postgresHooks } from './sync/postgres-hooks';
+import { withPublicProjection } from './public/projector';
 import { SyncServer } from './sync/server';
 
 export interface Buurtbord {
@@ -42,7 +43,8 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 		console.log('[buurtbord] created the demo board "spoorbuurt"');
 	}
 	const auth: AuthResolver = supabase ? supabaseResolver(db, supabase) : embeddedResolver(db);
-	const hooks = postgresHooks(db, { auth });
+	// The public resident pages' projection follows every stored board document (public/projector.ts).
+	const hooks = withPublicProjection(postgresHooks(db, { auth }), db);
 	const sync = new SyncServer({
 		hooks,
 		debounceMs: config.persistDebounceMs,
