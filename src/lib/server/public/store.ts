@@ -136,7 +136,7 @@ export async function refreshProjection(db: Db, boardId: string, doc?: Y.Doc): P
 		await tx.query(
 			`insert into public.street_signals (board_id, slug, street, lon, lat, rounds)
 			 select $1, s.slug, s.street, s.lon, s.lat, s.rounds
-			 from jsonb_to_recordset($2::jsonb)
+			 from jsonb_to_recordset($2::text::jsonb)
 			   as s(slug text, street text, lon double precision, lat double precision, rounds jsonb)`,
 			[boardId, JSON.stringify(projection.streets)]
 		);
@@ -147,7 +147,7 @@ export async function refreshProjection(db: Db, boardId: string, doc?: Y.Doc): P
 			 select $1, i.id, i.title, i.description, i.status, i.themes, i."startDate",
 			   i."publicContact", i."placeStreet", i.lon, i.lat, i.exact,
 			   array(select jsonb_array_elements_text(i."streetSlugs")), i."createdAt"
-			 from jsonb_to_recordset($2::jsonb)
+			 from jsonb_to_recordset($2::text::jsonb)
 			   as i(id text, title text, description text, status text, themes jsonb, "startDate" date,
 			        "publicContact" text, "placeStreet" text, lon double precision,
 			        lat double precision, exact boolean, "streetSlugs" jsonb, "createdAt" text)`,
