@@ -14,6 +14,7 @@ import { benchAuth } from './auth';
 import { benchColdLoad, coldLoadBaseline, PINS, type ColdLoadRow } from './coldload';
 import { BIG, benchBoardLoad, boardLoadMedian } from './board-load';
 import { benchImport, IMPORT_ROWS } from './import';
+import { benchPublicPage, publicPageLines, PUBLIC_TARGETS } from './public-page';
 import { benchLatency, CLIENT_COUNTS, type LatencyRow } from './latency';
 import { tempDataDir } from './lib/servers';
 import { bytes, ms, table, verdict } from './lib/util';
@@ -242,6 +243,8 @@ async function main() {
 		const boardLoad = await benchBoardLoad(boardDir.dir, QUICK ? 1 : 3, log);
 		if (boardLoad.note) notes.push(boardLoad.note);
 
+		const publicPage = await benchPublicPage(QUICK ? 3 : 10, log);
+
 		const out: string[] = [];
 		out.push(`Buurtbord benchmark — ${info.date}`);
 		out.push(
@@ -353,6 +356,8 @@ async function main() {
 				])
 			)
 		);
+		out.push('');
+		out.push(...publicPageLines(publicPage, table));
 		for (const n of notes) out.push(`note: ${n}`);
 		console.log(out.join('\n'));
 
@@ -368,7 +373,7 @@ async function main() {
 				coldRuns: COLD_RUNS,
 				clientCounts: CLIENT_COUNTS
 			},
-			targets: TARGETS,
+			targets: { ...TARGETS, publicPage: PUBLIC_TARGETS },
 			verdicts: {
 				latencyP95At30: Object.fromEntries(
 					at30.map((r) => [r.server, verdict(r.perClient.p95, TARGETS.latencyP95Ms)])
@@ -400,6 +405,7 @@ async function main() {
 			access,
 			import: imports,
 			boardLoad: boardLoad.rows,
+			publicPage,
 			notes,
 			durationSeconds: (performance.now() - started) / 1000
 		};

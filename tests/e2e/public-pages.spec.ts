@@ -10,6 +10,9 @@ import { PUBLIC_STORY, SECRETS, seedPublicStory } from '../support/public-board'
 import { OwnServer } from './own-server';
 
 // Its own server: it publishes and unpublishes the demo board and reads its data folder.
+// The second test reads what the first left in the data folder.
+test.describe.configure({ mode: 'serial' });
+
 let dataDir: string;
 let server: OwnServer;
 let owner: SeededUser;
@@ -42,7 +45,17 @@ test.afterAll(async () => {
 
 const PHONE = { width: 360, height: 740 };
 
-async function checkAccessible(page: Page): Promise<void> {
+/**
+ * axe runs as a script in the page, so it checks the same URL in a second phone browser with
+ * JavaScript on (the page itself sends none).
+ */
+async function checkAccessible(resident: Page): Promise<void> {
+	const context = await resident
+		.context()
+		.browser()!
+		.newContext({ storageState: { cookies: [], origins: [] }, viewport: PHONE, locale: 'nl-NL' });
+	const page = await context.newPage();
+	await page.goto(resident.url());
 	const result = await new AxeBuilder({ page })
 		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
 		.analyze();
@@ -53,6 +66,8 @@ async function checkAccessible(page: Page): Promise<void> {
 	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
 		PHONE.width
 	);
+	expect(await page.locator('script').count()).toBe(0);
+	await context.close();
 }
 
 test('a resident opens their street on a phone without JavaScript; nothing personal shows; unpublishing hides it', async ({

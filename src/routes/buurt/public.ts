@@ -25,8 +25,3 @@ export function formatDate(lang: Lang, iso: string): string {
 		timeZone: 'UTC'
 	}).format(new Date(`${iso}T00:00:00Z`));
 }
-
-/** The same page in the other language. */
-export function langHref(path: string, lang: Lang): string {
-	return lang === 'en' ? `${path}?lang=en` : path;
-}
