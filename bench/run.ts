@@ -14,6 +14,7 @@ import { benchAuth } from './auth';
 import { benchColdLoad, coldLoadBaseline, PINS, type ColdLoadRow } from './coldload';
 import { BIG, benchBoardLoad, boardLoadMedian } from './board-load';
 import { benchImport, IMPORT_ROWS } from './import';
+import { benchPublicPage, publicPageLines, PUBLIC_TARGETS } from './public-page';
 import { benchLatency, CLIENT_COUNTS, type LatencyRow } from './latency';
 import { benchPresence, presenceLines } from './presence';
 import { tempDataDir } from './lib/servers';
@@ -249,6 +250,7 @@ async function main() {
 		if (boardLoad.note) notes.push(boardLoad.note);
 
 		const cpu = await benchCpu(log, { seconds: QUICK ? 6 : 20 });
+		const publicPage = await benchPublicPage(QUICK ? 3 : 10, log);
 
 		const out: string[] = [];
 		out.push(`Buurtbord benchmark — ${info.date}`);
@@ -371,6 +373,8 @@ async function main() {
 			'8. Server CPU per edit and RSS, each server in its own process, next to @y/websocket-server 0.1.1 (in memory): each client adds a pin every 2 s'
 		);
 		out.push(cpuTable(cpu));
+		out.push('');
+		out.push(...publicPageLines(publicPage, table));
 		for (const n of notes) out.push(`note: ${n}`);
 		console.log(out.join('\n'));
 
@@ -386,7 +390,7 @@ async function main() {
 				coldRuns: COLD_RUNS,
 				clientCounts: CLIENT_COUNTS
 			},
-			targets: TARGETS,
+			targets: { ...TARGETS, publicPage: PUBLIC_TARGETS },
 			verdicts: {
 				latencyP95At30: Object.fromEntries(
 					at30.map((r) => [r.server, verdict(r.perClient.p95, TARGETS.latencyP95Ms)])
@@ -420,6 +424,7 @@ async function main() {
 			import: imports,
 			boardLoad: boardLoad.rows,
 			presence,
+			publicPage,
 			notes,
 			durationSeconds: (performance.now() - started) / 1000
 		};

@@ -3,11 +3,15 @@ import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/auth/sessions';
 import { describeError } from '$lib/server/errors';
+import { publicLocaleRequest, publicPageCache } from '$lib/server/public/http';
 import { getRuntime } from '$lib/server/runtime';
 
-/** Picks the UI language (cookie, then the browser's preference, then Dutch) for each request. */
+/**
+ * Picks the UI language (cookie, then the browser's preference, then Dutch) for each request.
+ * Public resident pages take it from the URL (`?lang=en`), see public/http.ts.
+ */
 const i18n: Handle = ({ event, resolve }) =>
-	paraglideMiddleware(event.request, ({ request, locale }) => {
+	paraglideMiddleware(publicLocaleRequest(event) ?? event.request, ({ request, locale }) => {
 		event.request = request;
 		return resolve(event, {
 			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale)
@@ -35,7 +39,7 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle: Handle = sequence(authenticate, i18n);
+export const handle: Handle = sequence(publicPageCache, authenticate, i18n);
 
 /**
  * Unexpected errors: the visitor gets a reference, the log gets where it happened and the stack

@@ -10,6 +10,8 @@ import { seedServerUsers, type SeededUser, type SeedUser } from '../support/acco
  */
 export class OwnServer {
 	private child: ChildProcess | null = null;
+	/** Everything the server wrote to stdout and stderr, over all its starts. */
+	log = '';
 
 	constructor(
 		readonly port: number,
@@ -70,6 +72,7 @@ export class OwnServer {
 		await new Promise<void>((resolve, reject) => {
 			const onData = (chunk: Buffer) => {
 				output += chunk.toString();
+				this.log += chunk.toString();
 				if (output.includes('[buurtbord] listening on')) resolve();
 			};
 			child.stdout!.on('data', onData);

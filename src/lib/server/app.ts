@@ -17,6 +17,7 @@ import { componentLog, logger } from './ops/log';
 import { createMetrics } from './ops/metrics';
 import { setRuntime } from './runtime';
 import { postgresHooks } from './sync/postgres-hooks';
+import { withPublicProjection } from './public/projector';
 import { SyncServer } from './sync/server';
 import { replaySpills, writeSpill } from './sync/spill';
 import { UpdateStore } from './sync/store';
@@ -75,7 +76,8 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 		log.info('created the demo board "spoorbuurt"');
 	}
 	const auth: AuthResolver = supabase ? supabaseResolver(db, supabase) : embeddedResolver(db);
-	const hooks = postgresHooks(db, { auth, log: componentLog('sync') });
+	// The public resident pages' projection follows every stored board document (public/projector.ts).
+	const hooks = withPublicProjection(postgresHooks(db, { auth, log: componentLog('sync') }), db);
 	const originPolicy = readOriginPolicy();
 	const sync = new SyncServer({
 		hooks,

@@ -2,6 +2,7 @@ import type { Address } from '../geo/address';
 import type { BoardMeta } from '../board/meta';
 import { createBoard, getBoard, insertAddresses } from './boards';
 import type { Db } from './db';
+import { setPublication } from './public/store';
 
 export const DEMO_BOARD: BoardMeta = {
 	id: 'spoorbuurt',
@@ -134,6 +135,8 @@ export async function ensureDemoBoard(db: Db): Promise<boolean> {
 	await db.transaction(async (tx) => {
 		await createBoard(tx, DEMO_BOARD);
 		await insertAddresses(tx, DEMO_BOARD.id, demoAddresses());
+		// The demo shows the public resident pages (/buurt/spoorbuurt); new boards start unpublished.
+		await setPublication(tx, DEMO_BOARD.id, { published: true, k: 5, streets: null });
 	});
 	return true;
 }

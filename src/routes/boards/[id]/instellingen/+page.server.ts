@@ -4,6 +4,7 @@ import { recordAudit } from '$lib/server/audit';
 import { getBoard } from '$lib/server/boards';
 import { requireBoardRole } from '$lib/server/guard';
 import { getRetention, purgeDate, setRetention } from '$lib/server/retention';
+import { loadPublication, savePublication } from './publication';
 import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -19,7 +20,8 @@ export const load: PageServerLoad = async (event) => {
 		endsOn: retention.endsOn,
 		retentionDays: retention.retentionDays,
 		purgeOn: retention.endsOn ? purgeDate(retention.endsOn, retention.retentionDays) : null,
-		purgedAt: retention.purgedAt?.toISOString() ?? null
+		purgedAt: retention.purgedAt?.toISOString() ?? null,
+		publication: await loadPublication(db, boardId)
 	};
 };
 
@@ -31,6 +33,7 @@ const retentionForm = z.object({
 });
 
 export const actions: Actions = {
+	publication: savePublication,
 	retention: async (event) => {
 		const { boardId, user } = await requireBoardRole(event, 'owner');
 		const form = await event.request.formData();

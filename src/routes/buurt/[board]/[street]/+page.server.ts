@@ -1,0 +1,31 @@
+import { error } from '@sveltejs/kit';
+import { getRuntime } from '$lib/server/runtime';
+import { PUBLIC_CACHE_CONTROL, publicLang } from '$lib/server/public/http';
+import { readPublicBoard } from '$lib/server/public/store';
+import type { PageServerLoad } from './$types';
+
+/** A street page: public, from the public projection only (never the board document). */
+export const load: PageServerLoad = async ({ params, url, setHeaders }) => {
+	const board = await readPublicBoard(getRuntime().db, params.board);
+	const street = board?.streets.find((s) => s.slug === params.street);
+	if (!board || !street) error(404, 'Not Found');
+	setHeaders({ 'cache-control': PUBLIC_CACHE_CONTROL });
+	const near = board.initiatives.filter((i) => i.streetSlugs.includes(street.slug));
+	return {
+		board: { id: board.id, name: board.name, k: board.k },
+		street,
+		near,
+		// Per theme heard here, the initiatives that answer it (near ones first).
+		answers: Object.fromEntries(
+			[...new Set(street.rounds.flatMap((r) => r.themes.map((t) => t.id)))].map((id) => {
+				const all = board.initiatives.filter((i) => i.themes.some((t) => t.id === id));
+				const ranked = [
+					...all.filter((i) => i.streetSlugs.includes(street.slug)),
+					...all.filter((i) => !i.streetSlugs.includes(street.slug))
+				];
+				return [id, ranked.slice(0, 5).map((i) => ({ id: i.id, title: i.title }))];
+			})
+		),
+		lang: publicLang(url)
+	};
+};

@@ -1,0 +1,246 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { openDb } from '../../src/lib/server/db';
+import { seedServerUsers, type SeededUser } from '../support/accounts';
+import { connectClient, whenSynced } from '../support/clients';
+import { PUBLIC_STORY, SECRETS, seedPublicStory } from '../support/public-board';
+import { OwnServer } from './own-server';
+
+// Its own server: it publishes and unpublishes the demo board and reads its data folder.
+// The second test reads what the first left in the data folder.
+test.describe.configure({ mode: 'serial' });
+
+let dataDir: string;
+let server: OwnServer;
+let owner: SeededUser;
+
+test.beforeAll(async () => {
+	// Migrating a fresh data folder and starting a server are slow on a busy machine.
+	test.setTimeout(180_000);
+	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-public-'));
+	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 4, {
+		BUURTBORD_DATA_DIR: dataDir,
+		PUBLIC_BASEMAP_STYLE_URL: ''
+	});
+	({ owner } = await seedServerUsers(
+		{ dataDir },
+		{
+			owner: {
+				org: 'Buurtteam Spoorbuurt',
+				displayName: 'Eigenaar',
+				boards: { spoorbuurt: 'owner' }
+			}
+		}
+	));
+	await server.start();
+});
+
+test.afterAll(async () => {
+	await server.stop();
+	rmSync(dataDir, { recursive: true, force: true });
+});
+
+const PHONE = { width: 360, height: 740 };
+
+/**
+ * axe runs as a script in the page, so it checks the same URL in a second phone browser with
+ * JavaScript on (the page itself sends none).
+ */
+async function checkAccessible(resident: Page): Promise<void> {
+	const context = await resident
+		.context()
+		.browser()!
+		.newContext({ storageState: { cookies: [], origins: [] }, viewport: PHONE, locale: 'nl-NL' });
+	const page = await context.newPage();
+	await page.goto(resident.url());
+	const result = await new AxeBuilder({ page })
+		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+		.analyze();
+	expect(
+		result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)
+	).toEqual([]);
+	// Fits a 360 px phone: nothing wider than the screen.
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+		PHONE.width
+	);
+	expect(await page.locator('script').count()).toBe(0);
+	await context.close();
+}
+
+test('a resident opens their street on a phone without JavaScript; nothing personal shows; unpublishing hides it', async ({
+	browser
+}) => {
+	test.setTimeout(240_000);
+	// The professionals' work arrives as it does in the app: document commands over the sync socket.
+	const client = connectClient(server.port, 'spoorbuurt', { cookie: owner.cookie });
+	try {
+		await whenSynced(client);
+		seedPublicStory(client.doc);
+
+		const resident = await browser.newContext({
+			storageState: { cookies: [], origins: [] },
+			viewport: PHONE,
+			isMobile: true,
+			hasTouch: true,
+			javaScriptEnabled: false,
+			locale: 'nl-NL'
+		});
+		const page = await resident.newPage();
+		// Requests as the resident's browser makes them: no cookie at all.
+		const request = resident.request;
+
+		// The neighbourhood: every street, a line of what was heard, the public initiatives.
+		await expect
+			.poll(
+				async () => {
+					await page.goto(`${server.url}/buurt/spoorbuurt`);
+					return page.getByRole('listitem').filter({ hasText: 'Sweelinckstraat' }).innerText();
+				},
+				{ timeout: 20_000 }
+			)
+			.toContain('10 huishoudens');
+		await expect(page.getByRole('heading', { level: 1 })).toContainText('Spoorbuurt');
+		await expect(page.getByText(PUBLIC_STORY.coffee)).toBeVisible();
+		await expect(page.getByRole('listitem').filter({ hasText: 'Dunklerstraat' })).toContainText(
+			'minder dan 5'
+		);
+		await checkAccessible(page);
+
+		// The street, from its link.
+		await page.getByRole('link', { name: 'Sweelinckstraat' }).click();
+		await expect(page).toHaveURL(/\/buurt\/spoorbuurt\/sweelinckstraat$/);
+		const garden = page.getByTestId('public-initiative').filter({ hasText: PUBLIC_STORY.garden });
+		await expect(garden).toContainText('Loopt');
+		await expect(garden).toContainText(PUBLIC_STORY.gardenContact);
+		await expect(garden).toContainText('1 mei 2026');
+		const table = page.getByTestId('heard');
+		const row = (name: string) => table.getByRole('row').filter({ hasText: name });
+		await expect(table.getByRole('columnheader').nth(2)).toContainText('hoe heeft u het ervaren');
+		await expect(row('Gesproken huishoudens')).toContainText(/12\s+10/);
+		await expect(row('Ontmoeting')).toContainText(/6\s+5/);
+		await expect(row('Contact met buren')).toContainText('5');
+		await expect(row('Groen')).toContainText('minder dan 5');
+		await expect(row('Eenzaamheid')).toContainText('niet getoond');
+		// What is being done about it: the initiative that answers the theme.
+		await expect(page.getByRole('definition').first()).toBeVisible();
+		await expect(page.locator('dl.answers')).toContainText(PUBLIC_STORY.garden);
+		await checkAccessible(page);
+
+		// English, from the page's own link.
+		await page.getByRole('link', { name: 'English' }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toContainText('what we heard');
+		await expect(row('Meeting')).toContainText(/6\s+5/);
+		await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+
+		// A street with fewer than k households: no theme numbers at all.
+		await page.goto(`${server.url}/buurt/spoorbuurt/dunklerstraat`);
+		await expect(page.getByTestId('no-numbers')).toBeVisible();
+		await expect(page.getByTestId('heard')).toHaveCount(0);
+
+		// Cache headers a CDN can use, and a 304 for an unchanged page.
+		const street = await request.get(`${server.url}/buurt/spoorbuurt/sweelinckstraat`);
+		expect(street.headers()['cache-control']).toBe('public, max-age=15');
+		const etag = street.headers()['etag']!;
+		expect(etag).toBeTruthy();
+		const again = await request.get(`${server.url}/buurt/spoorbuurt/sweelinckstraat`, {
+			headers: { 'if-none-match': etag }
+		});
+		expect(again.status()).toBe(304);
+
+		// Nothing personal or internal in any public HTML or JSON.
+		const bodies: string[] = [];
+		for (const path of [
+			'/buurt/spoorbuurt',
+			'/buurt/spoorbuurt?lang=en',
+			'/buurt/spoorbuurt/sweelinckstraat',
+			'/buurt/spoorbuurt/sweelinckstraat?lang=en',
+			'/buurt/spoorbuurt/dunklerstraat',
+			'/buurt/spoorbuurt/__data.json',
+			'/buurt/spoorbuurt/sweelinckstraat/__data.json'
+		]) {
+			const res = await request.get(`${server.url}${path}`);
+			bodies.push(await res.text());
+		}
+		const everything = bodies.join('\n');
+		expect(everything).toContain(PUBLIC_STORY.garden);
+		for (const secret of Object.values(SECRETS)) expect(everything).not.toContain(secret);
+		// No house numbers or address ids, no outcome per address, no suppressed numbers.
+		expect(everything).not.toMatch(/sweelinckstraat-\d|Sweelinckstraat \d|niet-thuis/);
+
+		// A private page is never cacheable.
+		const ownerPage = await server.signedInPage(browser, owner);
+		const settings = await ownerPage.goto(`${server.url}/boards/spoorbuurt/instellingen`);
+		expect(settings!.headers()['cache-control']).toBe('private, no-store');
+
+		// The flyer: the street's link and a QR code made on the server.
+		await ownerPage
+			.getByTestId('publication')
+			.getByRole('link', { name: 'Flyer (A5)' })
+			.first()
+			.click();
+		const flyer = ownerPage.getByTestId('flyer');
+		await expect(flyer).toContainText(`/buurt/spoorbuurt/`);
+		await expect(flyer.getByRole('img')).toHaveAttribute('src', /^data:image\/svg\+xml;base64,/);
+		await ownerPage.goBack();
+
+		// The owner unpublishes: at once 404, not an empty page.
+		await ownerPage.getByLabel("Openbare pagina's aan").uncheck();
+		await ownerPage.getByTestId('publication').getByRole('button', { name: 'Opslaan' }).click();
+		await expect(ownerPage.getByTestId('publication').getByRole('status')).toHaveText(
+			'Opgeslagen.'
+		);
+		for (const path of ['/buurt/spoorbuurt', '/buurt/spoorbuurt/sweelinckstraat']) {
+			const res = await page.goto(`${server.url}${path}`);
+			expect(res!.status()).toBe(404);
+			await expect(page.getByText(PUBLIC_STORY.garden)).toHaveCount(0);
+		}
+		await resident.close();
+		await ownerPage.context().close();
+	} finally {
+		client.destroy();
+	}
+
+	// The server log never held a secret.
+	for (const secret of Object.values(SECRETS)) expect(server.log).not.toContain(secret);
+});
+
+test('the projection tables hold no secret, internal initiative or suppressed number', async ({
+	browser
+}) => {
+	test.setTimeout(180_000);
+	// Published again, then read as the database holds it (the server holds PGlite: stop it first).
+	const ownerPage = await server.signedInPage(browser, owner);
+	await ownerPage.goto(`${server.url}/boards/spoorbuurt/instellingen`);
+	await ownerPage.getByLabel("Openbare pagina's aan").check();
+	await ownerPage.getByTestId('publication').getByRole('button', { name: 'Opslaan' }).click();
+	await expect(ownerPage.getByTestId('publication').getByRole('status')).toHaveText('Opgeslagen.');
+	await ownerPage.context().close();
+	await server.stop('SIGTERM');
+	const db = await openDb({ dataDir: join(dataDir) });
+	try {
+		const rows = await db.query<{ t: string }>(
+			`select (select coalesce(json_agg(s), '[]') from public.street_signals s)::text
+			   || (select coalesce(json_agg(i), '[]') from public.public_initiatives i)::text
+			   || (select coalesce(json_agg(b), '[]') from public.public_boards b)::text as t`
+		);
+		const all = rows[0]!.t;
+		expect(all).toContain(PUBLIC_STORY.garden);
+		expect(all).toMatch(/"households":\s?12/);
+		for (const secret of Object.values(SECRETS)) expect(all).not.toContain(secret);
+		expect(all).not.toMatch(/sweelinckstraat-\d/);
+		// Groen (3 households) and eenzaamheid (10 of 12) carry no number.
+		const swe = await db.query<{ rounds: { themes: { id: string; count: number | null }[] }[] }>(
+			`select rounds from public.street_signals where board_id = 'spoorbuurt' and slug = 'sweelinckstraat'`
+		);
+		const themes = swe[0]!.rounds[0]!.themes;
+		expect(themes.find((t) => t.id === 'groen')!.count).toBeNull();
+		expect(themes.find((t) => t.id === 'eenzaamheid')!.count).toBeNull();
+	} finally {
+		await db.close();
+	}
+	await server.start();
+	for (const secret of Object.values(SECRETS)) expect(server.log).not.toContain(secret);
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { demoAddresses } from '../../../src/lib/server/demo';
+import { computeProjection, streetSlug, streetsOf } from '../../../src/lib/privacy/projection';
+import { PUBLIC_STORY, SECRETS, seedPublicStory } from '../../support/public-board';
+
+const addresses = demoAddresses().map(({ id, street, lon, lat }) => ({ id, street, lon, lat }));
+
+function story(): Y.Doc {
+	const doc = new Y.Doc();
+	seedPublicStory(doc);
+	return doc;
+}
+
+describe('public projection', () => {
+	it('gives readable, unique street slugs', () => {
+		expect(streetSlug('Richard Holstraat')).toBe('richard-holstraat');
+		expect(streetSlug("Burg. d'Éstraat 1e")).toBe('burg-d-estraat-1e');
+		const slugs = streetsOf([
+			{ id: 'a', street: 'Kerk Straat', lon: 0, lat: 0 },
+			{ id: 'b', street: 'Kerk-straat', lon: 0, lat: 0 }
+		]).map((s) => s.slug);
+		expect(new Set(slugs).size).toBe(2);
+	});
+
+	it('counts households per street and round, suppressed below k', () => {
+		const p = computeProjection(story(), addresses, { k: 5, streets: null });
+		const swe = p.streets.find((s) => s.slug === 'sweelinckstraat')!;
+		const [r1, r2] = swe.rounds;
+		expect(r1!.households).toBe(12);
+		const byId = Object.fromEntries(r1!.themes.map((t) => [t.id, [t.shown, t.count]]));
+		expect(byId).toEqual({
+			ontmoeting: ['count', 6],
+			'contact-met-buren': ['count', 5],
+			groen: ['few', null],
+			eenzaamheid: ['hidden', null]
+		});
+		expect(r2!.households).toBe(10);
+		expect(r2!.themes).toEqual([expect.objectContaining({ id: 'ontmoeting', count: 5 })]);
+		const dunk = p.streets.find((s) => s.slug === 'dunklerstraat')!;
+		expect(dunk.rounds).toEqual([{ round: 1, households: null, few: true, themes: [] }]);
+	});
+
+	it('a raised k suppresses more', () => {
+		const p = computeProjection(story(), addresses, { k: 6, streets: null });
+		const r1 = p.streets.find((s) => s.slug === 'sweelinckstraat')!.rounds[0]!;
+		expect(r1.themes.find((t) => t.id === 'ontmoeting')).toMatchObject({
+			shown: 'count',
+			count: 6
+		});
+		expect(r1.themes.find((t) => t.id === 'contact-met-buren')).toMatchObject({ shown: 'few' });
+	});
+
+	it('publishes only the chosen streets, public initiatives, and no private field', () => {
+		const p = computeProjection(story(), addresses, {
+			k: 5,
+			streets: ['Sweelinckstraat', 'Dunklerstraat']
+		});
+		expect(p.streets.map((s) => s.street)).toEqual(['Dunklerstraat', 'Sweelinckstraat']);
+		expect(p.initiatives.map((i) => i.title).sort()).toEqual(
+			[PUBLIC_STORY.coffee, PUBLIC_STORY.garden].sort()
+		);
+		const garden = p.initiatives.find((i) => i.title === PUBLIC_STORY.garden)!;
+		// At an address: the street and its middle, never the address.
+		expect(garden).toMatchObject({ placeStreet: 'Sweelinckstraat', exact: false });
+		const swe = p.streets.find((s) => s.slug === 'sweelinckstraat')!;
+		expect([garden.lon, garden.lat]).toEqual([swe.lon, swe.lat]);
+		const coffee = p.initiatives.find((i) => i.title === PUBLIC_STORY.coffee)!;
+		expect(coffee).toMatchObject({ exact: true, lon: 5.8702, lat: 51.8305 });
+
+		const json = JSON.stringify(p);
+		for (const secret of Object.values(SECRETS)) expect(json).not.toContain(secret);
+		expect(json).not.toMatch(/sweelinckstraat-\d/);
+		expect(json).not.toMatch(/houseNumber|niet-thuis|gesproken/);
+	});
+});
