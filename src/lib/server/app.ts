@@ -38,7 +38,7 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 		lock?.release();
 		throw err;
 	}
-	if (config.seedDemo && (await ensureDemoBoard(db))) {
+	if (config.seedDemo && (await ensureDemoBoard(db, { story: config.demoStory }))) {
 		console.log('[buurtbord] created the demo board "spoorbuurt"');
 	}
 	const auth: AuthResolver = supabase ? supabaseResolver(db, supabase) : embeddedResolver(db);
