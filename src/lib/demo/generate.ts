@@ -11,6 +11,7 @@
  * commands stamp the current time and random ids and validate each call, too slow at 50,000.
  */
 import * as Y from 'yjs';
+import type { StreetAssignment } from '../board/analysis/coverage';
 import { DEFAULT_THEMAS } from '../board/themas';
 import type { InitiatiefStatus, Outcome, Place } from '../board/layout';
 import type { Address } from '../geo/address';
@@ -31,11 +32,7 @@ export interface DemoOptions {
 	rounds?: 1 | 2;
 }
 
-/** A street assigned to a professional (phase Voorbereiden). */
-export interface StreetAssignment {
-	street: string;
-	assignee: string;
-}
+export type { StreetAssignment };
 
 export interface DemoContent {
 	addresses: Address[];
