@@ -28,7 +28,7 @@ export class Random {
 	}
 
 	/** One key, chosen with the given weights. */
-	weighted<K extends string>(weights: Readonly<Record<K, number>>): K {
+	weighted<K extends string>(weights: Readonly<Partial<Record<K, number>>>): K {
 		const entries = Object.entries(weights) as [K, number][];
 		const sum = entries.reduce((s, [, w]) => s + w, 0);
 		let r = this.next() * sum;
