@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -132,4 +132,59 @@ test('filters apply to the map and the lists at once', async ({ browser }) => {
 
 	await filters.getByRole('button', { name: 'Filters wissen' }).click();
 	await expect(summary).toContainText('van 150 deuren');
+});
+
+test('exports download with the right content and are audited', async ({ browser }) => {
+	const page = await server.signedInPage(browser, { token });
+	await openBoard(page, 'spoorbuurt', server.url);
+	await page.getByTestId('analysis-page-link').click();
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('Analyse');
+	const row = page.getByTestId('street-coverage').locator('tr[data-street="Sweelinckstraat"]');
+	await expect(row.locator('[data-col="doors"]')).toHaveText('18');
+
+	const form = page.getByTestId('export-form');
+	const download = async () => {
+		const [file] = await Promise.all([
+			page.waitForEvent('download'),
+			form.getByRole('button', { name: 'Downloaden' }).click()
+		]);
+		return { name: file.suggestedFilename(), text: readFileSync((await file.path())!, 'utf8') };
+	};
+
+	// Anonymised street totals: BOM, semicolons, no street under 5 doors, small counts hidden.
+	await form.getByLabel('Wat').selectOption({ label: 'Per straat (totalen)' });
+	await form.getByLabel(/Geanonimiseerd/).check();
+	const streets = await download();
+	expect(streets.name).toBe('spoorbuurt-straten-anoniem.csv');
+	expect(
+		streets.text.startsWith('\uFEFFstraat;deuren;gesproken;geen_contact;geweigerd;open;')
+	).toBe(true);
+	expect(streets.text).toMatch(/\r\nSweelinckstraat;18;\d+;/);
+	expect(streets.text).not.toMatch(/;[1-4];|;[1-4]\r\n/);
+
+	// Gesprekken (a professional): one row per gesprek with address, VHE and outcome.
+	await form.getByLabel(/Geanonimiseerd/).uncheck();
+	await form.getByLabel('Wat').selectOption({ label: 'Gesprekken' });
+	const gesprekken = await download();
+	expect(gesprekken.name).toBe('spoorbuurt-gesprekken.csv');
+	const lines = gesprekken.text.trim().split('\r\n');
+	expect(lines[0]).toBe(
+		'\uFEFFid;adres;straat;postcode;vhe;datum;ronde;gevoerd_door;uitkomst;themas;talenten;wensen;zorgen'
+	);
+	expect(lines.length).toBeGreaterThan(150);
+	expect(gesprekken.text).toContain(';niet-thuis;');
+	expect(gesprekken.text).not.toContain('Woont hier al lang');
+
+	// GeoJSON of the initiatieven.
+	await form.getByLabel('Wat').selectOption({ label: 'Initiatieven' });
+	await form.getByLabel('Bestandsformaat').selectOption('geojson');
+	const initiatieven = await download();
+	const geo = JSON.parse(initiatieven.text) as GeoJSON.FeatureCollection;
+	expect(geo.features.map((f) => f.properties?.titel)).toContain('Buurtmoestuin');
+
+	// Each download is in the audit log.
+	await page.goto(`${server.url}/boards/spoorbuurt/audit`);
+	await expect(page.locator('[data-testid="audit-entry"][data-action="board.export"]')).toHaveCount(
+		3
+	);
 });

@@ -110,7 +110,11 @@ export const actions: Actions = {
 			if (!key.startsWith('street:')) continue;
 			const street = key.slice('street:'.length);
 			const assignee = String(value).replace(/\s+/g, ' ').trim();
-			if (!streets.has(street) || assignee.length > 200 || /[\u0000-\u001f]/.test(assignee)) {
+			if (
+				!streets.has(street) ||
+				assignee.length > 200 ||
+				[...assignee].some((c) => c.charCodeAt(0) < 32)
+			) {
 				return fail(400, { assignError: street });
 			}
 			assignments.push({ street, assignee });

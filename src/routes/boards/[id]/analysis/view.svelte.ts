@@ -20,6 +20,14 @@ import {
 	type AddressSummary
 } from '$lib/board/analysis';
 
+function indexById<T extends { id: string }>(list: readonly T[]): ReadonlyMap<string, T> {
+	return new Map(list.map((a) => [a.id, a]));
+}
+
+function uniqueSorted(list: readonly string[]): string[] {
+	return [...new Set(list)].sort((a, b) => a.localeCompare(b, 'nl'));
+}
+
 export type MapMode = 'points' | 'clusters' | 'heatmap';
 
 export interface AnalysisSource {
@@ -43,7 +51,7 @@ export class AnalysisView {
 		return this.#source();
 	}
 
-	readonly addressById = $derived(new Map(this.source.addresses.map((a) => [a.id, a])));
+	readonly addressById = $derived(indexById(this.source.addresses));
 	/** Gesprekken that pass the filter. */
 	readonly gesprekken = $derived(
 		filterGesprekken(this.source.gesprekken, this.filter, this.addressById)
@@ -57,18 +65,12 @@ export class AnalysisView {
 	readonly coverage = $derived(streetCoverage(this.addresses, this.summaries));
 	readonly total = $derived(totalCoverage(this.coverage));
 	readonly openDoors = $derived(openDoors(this.addresses, this.summaries));
-	readonly streets = $derived(
-		[...new Set(this.source.addresses.map((a) => a.street))].sort((a, b) =>
-			a.localeCompare(b, 'nl')
-		)
-	);
-	readonly holders = $derived(
-		[...new Set(this.source.gesprekken.map((g) => g.heldBy))].sort((a, b) =>
-			a.localeCompare(b, 'nl')
-		)
-	);
+	readonly streets = $derived(uniqueSorted(this.source.addresses.map((a) => a.street)));
+	readonly holders = $derived(uniqueSorted(this.source.gesprekken.map((g) => g.heldBy)));
 	readonly rounds = $derived(
-		[...new Set(this.source.gesprekken.map((g) => g.round))].sort((a, b) => a - b)
+		[...uniqueSorted(this.source.gesprekken.map((g) => String(g.round)))]
+			.map(Number)
+			.sort((a, b) => a - b)
 	);
 	get active(): boolean {
 		return isFiltered(this.filter) || this.openOnly;
