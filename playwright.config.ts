@@ -20,6 +20,9 @@ if (!process.env.BUURTBORD_E2E_DIR) {
 	process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 }
 const dataDir = join(process.env.BUURTBORD_E2E_DIR, 'pglite');
+// Servers started by the tests (inheriting this environment) get a blank demo board (addresses
+// only); a spec that needs the demo's story starts its own server with BUURTBORD_DEMO=true.
+process.env.BUURTBORD_DEMO ??= 'addresses';
 const ownerState = join(process.env.BUURTBORD_E2E_DIR, 'owner.json');
 
 export default defineConfig({

@@ -164,7 +164,7 @@ async function main(argv: string[]): Promise<void> {
 		try {
 			if (command === 'create-owner') {
 				// As the server would on its first start, so the first owner owns the demo board.
-				if (config.seedDemo) await ensureDemoBoard(db);
+				if (config.seedDemo) await ensureDemoBoard(db, { story: config.demoStory });
 				const account = await newAccount(db, values);
 				const boards = await makeOwnerOfEveryBoard(db, account.id);
 				console.log(

@@ -40,6 +40,8 @@ export async function startServer(env: ServerEnv = {}): Promise<ServerProcess> {
 			HOST: '127.0.0.1',
 			BUURTBORD_DATA_DIR: env.dataDir ?? tempDataDir(),
 			DATABASE_URL: env.databaseUrl ?? '',
+			// Tests expect a blank demo board (addresses only) unless they ask for its story.
+			BUURTBORD_DEMO: process.env.BUURTBORD_DEMO ?? 'addresses',
 			...env.extra
 		},
 		stdio: ['ignore', 'pipe', 'pipe']

@@ -22,6 +22,17 @@ import { isInNetherlands, isInRdBounds, rdToWgs84 } from './rd';
 
 export type { Issue, IssueCode } from './issues';
 
+/**
+ * The most rows one import may store (a complex rarely has more than a few thousand; a whole
+ * corporation's region tens of thousands). The browser says so before the user confirms.
+ */
+export const MAX_IMPORT_ROWS = 50_000;
+/**
+ * Rows per upload request: the server's request body limit is 512 KB, so a large import is sent
+ * in parts of this many rows (a gzipped part is far below the limit, plain JSON too).
+ */
+export const IMPORT_PART_ROWS = 2000;
+
 export const ADDRESS_FIELDS = [
 	'street',
 	'houseNumber',

@@ -15,16 +15,25 @@ import { MAX_HOUSE_NUMBER, normalizePostcode } from '../geo/normalize';
 import { insertAddresses, listAddresses } from './boards';
 import type { Db, Queryable, SqlParam } from './db';
 
-/** The most rows one import may send (a complex rarely has more than a few thousand). */
-export const MAX_IMPORT_ROWS = 50_000;
+import { MAX_IMPORT_ROWS } from '../geo/import';
+export { MAX_IMPORT_ROWS };
 /** The most bytes an (unpacked) import payload may have. */
 export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Control characters (NUL and friends) have no place in an address; Postgres refuses NUL in text,
+ * which gave HTTP 500. Such a row is refused as invalid in that field.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const noControl = (s: string | null) => s === null || !CONTROL.test(s);
 
 const optionalText = (max: number) =>
 	z
 		.string()
 		.max(max)
 		.nullable()
+		.refine(noControl, 'control character')
 		.transform((v) => {
 			const s = v?.replace(/\s+/g, ' ').trim() ?? '';
 			return s === '' ? null : s;
@@ -39,6 +48,7 @@ export const importRowSchema = z
 		line: z.number().int().min(1).max(10_000_000),
 		street: z
 			.string()
+			.refine(noControl, 'control character')
 			.transform((s) => s.replace(/\s+/g, ' ').trim())
 			.pipe(z.string().min(1).max(200)),
 		houseNumber: z.number().int().min(1).max(MAX_HOUSE_NUMBER),

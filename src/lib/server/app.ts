@@ -72,7 +72,7 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 		lock?.release();
 		throw err;
 	}
-	if (config.seedDemo && (await ensureDemoBoard(db))) {
+	if (config.seedDemo && (await ensureDemoBoard(db, { story: config.demoStory }))) {
 		log.info('created the demo board "spoorbuurt"');
 	}
 	const auth: AuthResolver = supabase ? supabaseResolver(db, supabase) : embeddedResolver(db);

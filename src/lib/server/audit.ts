@@ -15,7 +15,8 @@ export const AUDIT_ACTIONS = [
 	'board.retention',
 	'member.add',
 	'member.role',
-	'member.remove'
+	'member.remove',
+	'board.export'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

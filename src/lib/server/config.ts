@@ -8,6 +8,8 @@ export interface ServerConfig {
 	dataDir: string;
 	/** Create the demo board "Spoorbuurt" when it does not exist yet. */
 	seedDemo: boolean;
+	/** With its story (gesprekken, initiatieven; BUURTBORD_DEMO=addresses: the addresses alone). */
+	demoStory: boolean;
 	/** Persistence: write pending updates at most this long after the last edit… */
 	persistDebounceMs: number;
 	/** …and never later than this after the first unsaved edit. */
@@ -21,6 +23,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
 		databaseUrl: env.DATABASE_URL || undefined,
 		dataDir: resolve(env.BUURTBORD_DATA_DIR || 'data/pglite'),
 		seedDemo: env.BUURTBORD_DEMO !== 'false',
+		demoStory: env.BUURTBORD_DEMO !== 'addresses',
 		persistDebounceMs: Number(env.BUURTBORD_PERSIST_DEBOUNCE_MS || 100),
 		persistMaxWaitMs: Number(env.BUURTBORD_PERSIST_MAX_WAIT_MS || 500),
 		sessionRecheckMs: Number(env.BUURTBORD_SESSION_RECHECK_MS || 5 * 60_000)

@@ -1,0 +1,283 @@
+/**
+ * Exports as Dutch Excel opens them (CSV: UTF-8 with BOM, semicolons, CRLF) and as GeoJSON.
+ * Cells that a spreadsheet would run as a formula (starting with = + - @, or a tab or carriage
+ * return) get a leading apostrophe. The anonymised export has only per-street aggregates, and
+ * a street with fewer than {@link MIN_GROUP_SIZE} households in a count shows that count as
+ * "<5" (suppressed), never free text.
+ */
+import type { Coverage, StreetCoverage } from './coverage';
+import type { AAddress, AGesprek, AThema } from './types';
+
+/** The public minimum group size: no count of fewer households is shown in anonymised output. */
+export const MIN_GROUP_SIZE = 5;
+
+export type Cell = string | number | boolean | null | undefined;
+
+/** One CSV cell: quoted when needed, formula-like text made harmless. */
+export function csvCell(value: Cell): string {
+	if (value === null || value === undefined) return '';
+	let s = typeof value === 'number' ? String(value).replace('.', ',') : String(value);
+	if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+	if (/[";\r\n]/.test(s)) s = `"${s.replace(/"/g, '""')}"`;
+	return s;
+}
+
+/** A whole CSV file: BOM, header row, semicolons, CRLF line ends. */
+export function toCsv(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
+	const lines = [header, ...rows].map((r) => r.map(csvCell).join(';'));
+	return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+function addressLabel(a: AAddress | undefined): string {
+	if (!a) return '';
+	return `${a.street} ${a.houseNumber}${a.houseLetter ?? ''}${a.addition ? `-${a.addition}` : ''}`;
+}
+
+function themeNames(ids: readonly string[], themas: ReadonlyMap<string, AThema>): string {
+	return ids.map((id) => themas.get(id)?.name ?? id).join(', ');
+}
+
+export interface GesprekExportOptions {
+	/** Include the shared notes (professionals with access only; confidential notes never). */
+	notes: boolean;
+}
+
+export const GESPREK_COLUMNS = [
+	'id',
+	'adres',
+	'straat',
+	'postcode',
+	'vhe',
+	'datum',
+	'ronde',
+	'gevoerd_door',
+	'uitkomst',
+	'themas',
+	'talenten',
+	'wensen',
+	'zorgen'
+] as const;
+
+/** Gesprekken as CSV rows (header first); with `notes`, a last column of shared notes. */
+export function gesprekkenCsv(
+	gesprekken: readonly AGesprek[],
+	addressById: ReadonlyMap<string, AAddress>,
+	themas: ReadonlyMap<string, AThema>,
+	options: GesprekExportOptions
+): string {
+	const header = options.notes ? [...GESPREK_COLUMNS, 'notities'] : [...GESPREK_COLUMNS];
+	const rows = gesprekken.map((g) => {
+		const a = addressById.get(g.addressId);
+		const row: Cell[] = [
+			g.id,
+			addressLabel(a),
+			a?.street,
+			a?.postcode,
+			a?.complexNumber,
+			g.date,
+			g.round,
+			g.heldBy,
+			g.outcome,
+			themeNames(g.themeIds, themas),
+			g.talents.join(', '),
+			g.wishes.join(', '),
+			g.worries.join(', ')
+		];
+		// Confidential notes are never in the shared document; a confidential gesprek exports none.
+		if (options.notes) row.push(g.confidential ? '' : (g.notes ?? ''));
+		return row;
+	});
+	return toCsv(header, rows);
+}
+
+/** Gesprekken as GeoJSON points at their address (same fields as the CSV). */
+export function gesprekkenGeoJson(
+	gesprekken: readonly AGesprek[],
+	addressById: ReadonlyMap<string, AAddress>,
+	themas: ReadonlyMap<string, AThema>,
+	options: GesprekExportOptions
+): GeoJSON.FeatureCollection {
+	const features: GeoJSON.Feature[] = [];
+	for (const g of gesprekken) {
+		const a = addressById.get(g.addressId);
+		if (!a) continue;
+		features.push({
+			type: 'Feature',
+			id: g.id,
+			geometry: { type: 'Point', coordinates: [a.lon, a.lat] },
+			properties: {
+				id: g.id,
+				adres: addressLabel(a),
+				vhe: a.complexNumber ?? null,
+				datum: g.date,
+				ronde: g.round,
+				gevoerd_door: g.heldBy,
+				uitkomst: g.outcome,
+				themas: g.themeIds.map((id) => themas.get(id)?.name ?? id),
+				talenten: [...g.talents],
+				wensen: [...g.wishes],
+				zorgen: [...g.worries],
+				...(options.notes ? { notities: g.confidential ? '' : (g.notes ?? '') } : {})
+			}
+		});
+	}
+	return { type: 'FeatureCollection', features };
+}
+
+/** A count as the anonymised export shows it: the number, or "<5" below the group size. */
+export function suppressed(n: number, min = MIN_GROUP_SIZE): string | number {
+	return n > 0 && n < min ? `<${min}` : n;
+}
+
+/**
+ * Per-street aggregates: doors and outcomes, and households per theme. With `anonymised`, streets
+ * with fewer than {@link MIN_GROUP_SIZE} doors are left out and small counts are suppressed.
+ */
+export function streetAggregatesCsv(
+	streets: readonly StreetCoverage[],
+	themas: readonly AThema[],
+	{ anonymised }: { anonymised: boolean }
+): string {
+	const header = [
+		'straat',
+		'deuren',
+		'gesproken',
+		'geen_contact',
+		'geweigerd',
+		'open',
+		...themas.map((t) => `thema_${t.name}`)
+	];
+	const rows = streets
+		.filter((s) => !anonymised || s.doors >= MIN_GROUP_SIZE)
+		.map((s) => {
+			const n = (v: number) => (anonymised ? suppressed(v) : v);
+			return [
+				s.street,
+				s.doors,
+				n(s.spoken),
+				n(s.noContact),
+				n(s.declined),
+				n(s.open),
+				...themas.map((t) => n(s.themes.get(t.id) ?? 0))
+			];
+		});
+	return toCsv(header, rows);
+}
+
+/** Per-street aggregates as GeoJSON: one point per street (the mean of its addresses). */
+export function streetAggregatesGeoJson(
+	streets: readonly StreetCoverage[],
+	addresses: readonly AAddress[],
+	themas: readonly AThema[],
+	{ anonymised }: { anonymised: boolean }
+): GeoJSON.FeatureCollection {
+	const sums = new Map<string, { lon: number; lat: number; n: number }>();
+	for (const a of addresses) {
+		const s = sums.get(a.street) ?? { lon: 0, lat: 0, n: 0 };
+		s.lon += a.lon;
+		s.lat += a.lat;
+		s.n++;
+		sums.set(a.street, s);
+	}
+	const n = (v: number) => (anonymised ? suppressed(v) : v);
+	const features: GeoJSON.Feature[] = [];
+	for (const s of streets) {
+		if (anonymised && s.doors < MIN_GROUP_SIZE) continue;
+		const c = sums.get(s.street);
+		if (!c) continue;
+		const themes: Record<string, string | number> = {};
+		for (const t of themas) themes[t.name] = n(s.themes.get(t.id) ?? 0);
+		features.push({
+			type: 'Feature',
+			geometry: {
+				type: 'Point',
+				coordinates: [Math.round((c.lon / c.n) * 1e6) / 1e6, Math.round((c.lat / c.n) * 1e6) / 1e6]
+			},
+			properties: {
+				straat: s.street,
+				deuren: s.doors,
+				gesproken: n(s.spoken),
+				geen_contact: n(s.noContact),
+				geweigerd: n(s.declined),
+				open: n(s.open),
+				themas: themes
+			}
+		});
+	}
+	return { type: 'FeatureCollection', features };
+}
+
+/** Initiatieven (public ones unless `internal`), as CSV. */
+export interface AInitiatief {
+	id: string;
+	title: string;
+	description: string;
+	status: string;
+	themeIds: readonly string[];
+	place: { addressId: string } | { lon: number; lat: number };
+	startDate: string | null;
+	internal: boolean;
+}
+
+export function initiatiefPoint(
+	i: AInitiatief,
+	addressById: ReadonlyMap<string, AAddress>
+): [number, number] | null {
+	if ('lon' in i.place) return [i.place.lon, i.place.lat];
+	const a = addressById.get(i.place.addressId);
+	return a ? [a.lon, a.lat] : null;
+}
+
+export function initiatievenCsv(
+	list: readonly AInitiatief[],
+	addressById: ReadonlyMap<string, AAddress>,
+	themas: ReadonlyMap<string, AThema>
+): string {
+	return toCsv(
+		['id', 'titel', 'omschrijving', 'status', 'themas', 'adres', 'lon', 'lat', 'start', 'intern'],
+		list.map((i) => {
+			const at = initiatiefPoint(i, addressById);
+			return [
+				i.id,
+				i.title,
+				i.description,
+				i.status,
+				themeNames(i.themeIds, themas),
+				'addressId' in i.place ? addressLabel(addressById.get(i.place.addressId)) : '',
+				at?.[0],
+				at?.[1],
+				i.startDate,
+				i.internal ? 'ja' : 'nee'
+			];
+		})
+	);
+}
+
+export function initiatievenGeoJson(
+	list: readonly AInitiatief[],
+	addressById: ReadonlyMap<string, AAddress>,
+	themas: ReadonlyMap<string, AThema>
+): GeoJSON.FeatureCollection {
+	const features: GeoJSON.Feature[] = [];
+	for (const i of list) {
+		const at = initiatiefPoint(i, addressById);
+		if (!at) continue;
+		features.push({
+			type: 'Feature',
+			id: i.id,
+			geometry: { type: 'Point', coordinates: at },
+			properties: {
+				id: i.id,
+				titel: i.title,
+				omschrijving: i.description,
+				status: i.status,
+				themas: i.themeIds.map((id) => themas.get(id)?.name ?? id),
+				start: i.startDate,
+				intern: i.internal
+			}
+		});
+	}
+	return { type: 'FeatureCollection', features };
+}
+
+export type { Coverage };

@@ -1,0 +1,68 @@
+import type { Outcome } from '../layout';
+import type { AAddress, AGesprek } from './types';
+
+/** What the analysis views show; an empty list means "all". Dates are yyyy-mm-dd, inclusive. */
+export interface AnalysisFilter {
+	themeIds: string[];
+	rounds: number[];
+	outcomes: Outcome[];
+	from: string | null;
+	to: string | null;
+	streets: string[];
+	heldBy: string[];
+}
+
+export function emptyFilter(): AnalysisFilter {
+	return { themeIds: [], rounds: [], outcomes: [], from: null, to: null, streets: [], heldBy: [] };
+}
+
+export function isFiltered(f: AnalysisFilter): boolean {
+	return (
+		f.themeIds.length > 0 ||
+		f.rounds.length > 0 ||
+		f.outcomes.length > 0 ||
+		f.from !== null ||
+		f.to !== null ||
+		f.streets.length > 0 ||
+		f.heldBy.length > 0
+	);
+}
+
+/**
+ * The gesprekken the filter lets through. Theme, street and the other criteria combine with AND;
+ * several values of one criterion with OR.
+ */
+export function filterGesprekken<G extends AGesprek>(
+	gesprekken: readonly G[],
+	filter: AnalysisFilter,
+	addressById: ReadonlyMap<string, AAddress>
+): G[] {
+	const themes = new Set(filter.themeIds);
+	const rounds = new Set(filter.rounds);
+	const outcomes = new Set(filter.outcomes);
+	const streets = new Set(filter.streets);
+	const heldBy = new Set(filter.heldBy);
+	return gesprekken.filter((g) => {
+		if (rounds.size && !rounds.has(g.round)) return false;
+		if (outcomes.size && !outcomes.has(g.outcome)) return false;
+		if (heldBy.size && !heldBy.has(g.heldBy)) return false;
+		if (filter.from && g.date < filter.from) return false;
+		if (filter.to && g.date > filter.to) return false;
+		if (themes.size && !g.themeIds.some((t) => themes.has(t))) return false;
+		if (streets.size) {
+			const street = addressById.get(g.addressId)?.street;
+			if (!street || !streets.has(street)) return false;
+		}
+		return true;
+	});
+}
+
+/** The addresses the filter keeps: all, or those in the chosen streets. */
+export function filterAddresses<A extends AAddress>(
+	addresses: readonly A[],
+	filter: AnalysisFilter
+): A[] {
+	if (filter.streets.length === 0) return [...addresses];
+	const streets = new Set(filter.streets);
+	return addresses.filter((a) => streets.has(a.street));
+}

@@ -1,0 +1,52 @@
+import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import type { GeoJSONSourceDiff } from 'maplibre-gl';
+
+type Id = string | number;
+
+/**
+ * The changes from one feature collection to the next, by feature id, as MapLibre's
+ * `GeoJSONSource.updateData` takes them: removed ids, added features, and for changed features
+ * their new geometry and properties. A feature that is the same object as before is unchanged
+ * (producers keep unchanged features' objects); otherwise geometry and properties are compared.
+ * Returns null when more than `fullShare` of the features changed (a full setData is then cheaper).
+ */
+export function featureDiff(
+	before: ReadonlyMap<Id, Feature>,
+	after: FeatureCollection,
+	fullShare = 0.5
+): { diff: GeoJSONSourceDiff; next: Map<Id, Feature>; changes: number } | null {
+	const next = new Map<Id, Feature>();
+	const add: Feature[] = [];
+	const update: NonNullable<GeoJSONSourceDiff['update']> = [];
+	for (const f of after.features) {
+		if (f.id === undefined) throw new Error('featureDiff needs feature ids');
+		next.set(f.id, f);
+		const old = before.get(f.id);
+		if (old === f) continue;
+		if (!old) {
+			add.push(f);
+			continue;
+		}
+		const sameGeometry = JSON.stringify(old.geometry) === JSON.stringify(f.geometry);
+		const sameProps = JSON.stringify(old.properties) === JSON.stringify(f.properties);
+		if (sameGeometry && sameProps) continue;
+		update.push({
+			id: f.id,
+			...(sameGeometry ? {} : { newGeometry: f.geometry as Geometry }),
+			...(sameProps
+				? {}
+				: {
+						removeAllProperties: true,
+						addOrUpdateProperties: Object.entries(f.properties ?? {}).map(([key, value]) => ({
+							key,
+							value: value as unknown
+						}))
+					})
+		});
+	}
+	const remove: Id[] = [];
+	for (const id of before.keys()) if (!next.has(id)) remove.push(id);
+	const changes = add.length + update.length + remove.length;
+	if (changes > Math.max(1, after.features.length * fullShare)) return null;
+	return { diff: { add, update, remove } as GeoJSONSourceDiff, next, changes };
+}

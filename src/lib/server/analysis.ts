@@ -1,0 +1,140 @@
+/**
+ * Server side of the analysis page (issue 10): the board's document as stored (for exports), the
+ * street assignments (public.street_assignments) and the exports themselves, by role.
+ */
+import * as Y from 'yjs';
+import {
+	gesprekkenCsv,
+	gesprekkenGeoJson,
+	initiatievenCsv,
+	initiatievenGeoJson,
+	streetAggregatesCsv,
+	streetAggregatesGeoJson,
+	streetCoverage,
+	summariseAddresses,
+	type StreetAssignment
+} from '../board/analysis';
+import { listGesprekken, listInitiatieven, listThemas } from '../board';
+import type { BoardRole } from './access';
+import { listAddresses } from './boards';
+import type { Db, Queryable } from './db';
+import { UpdateStore } from './sync/store';
+
+/**
+ * The board's shared document as stored (edits of the last half second may not be stored yet).
+ * Never an organisation's confidential notes: those live in other documents.
+ */
+export async function loadBoardDocument(db: Db, boardId: string): Promise<Y.Doc> {
+	const doc = new Y.Doc();
+	const rows = await new UpdateStore(db).load(boardId);
+	if (rows.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(rows.map((r) => r.data)));
+	return doc;
+}
+
+export async function listAssignments(db: Queryable, boardId: string): Promise<StreetAssignment[]> {
+	return db.query<StreetAssignment>(
+		'select street, assignee from public.street_assignments where board_id = $1 order by street',
+		[boardId]
+	);
+}
+
+/** Sets who walks each street (an empty assignee removes the assignment). */
+export async function saveAssignments(
+	db: Db,
+	boardId: string,
+	assignments: readonly StreetAssignment[]
+): Promise<void> {
+	await db.transaction(async (tx) => {
+		for (const a of assignments) {
+			if (a.assignee === '') {
+				await tx.query(
+					'delete from public.street_assignments where board_id = $1 and street = $2',
+					[boardId, a.street]
+				);
+			} else {
+				await tx.query(
+					`insert into public.street_assignments (board_id, street, assignee) values ($1, $2, $3)
+					 on conflict (board_id, street) do update set assignee = excluded.assignee`,
+					[boardId, a.street, a.assignee]
+				);
+			}
+		}
+	});
+}
+
+export const EXPORT_KINDS = ['gesprekken', 'initiatieven', 'straten'] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+export type ExportFormat = 'csv' | 'geojson';
+
+export interface ExportRequest {
+	what: ExportKind;
+	format: ExportFormat;
+	/** Street aggregates only, group size 5, no free text. */
+	anonymised: boolean;
+	/** Gesprekken with their shared notes. */
+	notes: boolean;
+}
+
+export class ExportRefused extends Error {}
+
+/**
+ * What a role may export. Viewers: anonymised street totals and public initiatieven. Editors and
+ * owners (the professionals working the board): everything, gesprekken with shared notes on
+ * request. Confidential notes are never exported (they are not in this document at all).
+ */
+export function allowedExport(role: BoardRole, request: ExportRequest): ExportRequest {
+	if (request.anonymised) return { ...request, what: 'straten', notes: false };
+	if (role === 'viewer') {
+		if (request.what === 'gesprekken') throw new ExportRefused('viewers export aggregates only');
+		if (request.what === 'straten') return { ...request, anonymised: true, notes: false };
+		return { ...request, notes: false };
+	}
+	return request;
+}
+
+/** Builds the export file: its name, type and text. */
+export async function buildExport(
+	db: Db,
+	boardId: string,
+	role: BoardRole,
+	request: ExportRequest
+): Promise<{ filename: string; type: string; body: string }> {
+	const r = allowedExport(role, request);
+	const doc = await loadBoardDocument(db, boardId);
+	try {
+		const addresses = await listAddresses(db, boardId);
+		const addressById = new Map(addresses.map((a) => [a.id, a]));
+		const themaList = listThemas(doc);
+		const themas = new Map(themaList.map((t) => [t.id, t]));
+		let body: string;
+		if (r.what === 'gesprekken') {
+			const list = listGesprekken(doc);
+			body =
+				r.format === 'csv'
+					? gesprekkenCsv(list, addressById, themas, { notes: r.notes })
+					: JSON.stringify(gesprekkenGeoJson(list, addressById, themas, { notes: r.notes }));
+		} else if (r.what === 'initiatieven') {
+			const list = listInitiatieven(doc, { includeInternal: role !== 'viewer' });
+			body =
+				r.format === 'csv'
+					? initiatievenCsv(list, addressById, themas)
+					: JSON.stringify(initiatievenGeoJson(list, addressById, themas));
+		} else {
+			const streets = streetCoverage(addresses, summariseAddresses(addresses, listGesprekken(doc)));
+			body =
+				r.format === 'csv'
+					? streetAggregatesCsv(streets, themaList, { anonymised: r.anonymised })
+					: JSON.stringify(
+							streetAggregatesGeoJson(streets, addresses, themaList, { anonymised: r.anonymised })
+						);
+		}
+		const suffix = r.anonymised ? '-anoniem' : '';
+		return {
+			filename: `${boardId}-${r.what}${suffix}.${r.format}`,
+			type: r.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/geo+json',
+			body
+		};
+	} finally {
+		doc.destroy();
+	}
+}

@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest';
+import {
+	compareRounds,
+	coverageByAssignee,
+	csvCell,
+	emptyFilter,
+	filterGesprekken,
+	findTalents,
+	gesprekkenCsv,
+	householdsPerTheme,
+	openDoors,
+	streetAggregatesCsv,
+	streetCoverage,
+	summariseAddresses,
+	toCsv,
+	totalCoverage,
+	type AAddress,
+	type AGesprek
+} from '../../../src/lib/board/analysis';
+
+const address = (id: string, street: string, n: number): AAddress => ({
+	id,
+	street,
+	houseNumber: n,
+	houseLetter: null,
+	addition: null,
+	postcode: '6521CA',
+	lon: 5.87 + n / 10000,
+	lat: 51.83,
+	complexNumber: `VHE-${n}`
+});
+let seq = 0;
+const gesprek = (addressId: string, over: Partial<AGesprek> = {}): AGesprek => ({
+	id: `g${++seq}`,
+	addressId,
+	date: '2025-03-01',
+	round: 1,
+	heldBy: 'Anouk',
+	outcome: 'gesproken',
+	themeIds: [],
+	talents: [],
+	wishes: [],
+	worries: [],
+	notes: '',
+	confidential: null,
+	...over
+});
+
+const A = [
+	address('a1', 'Sweelinckstraat', 1),
+	address('a2', 'Sweelinckstraat', 2),
+	address('a3', 'Sweelinckstraat', 3),
+	address('a4', 'Sweelinckstraat', 4),
+	address('b1', 'Valeriusstraat', 1),
+	address('b2', 'Valeriusstraat', 2)
+];
+const G = [
+	gesprek('a1', { themeIds: ['eenzaamheid', 'vergrijzing'] }),
+	gesprek('a1', { round: 2, date: '2026-04-01', themeIds: ['ontmoeting'] }),
+	gesprek('a2', { outcome: 'niet-thuis' }),
+	gesprek('a2', { outcome: 'geweigerd', date: '2025-03-10' }),
+	gesprek('a3', { outcome: 'later' }),
+	gesprek('b1', {
+		themeIds: ['groen', 'eenzaamheid'],
+		talents: ['groene vingers'],
+		heldBy: 'Joost'
+	}),
+	gesprek('b2', { outcome: 'gesproken', themeIds: ['groen'], round: 2, date: '2026-05-01' })
+];
+const byId = new Map(A.map((a) => [a.id, a]));
+
+describe('address states', () => {
+	it('spoken beats declined beats no contact beats not visited', () => {
+		const s = summariseAddresses(A, G);
+		expect(s.get('a1')!.state).toBe('spoken');
+		expect(s.get('a2')!.state).toBe('declined');
+		expect(s.get('a3')!.state).toBe('no-contact');
+		expect(s.get('a4')!.state).toBe('open');
+		expect(s.get('a1')!.themes).toEqual([
+			['eenzaamheid', 1],
+			['vergrijzing', 1],
+			['ontmoeting', 1]
+		]);
+		expect(s.get('a1')!.dominant).toBe('eenzaamheid');
+		expect(householdsPerTheme(s.values()).get('eenzaamheid')).toBe(2);
+	});
+
+	it('filters by round, outcome, period, theme, street and holder together', () => {
+		const f = { ...emptyFilter(), rounds: [1], themeIds: ['eenzaamheid'] };
+		expect(filterGesprekken(G, f, byId).map((g) => g.addressId)).toEqual(['a1', 'b1']);
+		const g = { ...emptyFilter(), streets: ['Valeriusstraat'], heldBy: ['Joost'] };
+		expect(filterGesprekken(G, g, byId).map((x) => x.addressId)).toEqual(['b1']);
+		const h = { ...emptyFilter(), from: '2025-03-05', to: '2025-12-31' };
+		expect(filterGesprekken(G, h, byId).map((x) => x.outcome)).toEqual(['geweigerd']);
+		const round2 = summariseAddresses(
+			A,
+			filterGesprekken(G, { ...emptyFilter(), rounds: [2] }, byId)
+		);
+		expect(round2.get('a2')!.state).toBe('open');
+	});
+});
+
+describe('door coverage', () => {
+	it('counts doors per street and lists the open ones to walk', () => {
+		const s = summariseAddresses(A, G);
+		const streets = streetCoverage(A, s);
+		expect(
+			streets.map((c) => [c.street, c.doors, c.spoken, c.noContact, c.declined, c.open])
+		).toEqual([
+			['Sweelinckstraat', 4, 1, 1, 1, 1],
+			['Valeriusstraat', 2, 2, 0, 0, 0]
+		]);
+		expect(totalCoverage(streets)).toEqual({
+			doors: 6,
+			spoken: 3,
+			noContact: 1,
+			declined: 1,
+			open: 1
+		});
+		expect(openDoors(A, s).map((a) => a.id)).toEqual(['a3', 'a4']);
+		const per = coverageByAssignee(streets, [{ street: 'Valeriusstraat', assignee: 'Joost' }]);
+		expect(per.map((p) => [p.assignee, p.coverage.doors, p.coverage.spoken])).toEqual([
+			['Joost', 2, 2],
+			['', 4, 1]
+		]);
+	});
+});
+
+describe('rounds and talents', () => {
+	it('compares households per street and theme between rounds', () => {
+		const rows = compareRounds(A, G);
+		expect(rows).toContainEqual({
+			street: 'Sweelinckstraat',
+			themeId: 'eenzaamheid',
+			before: 1,
+			after: 0,
+			change: -1
+		});
+		expect(rows).toContainEqual({
+			street: 'Valeriusstraat',
+			themeId: 'groen',
+			before: 1,
+			after: 1,
+			change: 0
+		});
+	});
+
+	it('finds households offering a talent, nearest first', () => {
+		const found = findTalents(A, G, {
+			talent: 'groen',
+			near: { lon: 5.8701, lat: 51.83 },
+			radius: 500
+		});
+		expect(found.map((f) => [f.address.id, f.talents])).toEqual([['b1', ['groene vingers']]]);
+		expect(findTalents(A, G, { talent: 'koken' })).toEqual([]);
+	});
+});
+
+describe('exports', () => {
+	it('writes CSV as Dutch Excel opens it, with formulas made harmless', () => {
+		expect(csvCell('=SUM(A1)')).toBe("'=SUM(A1)");
+		expect(csvCell('+31')).toBe("'+31");
+		expect(csvCell('-1')).toBe("'-1");
+		expect(csvCell('@cmd')).toBe("'@cmd");
+		expect(csvCell(-1)).toBe('-1');
+		expect(csvCell('a;b')).toBe('"a;b"');
+		expect(csvCell('zei "ja"')).toBe('"zei ""ja"""');
+		expect(csvCell(1.5)).toBe('1,5');
+		const csv = toCsv(['a', 'b'], [['x', 1]]);
+		expect(csv).toBe('\uFEFFa;b\r\nx;1\r\n');
+	});
+
+	it('exports notes only when asked, never confidential ones', () => {
+		const themas = new Map([['groen', { id: 'groen', name: 'groen', colour: '#2ca02c' }]]);
+		const list = [
+			gesprek('b1', { notes: '=HYPERLINK("x")', themeIds: ['groen'] }),
+			gesprek('b2', { notes: '', confidential: '00000000-0000-4000-8000-000000000000' })
+		];
+		const without = gesprekkenCsv(list, byId, themas, { notes: false });
+		expect(without).not.toContain('HYPERLINK');
+		expect(without.split('\r\n')[1]).toContain(
+			'Valeriusstraat 1;Valeriusstraat;6521CA;VHE-1;2025-03-01;1;Anouk;gesproken;groen'
+		);
+		const withNotes = gesprekkenCsv(list, byId, themas, { notes: true });
+		expect(withNotes).toContain(`"'=HYPERLINK(""x"")"`);
+	});
+
+	it('anonymises: no street under the group size, small counts suppressed', () => {
+		const streets = [
+			{
+				street: 'Groot',
+				doors: 12,
+				spoken: 8,
+				noContact: 2,
+				declined: 0,
+				open: 2,
+				themes: new Map([['eenzaamheid', 6]])
+			},
+			{
+				street: 'Klein',
+				doors: 4,
+				spoken: 4,
+				noContact: 0,
+				declined: 0,
+				open: 0,
+				themes: new Map([['eenzaamheid', 4]])
+			}
+		];
+		const themas = [{ id: 'eenzaamheid', name: 'eenzaamheid', colour: '#000000' }];
+		const lines = streetAggregatesCsv(streets, themas, { anonymised: true }).split('\r\n');
+		expect(lines[0]).toBe(
+			'\uFEFFstraat;deuren;gesproken;geen_contact;geweigerd;open;thema_eenzaamheid'
+		);
+		expect(lines.slice(1)).toEqual(['Groot;12;8;<5;0;<5;6', '']);
+		const open = streetAggregatesCsv(streets, themas, { anonymised: false }).split('\r\n');
+		expect(open.slice(1)).toEqual(['Groot;12;8;2;0;2;6', 'Klein;4;4;0;0;0;4', '']);
+	});
+});
