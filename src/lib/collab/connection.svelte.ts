@@ -1,6 +1,5 @@
 import { on } from 'svelte/events';
 import { WebsocketProvider } from 'y-websocket';
-import { resolve } from '$app/paths';
 import { page } from '$app/state';
 import type { Awareness } from 'y-protocols/awareness';
 import type { BoardDocument } from '$lib/board/board.svelte';
@@ -117,7 +116,7 @@ export class BoardConnection {
 		this.#signedOut = true;
 		const next = window.location.pathname + window.location.search;
 		// A full navigation: nothing of the board stays in this tab's memory.
-		window.location.assign(`${resolve('/login')}?next=${encodeURIComponent(next)}`);
+		window.location.assign(`/login?next=${encodeURIComponent(next)}`);
 	}
 
 	get status(): ConnectionStatus {

@@ -43,6 +43,7 @@ describe.each(DRIVERS)('Supabase users on %s', (driver) => {
 		const first = await resolver.resolve({ authorization: `Bearer ${token}` });
 		expect(first).toEqual({
 			expiresAt: expect.any(Date),
+			sessionId: expect.any(String),
 			user: {
 				id: sub,
 				email: 'bram@bindkracht10.nl',
