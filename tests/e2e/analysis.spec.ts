@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { collectErrors, openBoard } from './helpers';
+import { collectErrors } from './helpers';
 import { OwnServer } from './own-server';
 
 /**
@@ -34,6 +34,14 @@ test.afterAll(async () => {
 	await server?.stop('SIGTERM');
 	rmSync(dir, { recursive: true, force: true });
 });
+
+/** The board page, its map loaded (SwiftShader on a busy machine can take a while). */
+async function openBoard(page: Page, _board: string, url: string) {
+	await page.goto(`${url}/boards/spoorbuurt`);
+	await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true', {
+		timeout: 60_000
+	});
+}
 
 async function analysedPoints(page: Page) {
 	return page.evaluate(() => {

@@ -34,17 +34,25 @@ export class MapContext {
 		this.#ready = false;
 		if (!map) return;
 		const flush = () => {
-			if (this.#map !== map) return;
+			if (this.#map !== map || this.#ready || !map.isStyleLoaded()) return;
+			this.#detach?.();
+			this.#detach = null;
 			this.#ready = true;
 			const queue = this.#queue;
 			this.#queue = [];
 			for (const fn of queue) fn(map);
 		};
-		if (map.isStyleLoaded()) flush();
-		else {
-			map.once('load', flush);
-			this.#detach = () => map.off('load', flush);
-		}
+		// The map may be handed over after its 'load' event: then wait for the style to be
+		// complete (styledata/idle), which it also reports once it is.
+		map.on('load', flush);
+		map.on('styledata', flush);
+		map.on('idle', flush);
+		this.#detach = () => {
+			map.off('load', flush);
+			map.off('styledata', flush);
+			map.off('idle', flush);
+		};
+		flush();
 	}
 
 	/**
