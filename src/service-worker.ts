@@ -59,9 +59,7 @@ async function keepPages(userId: string, paths: string[]): Promise<void> {
 	}
 	// Sign-out may have emptied the shell as well.
 	if (!(await caches.has(SHELL))) await fillShell().catch(() => undefined);
-	const urls = paths
-		.filter((p) => BOARD_PAGE.test(p))
-		.flatMap((p) => [p, `${p}/__data.json`]);
+	const urls = paths.filter((p) => BOARD_PAGE.test(p)).flatMap((p) => [p, `${p}/__data.json`]);
 	await Promise.all(
 		urls.map(async (url) => {
 			const response = await fetch(url, { credentials: 'same-origin', redirect: 'manual' });

@@ -52,7 +52,8 @@ export class BoardConnection {
 		if (userId) {
 			void forgetOtherUsers(userId);
 			this.offline = new OfflineCopy(userId, boardId, board.doc);
-			if (navigator.onLine) keepPagesOffline(userId, [`/boards/${boardId}`, `/boards/${boardId}/deur`]);
+			if (navigator.onLine)
+				keepPagesOffline(userId, [`/boards/${boardId}`, `/boards/${boardId}/deur`]);
 		}
 		this.#provider = new WebsocketProvider(syncServerUrl(window.location), boardId, board.doc);
 		if (this.offline) {

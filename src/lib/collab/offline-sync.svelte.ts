@@ -1,40 +1,13 @@
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import type { OfflineCopy } from './offline';
-
-/** y-websocket message types (y-protocols): sync, and within it step 1, step 2 and update. */
-const MESSAGE_SYNC = 0;
-const SYNC_STEP1 = 0;
-const SYNC_STEP2 = 1;
-const SYNC_UPDATE = 2;
-/** The server's replies to our probes and relayed updates are decoded below this size. */
-const DECODE_LIMIT = 1 << 20;
-
-type Clocks = Map<number, number>;
-/** A local change: for each client id in it, the clock its structs reach. */
-type Marker = [client: number, clock: number][];
-
-function maxInto(target: Clocks, client: number, clock: number): boolean {
-	if ((target.get(client) ?? 0) >= clock) return false;
-	target.set(client, clock);
-	return true;
-}
-
-/** Where an update's structs end, per client (skips and deletions aside). */
-function updateEnds(update: Uint8Array): Clocks {
-	const ends: Clocks = new Map();
-	for (const s of Y.decodeUpdate(update).structs) {
-		if (s instanceof Y.Item || s instanceof Y.GC) maxInto(ends, s.id.client, s.id.clock + s.length);
-	}
-	return ends;
-}
+import { ServerClocks, updateEnds, type Marker } from './offline-clocks';
 
 export type SyncSummary =
 	| { state: 'saved' }
-	| { state: 'unsent'; count: number; offlineSince: Date | null }
-	| { state: 'offline'; since: Date };
+	/** `offlineSince`: a timestamp (ms), or null while connected. */
+	| { state: 'unsent'; count: number; offlineSince: number | null }
+	| { state: 'offline'; since: number };
 
 /**
  * What the server has of this device's changes, from state vectors rather than guesses.
@@ -43,19 +16,20 @@ export type SyncSummary =
  * state vector), and every step 2 or update (it has those structs). After local changes the
  * tracker sends a sync step 1 that claims, for each client where this device is ahead, only what
  * the server is known to have; the server answers with what it holds beyond that, which tells
- * how far it has taken our changes. (The server applies messages of one socket in order, so the
- * answer comes after our updates were applied; it stores them within half a second.)
+ * how far it has taken our changes (offline-clocks.ts). The server applies the messages of one
+ * socket in order, so the answer comes after our updates were applied; it stores them within half
+ * a second (BUURTBORD_PERSIST_MAX_WAIT_MS).
  *
- * A change counts as unsent while any of its structs is beyond the server's known clock. The
- * server's state vector, the list of changes and the moment the connection was lost are kept
+ * A local change counts as unsent while any of its structs is beyond the server's known clock.
+ * The server's clocks, the list of unsent changes and the moment the connection was lost are kept
  * with the offline copy, so they survive a reload.
  */
 export class SyncTracker {
-	#server: Clocks = new Map();
+	readonly #server = new ServerClocks();
 	#markers = $state.raw<Marker[]>([]);
 	#serverVersion = $state(0);
 	#connected = $state(false);
-	#offlineSince = $state.raw<Date | null>(null);
+	#offlineSince = $state<number | null>(null);
 	#probeTimer: ReturnType<typeof setTimeout> | null = null;
 	#socket: WebSocket | null = null;
 	readonly #stop: (() => void)[] = [];
@@ -68,8 +42,8 @@ export class SyncTracker {
 		const onUpdate = (update: Uint8Array, origin: unknown) => {
 			if (origin === provider || (copy && origin === copy.origin)) return;
 			const ends = updateEnds(update);
-			if (ends.size === 0) return; // deletions only: covered by the entity's own change
-			this.#markers = [...this.#markers, [...ends]];
+			if (ends.length === 0) return; // deletions only: no structs to wait for
+			this.#markers = [...this.#markers, ends];
 			this.#persist();
 			this.#scheduleProbe();
 		};
@@ -77,18 +51,18 @@ export class SyncTracker {
 		this.#stop.push(() => doc.off('update', onUpdate));
 		const onStatus = ({ status }: { status: string }) => {
 			const connected = status === 'connected';
-			if (connected) this.#attach(provider.ws);
-			else if (this.#connected) {
-				this.#offlineSince = new Date();
-				void this.copy?.set('offlineSince', this.#offlineSince.toISOString());
+			if (connected) {
+				this.#attach(provider.ws);
+				this.#offlineSince = null;
+			} else if (this.#connected || this.#offlineSince === null) {
+				this.#offlineSince = Date.now();
+				void this.copy?.set('offlineSince', this.#offlineSince);
 			}
 			this.#connected = connected;
-			if (connected) this.#offlineSince = null;
 		};
 		provider.on('status', onStatus);
 		this.#stop.push(() => provider.off('status', onStatus));
 		if (provider.wsconnected) onStatus({ status: 'connected' });
-		else this.#offlineSince = new Date();
 	}
 
 	/** Loads what an earlier session of this page knew (call once the offline copy is loaded). */
@@ -97,20 +71,17 @@ export class SyncTracker {
 		const [server, markers, since] = await Promise.all([
 			this.copy.get<Uint8Array>('serverStateVector'),
 			this.copy.get<string>('pendingChanges'),
-			this.copy.get<string>('offlineSince')
+			this.copy.get<number>('offlineSince')
 		]);
-		if (server instanceof Uint8Array) {
-			for (const [client, clock] of Y.decodeStateVector(server)) maxInto(this.#server, client, clock);
-		}
+		if (server instanceof Uint8Array) this.#server.restore(server);
 		if (typeof markers === 'string') {
 			try {
-				const stored = JSON.parse(markers) as Marker[];
-				this.#markers = [...stored, ...this.#markers];
+				this.#markers = [...(JSON.parse(markers) as Marker[]), ...this.#markers];
 			} catch {
-				// unreadable: counted from the clocks instead (see count)
+				// unreadable: counted from the clocks instead (see unsent)
 			}
 		}
-		if (!this.#connected && typeof since === 'string') this.#offlineSince = new Date(since);
+		if (!this.#connected && typeof since === 'number') this.#offlineSince = since;
 		this.#prune();
 		this.#serverVersion++;
 		this.#scheduleProbe();
@@ -119,28 +90,17 @@ export class SyncTracker {
 	/** The number of this device's changes the server does not have yet. */
 	get unsent(): number {
 		void this.#serverVersion;
-		const pending = this.#markers.filter((m) => this.#beyondServer(m)).length;
+		const pending = this.#markers.filter((m) => !this.#server.has(m)).length;
 		if (pending > 0) return pending;
-		// Changes from before the tracker kept a list: at least one if any clock is ahead.
-		for (const [client, clock] of Y.getStateVector(this.doc)) {
-			if (clock > (this.#server.get(client) ?? 0) && this.#serverKnown) return 1;
-		}
-		return 0;
+		// Changes the list does not know of (kept before it): at least one if the clocks are ahead.
+		return this.#server.known && this.#server.behind(this.doc) ? 1 : 0;
 	}
 
 	get summary(): SyncSummary {
 		const count = this.unsent;
 		if (count > 0) return { state: 'unsent', count, offlineSince: this.#offlineSince };
-		if (!this.#connected) return { state: 'offline', since: this.#offlineSince ?? new Date() };
+		if (!this.#connected) return { state: 'offline', since: this.#offlineSince ?? Date.now() };
 		return { state: 'saved' };
-	}
-
-	get #serverKnown(): boolean {
-		return this.#server.size > 0;
-	}
-
-	#beyondServer(marker: Marker): boolean {
-		return marker.some(([client, clock]) => clock > (this.#server.get(client) ?? 0));
 	}
 
 	#attach(ws: WebSocket | null): void {
@@ -152,25 +112,15 @@ export class SyncTracker {
 	}
 
 	#onMessage(data: Uint8Array): void {
-		let changed = false;
+		let result: { step1: boolean; changed: boolean };
 		try {
-			const decoder = decoding.createDecoder(data);
-			if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return;
-			const kind = decoding.readVarUint(decoder);
-			const payload = decoding.readVarUint8Array(decoder);
-			if (kind === SYNC_STEP1) {
-				for (const [client, clock] of Y.decodeStateVector(payload))
-					changed = maxInto(this.#server, client, clock) || changed;
-				// Our answer (step 2) goes out right after this message; ask what it brought.
-				this.#scheduleProbe(50);
-			} else if ((kind === SYNC_STEP2 || kind === SYNC_UPDATE) && data.length < DECODE_LIMIT) {
-				for (const [client, clock] of updateEnds(payload))
-					changed = maxInto(this.#server, client, clock) || changed;
-			}
+			result = this.#server.read(data);
 		} catch {
 			return; // not ours to judge: the provider handles (or refuses) the message
 		}
-		if (changed) {
+		// Our answer to the server's step 1 goes out right after it: then ask what it brought.
+		if (result.step1) this.#scheduleProbe(50);
+		if (result.changed) {
 			this.#prune();
 			this.#serverVersion++;
 			this.#persist();
@@ -179,51 +129,24 @@ export class SyncTracker {
 
 	/** Changes the server has are forgotten (the list stays short). */
 	#prune(): void {
-		const left = this.#markers.filter((m) => this.#beyondServer(m));
+		const left = this.#markers.filter((m) => !this.#server.has(m));
 		if (left.length !== this.#markers.length) this.#markers = left;
 	}
 
 	#scheduleProbe(delay = 300): void {
 		if (this.#probeTimer) clearTimeout(this.#probeTimer);
-		this.#probeTimer = setTimeout(() => this.#probe(), delay);
-	}
-
-	/** A sync step 1 claiming only what the server is known to have of the clients we are ahead on. */
-	#probe(): void {
-		this.#probeTimer = null;
-		const ws = this.provider.ws;
-		if (!this.provider.wsconnected || !ws || ws.readyState !== WebSocket.OPEN) return;
-		const local = Y.getStateVector(this.doc);
-		let ahead = false;
-		const claimed = new Map<number, number>();
-		for (const [client, clock] of local) {
-			const known = this.#server.get(client) ?? 0;
-			if (clock > known) ahead = true;
-			claimed.set(client, Math.min(clock, known));
-		}
-		if (!ahead) return;
-		const encoder = encoding.createEncoder();
-		encoding.writeVarUint(encoder, MESSAGE_SYNC);
-		encoding.writeVarUint(encoder, SYNC_STEP1);
-		const sv = encoding.createEncoder();
-		encoding.writeVarUint(sv, claimed.size);
-		for (const [client, clock] of claimed) {
-			encoding.writeVarUint(sv, client);
-			encoding.writeVarUint(sv, clock);
-		}
-		encoding.writeVarUint8Array(encoder, encoding.toUint8Array(sv));
-		ws.send(encoding.toUint8Array(encoder));
+		this.#probeTimer = setTimeout(() => {
+			this.#probeTimer = null;
+			const ws = this.provider.ws;
+			if (!this.provider.wsconnected || !ws || ws.readyState !== WebSocket.OPEN) return;
+			const probe = this.#server.probe(this.doc);
+			if (probe) ws.send(probe as Uint8Array<ArrayBuffer>);
+		}, delay);
 	}
 
 	#persist(): void {
 		if (!this.copy) return;
-		const sv = encoding.createEncoder();
-		encoding.writeVarUint(sv, this.#server.size);
-		for (const [client, clock] of this.#server) {
-			encoding.writeVarUint(sv, client);
-			encoding.writeVarUint(sv, clock);
-		}
-		void this.copy.set('serverStateVector', encoding.toUint8Array(sv));
+		void this.copy.set('serverStateVector', this.#server.encode());
 		void this.copy.set('pendingChanges', JSON.stringify(this.#markers));
 	}
 

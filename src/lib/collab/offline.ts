@@ -109,3 +109,18 @@ export function keepPagesOffline(userId: string, paths: string[]): void {
 		registration.active?.postMessage({ type: 'keep-pages', userId, paths })
 	);
 }
+
+/**
+ * The sign-out form's submit: the board copies on this device go first (IndexedDB, caches),
+ * then the form is sent. Without script the form is sent as is and the sign-out response's
+ * Clear-Site-Data header clears the same.
+ */
+export function signOutWipingDevice(event: SubmitEvent): void {
+	const form = event.currentTarget;
+	if (!(form instanceof HTMLFormElement)) return;
+	event.preventDefault();
+	void navigator.serviceWorker?.controller?.postMessage({ type: 'wipe' });
+	void wipeLocalData()
+		.catch(() => undefined)
+		.then(() => form.submit());
+}

@@ -17,5 +17,6 @@ export const load: PageServerLoad = async (event) => {
 	// Owners are warned from 30 days before the board's private content is purged.
 	const retention =
 		role === 'owner' ? await retentionNotices(db, event.locals.user!.id, new Date(), board.id) : [];
-	return { board, addresses, role, confidential, retention };
+	// userId: the board's copy on this device is kept per user (src/lib/collab/offline.ts).
+	return { board, addresses, role, confidential, retention, userId: user.id };
 };
