@@ -61,8 +61,22 @@ export class SyncTracker {
 			this.#connected = connected;
 		};
 		provider.on('status', onStatus);
-		this.#stop.push(() => provider.off('status', onStatus));
-		if (provider.wsconnected) onStatus({ status: 'connected' });
+		// The browser knows it lost the network before the socket notices.
+		const onOffline = () => onStatus({ status: 'disconnected' });
+		// A socket that survived a short loss of network: connected again without a new status.
+		const onOnline = () => {
+			if (provider.wsconnected) onStatus({ status: 'connected' });
+			this.#scheduleProbe();
+		};
+		window.addEventListener('offline', onOffline);
+		window.addEventListener('online', onOnline);
+		this.#stop.push(
+			() => provider.off('status', onStatus),
+			() => window.removeEventListener('offline', onOffline),
+			() => window.removeEventListener('online', onOnline)
+		);
+		if (provider.wsconnected && navigator.onLine) onStatus({ status: 'connected' });
+		else if (!navigator.onLine) onStatus({ status: 'disconnected' });
 	}
 
 	/** Loads what an earlier session of this page knew (call once the offline copy is loaded). */
