@@ -7,7 +7,8 @@ import { build, files, version } from '$service-worker';
 /**
  * Buurtbord's service worker (issue 12; "Field mode and offline" in docs/architecture.md).
  *
- * - The app shell (the build's files and static/) is kept at install and served from the cache.
+ * - The app shell (the build's files and static/) is kept with the first board kept for offline
+ *   use, and served from the cache.
  * - Board pages hold personal data and are rendered for one user: they are never cached from
  *   ordinary browsing. A board page asks for its own pages to be kept (message `keep-pages`, with
  *   the signed-in user's id); they are fetched with the user's cookie into a cache that holds one
@@ -29,8 +30,10 @@ async function fillShell(): Promise<void> {
 	await cache.addAll(SHELL_FILES);
 }
 
+// The shell is kept once a board is kept for offline use (keepPages), not at install: after
+// signing out, the sign-in page installs the worker again and the device must stay empty.
 sw.addEventListener('install', (event) => {
-	event.waitUntil(fillShell().then(() => sw.skipWaiting()));
+	event.waitUntil(sw.skipWaiting());
 });
 
 sw.addEventListener('activate', (event) => {
@@ -57,7 +60,6 @@ async function keepPages(userId: string, paths: string[]): Promise<void> {
 		await caches.delete(PAGES);
 		cache = await caches.open(PAGES);
 	}
-	// Sign-out may have emptied the shell as well.
 	if (!(await caches.has(SHELL))) await fillShell().catch(() => undefined);
 	const urls = paths.filter((p) => BOARD_PAGE.test(p)).flatMap((p) => [p, `${p}/__data.json`]);
 	await Promise.all(
