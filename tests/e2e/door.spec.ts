@@ -77,7 +77,9 @@ for (const size of PHONES) {
 		await expectNoOverflow(page, '.door-header');
 
 		const axe = await new AxeBuilder({ page }).analyze();
-		expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+		expect(
+			axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.html).join(' | ')})`)
+		).toEqual([]);
 
 		// Next door in one tap.
 		await page.getByRole('button', { name: 'Volgende deur' }).click();
