@@ -2,9 +2,11 @@ import { on } from 'svelte/events';
 import { WebsocketProvider } from 'y-websocket';
 import { page } from '$app/state';
 import type { Awareness } from 'y-protocols/awareness';
-import type { BoardDocument } from '$lib/board/board.svelte';
+import type * as Y from 'yjs';
 import { CLOSE_INVALID_UPDATE } from '$lib/board/layout';
 import { CLOSE_SIGNED_OUT } from './close-codes';
+import { OfflineCopy, forgetOtherUsers, keepPagesOffline, wipeLocalData } from './offline';
+import { SyncTracker } from './offline-sync.svelte';
 
 /** The server closed the socket because it could not read a message (see the sync server). */
 const CLOSE_BAD_MESSAGE = 4400;
@@ -49,16 +51,38 @@ export class BoardConnection {
 	#lastResume = 0;
 	readonly #provider: WebsocketProvider;
 	readonly #stop: (() => void)[] = [];
+	/** The board's copy on this device (with `userId`), see offline.ts. */
+	readonly offline: OfflineCopy | null = null;
+	/** What the server has of this device's changes (with `userId`). */
+	readonly sync: SyncTracker | null = null;
 
-	/** `awareness`: the presence to share on this board (presence.svelte.ts); else a fresh one. */
-	constructor(boardId: string, board: BoardDocument, awareness?: Awareness) {
+	/**
+	 * With `userId`: the board is also kept on this device for offline use (see offline.ts).
+	 * `awareness`: the presence to share on this board (presence.svelte.ts); else a fresh one.
+	 */
+	constructor(
+		boardId: string,
+		board: { doc: Y.Doc },
+		{ userId, awareness }: { userId?: string; awareness?: Awareness } = {}
+	) {
 		this.#online = navigator.onLine;
+		if (userId) {
+			void forgetOtherUsers(userId);
+			this.offline = new OfflineCopy(userId, boardId, board.doc);
+			if (navigator.onLine)
+				keepPagesOffline(userId, [`/boards/${boardId}`, `/boards/${boardId}/deur`]);
+		}
 		this.#provider = new WebsocketProvider(
 			syncServerUrl(window.location),
 			boardId,
 			board.doc,
 			awareness ? { awareness } : {}
 		);
+		if (this.offline) {
+			const sync = new SyncTracker(board.doc, this.#provider, this.offline);
+			this.sync = sync;
+			void this.offline.loaded.then(() => sync.restore());
+		}
 		const onStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }) => {
 			this.#socket = status;
 			if (status === 'connected') this.#everConnected = true;
@@ -73,6 +97,8 @@ export class BoardConnection {
 			if (event?.code === CLOSE_ACCESS_REVOKED) {
 				this.#revoked = true;
 				this.#provider.disconnect();
+				// The device may be in the wrong hands: its copies of the board go.
+				void wipeLocalData();
 				return;
 			}
 			if (event?.code !== CLOSE_INVALID_UPDATE && event?.code !== CLOSE_BAD_MESSAGE) return;
@@ -135,6 +161,8 @@ export class BoardConnection {
 
 	destroy(): void {
 		for (const stop of this.#stop.splice(0)) stop();
+		this.sync?.destroy();
+		void this.offline?.destroy();
 		this.#provider.destroy();
 	}
 }

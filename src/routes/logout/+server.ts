@@ -1,4 +1,3 @@
-import { redirect } from '@sveltejs/kit';
 import { invalidateSession, SESSION_COOKIE, sessionCookieOptions } from '$lib/server/auth/sessions';
 import { emitSessionEnded } from '$lib/server/auth/session-events';
 import { isSupabaseResolver, supabaseSignOut } from '$lib/server/auth/supabase';
@@ -27,5 +26,9 @@ export const POST: RequestHandler = async ({ cookies, request, url }) => {
 	// The same attributes as when it was set (Secure only over https, or http browsers ignore it).
 	const { path, httpOnly, sameSite, secure } = sessionCookieOptions(url, new Date(0));
 	cookies.delete(SESSION_COOKIE, { path, httpOnly, sameSite, secure });
-	redirect(303, '/login');
+	// The board copies kept on this device for offline use go too (IndexedDB, Cache Storage).
+	return new Response(null, {
+		status: 303,
+		headers: { location: '/login', 'clear-site-data': '"cache", "storage"' }
+	});
 };

@@ -20,5 +20,6 @@ export const load: PageServerLoad = async (event) => {
 		role === 'owner' ? await retentionNotices(db, event.locals.user!.id, new Date(), board.id) : [];
 	// Who I am on this board's presence (the server stamps the same on what others see of me).
 	const presenceSelf = { id: user.id, colour: presenceColour(user.id) };
-	return { board, addresses, role, confidential, retention, presenceSelf };
+	// userId: the board's copy on this device is kept per user (src/lib/collab/offline.ts).
+	return { board, addresses, role, confidential, retention, presenceSelf, userId: user.id };
 };

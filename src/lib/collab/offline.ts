@@ -1,0 +1,126 @@
+import { IndexeddbPersistence } from 'y-indexeddb';
+import type * as Y from 'yjs';
+
+/**
+ * The board's copy on this device (issue 12, "Field mode and offline" in docs/architecture.md).
+ *
+ * - The shared board document is kept in IndexedDB (y-indexeddb), one database per user and board
+ *   (`buurtbord:<user>:<board>`), so a board opened once opens again without a network and what
+ *   was recorded offline survives closing the browser. The organisation's confidential notes are
+ *   never stored on the device.
+ * - The service worker keeps the board's pages (app shell, page data with the address register)
+ *   in Cache Storage, for one user at a time.
+ * - Signing out and losing access (close code 4403) wipe both: `wipeLocalData`.
+ */
+const DB_PREFIX = 'buurtbord:';
+/** Cache Storage names of the service worker (src/service-worker.ts) start with this. */
+export const CACHE_PREFIX = 'buurtbord-';
+
+export function offlineDbName(userId: string, boardId: string): string {
+	return `${DB_PREFIX}${userId}:${boardId}`;
+}
+
+const open = new Set<IndexeddbPersistence>();
+
+/** A board document kept in IndexedDB; `loaded` resolves once the stored copy is in the doc. */
+export class OfflineCopy {
+	readonly #persistence: IndexeddbPersistence;
+	readonly loaded: Promise<void>;
+
+	constructor(userId: string, boardId: string, doc: Y.Doc) {
+		this.#persistence = new IndexeddbPersistence(offlineDbName(userId, boardId), doc);
+		open.add(this.#persistence);
+		this.loaded = this.#persistence.whenSynced.then(() => undefined);
+	}
+
+	/** The origin y-indexeddb applies the stored copy with (not a local edit). */
+	get origin(): unknown {
+		return this.#persistence;
+	}
+
+	async get<T>(key: string): Promise<T | undefined> {
+		try {
+			return (await this.#persistence.get(key)) as T | undefined;
+		} catch {
+			return undefined;
+		}
+	}
+
+	async set(key: string, value: unknown): Promise<void> {
+		try {
+			await this.#persistence.set(key, value as never);
+		} catch {
+			// Destroyed meanwhile (wiped, page left): nothing to keep.
+		}
+	}
+
+	async destroy(): Promise<void> {
+		open.delete(this.#persistence);
+		await this.#persistence.destroy();
+	}
+}
+
+/** The names of Buurtbord's IndexedDB databases on this device. */
+export async function localDatabases(): Promise<string[]> {
+	const all = await indexedDB.databases();
+	return all.map((d) => d.name ?? '').filter((name) => name.startsWith(DB_PREFIX));
+}
+
+function deleteDatabase(name: string): Promise<void> {
+	return new Promise((resolve) => {
+		const request = indexedDB.deleteDatabase(name);
+		request.onsuccess = request.onerror = () => resolve();
+		// Another tab still has it open: it is deleted as soon as that tab lets go.
+		request.onblocked = () => resolve();
+	});
+}
+
+/**
+ * Removes every local copy of every board on this device: the IndexedDB databases (after closing
+ * the ones this tab has open) and the service worker's caches. Edits not yet sent are lost, which
+ * is the point: the device may be lost, or in someone else's hands.
+ */
+export async function wipeLocalData(): Promise<void> {
+	await Promise.all([...open].map((p) => p.destroy().catch(() => undefined)));
+	open.clear();
+	const names = await localDatabases().catch(() => [] as string[]);
+	await Promise.all(names.map(deleteDatabase));
+	if ('caches' in globalThis) {
+		const keys = await caches.keys();
+		await Promise.all(keys.filter((k) => k.startsWith(CACHE_PREFIX)).map((k) => caches.delete(k)));
+	}
+}
+
+/** Another user signed in on this device: their predecessor's board copies go. */
+export async function forgetOtherUsers(userId: string): Promise<void> {
+	const mine = `${DB_PREFIX}${userId}:`;
+	const names = await localDatabases().catch(() => [] as string[]);
+	await Promise.all(names.filter((n) => !n.startsWith(mine)).map(deleteDatabase));
+}
+
+/**
+ * Asks the service worker to keep these pages of this board (fetched with the user's cookie)
+ * for offline use. It keeps one user's pages only: another user's are dropped first.
+ */
+export function keepPagesOffline(userId: string, paths: string[]): void {
+	const worker = navigator.serviceWorker;
+	if (!worker) return;
+	void worker.ready.then((registration) =>
+		registration.active?.postMessage({ type: 'keep-pages', userId, paths })
+	);
+}
+
+/**
+ * The sign-out form's submit: the board copies on this device go first (IndexedDB, caches),
+ * then the form is sent. Without script the form is sent as is and the sign-out response's
+ * Clear-Site-Data header clears the same.
+ */
+export function signOutWipingDevice(event: SubmitEvent): void {
+	const form = event.currentTarget;
+	if (!(form instanceof HTMLFormElement)) return;
+	event.preventDefault();
+	void navigator.serviceWorker?.controller?.postMessage({ type: 'wipe' });
+	void wipeLocalData()
+		.catch(() => undefined)
+		.then(() => form.submit());
+}

@@ -1,0 +1,134 @@
+import { createSubscriber } from 'svelte/reactivity';
+import type * as Y from 'yjs';
+import {
+	addFollowUp,
+	addGesprek,
+	addToGesprekList,
+	listGesprekken,
+	removeFromGesprekList,
+	setConsent,
+	updateGesprek,
+	type Gesprek,
+	type GesprekListField
+} from '$lib/board/gesprekken';
+import { DEFAULT_THEMA_LABELS, OUTCOME_LABELS } from '$lib/board/labels';
+import type { Outcome } from '$lib/board/layout';
+import { listThemas, type Thema } from '$lib/board/themas';
+import { today } from './door';
+import { getLocale } from '$lib/paraglide/runtime';
+
+const locale = () => (getLocale() === 'en' ? 'en' : 'nl');
+
+export function outcomeText(o: Outcome): string {
+	return OUTCOME_LABELS[locale()][o];
+}
+
+/** A default theme that kept its name is shown in the user's language; others as named. */
+export function themaText(t: Pick<Thema, 'id' | 'name'>): string {
+	const known = (DEFAULT_THEMA_LABELS[locale()] as Record<string, string>)[t.id];
+	const nl = (DEFAULT_THEMA_LABELS.nl as Record<string, string>)[t.id];
+	return known && nl?.toLowerCase() === t.name.toLowerCase() ? known : t.name;
+}
+
+/**
+ * The gesprekken of a board for door mode, as Svelte state read from the Y.Doc. Writes go through
+ * the board's commands (src/lib/board/gesprekken.ts), one field at a time, so that what a
+ * colleague changes meanwhile in another field is kept.
+ */
+export class DoorBook {
+	readonly #subscribe: () => void;
+	#version = 0;
+	#cache: { version: number; gesprekken: Gesprek[]; themas: Thema[] } | null = null;
+	readonly #stop: () => void;
+
+	constructor(
+		readonly doc: Y.Doc,
+		private readonly heldBy: () => string
+	) {
+		const bump = () => this.#version++;
+		doc.on('afterTransaction', bump);
+		this.#stop = () => doc.off('afterTransaction', bump);
+		this.#subscribe = createSubscriber((update) => {
+			doc.on('afterTransaction', update);
+			return () => doc.off('afterTransaction', update);
+		});
+	}
+
+	#read() {
+		this.#subscribe();
+		if (this.#cache?.version !== this.#version) {
+			this.#cache = {
+				version: this.#version,
+				gesprekken: listGesprekken(this.doc),
+				themas: listThemas(this.doc)
+			};
+		}
+		return this.#cache;
+	}
+
+	get themas(): Thema[] {
+		return this.#read().themas;
+	}
+
+	/** Every gesprek at the address, oldest first. */
+	history(addressId: string): Gesprek[] {
+		return this.#read().gesprekken.filter((g) => g.addressId === addressId);
+	}
+
+	/** The latest gesprek at the address (any day), for the door list's status. */
+	latest(addressId: string): Gesprek | null {
+		return this.history(addressId).at(-1) ?? null;
+	}
+
+	/** Today's gesprek at the door, the one door mode edits. */
+	current(addressId: string, date = today()): Gesprek | null {
+		return this.history(addressId).findLast((g) => g.date === date) ?? null;
+	}
+
+	/** The round being walked: the highest one on the board so far. */
+	get round(): number {
+		return Math.max(1, ...this.#read().gesprekken.map((g) => g.round));
+	}
+
+	/** One tap: records today's gesprek at the door with this outcome, or changes its outcome. */
+	setOutcome(addressId: string, outcome: Outcome): Gesprek {
+		const existing = this.current(addressId);
+		if (existing) return updateGesprek(this.doc, existing.id, { outcome });
+		return addGesprek(this.doc, {
+			addressId,
+			date: today(),
+			round: this.round,
+			heldBy: this.heldBy(),
+			outcome
+		});
+	}
+
+	toggleThema(gesprekId: string, themaId: string, on: boolean): void {
+		if (on) addToGesprekList(this.doc, gesprekId, 'themeIds', themaId);
+		else removeFromGesprekList(this.doc, gesprekId, 'themeIds', themaId);
+	}
+
+	addItem(gesprekId: string, field: Exclude<GesprekListField, 'themeIds'>, item: string): void {
+		addToGesprekList(this.doc, gesprekId, field, item);
+	}
+
+	removeItem(gesprekId: string, field: Exclude<GesprekListField, 'themeIds'>, item: string): void {
+		removeFromGesprekList(this.doc, gesprekId, field, item);
+	}
+
+	addFollowUp(gesprekId: string, what: string): void {
+		addFollowUp(this.doc, gesprekId, { what, who: this.heldBy() });
+	}
+
+	setConsent(gesprekId: string, given: boolean): void {
+		setConsent(this.doc, gesprekId, {
+			recordedBy: this.heldBy(),
+			date: today(),
+			withdrawn: !given
+		});
+	}
+
+	destroy(): void {
+		this.#stop();
+	}
+}

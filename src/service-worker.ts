@@ -1,0 +1,117 @@
+/// <reference no-default-lib="true"/>
+/// <reference lib="esnext" />
+/// <reference lib="webworker" />
+/// <reference types="@sveltejs/kit" />
+import { build, files, version } from '$service-worker';
+
+/**
+ * Buurtbord's service worker (issue 12; "Field mode and offline" in docs/architecture.md).
+ *
+ * - The app shell (the build's files and static/) is kept with the first board kept for offline
+ *   use, and served from the cache.
+ * - Board pages hold personal data and are rendered for one user: they are never cached from
+ *   ordinary browsing. A board page asks for its own pages to be kept (message `keep-pages`, with
+ *   the signed-in user's id); they are fetched with the user's cookie into a cache that holds one
+ *   user's pages only (another user's are dropped first) and served only when the network fails.
+ * - `wipe` (sign-out, access lost) and a sign-out request empty every cache.
+ * Nothing else is intercepted: other requests, the sync socket and other origins go to the network.
+ */
+const sw = self as unknown as ServiceWorkerGlobalScope;
+const SHELL = `buurtbord-shell-${version}`;
+const PAGES = 'buurtbord-pages';
+/** The pages cache records whose pages it holds under this key. */
+const OWNER_KEY = '/__buurtbord/pages-owner';
+const SHELL_FILES = [...build, ...files];
+const shellPaths = new Set(SHELL_FILES);
+const BOARD_PAGE = /^\/boards\/[a-z0-9][a-z0-9-]{0,62}(\/deur)?(\/__data\.json)?$/;
+
+async function fillShell(): Promise<void> {
+	const cache = await caches.open(SHELL);
+	await cache.addAll(SHELL_FILES);
+}
+
+// The shell is kept once a board is kept for offline use (keepPages), not at install: after
+// signing out, the sign-in page installs the worker again and the device must stay empty.
+sw.addEventListener('install', (event) => {
+	event.waitUntil(sw.skipWaiting());
+});
+
+sw.addEventListener('activate', (event) => {
+	event.waitUntil(
+		(async () => {
+			for (const key of await caches.keys()) {
+				if (key.startsWith('buurtbord-shell-') && key !== SHELL) await caches.delete(key);
+			}
+			await sw.clients.claim();
+		})()
+	);
+});
+
+async function wipe(): Promise<void> {
+	for (const key of await caches.keys()) {
+		if (key.startsWith('buurtbord-')) await caches.delete(key);
+	}
+}
+
+async function keepPages(userId: string, paths: string[]): Promise<void> {
+	let cache = await caches.open(PAGES);
+	const owner = await cache.match(OWNER_KEY);
+	if (!owner || (await owner.text()) !== userId) {
+		await caches.delete(PAGES);
+		cache = await caches.open(PAGES);
+	}
+	if (!(await caches.has(SHELL))) await fillShell().catch(() => undefined);
+	const urls = paths.filter((p) => BOARD_PAGE.test(p)).flatMap((p) => [p, `${p}/__data.json`]);
+	await Promise.all(
+		urls.map(async (url) => {
+			const response = await fetch(url, { credentials: 'same-origin', redirect: 'manual' });
+			// Only the page itself: never a redirect to the sign-in page or an error.
+			if (response.status === 200) await cache.put(url, response);
+		})
+	);
+	await cache.put(OWNER_KEY, new Response(userId));
+}
+
+sw.addEventListener('message', (event) => {
+	const data = event.data as { type?: string; userId?: unknown; paths?: unknown } | null;
+	if (data?.type === 'keep-pages' && typeof data.userId === 'string' && Array.isArray(data.paths)) {
+		event.waitUntil(keepPages(data.userId, data.paths.map(String)).catch(() => undefined));
+	} else if (data?.type === 'wipe') {
+		event.waitUntil(wipe());
+	}
+});
+
+async function fromShell(request: Request): Promise<Response> {
+	const cached = await caches.match(request, { cacheName: SHELL });
+	return cached ?? fetch(request);
+}
+
+/** Network first; the kept copy only when the network fails. */
+async function boardPage(request: Request, path: string): Promise<Response> {
+	try {
+		return await fetch(request);
+	} catch (error) {
+		const cache = await caches.open(PAGES);
+		const kept = await cache.match(path, { ignoreSearch: true });
+		if (kept) return kept;
+		throw error;
+	}
+}
+
+sw.addEventListener('fetch', (event) => {
+	const { request } = event;
+	const url = new URL(request.url);
+	if (url.origin !== sw.location.origin) return;
+	if (request.method === 'POST' && url.pathname === '/logout') {
+		// Signing out: the kept pages go (the page wipes IndexedDB; the response clears the rest).
+		event.waitUntil(wipe());
+		return;
+	}
+	if (request.method !== 'GET') return;
+	if (shellPaths.has(url.pathname)) {
+		event.respondWith(fromShell(request));
+		return;
+	}
+	const path = url.pathname.replace(/\/$/, '');
+	if (BOARD_PAGE.test(path)) event.respondWith(boardPage(request, path));
+});
