@@ -94,6 +94,10 @@ export function postgresHooks(
 			Y.transact(doc, () => {
 				for (const row of rows) Y.applyUpdate(doc, row.data);
 			});
+			// Typed top-level maps, so that Yjs reports their key changes as map events (history).
+			for (const key of Object.keys(ref.kind === 'org' ? ORG_NOTES_LAYOUT : BOARD_LAYOUT)) {
+				doc.getMap(key);
+			}
 			// A long log (e.g. after a crash before compaction) is compacted now, so the next load is fast.
 			if (rows.length > compactEvery) await compact(boardId, doc);
 		},
