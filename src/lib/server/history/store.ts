@@ -19,8 +19,14 @@ interface Pending extends HistoryChange, HistoryActor {
  * batch are one row (typing "Anna" is one change from the old value to "Anna"); list items added
  * and removed again in a batch cancel out.
  */
-/** Every recorder in this process, so that erasure can write what is pending before it deletes. */
-const recorders = new Set<HistoryRecorder>();
+/**
+ * Every recorder in this process, so that erasure can write what is pending before it deletes. On
+ * globalThis: the sync server and the SvelteKit routes may load this module as separate copies.
+ */
+const REGISTRY = Symbol.for('buurtbord.historyRecorders');
+const recorders: Set<HistoryRecorder> = ((globalThis as { [REGISTRY]?: Set<HistoryRecorder> })[
+	REGISTRY
+] ??= new Set());
 
 /** Writes every recorder's pending changes now. */
 export async function flushAllHistory(): Promise<void> {
