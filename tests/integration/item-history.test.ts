@@ -6,11 +6,11 @@ import { openDb } from '../../src/lib/server/db';
 import { ensureDemoBoard } from '../../src/lib/server/demo';
 import { seedServerUsers, type SeededUser } from '../support/accounts';
 import { connectClient, whenSynced, type TestClient } from '../support/clients';
-import { freshDatabase } from '../support/drivers';
+import { DRIVERS, freshDatabase } from '../support/drivers';
 import { startServer, type ServerProcess } from '../support/server-process';
 
 /**
- * The item history through the real server: two people change a gesprek's fields from their own
+ * The item history through the real server (PGlite and PostgreSQL 15): two people change a gesprek's fields from their own
  * Node clients, and the history endpoint names both, each change with its old and new value; a
  * change of confidential notes is listed (without text) only for that organisation; people who are
  * not members get 404.
@@ -18,7 +18,7 @@ import { startServer, type ServerProcess } from '../support/server-process';
 
 type Who = 'owner' | 'editor' | 'viewer' | 'outsider';
 
-describe('item history through the server', () => {
+describe.each(DRIVERS)('item history through the server on %s', (driver) => {
 	let server: ServerProcess;
 	let users: Record<Who, SeededUser>;
 	let addressId = '';
@@ -41,8 +41,8 @@ describe('item history through the server', () => {
 	};
 
 	beforeAll(async () => {
-		const target = await freshDatabase('pglite');
-		const db = await openDb({ dataDir: target.dataDir ?? '' });
+		const target = await freshDatabase(driver);
+		const db = await openDb({ dataDir: target.dataDir ?? '', databaseUrl: target.databaseUrl });
 		try {
 			await ensureDemoBoard(db);
 			const [row] = await db.query<{ id: string }>(

@@ -129,7 +129,10 @@ async function insertHistory(db: Queryable, rows: readonly Pending[]): Promise<v
 			(board_id, kind, entity_id, field, op, old_value, new_value, actor_id, organisation_id, at)
 		 select r.board_id, r.kind, r.entity_id, r.field, r.op, r.old_value, r.new_value,
 			r.actor_id, r.organisation_id, r.at
-		 from jsonb_to_recordset($1::jsonb) as r(
+		 from jsonb_to_recordset(
+			-- A driver may pass the JSON text as a JSON string value: unwrap it then.
+			case when jsonb_typeof($1::jsonb) = 'string' then ($1::jsonb #>> '{}')::jsonb else $1::jsonb end
+		 ) as r(
 			board_id text, kind text, entity_id text, field text, op text, old_value jsonb,
 			new_value jsonb, actor_id uuid, organisation_id uuid, at timestamptz)
 		 where exists (select 1 from public.boards b where b.id = r.board_id)`,
