@@ -238,6 +238,20 @@ describe.each(DRIVERS)('erasing a household on %s', (driver) => {
 		clients.push(check, checkOrg);
 		await expect.poll(() => listGesprekken(check.doc).length, { timeout: 10_000 }).toBe(4);
 		await expect.poll(() => checkOrg.doc.getMap('notes').size, { timeout: 10_000 }).toBe(2);
+		// The item history holds the change of who held the gesprek (old and new name): the scan
+		// below must find neither after the erasure.
+		await expect
+			.poll(
+				async () => {
+					const res = await fetch(
+						`${server.url}/boards/spoorbuurt/geschiedenis?kind=gesprek&id=${g.id}`,
+						{ headers: { cookie: users.owner.cookie, accept: 'application/json' } }
+					);
+					return JSON.stringify(await res.json());
+				},
+				{ timeout: 10_000 }
+			)
+			.toContain(ERASED.oldHeldBy);
 		check.destroy();
 		checkOrg.destroy();
 	});

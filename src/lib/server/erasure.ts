@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { eraseHousehold as eraseFromDocument, type ErasedHousehold } from '../board/erase';
 import { gesprekkenMap } from '../board/gesprekken';
 import { recordAudit } from './audit';
+import { eraseHistory } from './history/store';
 import type { Db, Queryable } from './db';
 import type { Runtime } from './runtime';
 import { listOrgDocs, orgDocName, removeNotes } from './sync/org-docs';
@@ -58,6 +59,8 @@ export async function eraseHousehold(
 	// A gesprek added at the address in the meantime.
 	const added = erased.gesprekIds.filter((id) => !before.includes(id));
 	confidentialNotes += await removeConfidentialNotes(db, sync, boardId, added);
+	// Their history too (field values, deleted gesprekken's last fields, notes changes).
+	await eraseHistory(db, boardId, [...before, ...erased.gesprekIds], addressId);
 	await vacuumDocumentLogs(db);
 	await recordAudit(db, { boardId, actorId, action: 'household.erase' });
 	return {
@@ -93,10 +96,10 @@ async function removeConfidentialNotes(
 }
 
 /**
- * Compaction deletes the old log rows, but PostgreSQL keeps their dead versions in the table
+ * Compaction deletes the old log rows (and erasure the history rows), but PostgreSQL keeps their dead versions in the table
  * files until a vacuum; VACUUM FULL rewrites the tables (and their TOAST) without them. It cannot
  * run inside a transaction. It locks the tables for the moment it takes: storing edits waits.
  */
 export async function vacuumDocumentLogs(db: Db): Promise<void> {
-	await db.exec('vacuum full public.board_updates, public.org_note_updates');
+	await db.exec('vacuum full public.board_updates, public.org_note_updates, public.item_history');
 }

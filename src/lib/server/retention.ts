@@ -3,6 +3,7 @@ import { purgePrivateContent } from '../board/erase';
 import { ORG_NOTES } from '../board/org-notes';
 import { m } from '../paraglide/messages';
 import { recordAudit } from './audit';
+import { purgeHistory } from './history/store';
 import type { Db, Queryable } from './db';
 import type { MailMessage } from './mail';
 import { listOrgDocs, orgDocName, removeNotes } from './sync/org-docs';
@@ -151,6 +152,7 @@ export async function runRetention(deps: RetentionDeps): Promise<RetentionRun> {
 					removeNotes(doc, [...doc.getMap(ORG_NOTES).keys()])
 				);
 			}
+			await purgeHistory(db, id);
 			await db.query(
 				'update public.boards set purged_at = $2 where id = $1 and purged_at is null',
 				[id, now.toISOString()]

@@ -6,6 +6,8 @@ import type { AuthResolver } from '../auth/resolve';
 import type { Db } from '../db';
 import { BOARD_LAYOUT, ORG_NOTES_LAYOUT, TOP_LEVEL } from '../../board/layout';
 import { ORG_NOTES } from '../../board/org-notes';
+import { extractBoardChanges, extractOrgNoteChanges } from '../history/extract';
+import { HistoryRecorder } from '../history/store';
 import { syncCounters } from '../ops/metrics';
 import { SyncRefusal, type SyncHooks } from './hooks';
 import { changesConfidential, parseDocName } from './org-docs';
@@ -36,6 +38,8 @@ export function postgresHooks(
 	const compacting = new Map<string, Promise<unknown>>();
 	/** Documents whose log is compacted after the next store (see changesConfidential). */
 	const compactAfterStore = new Set<string>();
+	/** Item history (public.item_history): field-level changes per person, written in batches. */
+	const history = new HistoryRecorder(db, log);
 
 	function compact(boardId: string, doc: Y.Doc): Promise<unknown> {
 		// One compaction per board at a time.
@@ -90,6 +94,10 @@ export function postgresHooks(
 			Y.transact(doc, () => {
 				for (const row of rows) Y.applyUpdate(doc, row.data);
 			});
+			// Typed top-level maps, so that Yjs reports their key changes as map events (history).
+			for (const key of Object.keys(ref.kind === 'org' ? ORG_NOTES_LAYOUT : BOARD_LAYOUT)) {
+				doc.getMap(key);
+			}
 			// A long log (e.g. after a crash before compaction) is compacted now, so the next load is fast.
 			if (rows.length > compactEvery) await compact(boardId, doc);
 		},
@@ -105,6 +113,19 @@ export function postgresHooks(
 		onChange(docName, context, transaction) {
 			syncCounters.updates++;
 			if (changesConfidential(transaction)) compactAfterStore.add(docName);
+			const ref = parseDocName(docName);
+			if (context.userId && ref) {
+				// Item history: what changed, field by field (an organisation's notes: only that they did).
+				const org = ref.kind === 'org';
+				history.record(
+					{
+						boardId: ref.boardId,
+						actorId: context.userId,
+						organisationId: org ? ref.organisationId : null
+					},
+					org ? extractOrgNoteChanges(transaction) : extractBoardChanges(transaction)
+				);
+			}
 			// Audit: who changed which gesprek (ids only), at most once a minute per person and gesprek.
 			// In an organisation's document the confidential notes are keyed by gesprek id as well.
 			const topLevel = parseDocName(docName)?.kind === 'org' ? ORG_NOTES : TOP_LEVEL.gesprekken;
@@ -158,6 +179,7 @@ export function postgresHooks(
 		},
 		/** Waits for running compactions (before the database is closed). */
 		async drain() {
+			await history.close();
 			await Promise.allSettled([...compacting.values()]);
 		}
 	};

@@ -1,0 +1,141 @@
+import type { Board } from './content.svelte';
+import type { GesprekListField, GesprekPatch, NewGesprek } from './gesprekken';
+import type { InitiatiefListField, InitiatiefPatch, NewInitiatief } from './initiatieven';
+import type { NewNotitie, NotitiePatch } from './notities';
+
+/** One row of an item's history as the history endpoint returns it (GET /boards/<id>/geschiedenis). */
+export interface HistoryEntry {
+	id: string;
+	at: string;
+	kind: 'gesprek' | 'initiatief' | 'notitie' | 'thema';
+	entityId: string;
+	field: string | null;
+	op: 'set' | 'add' | 'remove' | 'text' | 'create' | 'delete';
+	oldValue: unknown;
+	newValue: unknown;
+	actorName: string | null;
+	organisationName: string | null;
+	confidential: boolean;
+}
+
+const GESPREK_LISTS = ['talents', 'wishes', 'worries'] as const;
+const GESPREK_VALUES = ['date', 'round', 'heldBy', 'outcome'] as const;
+const CONSENT_VALUES = ['recordedBy', 'date', 'withdrawn'] as const;
+const INITIATIEF_VALUES = [
+	'title',
+	'description',
+	'place',
+	'status',
+	'startDate',
+	'publicContact',
+	'internal'
+] as const;
+const NOTITIE_VALUES = ['text', 'lon', 'lat'] as const;
+
+const has = (list: readonly string[], value: string | null): boolean =>
+	value !== null && list.includes(value);
+
+/**
+ * Whether `restoreChange` can undo this entry: a field set to another value (back to the old one),
+ * a list item added (removed again) or removed (added again).
+ */
+export function canRestore(entry: HistoryEntry): boolean {
+	const { kind, field, op } = entry;
+	if (op === 'set') {
+		if (kind === 'gesprek')
+			return (
+				has(GESPREK_VALUES, field) ||
+				(field?.startsWith('consent.') === true && has(CONSENT_VALUES, field.slice(8)))
+			);
+		if (kind === 'initiatief') return has(INITIATIEF_VALUES, field);
+		if (kind === 'notitie') return has(NOTITIE_VALUES, field);
+		if (kind === 'thema') return has(['name', 'colour', 'description', 'archived'], field);
+		return false;
+	}
+	if (op === 'add' || op === 'remove') {
+		if (kind === 'gesprek') return field === 'themeIds' || has(GESPREK_LISTS, field);
+		if (kind === 'initiatief') return field === 'themeIds' || field === 'addressIds';
+	}
+	return false;
+}
+
+/**
+ * Restores the value an entry replaced (or undoes a list item's add/remove), as a new change
+ * through the board's commands: it syncs to everyone and the restoring person can undo it.
+ * Throws BoardInputError when the old value is no longer valid.
+ */
+export function restoreChange(board: Board, entry: HistoryEntry): void {
+	const { kind, entityId: id, field, op } = entry;
+	if (!field || !canRestore(entry)) throw new Error('This change cannot be restored');
+	if (op === 'set') {
+		const value = entry.oldValue;
+		if (kind === 'gesprek') {
+			if (field.startsWith('consent.'))
+				board.gesprekken.patchConsent(id, { [field.slice(8)]: value } as never);
+			else board.gesprekken.patch(id, { [field]: value } as GesprekPatch);
+		} else if (kind === 'initiatief') {
+			board.initiatieven.patch(id, { [field]: value } as InitiatiefPatch);
+		} else if (kind === 'notitie') {
+			board.notities.patch(id, { [field]: value } as NotitiePatch);
+		} else if (field === 'name') board.themas.rename(id, String(value));
+		else if (field === 'colour') board.themas.recolour(id, String(value));
+		else if (field === 'description') board.themas.describe(id, String(value ?? ''));
+		else if (field === 'archived') board.themas.archive(id, value === true);
+		return;
+	}
+	// Undo an add by removing the item; undo a remove by adding it again.
+	const item = String(op === 'add' ? entry.newValue : entry.oldValue);
+	const add = op === 'remove';
+	if (kind === 'gesprek') {
+		if (field === 'themeIds') {
+			if (add) board.gesprekken.addTheme(id, item);
+			else board.gesprekken.removeTheme(id, item);
+		} else if (add) board.gesprekken.addItem(id, field as GesprekListField, item);
+		else board.gesprekken.removeItem(id, field as GesprekListField, item);
+	} else if (kind === 'initiatief') {
+		if (add) board.initiatieven.addItem(id, field as InitiatiefListField, item);
+		else board.initiatieven.removeItem(id, field as InitiatiefListField, item);
+	}
+}
+
+/**
+ * Recreates a deleted item from its last fields (the history's 'delete' entry) as a new item: a
+ * new change that syncs and can be undone. Free-text notes were never kept, so they start empty.
+ * Returns the new item's id.
+ */
+export function restoreDeleted(board: Board, entry: HistoryEntry): string {
+	const last = (entry.oldValue ?? {}) as Record<string, unknown>;
+	const pick = (keys: readonly string[]) =>
+		Object.fromEntries(keys.filter((k) => last[k] !== undefined).map((k) => [k, last[k]]));
+	switch (entry.kind) {
+		case 'gesprek': {
+			const consent = last.consent as { recordedBy?: string | null; date?: string | null } | null;
+			const input = {
+				...pick(['addressId', 'date', 'round', 'heldBy', 'outcome', 'themeIds']),
+				...pick(GESPREK_LISTS),
+				followUps: Array.isArray(last.followUps)
+					? (last.followUps as Record<string, unknown>[]).map((f) => ({
+							what: f.what,
+							who: f.who,
+							due: f.due,
+							status: f.status
+						}))
+					: [],
+				consent: consent?.recordedBy && consent.date ? consent : null
+			} as NewGesprek;
+			return board.gesprekken.add(input).id;
+		}
+		case 'initiatief':
+			return board.initiatieven.add(
+				pick([...INITIATIEF_VALUES, 'themeIds', 'addressIds']) as NewInitiatief
+			).id;
+		case 'notitie':
+			return board.notities.add(pick(NOTITIE_VALUES) as NewNotitie).id;
+		case 'thema':
+			return board.themas.add({
+				name: String(last.name ?? ''),
+				colour: String(last.colour ?? '#888888'),
+				description: String(last.description ?? '')
+			}).id;
+	}
+}
