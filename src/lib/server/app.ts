@@ -7,7 +7,8 @@ import { onSessionEnded } from './auth/session-events';
 import { readSupabaseConfig, supabaseResolver } from './auth/supabase';
 import { openDb, type Db } from './db';
 import { acquireDataDirLock } from './db/lock';
-import { ensureDemoBoard } from './demo';
+import { DEMO_BOARD, ensureDemoBoard } from './demo';
+import { refreshProjection } from './public/store';
 import { sendMail } from './mail';
 import { startRetentionJob } from './retention';
 import { readOpsConfig, type OpsConfig } from './ops/config';
@@ -74,6 +75,8 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 	}
 	if (config.seedDemo && (await ensureDemoBoard(db, { story: config.demoStory }))) {
 		log.info('created the demo board "spoorbuurt"');
+		// Its story was written straight into storage: the public pages' projection follows it now.
+		await refreshProjection(db, DEMO_BOARD.id);
 	}
 	const auth: AuthResolver = supabase ? supabaseResolver(db, supabase) : embeddedResolver(db);
 	// The public resident pages' projection follows every stored board document (public/projector.ts).
