@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IMPORT_PART_ROWS } from '../../src/lib/geo/import';
+import { startSeededServer, type SeededServer } from '../support/seeded-server';
+
+/**
+ * Address import input against the real server (issue 8, point 8): a control character is refused
+ * with a clear answer naming the row and field (it was HTTP 500), and an import larger than one
+ * request body arrives in parts and is stored as a whole.
+ */
+describe('address import input', () => {
+	let seeded: SeededServer<'owner'>;
+
+	beforeAll(async () => {
+		seeded = await startSeededServer(
+			{},
+			{ owner: { org: 'Woonwaarts', boards: { spoorbuurt: 'owner' } } }
+		);
+	});
+	afterAll(async () => {
+		await seeded.server.stop('SIGKILL');
+	});
+
+	function row(line: number, over: Record<string, unknown> = {}) {
+		return {
+			line,
+			street: 'Testlaan',
+			houseNumber: line,
+			houseLetter: null,
+			addition: null,
+			postcode: '6521ZZ',
+			city: 'Nijmegen',
+			lon: 5.87 + (line % 100) * 0.00001,
+			lat: 51.83 + Math.floor(line / 100) * 0.00001,
+			bagId: null,
+			complexNumber: null,
+			...over
+		};
+	}
+
+	function post(rows: unknown[], headers: Record<string, string> = {}) {
+		return fetch(`${seeded.server.url}/boards/spoorbuurt/adressen/import`, {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/json',
+				origin: seeded.server.url,
+				cookie: seeded.users.owner.cookie,
+				...headers
+			},
+			body: JSON.stringify({ rows })
+		});
+	}
+
+	it('refuses a street name with a NUL character as a bad row, not a server error', async () => {
+		const res = await post([row(1), row(2, { street: 'Test\u0000laan' })]);
+		expect(res.status).toBe(400);
+		const body = (await res.json()) as { error: string; issues: { line: number; field: string }[] };
+		expect(body.error).toBe('rows');
+		expect(body.issues).toEqual([{ line: 2, field: 'street' }]);
+	});
+
+	it('stores an import sent in parts once the last part arrives', async () => {
+		const total = IMPORT_PART_ROWS * 2 + 10;
+		const rows = Array.from({ length: total }, (_, i) => row(i + 1));
+		const id = crypto.randomUUID();
+		const parts = Math.ceil(total / IMPORT_PART_ROWS);
+		const answers: unknown[] = [];
+		for (let i = 0; i < parts; i++) {
+			const res = await post(rows.slice(i * IMPORT_PART_ROWS, (i + 1) * IMPORT_PART_ROWS), {
+				'x-import-id': id,
+				'x-import-part': `${i}/${parts}`
+			});
+			expect(res.status).toBe(200);
+			answers.push(await res.json());
+		}
+		const last = answers.at(-1) as { stored?: unknown };
+		expect(last.stored).toBeTruthy();
+		expect(JSON.stringify(last.stored)).toContain(String(total));
+	});
+});
