@@ -1,7 +1,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
-import type { TestClient } from './clients';
+import { upgradeHeaders, type TestClient } from './clients';
 import { addPin } from './clients';
 
 /** y-websocket's awareness message type. */
@@ -36,7 +36,9 @@ export interface RawPresenceSocket {
 
 export function openRawSocket(port: number, cookie: string, room = 'spoorbuurt') {
 	return new Promise<RawPresenceSocket>((resolve, reject) => {
-		const ws = new WebSocket(`ws://127.0.0.1:${port}/sync/${room}`, { headers: { cookie } });
+		const ws = new WebSocket(`ws://127.0.0.1:${port}/sync/${room}`, {
+			headers: upgradeHeaders(port, { cookie })
+		});
 		let messages = 0;
 		const ids = new Set<number>();
 		ws.on('message', (data: Buffer) => {

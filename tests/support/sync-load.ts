@@ -3,7 +3,7 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import type { TestClient } from './clients';
+import { upgradeHeaders, type TestClient } from './clients';
 
 /** Resident memory of a process (MB), from /proc. */
 export function rssMb(pid: number): number {
@@ -39,7 +39,9 @@ export interface RawSyncSocket {
 }
 
 export function rawSyncSocket(port: number, room: string, cookie: string): RawSyncSocket {
-	const ws = new WebSocket(`ws://127.0.0.1:${port}/sync/${room}`, { headers: { cookie } });
+	const ws = new WebSocket(`ws://127.0.0.1:${port}/sync/${room}`, {
+		headers: upgradeHeaders(port, { cookie })
+	});
 	let received = 0;
 	ws.on('message', (data: Buffer) => (received += data.byteLength));
 	ws.on('error', () => {});
