@@ -9,7 +9,8 @@ insert into public.street_assignments (board_id, street, assignee) values ('wijk
 
 set local role anon;
 select set_config('request.jwt.claims', '{"role":"anon"}', true);
-select is_empty($$select street from public.street_assignments$$, 'anon cannot read street assignments');
+select throws_ok($$select street from public.street_assignments$$, '42501',
+	'permission denied for table street_assignments', 'anon cannot read street assignments');
 
 set local role authenticated;
 -- a viewer
