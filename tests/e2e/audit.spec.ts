@@ -103,17 +103,19 @@ test('an owner sets an end date; the warning names the day on the home page', as
 	await page.goto(`${server.url}/boards/spoorbuurt/instellingen`);
 	await expect(page.getByTestId('retention-status')).toContainText('Geen einddatum');
 
+	// The settings page also has the public pages' form: this is the retention form's button.
+	const retentionForm = page.locator('form').filter({ hasText: 'Einddatum van het project' });
 	// A period that is not a whole number of days is refused with a clear message.
 	const endsOn = new Date(Date.now() + 5 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
 	await page.getByLabel('Einddatum van het project').fill(endsOn);
 	await page.getByLabel('Bewaartermijn (dagen na de einddatum)').fill('2.5');
-	await page.getByRole('button', { name: 'Opslaan' }).click();
+	await retentionForm.getByRole('button', { name: 'Opslaan' }).click();
 	await expect(
 		page.getByText('Vul een heel aantal dagen in, van 0 tot en met 3650.')
 	).toBeVisible();
 
 	await page.getByLabel('Bewaartermijn (dagen na de einddatum)').fill('0');
-	await page.getByRole('button', { name: 'Opslaan' }).click();
+	await retentionForm.getByRole('button', { name: 'Opslaan' }).click();
 	await expect(page.getByRole('status')).toContainText('opgeslagen');
 	const day = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'long', timeZone: 'UTC' }).format(
 		new Date(`${endsOn}T00:00:00Z`)

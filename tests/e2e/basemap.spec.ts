@@ -72,6 +72,8 @@ test('uses the configured basemap with our layers on top, crediting Kadaster', a
 		.toEqual([
 			'brt-achtergrond',
 			'addresses',
+			'analysis-cluster-circles',
+			'analysis-cluster-points',
 			'addresses-selected',
 			'pins',
 			'notities',
