@@ -5,7 +5,13 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { CLOSE_INVALID_UPDATE } from '$lib/board/layout';
 import { CLOSE_SIGNED_OUT } from './close-codes';
-import { OfflineCopy, forgetOtherUsers, keepPagesOffline, wipeLocalData } from './offline';
+import {
+	OfflineCopy,
+	forgetOtherUsers,
+	isSigningOut,
+	keepPagesOffline,
+	wipeLocalData
+} from './offline';
 import { SyncTracker } from './offline-sync.svelte';
 
 /** The server closed the socket because it could not read a message (see the sync server). */
@@ -128,6 +134,10 @@ export class BoardConnection {
 	 * with the current cookie; anyone else goes to the sign-in page, and back here afterwards.
 	 */
 	async #afterSignedOut(): Promise<void> {
+		if (isSigningOut()) {
+			this.#signedOut = true;
+			return;
+		}
 		const expected = (page.data as { account?: { id?: string } | null }).account?.id;
 		if (expected && Date.now() - this.#lastResume > RESUME_INTERVAL_MS) {
 			this.#lastResume = Date.now();
@@ -140,6 +150,8 @@ export class BoardConnection {
 			}
 		}
 		this.#signedOut = true;
+		// Signed out in this tab: the sign-out form's answer goes to the sign-in page.
+		if (isSigningOut()) return;
 		const next = window.location.pathname + window.location.search;
 		// A full navigation: nothing of the board stays in this tab's memory.
 		window.location.assign(`/login?next=${encodeURIComponent(next)}`);

@@ -110,6 +110,17 @@ export function keepPagesOffline(userId: string, paths: string[]): void {
 	);
 }
 
+let signingOut = false;
+
+/**
+ * True once this tab's own sign-out form was sent: the server then closes the board socket
+ * ("signed out"), and the page must let the form's answer lead to the sign-in page instead of
+ * going there itself with a way back to the board.
+ */
+export function isSigningOut(): boolean {
+	return signingOut;
+}
+
 /**
  * The sign-out form's submit: the board copies on this device go first (IndexedDB, caches),
  * then the form is sent. Without script the form is sent as is and the sign-out response's
@@ -119,6 +130,7 @@ export function signOutWipingDevice(event: SubmitEvent): void {
 	const form = event.currentTarget;
 	if (!(form instanceof HTMLFormElement)) return;
 	event.preventDefault();
+	signingOut = true;
 	void navigator.serviceWorker?.controller?.postMessage({ type: 'wipe' });
 	void wipeLocalData()
 		.catch(() => undefined)
