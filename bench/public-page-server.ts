@@ -36,7 +36,7 @@ const server = createServer((req, res) => {
 		res.writeHead(200, {
 			'content-type': 'text/html; charset=utf-8',
 			'content-length': staticBody.length,
-			'cache-control': 'public, no-cache'
+			'cache-control': 'public, max-age=0, s-maxage=15, must-revalidate'
 		});
 		res.end(staticBody);
 		return;

@@ -143,7 +143,9 @@ test('a resident opens their street on a phone without JavaScript; nothing perso
 
 		// Cache headers a CDN can use, and a 304 for an unchanged page.
 		const street = await request.get(`${server.url}/buurt/spoorbuurt/sweelinckstraat`);
-		expect(street.headers()['cache-control']).toBe('public, no-cache');
+		expect(street.headers()['cache-control']).toBe(
+			'public, max-age=0, s-maxage=15, must-revalidate'
+		);
 		const etag = street.headers()['etag']!;
 		expect(etag).toBeTruthy();
 		const again = await request.get(`${server.url}/buurt/spoorbuurt/sweelinckstraat`, {

@@ -6,15 +6,16 @@ import { readPublicBoard } from './store';
  * HTTP side of the public resident pages (/buurt/<board> and /buurt/<board>/<street>):
  * - the language comes from the URL (`?lang=en`, Dutch otherwise), never from a cookie or the
  *   browser, so that one URL is one page and a CDN may keep it;
- * - `Cache-Control: public, no-cache` with an ETag of the projection's version: browsers and CDNs
- *   may keep the page but ask again each time, and a matching If-None-Match gets 304 (cheap), so
- *   an unpublished page is gone at once, also from a browser that showed it a moment ago;
+ * - `Cache-Control: public, max-age=0, s-maxage=15, must-revalidate` with an ETag of the
+ *   projection's version: a CDN may serve the page for 15 s, a browser asks again every time (a
+ *   matching If-None-Match gets 304, cheap), so an unpublished page is gone at once in a browser
+ *   that showed it a moment ago (behind a CDN within 15 s);
  * - the rendered page is kept per URL and projection version, so a busy street page costs no
  *   rendering. Visitors who carry credentials (a signed-in professional previewing) are served
  *   fresh and privately (hooks.server.ts marks their pages `private, no-store`).
  */
 
-export const PUBLIC_CACHE_CONTROL = 'public, no-cache';
+export const PUBLIC_CACHE_CONTROL = 'public, max-age=0, s-maxage=15, must-revalidate';
 
 const PATH = /^\/buurt\/([a-z0-9][a-z0-9-]{0,62})(?:\/([a-z0-9][a-z0-9-]{0,80}))?\/?$/;
 
