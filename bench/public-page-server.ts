@@ -1,6 +1,6 @@
 /**
  * The server side of the public page benchmark (bench/public-page.ts), in a process of its own as
- * in production: Buurtbord (server/index.ts's wiring: startBuurtbord + adapter-node's handler) with
+ * in production: Buurtbord (server/index.ts's wiring: startBuurtbord + server/http.ts's listener) with
  * the demo board and a story of gesprekken and initiatives, plus `/bench-static` answering a file
  * of the same size as the street page from memory: the ceiling of this Node process.
  * Prints `READY <port>` when the street page is rendered from the projection.
@@ -11,10 +11,12 @@ import { pathToFileURL } from 'node:url';
 import { startBuurtbord } from '../src/lib/server/app';
 import { readConfig } from '../src/lib/server/config';
 import { refreshProjection } from '../src/lib/server/public/store';
+import { logger } from '../src/lib/server/ops/log';
 import { seedPublicStory } from '../tests/support/public-board';
+import { requestListener, SCHEME_HEADER } from '../server/http';
 
 const dataDir = process.env.BENCH_DATA_DIR!;
-process.env.PROTOCOL_HEADER = 'x-bench-scheme';
+process.env.PROTOCOL_HEADER = SCHEME_HEADER;
 const app = await startBuurtbord(
 	readConfig({ BUURTBORD_DATA_DIR: dataDir, BUURTBORD_DEMO: 'true' })
 );
@@ -30,8 +32,13 @@ const { handler } = (await import(
 };
 
 let staticBody = Buffer.alloc(0);
+const listener = requestListener({
+	handleOps: (req, res) => app.handleOps(req, res),
+	handler,
+	log: logger(),
+	setScheme: true
+});
 const server = createServer((req, res) => {
-	req.headers['x-bench-scheme'] = 'http';
 	if (req.url === '/bench-static') {
 		res.writeHead(200, {
 			'content-type': 'text/html; charset=utf-8',
@@ -41,7 +48,7 @@ const server = createServer((req, res) => {
 		res.end(staticBody);
 		return;
 	}
-	handler(req, res);
+	listener(req, res);
 });
 app.attach(server, { exclusive: true });
 server.listen(0, '127.0.0.1', async () => {

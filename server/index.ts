@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startBuurtbord } from '../src/lib/server/app';
 import { logger } from '../src/lib/server/ops/log';
+import { markUpgradeScheme, requestListener, SCHEME_HEADER } from './http';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
@@ -24,7 +25,6 @@ if (!existsSync(handlerPath)) {
  * http failed SvelteKit's CSRF origin check. Without ORIGIN, tell it the scheme of the socket the
  * request really came in on, through a header this server sets itself (a client's value is replaced).
  */
-const SCHEME_HEADER = 'x-buurtbord-scheme';
 const setScheme = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 if (setScheme) process.env.PROTOCOL_HEADER = SCHEME_HEADER;
 
@@ -35,30 +35,10 @@ const { handler } = (await import(pathToFileURL(handlerPath).href)) as {
 		res: import('node:http').ServerResponse
 	) => void;
 };
-const server = createServer((req, res) => {
-	if (setScheme) {
-		req.headers[SCHEME_HEADER] = (req.socket as { encrypted?: boolean }).encrypted
-			? 'https'
-			: 'http';
-	}
-	// /healthz, /readyz, /metrics, and a 503 page at once while the database does not answer.
-	app.handleOps(req, res).then(
-		(handled) => handled || handler(req, res),
-		(err: unknown) => {
-			log.error({ err: { message: (err as Error).message } }, 'operations route failed');
-			if (!res.headersSent) res.writeHead(500).end();
-		}
-	);
-});
-// The same for websocket upgrades (the sync server's origin check reads it); before attach, so
-// that this listener runs first.
-if (setScheme) {
-	server.on('upgrade', (req: import('node:http').IncomingMessage) => {
-		req.headers[SCHEME_HEADER] = (req.socket as { encrypted?: boolean }).encrypted
-			? 'https'
-			: 'http';
-	});
-}
+const server = createServer(
+	requestListener({ handleOps: (req, res) => app.handleOps(req, res), handler, log, setScheme })
+);
+if (setScheme) markUpgradeScheme(server);
 app.attach(server, { exclusive: true });
 
 server.listen(port, host, () => {

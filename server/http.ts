@@ -1,0 +1,59 @@
+/**
+ * The HTTP side of the production entry, shared by server/index.ts and the public page benchmark
+ * so that both serve requests the same way: the operations routes first (/healthz, /readyz,
+ * /metrics, the 503 page while the database does not answer), then the SvelteKit app, with
+ * compressed responses (gzip/brotli as the client accepts) for everything compressible: the
+ * board page carries the address register, which compresses about sevenfold.
+ */
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import compression from 'compression';
+import type { Logger } from 'pino';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** adapter-node's header for the scheme when no ORIGIN is set (see schemeHeader below). */
+export const SCHEME_HEADER = 'x-buurtbord-scheme';
+
+export interface RequestListenerOptions {
+	handleOps: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+	handler: Handler;
+	log: Logger;
+	/** Sets SCHEME_HEADER from the socket (a client's value is replaced). */
+	setScheme: boolean;
+}
+
+function markScheme(req: IncomingMessage): void {
+	req.headers[SCHEME_HEADER] = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+}
+
+export function requestListener({
+	handleOps,
+	handler,
+	log,
+	setScheme
+}: RequestListenerOptions): RequestListener {
+	// Responses under 1 KB are sent as they are; compression is level 6 gzip or brotli quality 4.
+	const compress = compression({ threshold: 1024, brotli: { params: {} } });
+	return (req, res) => {
+		if (setScheme) markScheme(req);
+		handleOps(req, res).then(
+			(handled) => {
+				if (handled) return;
+				// compression's types are Express's; a plain request and response are what it uses.
+				compress(req as never, res as never, () => handler(req, res));
+			},
+			(err: unknown) => {
+				log.error({ err: { message: (err as Error).message } }, 'operations route failed');
+				if (!res.headersSent) res.writeHead(500).end();
+			}
+		);
+	};
+}
+
+/**
+ * The same scheme header for websocket upgrades (the sync server's origin check reads it); call
+ * before the sync server attaches, so that this listener runs first.
+ */
+export function markUpgradeScheme(server: Server): void {
+	server.on('upgrade', markScheme);
+}

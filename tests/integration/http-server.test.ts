@@ -1,0 +1,108 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedServerUsers, type SeededUser } from '../support/accounts';
+import { startServer, tempDataDir, type ServerProcess } from '../support/server-process';
+
+/**
+ * SvelteKit refuses form POSTs whose Origin differs from the server's own. Over plain http without
+ * ORIGIN set, adapter-node assumed https and so refused every form POST; the server now tells it
+ * the real scheme. Cross-site form POSTs must still be refused.
+ */
+describe('form posts and the origin check', () => {
+	let server: ServerProcess;
+	beforeAll(async () => {
+		server = await startServer();
+	});
+	afterAll(async () => {
+		await server.stop('SIGKILL');
+	});
+
+	const post = (origin: string) =>
+		fetch(`${server.url}/boards/spoorbuurt`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+			body: 'a=1'
+		});
+
+	it('lets a same-origin form post through to the route', async () => {
+		const res = await post(server.url);
+		expect(await res.text()).not.toContain('Cross-site');
+		expect(res.status).not.toBe(403);
+	});
+
+	it('refuses a cross-site form post', async () => {
+		const res = await post('http://evil.example');
+		expect(res.status).toBe(403);
+	});
+
+	it('does not take the scheme from the client', async () => {
+		const res = await fetch(`${server.url}/boards/spoorbuurt`, {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				origin: server.url.replace('http:', 'https:'),
+				'x-buurtbord-scheme': 'https'
+			},
+			body: 'a=1'
+		});
+		expect(res.status).toBe(403);
+	});
+});
+
+/** Raw bytes and headers as they travel (fetch would undo the compression). */
+function rawGet(url: string, headers: Record<string, string>) {
+	return new Promise<{ status: number; headers: Record<string, unknown>; bytes: number }>(
+		(resolve, reject) => {
+			const req = request(url, { headers }, (res) => {
+				let bytes = 0;
+				res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+				res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, bytes }));
+				res.on('error', reject);
+			});
+			req.on('error', reject);
+			req.end();
+		}
+	);
+}
+
+/**
+ * The board page carries the address register: it travels compressed to a browser that accepts
+ * it (issue #10: 29 MB of HTML at 50,000 addresses), as it is to a client that does not.
+ */
+describe('compressed responses', () => {
+	let server: ServerProcess;
+	let owner: SeededUser;
+	beforeAll(async () => {
+		const dataDir = tempDataDir();
+		({ owner } = await seedServerUsers(
+			{ dataDir },
+			{ owner: { org: 'Buurtteam', displayName: 'Eigenaar', boards: { spoorbuurt: 'owner' } } }
+		));
+		server = await startServer({ dataDir });
+	});
+	afterAll(async () => {
+		await server.stop('SIGKILL');
+	});
+
+	it('sends the board page gzip or brotli when accepted, and plain otherwise', async () => {
+		const page = `${server.url}/boards/spoorbuurt`;
+		const plain = await rawGet(page, { cookie: owner.cookie });
+		expect(plain.status).toBe(200);
+		expect(plain.headers['content-encoding']).toBeUndefined();
+		const gzip = await rawGet(page, { cookie: owner.cookie, 'accept-encoding': 'gzip' });
+		expect(gzip.status).toBe(200);
+		expect(gzip.headers['content-encoding']).toBe('gzip');
+		expect(gzip.headers['vary']).toMatch(/accept-encoding/i);
+		expect(gzip.bytes * 3).toBeLessThan(plain.bytes);
+		const br = await rawGet(page, { cookie: owner.cookie, 'accept-encoding': 'br, gzip' });
+		expect(br.headers['content-encoding']).toBe('br');
+		// The page itself is still private and never cached.
+		expect(gzip.headers['cache-control']).toBe('private, no-store');
+	});
+
+	it('leaves the health answers alone', async () => {
+		const health = await rawGet(`${server.url}/healthz`, { 'accept-encoding': 'gzip' });
+		expect(health.status).toBe(200);
+		expect(health.headers['content-encoding']).toBeUndefined();
+	});
+});
