@@ -1,13 +1,15 @@
 /**
  * The HTTP side of the production entry, shared by server/index.ts and the public page benchmark
  * so that both serve requests the same way: the operations routes first (/healthz, /readyz,
- * /metrics, the 503 page while the database does not answer), then the SvelteKit app, with
+ * /metrics, the 503 page while the database does not answer), then public resident pages already
+ * rendered (src/lib/server/public/http.ts, without SvelteKit's per-request work), then the app, with
  * compressed responses (gzip/brotli as the client accepts) for everything compressible: the
  * board page carries the address register, which compresses about sevenfold.
  */
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import compression from 'compression';
 import type { Logger } from 'pino';
+import { servePublicPage } from '../src/lib/server/public/http';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -36,17 +38,19 @@ export function requestListener({
 	const compress = compression({ threshold: 1024, brotli: { params: {} } });
 	return (req, res) => {
 		if (setScheme) markScheme(req);
-		handleOps(req, res).then(
-			(handled) => {
-				if (handled) return;
-				// compression's types are Express's; a plain request and response are what it uses.
-				compress(req as never, res as never, () => handler(req, res));
-			},
-			(err: unknown) => {
-				log.error({ err: { message: (err as Error).message } }, 'operations route failed');
-				if (!res.headersSent) res.writeHead(500).end();
-			}
-		);
+		handleOps(req, res)
+			.then(async (handled) => handled || (await servePublicPage(req, res)))
+			.then(
+				(handled) => {
+					if (handled) return;
+					// compression's types are Express's; a plain request and response are what it uses.
+					compress(req as never, res as never, () => handler(req, res));
+				},
+				(err: unknown) => {
+					log.error({ err: { message: (err as Error).message } }, 'operations route failed');
+					if (!res.headersSent) res.writeHead(500).end();
+				}
+			);
 	};
 }
 

@@ -50,6 +50,11 @@ function gesprek(
 }
 
 export function seedPublicStory(doc: Y.Doc): void {
+	// One update: the projection never sees half a story (it is recomputed on every store).
+	doc.transact(() => seedStory(doc));
+}
+
+function seedStory(doc: Y.Doc): void {
 	ensureDefaultThemas(doc);
 	const swe = (n: number) => `sweelinckstraat-${n}`;
 	for (let n = 1; n <= 12; n++) {

@@ -1,3 +1,5 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { getRuntime } from '../runtime';
 import { readPublicBoard } from './store';
@@ -11,7 +13,8 @@ import { readPublicBoard } from './store';
  *   matching If-None-Match gets 304, cheap), so an unpublished page is gone at once in a browser
  *   that showed it a moment ago (behind a CDN within 15 s);
  * - the rendered page is kept per URL and projection version, so a busy street page costs no
- *   rendering. Visitors who carry credentials (a signed-in professional previewing) are served
+ *   rendering; the server entry answers from that store before SvelteKit (`servePublicPage`),
+ *   compressed once per version. Visitors who carry credentials (a signed-in professional previewing) are served
  *   fresh and privately (hooks.server.ts marks their pages `private, no-store`).
  */
 
@@ -42,9 +45,8 @@ export function publicLocaleRequest(event: RequestEvent): Request | null {
 }
 
 /** Whether a request carries anything but the language cookie (a session, an access token). */
-function carriesCredentials(request: Request): boolean {
-	if (request.headers.has('authorization')) return true;
-	const cookie = request.headers.get('cookie');
+function carriesCredentials(cookie: string | null | undefined, authorization: boolean): boolean {
+	if (authorization) return true;
 	if (!cookie) return false;
 	return cookie
 		.split(';')
@@ -56,40 +58,135 @@ interface CachedPage {
 	version: string;
 	body: string;
 	headers: [string, string][];
+	/** The body as bytes, and compressed, made on first need. */
+	bytes?: Buffer;
+	gzip?: Buffer;
+	br?: Buffer;
 }
 
-const pages = new Map<string, CachedPage>();
+/**
+ * Rendered pages by URL and language. On globalThis: the SvelteKit bundle renders and stores
+ * them, the server entry (servePublicPage) answers from them; separate module graphs.
+ */
+const PAGES = Symbol.for('buurtbord.publicPages');
+const pages: Map<string, CachedPage> = ((
+	globalThis as typeof globalThis & { [PAGES]?: Map<string, CachedPage> }
+)[PAGES] ??= new Map());
 const MAX_PAGES = 2000;
 
-export const publicPageCache: Handle = async ({ event, resolve }) => {
-	const match = PATH.exec(event.url.pathname);
-	const method = event.request.method;
-	if (!match || (method !== 'GET' && method !== 'HEAD') || carriesCredentials(event.request)) {
-		return resolve(event);
-	}
+type Lookup =
+	| { kind: 'pass' }
+	| { kind: 'not-modified'; etag: string }
+	| { kind: 'page'; etag: string; key: string; version: string; page: CachedPage | undefined };
+
+/** What a public page request gets: 'pass' for anything the cache does not answer. */
+async function lookup(
+	url: URL,
+	method: string,
+	header: (name: string) => string | null | undefined
+): Promise<Lookup> {
+	const match = PATH.exec(url.pathname);
+	if (!match || (method !== 'GET' && method !== 'HEAD')) return { kind: 'pass' };
+	if (carriesCredentials(header('cookie'), !!header('authorization'))) return { kind: 'pass' };
 	const board = await readPublicBoard(getRuntime().db, match[1]!);
 	// Not published (or no such board): the page answers 404, never from a cache.
-	if (!board) return resolve(event);
-	const lang = publicLang(event.url);
+	if (!board) return { kind: 'pass' };
+	const lang = publicLang(url);
 	const etag = `"${board.version}-${lang}"`;
-	if (event.request.headers.get('if-none-match') === etag) {
+	if (header('if-none-match') === etag) return { kind: 'not-modified', etag };
+	const key = `${url.pathname.replace(/\/$/, '')}?${lang}`;
+	const page = pages.get(key);
+	return { kind: 'page', etag, key, version: board.version, page };
+}
+
+export const publicPageCache: Handle = async ({ event, resolve }) => {
+	const found = await lookup(event.url, event.request.method, (name) =>
+		event.request.headers.get(name)
+	);
+	if (found.kind === 'pass') return resolve(event);
+	if (found.kind === 'not-modified') {
 		return new Response(null, {
 			status: 304,
-			headers: { etag, 'cache-control': PUBLIC_CACHE_CONTROL }
+			headers: { etag: found.etag, 'cache-control': PUBLIC_CACHE_CONTROL }
 		});
 	}
-	const key = `${event.url.pathname.replace(/\/$/, '')}?${lang}`;
-	let page = pages.get(key);
-	if (page?.version !== board.version) {
+	let page = found.page;
+	if (page?.version !== found.version) {
 		const response = await resolve(event);
 		if (response.status !== 200) return response;
 		const headers = [...response.headers].filter(([name]) => name !== 'set-cookie');
-		page = { version: board.version, body: await response.text(), headers };
+		page = { version: found.version, body: await response.text(), headers };
 		if (pages.size >= MAX_PAGES) pages.clear();
-		pages.set(key, page);
+		pages.set(found.key, page);
 	}
 	const headers = new Headers(page.headers);
-	headers.set('etag', etag);
+	headers.set('etag', found.etag);
 	headers.set('cache-control', PUBLIC_CACHE_CONTROL);
-	return new Response(method === 'HEAD' ? null : page.body, { status: 200, headers });
+	return new Response(event.request.method === 'HEAD' ? null : page.body, {
+		status: 200,
+		headers
+	});
 };
+
+/** The encoding to send: brotli or gzip when the client accepts it (q=0 refuses). */
+function encodingFor(accept: string | undefined): 'br' | 'gzip' | null {
+	if (!accept) return null;
+	const accepted = new Set(
+		accept
+			.split(',')
+			.map((part) => part.trim().toLowerCase())
+			.filter((part) => !/;\s*q=0(\.0*)?$/.test(part))
+			.map((part) => part.split(';')[0]!.trim())
+	);
+	if (accepted.has('br')) return 'br';
+	if (accepted.has('gzip')) return 'gzip';
+	return null;
+}
+
+/**
+ * The same cache answered before SvelteKit, in the server entry: a page already rendered for the
+ * projection's current version (or a 304) is written straight to the socket, compressed once per
+ * version. Anything else (first render, 404, a signed-in preview) returns false and goes on to
+ * the app, whose handle above renders and stores the page.
+ */
+export async function servePublicPage(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+	if (!req.url?.startsWith('/buurt/')) return false;
+	const found = await lookup(
+		new URL(req.url, 'http://public.invalid'),
+		req.method ?? 'GET',
+		(n) => {
+			const value = req.headers[n];
+			return Array.isArray(value) ? value.join(', ') : value;
+		}
+	);
+	if (found.kind === 'pass') return false;
+	if (found.kind === 'not-modified') {
+		res.writeHead(304, { etag: found.etag, 'cache-control': PUBLIC_CACHE_CONTROL });
+		res.end();
+		return true;
+	}
+	const page = found.page;
+	if (page?.version !== found.version) return false;
+	const encoding = encodingFor(req.headers['accept-encoding']);
+	page.bytes ??= Buffer.from(page.body);
+	let body = page.bytes;
+	if (encoding === 'gzip') body = page.gzip ??= gzipSync(page.bytes);
+	if (encoding === 'br') {
+		body = page.br ??= brotliCompressSync(page.bytes, {
+			params: { [constants.BROTLI_PARAM_QUALITY]: 6 }
+		});
+	}
+	for (const [name, value] of page.headers) {
+		if (!['content-length', 'content-encoding', 'etag', 'cache-control', 'vary'].includes(name)) {
+			res.setHeader(name, value);
+		}
+	}
+	res.setHeader('etag', found.etag);
+	res.setHeader('cache-control', PUBLIC_CACHE_CONTROL);
+	res.setHeader('vary', 'Accept-Encoding');
+	if (encoding) res.setHeader('content-encoding', encoding);
+	res.setHeader('content-length', body.length);
+	res.writeHead(200);
+	res.end(req.method === 'HEAD' ? undefined : body);
+	return true;
+}
