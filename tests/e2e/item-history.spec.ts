@@ -59,6 +59,17 @@ test('restores a previous value from the history, and a second browser sees it',
 			.getByTestId('item-history-entry')
 			.filter({ hasText: `Gevoerd door: ${second} → ${first}` })
 	).toBeVisible({ timeout: 15_000 });
+
+	// A deletes the gesprek and puts it back from the address panel: B sees it go and come back.
+	await formA.getByRole('button', { name: 'Gesprek verwijderen' }).click();
+	const itemB = panelB.getByTestId('history-item').filter({ hasText: first });
+	await expect(itemB).toHaveCount(0);
+	const deleted = panelA.getByTestId('deleted-gesprekken').getByTestId('deleted-item');
+	await expect(deleted.filter({ hasText: first })).toHaveCount(1);
+	await deleted.filter({ hasText: first }).getByRole('button', { name: 'Terugzetten' }).click();
+	await expect(itemB).toHaveCount(1);
+	await expect(formA.getByLabel('Gevoerd door')).toHaveValue(first);
+	await expect(panelA.getByTestId('deleted-gesprekken')).toHaveCount(0);
 	expect(errors.flat()).toEqual([]);
 });
 
