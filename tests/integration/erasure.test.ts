@@ -6,11 +6,13 @@ import {
 	addGesprek,
 	addInitiatief,
 	addPin,
+	addToGesprekList,
 	deleteNotes,
 	getInitiatief,
 	insertNotes,
 	listGesprekken,
 	listPins,
+	removeGesprek,
 	updateGesprek
 } from '../../src/lib/board';
 import { addConfidentialGesprek, getOrgNotes } from '../../src/lib/board/org-notes';
@@ -42,7 +44,11 @@ const ERASED = {
 	followUpWho: 'Buurtcoachdorienxq',
 	consentBy: 'Toestemminggenoteerddoorxq',
 	pinTitle: 'Familievandermeulenpin',
-	confidential: 'Vertrouwelijkediagnosedepressiexq'
+	confidential: 'Vertrouwelijkediagnosedepressiexq',
+	// A gesprek at the address deleted before the erasure: only its history remembers these.
+	deletedHeldBy: 'Verwijderdgesprekvoerderxq',
+	deletedNewHeldBy: 'Verwijderdgesprektweedexq',
+	deletedTalent: 'Verwijderdtalentxq'
 };
 /** The same kinds of data of the household that stays. */
 const KEPT = {
@@ -231,6 +237,17 @@ describe.each(DRIVERS)('erasing a household on %s', (driver) => {
 			place: { addressId: keptAddress },
 			addressIds: [erasedAddress, keptAddress]
 		}).id;
+		// A gesprek at the erased address, changed and then deleted before the erasure: its history
+		// rows of those changes do not name the address.
+		const gone = addGesprek(doc, {
+			addressId: erasedAddress,
+			date: '2026-02-01',
+			heldBy: ERASED.deletedHeldBy,
+			outcome: 'gesproken'
+		});
+		updateGesprek(doc, gone.id, { heldBy: ERASED.deletedNewHeldBy });
+		addToGesprekList(doc, gone.id, 'talents', ERASED.deletedTalent);
+		removeGesprek(doc, gone.id);
 
 		// Everything reached the server: a second client sees it all.
 		const check = connectClient(server.port, 'spoorbuurt', { cookie: users.owner.cookie });
@@ -252,6 +269,18 @@ describe.each(DRIVERS)('erasing a household on %s', (driver) => {
 				{ timeout: 10_000 }
 			)
 			.toContain(ERASED.oldHeldBy);
+		await expect
+			.poll(
+				async () => {
+					const res = await fetch(
+						`${server.url}/boards/spoorbuurt/geschiedenis?kind=gesprek&id=${gone.id}`,
+						{ headers: { cookie: users.owner.cookie, accept: 'application/json' } }
+					);
+					return JSON.stringify(await res.json());
+				},
+				{ timeout: 10_000 }
+			)
+			.toContain(ERASED.deletedTalent);
 		check.destroy();
 		checkOrg.destroy();
 	});

@@ -1,6 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addGesprek, updateGesprek } from '../../src/lib/board';
-import { addConfidentialGesprek } from '../../src/lib/board/org-notes';
+import {
+	addGesprek,
+	addInitiatief,
+	addNotitie,
+	addThema,
+	addToInitiatiefList,
+	archiveThema,
+	removeGesprek,
+	removeInitiatief,
+	removeNotitie,
+	renameThema,
+	updateGesprek,
+	updateInitiatief,
+	updateNotitie
+} from '../../src/lib/board';
+import {
+	addConfidentialGesprek,
+	insertOrgNotes,
+	markConfidential,
+	removeOrgNotes
+} from '../../src/lib/board/org-notes';
 import type { HistoryEntry } from '../../src/lib/board/restore';
 import { openDb } from '../../src/lib/server/db';
 import { ensureDemoBoard } from '../../src/lib/server/demo';
@@ -24,8 +43,8 @@ describe.each(DRIVERS)('item history through the server on %s', (driver) => {
 	let addressId = '';
 	const clients: TestClient[] = [];
 
-	const history = async (user: SeededUser, id: string) => {
-		const res = await fetch(`${server.url}/boards/spoorbuurt/geschiedenis?kind=gesprek&id=${id}`, {
+	const history = async (user: SeededUser, id: string, kind: HistoryEntry['kind'] = 'gesprek') => {
+		const res = await fetch(`${server.url}/boards/spoorbuurt/geschiedenis?kind=${kind}&id=${id}`, {
 			headers: { cookie: user.cookie, accept: 'application/json' }
 		});
 		return {
@@ -33,6 +52,21 @@ describe.each(DRIVERS)('item history through the server on %s', (driver) => {
 			entries: res.ok ? ((await res.json()) as { entries: HistoryEntry[] }).entries : []
 		};
 	};
+	const deletedList = async (user: SeededUser, kind: HistoryEntry['kind']) => {
+		const res = await fetch(`${server.url}/boards/spoorbuurt/geschiedenis?kind=${kind}&deleted`, {
+			headers: { cookie: user.cookie, accept: 'application/json' }
+		});
+		return {
+			status: res.status,
+			text: await res.text()
+		};
+	};
+	/** The set changes of an item, as [field, old, new, person]. */
+	const sets = async (user: SeededUser, kind: HistoryEntry['kind'], id: string) =>
+		(await history(user, id, kind)).entries
+			.filter((e) => e.op === 'set' || e.op === 'add')
+			.map((e) => [e.field, e.oldValue, e.newValue, e.actorName])
+			.sort();
 	const connect = async (user: SeededUser, doc = 'spoorbuurt') => {
 		const client = connectClient(server.port, doc, { cookie: user.cookie });
 		clients.push(client);
@@ -130,5 +164,131 @@ describe.each(DRIVERS)('item history through the server on %s', (driver) => {
 		expect(other.status).toBe(200);
 		expect(other.entries.map((e) => e.op)).toContain('create');
 		expect(other.entries.filter((e) => e.confidential)).toEqual([]);
+	});
+
+	it('names who changed an initiatief, a notitie and a thema, with old and new values, and lists deleted ones', async () => {
+		const olga = await connect(users.owner);
+		const erik = await connect(users.editor);
+		const i = addInitiatief(olga.doc, { title: 'Straatfeest', place: { lon: 5.87, lat: 51.83 } });
+		const n = addNotitie(olga.doc, { text: 'Bankje kapot', lon: 5.87, lat: 51.83 });
+		const t = addThema(olga.doc, { name: 'Eenzaamheid', colour: '#112233' });
+		await expect
+			.poll(() => erik.doc.getMap('themas').has(t.id) && erik.doc.getMap('notities').has(n.id), {
+				timeout: 10_000
+			})
+			.toBe(true);
+		updateInitiatief(erik.doc, i.id, { title: 'Zomerfeest', status: 'loopt' });
+		addToInitiatiefList(erik.doc, i.id, 'addressIds', addressId);
+		updateNotitie(erik.doc, n.id, { text: 'Bankje gemaakt' });
+		renameThema(erik.doc, t.id, 'Alleen zijn');
+		archiveThema(olga.doc, t.id);
+
+		await expect
+			.poll(() => sets(users.viewer, 'initiatief', i.id), { timeout: 10_000 })
+			.toEqual([
+				['addressIds', null, addressId, 'Erik Bewerker'],
+				['status', 'idee', 'loopt', 'Erik Bewerker'],
+				['title', 'Straatfeest', 'Zomerfeest', 'Erik Bewerker']
+			]);
+		await expect
+			.poll(() => sets(users.viewer, 'notitie', n.id), { timeout: 10_000 })
+			.toEqual([['text', 'Bankje kapot', 'Bankje gemaakt', 'Erik Bewerker']]);
+		await expect
+			.poll(() => sets(users.viewer, 'thema', t.id), { timeout: 10_000 })
+			.toEqual([
+				['archived', false, true, 'Olga Eigenaar'],
+				['name', 'Eenzaamheid', 'Alleen zijn', 'Erik Bewerker']
+			]);
+
+		// Deleted: listed with their last fields (to restore), for members only.
+		removeInitiatief(erik.doc, i.id);
+		removeNotitie(erik.doc, n.id);
+		await expect
+			.poll(async () => JSON.parse((await deletedList(users.viewer, 'initiatief')).text), {
+				timeout: 10_000
+			})
+			.toMatchObject({
+				deleted: [
+					{
+						entityId: i.id,
+						op: 'delete',
+						actorName: 'Erik Bewerker',
+						oldValue: { title: 'Zomerfeest', status: 'loopt', addressIds: [addressId] }
+					}
+				]
+			});
+		await expect
+			.poll(async () => JSON.parse((await deletedList(users.owner, 'notitie')).text), {
+				timeout: 10_000
+			})
+			.toMatchObject({ deleted: [{ entityId: n.id, oldValue: { text: 'Bankje gemaakt' } }] });
+		expect((await deletedList(users.outsider, 'initiatief')).status).toBe(404);
+		expect((await history(users.outsider, t.id, 'thema')).status).toBe(404);
+	});
+
+	it('gives a member of another organisation nothing of confidential notes from any history endpoint', async () => {
+		const SECRET = 'Geheimvanbindkrachtxq';
+		const SHARED = 'Eerstgedeeldetekstxq';
+		const erik = await connect(users.editor);
+		const erikOrg = await connect(users.editor, 'spoorbuurt/org');
+		// One confidential from the start, one marked confidential after shared notes.
+		const g = addConfidentialGesprek(erik.doc, erikOrg.doc, users.editor.organisationId, {
+			addressId,
+			date: '2026-11-22',
+			heldBy: 'Erik',
+			outcome: 'gesproken',
+			notes: SECRET
+		});
+		const h = addGesprek(erik.doc, {
+			addressId,
+			date: '2026-11-23',
+			heldBy: 'Erik',
+			outcome: 'gesproken',
+			notes: SHARED
+		});
+		markConfidential(erik.doc, erikOrg.doc, h.id, users.editor.organisationId);
+		insertOrgNotes(erikOrg.doc, h.id, 0, `${SECRET} `);
+		// Then both are deleted, their notes too.
+		removeOrgNotes(erikOrg.doc, g.id);
+		removeGesprek(erik.doc, g.id);
+		await expect
+			.poll(
+				async () =>
+					(await history(users.editor, h.id)).entries.filter((e) => e.confidential).length,
+				{ timeout: 10_000 }
+			)
+			.toBeGreaterThan(0);
+		await expect
+			.poll(async () => (await deletedList(users.editor, 'gesprek')).text, { timeout: 10_000 })
+			.toContain(g.id);
+
+		// The rows exist (own organisation)...
+		for (const id of [g.id, h.id]) {
+			const own = await history(users.editor, id);
+			expect(own.entries.some((e) => e.confidential)).toBe(true);
+		}
+		// ...but another organisation's owner and viewer get none of them, from any variant.
+		for (const who of [users.owner, users.viewer]) {
+			const bodies: string[] = [];
+			for (const id of [g.id, h.id]) {
+				const other = await history(who, id);
+				expect(other.status).toBe(200);
+				expect(other.entries.filter((e) => e.confidential)).toEqual([]);
+				expect(other.entries.some((e) => e.op === 'create')).toBe(true);
+				bodies.push(JSON.stringify(other.entries));
+			}
+			for (const kind of ['gesprek', 'initiatief', 'notitie', 'thema'] as const) {
+				const list = await deletedList(who, kind);
+				expect(list.status).toBe(200);
+				bodies.push(list.text);
+				expect(JSON.parse(list.text).deleted.filter((e: HistoryEntry) => e.confidential)).toEqual(
+					[]
+				);
+			}
+			for (const body of bodies) expect(body).not.toContain(SECRET);
+		}
+		// Nobody's history holds the text, not even the own organisation's.
+		for (const id of [g.id, h.id])
+			expect(JSON.stringify((await history(users.editor, id)).entries)).not.toContain(SECRET);
 	});
 });

@@ -128,7 +128,11 @@ export class Gesprekken extends Collection<Gesprek> {
 	 * Adds a gesprek. With `confidential`, its notes go to that organisation's own document and the
 	 * shared board keeps only the marker (see org-notes.ts).
 	 */
-	add(input: NewGesprek, confidential?: ConfidentialTarget | null): Gesprek {
+	add(
+		input: NewGesprek,
+		confidential?: ConfidentialTarget | null,
+		options?: { id?: string }
+	): Gesprek {
 		if (confidential)
 			return addConfidentialGesprek(
 				this.doc,
@@ -136,7 +140,7 @@ export class Gesprekken extends Collection<Gesprek> {
 				confidential.organisationId,
 				input
 			);
-		return addGesprek(this.doc, input);
+		return addGesprek(this.doc, input, options);
 	}
 
 	/** Changes the given fields only (`patch(id, { heldBy })`). */
@@ -189,8 +193,9 @@ export class Initiatieven extends Collection<Initiatief> {
 	constructor(doc: Y.Doc) {
 		super(doc, new EntityIndex(initiatievenMap(doc), (id) => getInitiatief(doc, id)));
 	}
-	add(input: NewInitiatief): Initiatief {
-		return addInitiatief(this.doc, input);
+	/** `options.id`: restore a deleted one under its own id (restore.ts). */
+	add(input: NewInitiatief, options?: { id?: string }): Initiatief {
+		return addInitiatief(this.doc, input, options);
 	}
 	patch(id: string, patch: InitiatiefPatch): Initiatief {
 		return updateInitiatief(this.doc, id, patch);
@@ -216,8 +221,9 @@ export class Notities extends Collection<Notitie> {
 	constructor(doc: Y.Doc) {
 		super(doc, new EntityIndex(notitiesMap(doc), (id) => getNotitie(doc, id)));
 	}
-	add(input: NewNotitie): Notitie {
-		return addNotitie(this.doc, input);
+	/** `options.id`: restore a deleted one under its own id (restore.ts). */
+	add(input: NewNotitie, options?: { id?: string }): Notitie {
+		return addNotitie(this.doc, input, options);
 	}
 	patch(id: string, patch: NotitiePatch): Notitie {
 		return updateNotitie(this.doc, id, patch);

@@ -140,7 +140,8 @@ function followUpMap(id: string, data: z.output<typeof followUpSchema>): Y.Map<u
 	return m;
 }
 
-export function addGesprek(doc: Y.Doc, input: NewGesprek): Gesprek {
+/** `id`: to restore a deleted gesprek under its own id (restore.ts); new otherwise. */
+export function addGesprek(doc: Y.Doc, input: NewGesprek, { id = newId() } = {}): Gesprek {
 	const data = parse(newGesprekSchema, input, 'gesprek');
 	if (data.confidential && data.notes) {
 		throw new BoardInputError(
@@ -148,7 +149,7 @@ export function addGesprek(doc: Y.Doc, input: NewGesprek): Gesprek {
 			'notes'
 		);
 	}
-	const id = newId();
+	parse(idSchema, id, 'id');
 	transactLocal(doc, () => {
 		const fields = new Y.Map<unknown>();
 		fields.set('addressId', data.addressId);

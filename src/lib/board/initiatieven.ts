@@ -86,9 +86,10 @@ export function initiatievenMap(doc: Y.Doc): Y.Map<Fields> {
 	return doc.getMap<Fields>(TOP_LEVEL.initiatieven);
 }
 
-export function addInitiatief(doc: Y.Doc, input: NewInitiatief): Initiatief {
+/** `id`: to restore a deleted initiatief under its own id (restore.ts); new otherwise. */
+export function addInitiatief(doc: Y.Doc, input: NewInitiatief, { id = newId() } = {}): Initiatief {
 	const data = parse(newInitiatiefSchema, input, 'initiatief');
-	const id = newId();
+	parse(idSchema, id, 'id');
 	transactLocal(doc, () => {
 		const m = new Y.Map<unknown>();
 		for (const [key, value] of Object.entries(data)) {

@@ -9,7 +9,7 @@ import {
 	transactLocal,
 	type Fields
 } from './common';
-import { LIMITS, NOTITIE_SHAPE, TOP_LEVEL, latSchema, lonSchema } from './layout';
+import { LIMITS, NOTITIE_SHAPE, TOP_LEVEL, idSchema, latSchema, lonSchema } from './layout';
 
 /** A kerngroep note placed on the map. */
 export interface Notitie {
@@ -38,9 +38,11 @@ export function notitiesMap(doc: Y.Doc): Y.Map<Fields> {
 	return doc.getMap<Fields>(TOP_LEVEL.notities);
 }
 
-export function addNotitie(doc: Y.Doc, input: NewNotitie): Notitie {
+/** `id`: to restore a deleted notitie under its own id (restore.ts); new otherwise. */
+export function addNotitie(doc: Y.Doc, input: NewNotitie, { id = newId() } = {}): Notitie {
 	const data = parse(newNotitieSchema, input, 'notitie');
-	const notitie: Notitie = { id: newId(), ...data, createdAt: new Date().toISOString() };
+	parse(idSchema, id, 'id');
+	const notitie: Notitie = { id, ...data, createdAt: new Date().toISOString() };
 	transactLocal(doc, () => {
 		const m = new Y.Map<unknown>();
 		m.set('text', notitie.text);

@@ -98,15 +98,41 @@ export function restoreChange(board: Board, entry: HistoryEntry): void {
 	}
 }
 
+/** Whether the item a 'delete' entry is about exists again (restored here or elsewhere). */
+export function isBack(board: Board, entry: HistoryEntry): boolean {
+	const collection = {
+		gesprek: board.gesprekken,
+		initiatief: board.initiatieven,
+		notitie: board.notities,
+		thema: board.themas
+	}[entry.kind];
+	return collection.get(entry.entityId) !== null;
+}
+
 /**
- * Recreates a deleted item from its last fields (the history's 'delete' entry) as a new item: a
- * new change that syncs and can be undone. Free-text notes were never kept, so they start empty.
- * Returns the new item's id.
+ * The deleted items of a list of 'delete' entries (newest first) that are still gone: the newest
+ * entry per item, none for an item that exists again.
+ */
+export function stillDeleted(board: Board, entries: readonly HistoryEntry[]): HistoryEntry[] {
+	const seen = new Set<string>();
+	return entries.filter((e) => {
+		if (e.op !== 'delete' || seen.has(e.entityId)) return false;
+		seen.add(e.entityId);
+		return !isBack(board, e);
+	});
+}
+
+/**
+ * Recreates a deleted item from its last fields (the history's 'delete' entry) under its own id, so
+ * its history goes on: a new change that syncs and can be undone (undo deletes it again). Free-text
+ * notes were never kept, so they start empty. Returns the item's id. Throws when it exists again.
  */
 export function restoreDeleted(board: Board, entry: HistoryEntry): string {
+	if (isBack(board, entry)) throw new Error('This item has been restored already');
 	const last = (entry.oldValue ?? {}) as Record<string, unknown>;
 	const pick = (keys: readonly string[]) =>
 		Object.fromEntries(keys.filter((k) => last[k] !== undefined).map((k) => [k, last[k]]));
+	const id = entry.entityId;
 	switch (entry.kind) {
 		case 'gesprek': {
 			const consent = last.consent as { recordedBy?: string | null; date?: string | null } | null;
@@ -123,15 +149,17 @@ export function restoreDeleted(board: Board, entry: HistoryEntry): string {
 					: [],
 				consent: consent?.recordedBy && consent.date ? consent : null
 			} as NewGesprek;
-			return board.gesprekken.add(input).id;
+			return board.gesprekken.add(input, null, { id }).id;
 		}
 		case 'initiatief':
 			return board.initiatieven.add(
-				pick([...INITIATIEF_VALUES, 'themeIds', 'addressIds']) as NewInitiatief
+				pick([...INITIATIEF_VALUES, 'themeIds', 'addressIds']) as NewInitiatief,
+				{ id }
 			).id;
 		case 'notitie':
-			return board.notities.add(pick(NOTITIE_VALUES) as NewNotitie).id;
+			return board.notities.add(pick(NOTITIE_VALUES) as NewNotitie, { id }).id;
 		case 'thema':
+			// Themes are archived or merged, never deleted; kept for completeness.
 			return board.themas.add({
 				name: String(last.name ?? ''),
 				colour: String(last.colour ?? '#888888'),

@@ -233,25 +233,33 @@ export async function listItemHistory(
 	return rows.map(toRow);
 }
 
-/** Recently deleted items of a kind (newest first), with their last fields, for restoring. */
+/**
+ * Recently deleted items of a kind (newest first), with their last fields, for restoring; as a
+ * member of `organisationId` may read them (deletions are recorded in the shared document only,
+ * but rows of another organisation are never listed).
+ */
 export async function listDeleted(
 	db: Queryable,
 	boardId: string,
 	kind: HistoryKind,
+	organisationId: string | null,
 	limit = 50
 ): Promise<HistoryRow[]> {
 	const rows = await db.query<DbRow>(
 		`${SELECT}
 		 where h.board_id = $1 and h.kind = $2 and h.op = 'delete'
-		 order by h.at desc, h.id desc limit $3`,
-		[boardId, kind, limit]
+			and (h.organisation_id is null or h.organisation_id = $3::uuid)
+		 order by h.at desc, h.id desc limit $4`,
+		[boardId, kind, organisationId, limit]
 	);
 	return rows.map(toRow);
 }
 
 /**
- * Removes the history of erased gesprekken (and any row naming the erased address, such as an
- * initiatief's address list), then the dead row versions (VACUUM FULL, outside a transaction).
+ * Removes the history of erased gesprekken, of gesprekken at the address deleted earlier (their
+ * 'delete' row names the address; their other rows, such as who held them, do not), and any row
+ * naming the erased address (an initiatief's involved addresses or place, a deleted initiatief's
+ * last fields). The caller then rewrites the table (VACUUM FULL) without the dead row versions.
  */
 export async function eraseHistory(
 	db: Queryable,
@@ -264,9 +272,13 @@ export async function eraseHistory(
 		`delete from public.item_history
 		 where board_id = $1 and (
 			(kind = 'gesprek' and entity_id = any($2::text[]))
+			or (kind = 'gesprek' and entity_id in (
+				select d.entity_id from public.item_history d
+				where d.board_id = $1 and d.kind = 'gesprek' and d.op = 'delete'
+					and d.old_value ->> 'addressId' = $4))
 			or old_value::text like '%' || $3 || '%' or new_value::text like '%' || $3 || '%'
 		 )`,
-		[boardId, [...gesprekIds], JSON.stringify(addressId)]
+		[boardId, [...gesprekIds], JSON.stringify(addressId), addressId]
 	);
 }
 

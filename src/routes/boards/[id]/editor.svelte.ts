@@ -9,6 +9,7 @@ export type Panel =
 	| { kind: 'initiatief'; id: string | null; place: Place | null }
 	| { kind: 'notitie'; id: string | null; point: { lon: number; lat: number } | null }
 	| { kind: 'themas' }
+	| { kind: 'deleted' }
 	| null;
 
 /**
@@ -77,6 +78,12 @@ export class BoardEditor {
 	openThemas(): void {
 		this.placing = null;
 		this.panel = { kind: 'themas' };
+	}
+
+	/** Recently deleted initiatieven and notities, to restore (DeletedPanel.svelte). */
+	openDeleted(): void {
+		this.placing = null;
+		this.panel = { kind: 'deleted' };
 	}
 
 	/** The click that ends the place-on-map mode. */

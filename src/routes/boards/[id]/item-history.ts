@@ -25,7 +25,8 @@ const FIELD_LABELS: Record<string, () => string> = {
 	text: m.itemhistory_field_text,
 	name: m.itemhistory_field_name,
 	colour: m.itemhistory_field_colour,
-	archived: m.itemhistory_field_archived
+	archived: m.itemhistory_field_archived,
+	mergedInto: m.itemhistory_field_mergedInto
 };
 
 /** A field's label: 'consent.withdrawn' reads as "Toestemming · withdrawn". */
@@ -45,7 +46,8 @@ export function valueText(
 	if (value === null || value === undefined || value === '') return m.itemhistory_empty_value();
 	if (value === true) return m.itemhistory_yes();
 	if (value === false) return m.itemhistory_no();
-	if (typeof value === 'string') return field === 'themeIds' ? themaName(value) : value;
+	if (typeof value === 'string')
+		return field === 'themeIds' || field === 'mergedInto' ? themaName(value) : value;
 	if (typeof value === 'number') return String(value);
 	if (typeof value === 'object' && value !== null && 'what' in value) return String(value.what);
 	return JSON.stringify(value);

@@ -17,11 +17,12 @@ export const GET: RequestHandler = async (event) => {
 	const kind = event.url.searchParams.get('kind');
 	if (!isHistoryKind(kind)) error(400, 'Expected ?kind=gesprek|initiatief|notitie|thema');
 	const { db } = getRuntime();
+	const organisationId = user.organisationId ?? null;
 	if (event.url.searchParams.has('deleted')) {
-		return json({ deleted: await listDeleted(db, boardId, kind) });
+		return json({ deleted: await listDeleted(db, boardId, kind, organisationId) });
 	}
 	const id = idSchema.safeParse(event.url.searchParams.get('id'));
 	if (!id.success) error(400, 'Expected ?id=');
-	const entries = await listItemHistory(db, boardId, kind, id.data, user.organisationId ?? null);
+	const entries = await listItemHistory(db, boardId, kind, id.data, organisationId);
 	return json({ entries });
 };
