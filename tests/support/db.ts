@@ -11,6 +11,6 @@ export async function migratedDb(driver: Driver): Promise<Db> {
 
 /** An empty database without any migration applied. */
 export async function emptyDb(driver: Driver): Promise<Db> {
-	const target = await freshDatabase(driver);
+	const target = await freshDatabase(driver, { migrated: false });
 	return target.databaseUrl ? openPostgres(target.databaseUrl) : openPglite(target.dataDir!);
 }

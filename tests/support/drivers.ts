@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import postgres from 'postgres';
 import { tempDataDir } from './server-process';
@@ -10,9 +13,13 @@ let counter = 0;
 
 /** A fresh, empty database for one test: a PGlite folder, or a new database on the test PostgreSQL 15. */
 export async function freshDatabase(
-	driver: Driver
+	driver: Driver,
+	{ migrated = true }: { migrated?: boolean } = {}
 ): Promise<{ dataDir?: string; databaseUrl?: string }> {
-	if (driver === 'pglite') return { dataDir: tempDataDir() };
+	if (driver === 'pglite') {
+		// Migrated: a copy of the run's migrated template (the migrations then find nothing to do).
+		return { dataDir: migrated ? tempDataDir() : mkdtempSync(join(tmpdir(), 'buurtbord-data-')) };
+	}
 	const server = inject('postgresUrl');
 	const name = `t_${process.pid}_${Date.now()}_${counter++}`;
 	const sql = postgres(server, { max: 1, onnotice: () => {} });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,8 +23,20 @@ export interface ServerEnv {
 	extra?: Record<string, string>;
 }
 
+/** Where vitest's global setup keeps a migrated PGlite data folder (see global-postgres.ts). */
+export const PGLITE_TEMPLATE_ENV = 'BUURTBORD_TEST_PGLITE_TEMPLATE';
+
+/**
+ * A new PGlite data folder for a test: a copy of the run's migrated template where there is one
+ * (under vitest), so that opening it skips the migrations; empty otherwise.
+ */
 export function tempDataDir(): string {
-	return mkdtempSync(join(tmpdir(), 'buurtbord-data-'));
+	const dir = mkdtempSync(join(tmpdir(), 'buurtbord-data-'));
+	const template = process.env[PGLITE_TEMPLATE_ENV];
+	if (template && existsSync(join(template, 'PG_VERSION'))) {
+		cpSync(template, dir, { recursive: true });
+	}
+	return dir;
 }
 
 export async function startServer(env: ServerEnv = {}): Promise<ServerProcess> {
