@@ -27,6 +27,8 @@ const ownerState = join(process.env.BUURTBORD_E2E_DIR, 'owner.json');
 
 export default defineConfig({
 	testDir: 'tests/e2e',
+	// A migrated PGlite data folder that specs' own servers start from (tests/support/accounts.ts).
+	globalSetup: './tests/e2e/global-setup.ts',
 	// Parallel runs in one working tree each need their own (Playwright empties it at the start).
 	outputDir: process.env.E2E_OUTPUT_DIR || 'test-results',
 	fullyParallel: false,

@@ -3,6 +3,7 @@ import { createAccount } from '../../src/lib/server/auth/accounts';
 import { createSession, SESSION_COOKIE } from '../../src/lib/server/auth/sessions';
 import { openDb, type Db } from '../../src/lib/server/db';
 import { ensureDemoBoard } from '../../src/lib/server/demo';
+import { fillFromTemplate } from './server-process';
 
 /** The password of every seeded account. */
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -71,6 +72,7 @@ export async function seedServerUsers<K extends string>(
 	target: { dataDir?: string; databaseUrl?: string },
 	users: Record<K, SeedUser>
 ): Promise<Record<K, SeededUser>> {
+	if (!target.databaseUrl && target.dataDir) fillFromTemplate(target.dataDir);
 	const db = await openDb({ databaseUrl: target.databaseUrl, dataDir: target.dataDir ?? '' });
 	try {
 		await ensureDemoBoard(db);

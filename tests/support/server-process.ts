@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,11 +32,16 @@ export const PGLITE_TEMPLATE_ENV = 'BUURTBORD_TEST_PGLITE_TEMPLATE';
  */
 export function tempDataDir(): string {
 	const dir = mkdtempSync(join(tmpdir(), 'buurtbord-data-'));
-	const template = process.env[PGLITE_TEMPLATE_ENV];
-	if (template && existsSync(join(template, 'PG_VERSION'))) {
-		cpSync(template, dir, { recursive: true });
-	}
+	fillFromTemplate(dir);
 	return dir;
+}
+
+/** Copies the migrated template into an empty (or missing) data folder, where there is one. */
+export function fillFromTemplate(dir: string): void {
+	const template = process.env[PGLITE_TEMPLATE_ENV];
+	if (!template || !existsSync(join(template, 'PG_VERSION'))) return;
+	if (existsSync(dir) && readdirSync(dir).length > 0) return;
+	cpSync(template, dir, { recursive: true });
 }
 
 export async function startServer(env: ServerEnv = {}): Promise<ServerProcess> {
