@@ -77,7 +77,8 @@ describe("a corporation's export", () => {
 		for (let i = 0; i < parts; i++) {
 			const part = rows.slice(i * IMPORT_PART_ROWS, (i + 1) * IMPORT_PART_ROWS);
 			const body = gzipSync(
-				JSON.stringify({ rows: part.map(({ needsGeocoding: _, ...row }) => row) })
+				// The payload has no needsGeocoding (the server's schema is strict).
+				JSON.stringify({ rows: part.map((r) => ({ ...r, needsGeocoding: undefined })) })
 			);
 			expect(body.byteLength).toBeLessThan(512 * 1024);
 			const t0 = performance.now();

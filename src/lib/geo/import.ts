@@ -315,8 +315,7 @@ export function proposeMapping(table: SourceTable): MappingProposal {
 	};
 }
 
-const COORDINATE_FIELDS = ['lat', 'lon', 'rdX', 'rdY'] as const;
-type CoordinateField = (typeof COORDINATE_FIELDS)[number];
+type CoordinateField = 'lat' | 'lon' | 'rdX' | 'rdY';
 
 /** How many data rows {@link coordinateKind} looks at per column. */
 const COORDINATE_SAMPLE_ROWS = 200;

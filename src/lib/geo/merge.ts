@@ -30,7 +30,7 @@ function fillGaps<T extends AddressDraft | Address>(target: T, source: AddressDr
 	const filled: Fillable[] = [];
 	for (const f of FILLABLE) {
 		if (isEmpty(target[f]) && !isEmpty(source[f])) {
-			(target as Record<Fillable, string | null>)[f] = source[f];
+			(target as Record<Fillable, string | null>)[f] = source[f] ?? null;
 			filled.push(f);
 		}
 	}

@@ -22,7 +22,7 @@ describe('source diffs for MapLibre updateData', () => {
 			point('b', { state: 'open', match: 0 })
 		];
 		const shown = new Map(before.map((f) => [f.id!, f as Feature]));
-		const after = collection([point('a', { state: 'open', match: 1 }), before[1]]);
+		const after = collection([point('a', { state: 'open', match: 1 }), before[1]!]);
 		const d = featureDiff(shown, after, 1)!;
 		expect(d.changes).toBe(1);
 		expect(d.diff.update).toEqual([
