@@ -1,8 +1,13 @@
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyMappingAsync, previewCsv } from '../../src/lib/geo/csv-import';
 import { IMPORT_PART_ROWS, MAX_IMPORT_ROWS, type ImportedAddress } from '../../src/lib/geo/import';
 import { dedupeImport, mergeImport, rowsToSend } from '../../src/lib/geo/merge';
+import { importRowSchema, storeImport } from '../../src/lib/server/addresses';
+import { createBoard, listAddresses } from '../../src/lib/server/boards';
+import type { Db } from '../../src/lib/server/db';
+import { migratedDb } from '../support/db';
+import { DRIVERS } from '../support/drivers';
 import { startSeededServer, type SeededServer } from '../support/seeded-server';
 
 /**
@@ -153,4 +158,53 @@ describe("a corporation's export", () => {
 			expect(done - prepared).toBeLessThan(30_000);
 		}
 	);
+});
+
+describe.each(DRIVERS)('the register keeps unit numbers on %s', (driver) => {
+	let db: Db;
+	beforeEach(async () => {
+		db = await migratedDb(driver);
+		await createBoard(db, {
+			id: 'complex',
+			name: 'Complex 104',
+			centerLon: 5.86,
+			centerLat: 51.83,
+			zoom: 16
+		});
+	});
+	afterEach(async () => {
+		await db.close();
+	});
+
+	it('stores them with the addresses (in batches), and a later import fills a missing one', async () => {
+		const row = (n: number, unitNumber: string | null) =>
+			importRowSchema.parse({
+				line: n + 1,
+				street: 'Händelstraat',
+				houseNumber: n,
+				houseLetter: null,
+				addition: null,
+				postcode: '6521CH',
+				city: 'Nijmegen',
+				lon: 5.86 + n * 1e-6,
+				lat: 51.83,
+				bagId: null,
+				complexNumber: '104',
+				...(unitNumber === null ? {} : { unitNumber })
+			});
+		const rows = Array.from({ length: 5002 }, (_, i) =>
+			row(i + 1, i === 0 ? null : `VHE ${i + 1}`)
+		);
+		expect((await storeImport(db, 'complex', rows)).added).toBe(5002);
+		let stored = await listAddresses(db, 'complex');
+		expect(stored).toHaveLength(5002);
+		const byNumber = new Map(stored.map((a) => [a.houseNumber, a]));
+		expect(byNumber.get(1)!.unitNumber).toBeNull();
+		expect(byNumber.get(5002)).toMatchObject({ unitNumber: 'VHE 5002', lon: 5.86 + 5002 * 1e-6 });
+
+		const again = await storeImport(db, 'complex', [row(1, '1040001')]);
+		expect(again).toMatchObject({ added: 0, mergedWithExisting: 1, updated: 1 });
+		stored = await listAddresses(db, 'complex');
+		expect(stored.find((a) => a.houseNumber === 1)!.unitNumber).toBe('1040001');
+	});
 });

@@ -132,7 +132,7 @@ export async function insertAddresses(
 		await db.query(
 			`insert into public.addresses (board_id, ${ADDRESS_COLUMNS.join(', ')})
 			 select $1, ${ADDRESS_COLUMNS.join(', ')}
-			 from jsonb_to_recordset($2::jsonb) as r(${ADDRESS_RECORD})`,
+			 from jsonb_to_recordset($2::text::jsonb) as r(${ADDRESS_RECORD})`,
 			[boardId, JSON.stringify(batch)]
 		);
 	}
