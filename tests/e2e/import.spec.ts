@@ -58,6 +58,8 @@ async function startPdok(): Promise<void> {
 }
 
 test.beforeAll(async () => {
+	// A new PGlite data folder on a busy machine can take more than a minute.
+	test.setTimeout(180_000);
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-import-'));
 	server = new OwnServer(base + 2, {
 		BUURTBORD_DATA_DIR: dataDir,
