@@ -139,11 +139,9 @@ test('filters apply to the map and the lists at once', async ({ browser }) => {
 	await expect(summary).toContainText('van 150 deuren');
 });
 
-// Known defect (issue #10, open): with street + round 2 + "Alleen open deuren" the list of doors is
-// right but the map's bright points do not follow (0 instead of the list's count).
-test.fixme('open doors only: exactly the listed doors stay bright on the map', async ({
-	browser
-}) => {
+// Was a defect: a filter change reached the map as an updateData with removeAllProperties, which
+// MapLibre 6.17 applies by dropping every property (match too), so no point stayed bright.
+test('open doors only: exactly the listed doors stay bright on the map', async ({ browser }) => {
 	const page = await server.signedInPage(browser, { token });
 	await page.setViewportSize({ width: 1400, height: 900 });
 	await openBoard(page, 'spoorbuurt', server.url);
@@ -188,7 +186,7 @@ test('exports download with the right content and are audited', async ({ browser
 	expect(streets.text).toMatch(/\r\nSweelinckstraat;18;\d+;/);
 	expect(streets.text).not.toMatch(/;[1-4];|;[1-4]\r\n/);
 
-	// Gesprekken (a professional): one row per gesprek with address, VHE and outcome.
+	// Gesprekken (a professional): one row per gesprek with address, complex, VHE and outcome.
 	await form.getByLabel(/Geanonimiseerd/).uncheck();
 	await form.getByLabel('Wat').selectOption({ label: 'Gesprekken' });
 	const gesprekken = await download();
@@ -196,8 +194,10 @@ test('exports download with the right content and are audited', async ({ browser
 	// Not trim(): it would take the BOM (a white-space character to JavaScript) too.
 	const lines = gesprekken.text.replace(/\r\n$/, '').split('\r\n');
 	expect(lines[0]).toBe(
-		'\uFEFFid;adres;straat;postcode;vhe;datum;ronde;gevoerd_door;uitkomst;themas;talenten;wensen;zorgen'
+		'\uFEFFid;adres;straat;postcode;complex;vhe;datum;ronde;gevoerd_door;uitkomst;themas;talenten;wensen;zorgen'
 	);
+	// The VHE column holds the unit number (it held the complex number before).
+	expect(lines[1]).toMatch(/;SPB-\d+;10\d{5};/);
 	expect(lines.length).toBeGreaterThan(150);
 	expect(gesprekken.text).toContain(';niet-thuis;');
 	expect(gesprekken.text).not.toContain('Woont hier al lang');

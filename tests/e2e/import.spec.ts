@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { SeededUser } from '../support/accounts';
+import { visibleAddresses } from './helpers';
 import { OwnServer } from './own-server';
 
 /**
@@ -57,6 +58,8 @@ async function startPdok(): Promise<void> {
 }
 
 test.beforeAll(async () => {
+	// A new PGlite data folder on a busy machine can take more than a minute.
+	test.setTimeout(180_000);
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-import-'));
 	server = new OwnServer(base + 2, {
 		BUURTBORD_DATA_DIR: dataDir,
@@ -143,6 +146,9 @@ test('a Dutch Excel CSV with bad rows: preview, errors by line, confirm; twice i
 	await page.getByRole('button', { name: 'Controleren' }).click();
 	await page.getByRole('button', { name: 'Bevestigen: 4 adressen opslaan' }).click();
 	await expect(page.getByTestId('import-stored')).toContainText('3 nieuwe adressen');
+	// The result counts the merges the preview counted (it said 2 merged, the result said 1).
+	await expect(page.getByTestId('import-stored')).toContainText('2 samengevoegd');
+	await expect(page.getByTestId('summary-merged')).toHaveText('2');
 	await expect(page.getByTestId('register-count')).toHaveAttribute(
 		'data-count',
 		String(before + 3)
@@ -177,6 +183,57 @@ test('a Dutch Excel CSV with bad rows: preview, errors by line, confirm; twice i
 	await expect(page.getByTestId('pin-form').getByRole('heading')).toContainText(
 		'Émile Zolastraat 3A'
 	);
+	expect(errors).toEqual([]);
+});
+
+test('a corporation’s own export: RD columns and VHE numbers recognised, the same counts before and after', async ({
+	page
+}) => {
+	const errors = pageErrors(page);
+	const before = await openImport(page);
+	await page
+		.getByLabel('Kies een bestand (CSV of GeoJSON)')
+		.setInputFiles(fixture('corporatie-export-1252.csv'));
+	await expect(page.getByTestId('import-file-info')).toContainText('WINDOWS-1252');
+	const mapping = page.getByTestId('import-mapping');
+	await expect(page.getByLabel('Adresveld voor kolom X-coördinaat (RD)')).toHaveValue('rdX');
+	await expect(page.getByLabel('Adresveld voor kolom Y-coördinaat (RD)')).toHaveValue('rdY');
+	await expect(page.getByLabel('Adresveld voor kolom VHE-nummer')).toHaveValue('unitNumber');
+	await expect(page.getByLabel('Adresveld voor kolom Huisnr. toev.')).toHaveValue('addition');
+	await expect(page.getByLabel('Adresveld voor kolom Bouwjaar')).toHaveValue('');
+	await expect(mapping).not.toContainText('Het bestand heeft geen coördinaten');
+	await page.getByRole('button', { name: 'Controleren' }).click();
+
+	await expect(page.getByTestId('summary-rows')).toHaveText('7');
+	await expect(page.getByTestId('summary-new')).toHaveText('6');
+	await expect(page.getByTestId('summary-merged')).toHaveText('1');
+	await expect(page.getByTestId('summary-geocoding')).toHaveText('0');
+	await page.getByRole('button', { name: 'Bevestigen: 6 adressen opslaan' }).click();
+	const stored = page.getByTestId('import-stored');
+	await expect(stored).toContainText('6 nieuwe adressen, 1 samengevoegd');
+	await expect(page.getByTestId('summary-merged')).toHaveText('1');
+	await expect(page.getByTestId('register-count')).toHaveAttribute(
+		'data-count',
+		String(before + 6)
+	);
+
+	// The address panel shows the corporation's unit number.
+	await page.getByRole('link', { name: 'Terug naar het bord' }).click();
+	await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true');
+	const search = page.getByRole('combobox', { name: 'Zoek een adres' });
+	await search.fill('handelstraat 5-2');
+	await search.press('Enter');
+	let target: { x: number; y: number } | undefined;
+	await expect
+		.poll(async () => {
+			target = (await visibleAddresses(page)).find((a) => a.label === 'Händelstraat 5-2');
+			return target !== undefined;
+		})
+		.toBe(true);
+	await page.mouse.click(target!.x, target!.y);
+	const panel = page.getByTestId('address-panel');
+	await expect(panel.getByRole('heading', { level: 2 })).toContainText('Händelstraat 5-2');
+	await expect(panel.getByTestId('address-unit-number')).toHaveText('VHE-nummer 1040004');
 	expect(errors).toEqual([]);
 });
 

@@ -182,6 +182,8 @@ export function generateDemo(options: DemoOptions = {}): DemoContent {
 	if (options.addresses !== undefined && addresses.length > options.addresses) {
 		addresses.length = options.addresses;
 	}
+	// The corporation's unit numbers (VHE), as its export would have them.
+	addresses.forEach((a, i) => (a.unitNumber = String(1_040_001 + i)));
 
 	const doc = new Y.Doc();
 	doc.clientID = 100_000 + (seed % 1_000_000);

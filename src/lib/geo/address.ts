@@ -11,6 +11,11 @@ export interface Address {
 	lat: number;
 	bagId: string | null;
 	complexNumber: string | null;
+	/**
+	 * The corporation's unit number (VHE, verhuureenheid): the key its own systems use for this
+	 * dwelling, kept from its export. Absent in registers from the BAG.
+	 */
+	unitNumber?: string | null;
 }
 
 /** "Sweelinckstraat 12A-2" as Dutch addresses are written. */

@@ -18,7 +18,7 @@ import {
 	parseHouseNumber
 } from './normalize';
 import { issue, type CoordinateSystem, type Issue } from './issues';
-import { isInNetherlands, isInRdBounds, rdToWgs84 } from './rd';
+import { NL_BOUNDS, isInNetherlands, isInRdBounds, rdToWgs84 } from './rd';
 
 export type { Issue, IssueCode } from './issues';
 
@@ -46,7 +46,8 @@ export const ADDRESS_FIELDS = [
 	'rdX',
 	'rdY',
 	'bagId',
-	'complexNumber'
+	'complexNumber',
+	'unitNumber'
 ] as const;
 
 export type AddressField = (typeof ADDRESS_FIELDS)[number];
@@ -77,7 +78,8 @@ export const FIELD_LABELS: Record<AddressField, string> = {
 	rdX: 'RD x',
 	rdY: 'RD y',
 	bagId: 'BAG nummeraanduiding-id',
-	complexNumber: 'Complexnummer'
+	complexNumber: 'Complexnummer',
+	unitNumber: 'VHE-nummer (verhuureenheid)'
 };
 
 /**
@@ -95,14 +97,40 @@ export const HEADER_SYNONYMS: Record<AddressField, readonly string[]> = {
 		'huisnrtoevoeging',
 		'toev',
 		'hnrtoev',
+		'huisnrtoev',
+		'huisnummertoev',
 		'addition'
 	],
 	postcode: ['postcode', 'pc', 'postalcode', 'zipcode', 'zip'],
 	city: ['woonplaats', 'plaats', 'woonplaatsnaam', 'plaatsnaam', 'city', 'town'],
 	lat: ['lat', 'latitude', 'breedtegraad', 'breedte', 'wgs84lat'],
 	lon: ['lon', 'lng', 'long', 'longitude', 'lengtegraad', 'lengte', 'wgs84lon'],
-	rdX: ['x', 'rdx', 'xrd', 'xcoord', 'xcoordinaat', 'rdxcoordinaat', 'coordx'],
-	rdY: ['y', 'rdy', 'yrd', 'ycoord', 'ycoordinaat', 'rdycoordinaat', 'coordy'],
+	rdX: [
+		'x',
+		'rdx',
+		'xrd',
+		'xcoord',
+		'xcoordinaat',
+		'rdxcoordinaat',
+		'coordx',
+		'xcoordrd',
+		'xcoordinaatrd',
+		'rdxcoord',
+		'coordinaatx'
+	],
+	rdY: [
+		'y',
+		'rdy',
+		'yrd',
+		'ycoord',
+		'ycoordinaat',
+		'rdycoordinaat',
+		'coordy',
+		'ycoordrd',
+		'ycoordinaatrd',
+		'rdycoord',
+		'coordinaaty'
+	],
 	bagId: [
 		'bagid',
 		'nummeraanduidingid',
@@ -112,7 +140,25 @@ export const HEADER_SYNONYMS: Record<AddressField, readonly string[]> = {
 		'bagnummeraanduiding',
 		'bagnummeraanduidingsid'
 	],
-	complexNumber: ['complexnummer', 'complexnr', 'complex', 'complexno', 'complexid']
+	complexNumber: ['complexnummer', 'complexnr', 'complex', 'complexno', 'complexid'],
+	// The corporation's unit number (verhuureenheid), the key its own systems use.
+	unitNumber: [
+		'vhe',
+		'vhenummer',
+		'vhenr',
+		'vheno',
+		'vheid',
+		'vhecode',
+		'verhuureenheid',
+		'verhuureenheidnummer',
+		'verhuureenheidnr',
+		'eenheidnummer',
+		'eenheidnr',
+		'eenheid',
+		'unitnumber',
+		'unitnr',
+		'unit'
+	]
 };
 
 /** One data row of a source, with the line (CSV) or feature number (GeoJSON) it came from. */
@@ -138,7 +184,10 @@ export interface ColumnProposal {
 	index: number;
 	header: string;
 	field: AddressField | null;
-	/** How the field was found: a header synonym, the cell contents, or the reader itself. */
+	/**
+	 * How the field was found: a header synonym, the cell contents (postcodes; coordinates by
+	 * their ranges), or the reader itself.
+	 */
 	reason: 'header' | 'content' | 'source' | null;
 	/** Up to three non-empty example values, for the preview. */
 	samples: string[];
@@ -257,12 +306,137 @@ export function proposeMapping(table: SourceTable): MappingProposal {
 		);
 		if (guess) assign('postcode', guess.index, 'content');
 	}
+	proposeCoordinates(table, columns, mapping);
 	return {
 		mapping,
 		columns,
 		missing: missingFields(mapping),
 		hasCoordinates: hasCoordinateColumns(mapping)
 	};
+}
+
+type CoordinateField = 'lat' | 'lon' | 'rdX' | 'rdY';
+
+/** How many data rows {@link coordinateKind} looks at per column. */
+const COORDINATE_SAMPLE_ROWS = 200;
+
+/**
+ * What a column's values say it holds: RD New x (0–300,000 m) or y (300,000–625,000 m), or WGS84
+ * longitude or latitude within the Netherlands (with at least three decimals, so small counts
+ * such as "4" rooms are not taken for degrees). Null when the values are not all numbers in one of
+ * those ranges, or the column is empty. RD x must be at least 10,000 (all of the Netherlands is; house
+ * numbers and building years are not).
+ */
+export function coordinateKind(table: SourceTable, index: number): CoordinateField | null {
+	const values: number[] = [];
+	let precise = 0;
+	for (const row of table.rows) {
+		if (values.length >= COORDINATE_SAMPLE_ROWS) break;
+		const text = row.cells[index]?.trim() ?? '';
+		if (text === '') continue;
+		const parsed = parseDecimal(text);
+		if (!parsed.ok || parsed.value === null) return null;
+		values.push(parsed.value);
+		if (/[.,]\d{3,}$/.test(text)) precise++;
+	}
+	if (values.length === 0) return null;
+	const all = (min: number, max: number) => values.every((v) => v >= min && v <= max);
+	if (precise === values.length) {
+		if (all(NL_BOUNDS.minLon, NL_BOUNDS.maxLon)) return 'lon';
+		if (all(NL_BOUNDS.minLat, NL_BOUNDS.maxLat)) return 'lat';
+	}
+	if (all(10_000, 300_000)) return 'rdX';
+	if (all(300_000, 625_000)) return 'rdY';
+	return null;
+}
+
+/** Whether a header hints at an x (lon, RD x) or y (lat, RD y) coordinate. */
+function axisHint(header: string): 'x' | 'y' | null {
+	const words = header
+		.normalize('NFD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.toLowerCase()
+		.split(/[^a-z]+/)
+		.filter(Boolean);
+	const x = words.some((w) => ['x', 'rdx', 'xcoord', 'xcoordinaat', 'lon', 'lng'].includes(w));
+	const y = words.some((w) => ['y', 'rdy', 'ycoord', 'ycoordinaat', 'lat'].includes(w));
+	return x === y ? null : x ? 'x' : 'y';
+}
+
+/**
+ * Coordinate columns by their values as well as their names. A column named as RD whose values
+ * are degrees is re-labelled ("X-coördinaat" holding 5.87… is a longitude); without a complete pair by name, unmapped numeric columns whose
+ * values are RD x and y (or longitude and latitude) are proposed, preferring headers that say x
+ * or y, then neighbouring columns.
+ */
+function proposeCoordinates(
+	table: SourceTable,
+	columns: ColumnProposal[],
+	mapping: ColumnMapping
+): void {
+	const kinds = new Map<number, CoordinateField | null>();
+	const kindOf = (index: number) => {
+		if (!kinds.has(index)) kinds.set(index, coordinateKind(table, index));
+		return kinds.get(index)!;
+	};
+	const clear = (field: CoordinateField) => {
+		const index = mapping[field];
+		if (index === undefined) return;
+		delete mapping[field];
+		const col = columns[index]!;
+		col.field = null;
+		col.reason = null;
+	};
+	const set = (field: CoordinateField, index: number) => {
+		clear(field);
+		mapping[field] = index;
+		columns[index]!.field = field;
+		columns[index]!.reason = 'content';
+	};
+	// Columns named as RD whose values are degrees (RD metres under a lat/lon header are converted
+	// row by row, with a warning, in convertRowCoordinates).
+	const named = (['rdX', 'rdY'] as const).filter(
+		(f) => mapping[f] !== undefined && columns[mapping[f]!]!.reason === 'header'
+	);
+	const relabel = new Map<number, CoordinateField>();
+	for (const f of named) {
+		const kind = kindOf(mapping[f]!);
+		if ((kind === 'lon' || kind === 'lat') && sameAxis(kind, f)) relabel.set(mapping[f]!, kind);
+	}
+	if (relabel.size > 0) {
+		for (const f of named) if (relabel.has(mapping[f]!)) clear(f);
+		for (const [index, kind] of relabel) if (mapping[kind] === undefined) set(kind, index);
+	}
+	if (hasCoordinateColumns(mapping)) return;
+
+	for (const [xField, yField] of [
+		['rdX', 'rdY'],
+		['lon', 'lat']
+	] as const) {
+		const free = (field: CoordinateField) =>
+			columns.filter((c) => (c.field === null || c.field === field) && kindOf(c.index) === field);
+		const xs = mapping[xField] !== undefined ? [columns[mapping[xField]!]!] : free(xField);
+		const ys = mapping[yField] !== undefined ? [columns[mapping[yField]!]!] : free(yField);
+		if (xs.length === 0 || ys.length === 0) continue;
+		const score = (x: ColumnProposal, y: ColumnProposal) =>
+			(axisHint(x.header) === 'x' ? 2 : 0) +
+			(axisHint(y.header) === 'y' ? 2 : 0) +
+			(Math.abs(x.index - y.index) === 1 ? 1 : 0);
+		let best: [ColumnProposal, ColumnProposal] | null = null;
+		for (const x of xs)
+			for (const y of ys)
+				if (x.index !== y.index && (!best || score(x, y) > score(...best))) best = [x, y];
+		if (!best) continue;
+		if (mapping[xField] === undefined) set(xField, best[0].index);
+		if (mapping[yField] === undefined) set(yField, best[1].index);
+		return;
+	}
+}
+
+/** RD x and longitude are both east–west; RD y and latitude north–south. */
+function sameAxis(a: CoordinateField, b: CoordinateField): boolean {
+	const axis = (f: CoordinateField) => (f === 'rdX' || f === 'lon' ? 'x' : 'y');
+	return axis(a) === axis(b);
 }
 
 function hasCoordinateColumns(mapping: ColumnMapping): boolean {
@@ -482,6 +656,7 @@ function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 			lat: coords?.lat ?? null,
 			bagId,
 			complexNumber: cleanText(cell('complexNumber')),
+			unitNumber: cleanText(cell('unitNumber')),
 			needsGeocoding: coords === null
 		}
 	};

@@ -15,7 +15,8 @@ const FILLABLE = [
 	'postcode',
 	'city',
 	'bagId',
-	'complexNumber'
+	'complexNumber',
+	'unitNumber'
 ] as const satisfies readonly (keyof AddressDraft)[];
 
 type Fillable = (typeof FILLABLE)[number];
@@ -29,7 +30,7 @@ function fillGaps<T extends AddressDraft | Address>(target: T, source: AddressDr
 	const filled: Fillable[] = [];
 	for (const f of FILLABLE) {
 		if (isEmpty(target[f]) && !isEmpty(source[f])) {
-			(target as Record<Fillable, string | null>)[f] = source[f];
+			(target as Record<Fillable, string | null>)[f] = source[f] ?? null;
 			filled.push(f);
 		}
 	}
@@ -51,6 +52,8 @@ export interface DedupeResult {
 	merged: number;
 	/** For each kept row (by its line), the lines that were merged into it. */
 	mergedLines: Map<number, number[]>;
+	/** The rows folded into an earlier one, as they were in the file. */
+	duplicates: ImportedAddress[];
 }
 
 /** Merges duplicates within one import; the first occurrence keeps its place and line. */
@@ -58,6 +61,7 @@ export function dedupeImport(rows: readonly ImportedAddress[]): DedupeResult {
 	const byKey = new Map<string, ImportedAddress>();
 	const out: ImportedAddress[] = [];
 	const mergedLines = new Map<number, number[]>();
+	const duplicates: ImportedAddress[] = [];
 	let merged = 0;
 	for (const row of rows) {
 		const key = addressKey(row);
@@ -69,13 +73,30 @@ export function dedupeImport(rows: readonly ImportedAddress[]): DedupeResult {
 			continue;
 		}
 		merged++;
+		duplicates.push(row);
 		fillGaps(first, row);
 		fillCoordinates(first, row);
 		const lines = mergedLines.get(first.line) ?? [];
 		lines.push(row.line);
 		mergedLines.set(first.line, lines);
 	}
-	return { rows: out, merged, mergedLines };
+	return { rows: out, merged, mergedLines, duplicates };
+}
+
+/**
+ * What the browser sends to store an import: the rows ready to store (one per address, first
+ * occurrence, geocoded where needed) followed by their duplicates in the file, so the server
+ * merges — and counts — exactly what the preview merged (`mergeImport(register, rowsToSend(…))`
+ * gives the preview's numbers). Duplicates of rows not ready (still to geocode, not found) wait
+ * with them.
+ */
+export function rowsToSend(
+	ready: readonly ImportedAddress[],
+	duplicates: readonly ImportedAddress[]
+): ImportedAddress[] {
+	if (duplicates.length === 0) return [...ready];
+	const keys = new Set(ready.map((r) => addressKey(r)));
+	return [...ready, ...duplicates.filter((d) => keys.has(addressKey(d)))];
 }
 
 export interface RegisterUpdate {

@@ -1,5 +1,5 @@
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
-import type { GeoJSONSourceDiff } from 'maplibre-gl';
+import type { GeoJSONFeatureDiff, GeoJSONSourceDiff } from 'maplibre-gl';
 
 type Id = string | number;
 
@@ -28,20 +28,12 @@ export function featureDiff(
 			continue;
 		}
 		const sameGeometry = JSON.stringify(old.geometry) === JSON.stringify(f.geometry);
-		const sameProps = JSON.stringify(old.properties) === JSON.stringify(f.properties);
-		if (sameGeometry && sameProps) continue;
+		const props = propertyDiff(old.properties ?? {}, f.properties ?? {});
+		if (sameGeometry && !props) continue;
 		update.push({
 			id: f.id,
 			...(sameGeometry ? {} : { newGeometry: f.geometry as Geometry }),
-			...(sameProps
-				? {}
-				: {
-						removeAllProperties: true,
-						addOrUpdateProperties: Object.entries(f.properties ?? {}).map(([key, value]) => ({
-							key,
-							value: value as unknown
-						}))
-					})
+			...(props ?? {})
 		});
 	}
 	const remove: Id[] = [];
@@ -49,4 +41,31 @@ export function featureDiff(
 	const changes = add.length + update.length + remove.length;
 	if (changes > Math.max(1, after.features.length * fullShare)) return null;
 	return { diff: { add, update, remove } as GeoJSONSourceDiff, next, changes };
+}
+
+/**
+ * The property changes from one feature to the next: keys gone and keys added or changed. Never
+ * `removeAllProperties`: MapLibre 6.17's worker then drops the properties added in the same update
+ * too (`applyPropertyUpdates` returns `{}` at once), so a changed feature lost every property
+ * (the analysis map's `match` among them). Null when nothing changed.
+ */
+export function propertyDiff(
+	before: Record<string, unknown>,
+	after: Record<string, unknown>
+): Pick<GeoJSONFeatureDiff, 'removeProperties' | 'addOrUpdateProperties'> | null {
+	const removeProperties = Object.keys(before).filter((key) => !(key in after));
+	const addOrUpdateProperties = Object.entries(after)
+		.filter(([key, value]) => !(key in before) || !sameValue(before[key], value))
+		.map(([key, value]) => ({ key, value: value as unknown }));
+	if (removeProperties.length === 0 && addOrUpdateProperties.length === 0) return null;
+	return {
+		...(removeProperties.length ? { removeProperties } : {}),
+		...(addOrUpdateProperties.length ? { addOrUpdateProperties } : {})
+	};
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+	if (a === b) return true;
+	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+	return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -77,7 +77,11 @@ export const importRowSchema = z
 			.string()
 			.regex(/^\d{16}$/)
 			.nullable(),
-		complexNumber: optionalText(64)
+		complexNumber: optionalText(64),
+		/** The corporation's unit number (VHE); optional for clients that do not send it. */
+		unitNumber: optionalText(64)
+			.optional()
+			.transform((v) => v ?? null)
 	})
 	.strict()
 	.refine((r) => (r.lon === null) === (r.lat === null), { path: ['lat'], message: 'coordinates' });
@@ -169,7 +173,8 @@ const FILLED_COLUMNS = [
 	['postcode', 'postcode'],
 	['city', 'city'],
 	['bag_id', 'bagId'],
-	['complex_number', 'complexNumber']
+	['complex_number', 'complexNumber'],
+	['unit_number', 'unitNumber']
 ] as const satisfies readonly (readonly [string, keyof Address])[];
 
 /** Writes filled gaps back, 500 addresses per statement. */
@@ -178,7 +183,7 @@ async function updateAddresses(tx: Queryable, boardId: string, addresses: Addres
 		const batch = addresses.slice(start, start + 500);
 		const params: SqlParam[] = [boardId];
 		const values = batch.map((a) => {
-			const cells = [a.id, ...FILLED_COLUMNS.map(([, key]) => a[key] as string | null)];
+			const cells = [a.id, ...FILLED_COLUMNS.map(([, key]) => (a[key] ?? null) as string | null)];
 			const base = params.length;
 			params.push(...cells);
 			return `(${cells.map((_, j) => `$${base + j + 1}::text`).join(', ')})`;
@@ -233,7 +238,8 @@ export async function storeImport(
 			lon: r.lon!,
 			lat: r.lat!,
 			bagId: r.bagId,
-			complexNumber: r.complexNumber
+			complexNumber: r.complexNumber,
+			unitNumber: r.unitNumber
 		}));
 		await insertAddresses(tx, boardId, added);
 		await updateAddresses(

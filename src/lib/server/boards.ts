@@ -22,6 +22,7 @@ interface AddressRow {
 	lat: number;
 	bag_id: string | null;
 	complex_number: string | null;
+	unit_number: string | null;
 }
 
 export async function getBoard(db: Queryable, id: string): Promise<BoardMeta | null> {
@@ -93,40 +94,46 @@ const ADDRESS_COLUMNS = [
 	'lon',
 	'lat',
 	'bag_id',
-	'complex_number'
+	'complex_number',
+	'unit_number'
 ] as const;
 
-/** Inserts addresses in batches (one statement per 500 rows keeps parameter counts portable). */
+/** Column types for reading a batch of addresses from one JSON parameter. */
+const ADDRESS_RECORD = ADDRESS_COLUMNS.map(
+	(c) =>
+		`${c} ${c === 'house_number' ? 'integer' : c === 'lon' || c === 'lat' ? 'double precision' : 'text'}`
+).join(', ');
+
+/**
+ * Inserts addresses in batches of 5,000, each batch one JSON parameter read with
+ * `jsonb_to_recordset`: a 50,000-row import is 10 statements with 2 parameters each, where one
+ * parameter per value (500 rows a statement) took PGlite ~20 s.
+ */
 export async function insertAddresses(
 	db: Queryable,
 	boardId: string,
 	addresses: Address[]
 ): Promise<void> {
-	const width = ADDRESS_COLUMNS.length + 1;
-	for (let start = 0; start < addresses.length; start += 500) {
-		const batch = addresses.slice(start, start + 500);
-		const values = batch
-			.map(
-				(_, i) => `(${Array.from({ length: width }, (_, j) => `$${i * width + j + 1}`).join(', ')})`
-			)
-			.join(', ');
-		const params = batch.flatMap((a) => [
-			boardId,
-			a.id,
-			a.street,
-			a.houseNumber,
-			a.houseLetter,
-			a.addition,
-			a.postcode,
-			a.city,
-			a.lon,
-			a.lat,
-			a.bagId,
-			a.complexNumber
-		]);
+	for (let start = 0; start < addresses.length; start += 5000) {
+		const batch = addresses.slice(start, start + 5000).map((a) => ({
+			id: a.id,
+			street: a.street,
+			house_number: a.houseNumber,
+			house_letter: a.houseLetter,
+			addition: a.addition,
+			postcode: a.postcode,
+			city: a.city,
+			lon: a.lon,
+			lat: a.lat,
+			bag_id: a.bagId,
+			complex_number: a.complexNumber,
+			unit_number: a.unitNumber ?? null
+		}));
 		await db.query(
-			`insert into public.addresses (board_id, ${ADDRESS_COLUMNS.join(', ')}) values ${values}`,
-			params
+			`insert into public.addresses (board_id, ${ADDRESS_COLUMNS.join(', ')})
+			 select $1, ${ADDRESS_COLUMNS.join(', ')}
+			 from jsonb_to_recordset($2::text::jsonb) as r(${ADDRESS_RECORD})`,
+			[boardId, JSON.stringify(batch)]
 		);
 	}
 }
@@ -148,6 +155,7 @@ export async function listAddresses(db: Queryable, boardId: string): Promise<Add
 		lon: r.lon,
 		lat: r.lat,
 		bagId: r.bag_id,
-		complexNumber: r.complex_number
+		complexNumber: r.complex_number,
+		unitNumber: r.unit_number
 	}));
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+	addressMatches,
 	compareRounds,
 	coverageByAssignee,
 	csvCell,
@@ -27,7 +28,8 @@ const address = (id: string, street: string, n: number): AAddress => ({
 	postcode: '6521CA',
 	lon: 5.87 + n / 10000,
 	lat: 51.83,
-	complexNumber: `VHE-${n}`
+	complexNumber: 'SPB-01',
+	unitNumber: `${street === 'Valeriusstraat' ? 2 : 1}0400${n}`
 });
 let seq = 0;
 const gesprek = (addressId: string, over: Partial<AGesprek> = {}): AGesprek => ({
@@ -126,6 +128,28 @@ describe('door coverage', () => {
 	});
 });
 
+describe('one predicate for the map and the lists', () => {
+	it('street + round 2 + open doors only: the bright points are exactly the doors listed', () => {
+		const filter = { ...emptyFilter(), streets: ['Sweelinckstraat'], rounds: [2] };
+		const s = summariseAddresses(A, filterGesprekken(G, filter, byId));
+		const bright = A.filter((a) => addressMatches(a, s.get(a.id)!, filter, true));
+		const listed = openDoors(A, s, filter);
+		// a1 spoke in round 2; a2, a3, a4 had no gesprek in round 2; Valeriusstraat is outside.
+		expect(listed.map((a) => a.id)).toEqual(['a2', 'a3', 'a4']);
+		expect(bright.map((a) => a.id).sort()).toEqual(listed.map((a) => a.id).sort());
+	});
+
+	it('a filter on gesprekken keeps the addresses where such a gesprek was held', () => {
+		const filter = { ...emptyFilter(), themeIds: ['groen'] };
+		const s = summariseAddresses(A, filterGesprekken(G, filter, byId));
+		expect(A.filter((a) => addressMatches(a, s.get(a.id)!, filter)).map((a) => a.id)).toEqual([
+			'b1',
+			'b2'
+		]);
+		expect(A.every((a) => addressMatches(a, s.get(a.id)!, emptyFilter()))).toBe(true);
+	});
+});
+
 describe('rounds and talents', () => {
 	it('compares households per street and theme between rounds', () => {
 		const rows = compareRounds(A, G);
@@ -179,7 +203,8 @@ describe('exports', () => {
 		const without = gesprekkenCsv(list, byId, themas, { notes: false });
 		expect(without).not.toContain('HYPERLINK');
 		expect(without.split('\r\n')[1]).toContain(
-			'Valeriusstraat 1;Valeriusstraat;6521CA;VHE-1;2025-03-01;1;Anouk;gesproken;groen'
+			// complex, then the unit number (VHE) the corporation's export had.
+			'Valeriusstraat 1;Valeriusstraat;6521CA;SPB-01;204001;2025-03-01;1;Anouk;gesproken;groen'
 		);
 		const withNotes = gesprekkenCsv(list, byId, themas, { notes: true });
 		expect(withNotes).toContain(`"'=HYPERLINK(""x"")"`);

@@ -108,6 +108,7 @@ describe('Dutch Excel CSV (Windows-1252, semicolons, decimal commas)', () => {
 				lon: 5.8712,
 				bagId: null,
 				complexNumber: 'C-104',
+				unitNumber: null,
 				needsGeocoding: false
 			},
 			expect.objectContaining({

@@ -75,6 +75,7 @@ describe('GeoJSON point import', () => {
 				lat: 51.8321,
 				bagId: '0268200000012345',
 				complexNumber: '104',
+				unitNumber: null,
 				needsGeocoding: false
 			},
 			expect.objectContaining({ line: 2, street: 'Dunklerstraat', needsGeocoding: true })

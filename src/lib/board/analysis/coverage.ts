@@ -1,3 +1,4 @@
+import { addressMatches, emptyFilter, type AnalysisFilter } from './filter';
 import type { AddressSummary } from './summary';
 import type { AAddress, AGesprek, AddressState } from './types';
 
@@ -58,15 +59,19 @@ export function totalCoverage(list: readonly Coverage[]): Coverage {
 	return t;
 }
 
-/** Doors still to walk: not visited, or visited without contact (niet thuis, later). */
+/**
+ * Doors still to walk (not visited, or visited without contact) among the addresses that pass the
+ * filter — the same predicate (`addressMatches` with open doors only) as the map's bright points.
+ */
 export function openDoors<A extends AAddress>(
 	addresses: readonly A[],
-	summaries: ReadonlyMap<string, AddressSummary>
+	summaries: ReadonlyMap<string, AddressSummary>,
+	filter: AnalysisFilter = emptyFilter()
 ): A[] {
 	return addresses
 		.filter((a) => {
-			const state = summaries.get(a.id)?.state;
-			return state === 'open' || state === 'no-contact';
+			const summary = summaries.get(a.id);
+			return summary !== undefined && addressMatches(a, summary, filter, true);
 		})
 		.sort(
 			(x, y) =>

@@ -1,5 +1,6 @@
 import type { Outcome } from '../layout';
-import type { AAddress, AGesprek } from './types';
+import type { AddressSummary } from './summary';
+import type { AAddress, AGesprek, AddressState } from './types';
 
 /** What the analysis views show; an empty list means "all". Dates are yyyy-mm-dd, inclusive. */
 export interface AnalysisFilter {
@@ -65,4 +66,32 @@ export function filterAddresses<A extends AAddress>(
 	if (filter.streets.length === 0) return [...addresses];
 	const streets = new Set(filter.streets);
 	return addresses.filter((a) => streets.has(a.street));
+}
+
+/** A door still to walk: not visited, or visited without contact (niet thuis, later). */
+export function isOpenDoor(state: AddressState): boolean {
+	return state === 'open' || state === 'no-contact';
+}
+
+/**
+ * Whether an address passes the filter, given its summary over the filtered gesprekken: in a
+ * chosen street, and — with `openOnly` — a door still to walk, or else (when the filter is on
+ * gesprekken: theme, outcome, held by, period) an address where such a gesprek was held. The one
+ * predicate for the map (bright or dimmed) and the lists (open doors), so they cannot disagree.
+ */
+export function addressMatches(
+	address: AAddress,
+	summary: AddressSummary,
+	filter: AnalysisFilter,
+	openOnly = false
+): boolean {
+	if (filter.streets.length && !filter.streets.includes(address.street)) return false;
+	if (openOnly) return isOpenDoor(summary.state);
+	const onGesprekken =
+		filter.themeIds.length > 0 ||
+		filter.outcomes.length > 0 ||
+		filter.heldBy.length > 0 ||
+		filter.from !== null ||
+		filter.to !== null;
+	return !onGesprekken || summary.gesprekken > 0;
 }

@@ -30,6 +30,8 @@ export interface AAddress {
 	lon: number;
 	lat: number;
 	complexNumber?: string | null;
+	/** The corporation's unit number (VHE, verhuureenheid), when its export had one. */
+	unitNumber?: string | null;
 }
 
 export interface AThema {

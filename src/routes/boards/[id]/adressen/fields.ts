@@ -14,7 +14,8 @@ const LABELS: Record<AddressField, () => string> = {
 	rdX: m.import_field_rdX,
 	rdY: m.import_field_rdY,
 	bagId: m.import_field_bagId,
-	complexNumber: m.import_field_complexNumber
+	complexNumber: m.import_field_complexNumber,
+	unitNumber: m.import_field_unitNumber
 };
 
 /** The address field's name in the current language. */

@@ -5,6 +5,7 @@
  * filter applies to both at once.
  */
 import {
+	addressMatches,
 	emptyFilter,
 	filterAddresses,
 	filterGesprekken,
@@ -64,7 +65,8 @@ export class AnalysisView {
 	readonly addresses = $derived(filterAddresses(this.source.addresses, this.filter));
 	readonly coverage = $derived(streetCoverage(this.addresses, this.summaries));
 	readonly total = $derived(totalCoverage(this.coverage));
-	readonly openDoors = $derived(openDoors(this.addresses, this.summaries));
+	/** Doors to walk: the same predicate as the map's bright points with "open doors only". */
+	readonly openDoors = $derived(openDoors(this.source.addresses, this.summaries, this.filter));
 	readonly streets = $derived(uniqueSorted(this.source.addresses.map((a) => a.street)));
 	readonly holders = $derived(uniqueSorted(this.source.gesprekken.map((g) => g.heldBy)));
 	readonly rounds = $derived(
@@ -76,15 +78,9 @@ export class AnalysisView {
 		return isFiltered(this.filter) || this.openOnly;
 	}
 
-	/** Whether an address passes the filter (the map dims the others). */
-	matches = (address: AAddress, summary: AddressSummary): boolean => {
-		const f = this.filter;
-		if (f.streets.length && !f.streets.includes(address.street)) return false;
-		if (this.openOnly) return summary.state === 'open' || summary.state === 'no-contact';
-		const gesprekFilter =
-			f.themeIds.length || f.outcomes.length || f.heldBy.length || f.from || f.to;
-		return !gesprekFilter || summary.gesprekken > 0;
-	};
+	/** Whether an address passes the filter (the map dims the others); shared with the lists. */
+	matches = (address: AAddress, summary: AddressSummary): boolean =>
+		addressMatches(address, summary, this.filter, this.openOnly);
 
 	reset(): void {
 		this.filter = emptyFilter();
