@@ -111,6 +111,13 @@ class Fixer {
 		}
 	}
 
+	/** Deletes an item (and says so, with `path`); true, for `any = this.drop(item)`. */
+	private drop(item: Y.Item, path?: string[], reason?: NotTakenReason): true {
+		item.delete(this.tr);
+		if (path && reason) this.report(path, reason);
+		return true;
+	}
+
 	private isNew(item: Y.Item): boolean {
 		return item.id.clock >= (this.before.get(item.id.client) ?? 0);
 	}
@@ -122,9 +129,9 @@ class Fixer {
 	/** Deletes every live item of a type; whether there was any. */
 	private dropAll(type: Type): boolean {
 		let any = false;
-		for (const item of type._map.values()) if (!item.deleted) (item.delete(this.tr), (any = true));
+		for (const item of type._map.values()) if (!item.deleted) any = this.drop(item);
 		for (let item = type._start; item; item = item.right) {
-			if (!item.deleted) (item.delete(this.tr), (any = true));
+			if (!item.deleted) any = this.drop(item);
 		}
 		return any;
 	}
@@ -143,7 +150,7 @@ class Fixer {
 			const field = inner(shape, key);
 			const at = [...path, key];
 			if (!field) {
-				if (item && !item.deleted) (item.delete(this.tr), this.report(at, 'unknown'));
+				if (item && !item.deleted) this.drop(item, at, 'unknown');
 				continue;
 			}
 			if (!item || item.deleted) {
@@ -193,7 +200,7 @@ class Fixer {
 		if (shape.kind === 'text' && this.confidentialNotes(type)) {
 			let any = false;
 			for (let item = type._start; item; item = item.right) {
-				if (!item.deleted && this.isNew(item)) (item.delete(this.tr), (any = true));
+				if (!item.deleted && this.isNew(item)) any = this.drop(item);
 			}
 			if (any) this.report(path, 'confidential');
 			return;
@@ -218,16 +225,37 @@ class Fixer {
 		which: (item: Y.Item) => boolean
 	): boolean {
 		let any = false;
+		let index = 0;
+		const keep: { index: number; valid: unknown[] }[] = [];
 		for (let item = type._start; item; item = item.right) {
-			if (item.deleted || !which(item)) continue;
+			if (item.deleted) continue;
+			if (!which(item)) {
+				if (item.countable) index += item.length;
+				continue;
+			}
 			const content = item.content;
-			const fits =
-				shape.kind === 'text'
-					? content instanceof Y.ContentString
-					: content instanceof Y.ContentAny || content instanceof Y.ContentType
-						? content.getContent().every((v: unknown) => this.fixValue(v, shape.of, path))
-						: false;
-			if (!fits) (item.delete(this.tr), (any = true));
+			if (shape.kind === 'text') {
+				if (!(content instanceof Y.ContentString)) any = this.drop(item);
+				else index += item.length;
+				continue;
+			}
+			const values: unknown[] =
+				content instanceof Y.ContentAny || content instanceof Y.ContentType
+					? content.getContent()
+					: [];
+			const valid = values.filter((v) => this.fixValue(v, shape.of, path));
+			if (values.length > 0 && valid.length === values.length) {
+				index += item.length;
+				continue;
+			}
+			any = true;
+			item.delete(this.tr);
+			// Yjs keeps a client's consecutive plain values as one item: its valid values stay.
+			if (content instanceof Y.ContentAny && valid.length > 0) keep.push({ index, valid });
+		}
+		// Put back after the walk, last first, so that the earlier indices still hold.
+		for (const { index: at, valid } of keep.reverse()) {
+			(type as unknown as Y.Array<unknown>).insert(at, valid);
 		}
 		if (type._map.size > 0 && this.dropAll(mapOnly(type))) any = true;
 		return any;
@@ -263,7 +291,7 @@ class Fixer {
 			for (const [key, item] of type._map) {
 				if (item.deleted) continue;
 				const field = inner(shape, key);
-				if (!field) (item.delete(this.tr), this.report([...path, key], 'unknown'));
+				if (!field) this.drop(item, [...path, key], 'unknown');
 				else if (!this.fixValue(valueOf(item), field, [...path, key])) {
 					item.delete(this.tr);
 					this.report([...path, key], 'invalid');
@@ -290,7 +318,7 @@ class Fixer {
 	private dropNewListItems(type: Type, which = (item: Y.Item) => this.isNew(item)): boolean {
 		let any = false;
 		for (let item = type._start; item; item = item.right) {
-			if (!item.deleted && which(item)) (item.delete(this.tr), (any = true));
+			if (!item.deleted && which(item)) any = this.drop(item);
 		}
 		return any;
 	}
