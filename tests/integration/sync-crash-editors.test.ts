@@ -23,7 +23,8 @@ import { startServer, type ServerEnv, type ServerProcess } from '../support/serv
  */
 const CLIENTS = 30;
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 5);
-const GESPREKKEN = 3;
+// 5 clients per gesprek: its talents stay under the list limit (200) over 5 rounds.
+const GESPREKKEN = 6;
 const EDITS_PER_ROUND = 6;
 
 /** What one client did, to be found in everyone's state afterwards. */
@@ -208,7 +209,9 @@ describe.each(DRIVERS)('kill -9 while 30 clients edit (%s)', (driver) => {
 		expect(notes(live)).toBe(notes(stored));
 
 		expect(refusals).toEqual([]);
-		for (const s of servers) expect(s.output()).not.toMatch(/refused an update/);
+		// Legitimate clients: nothing refused, nothing taken back.
+		for (const s of servers)
+			expect(s.output()).not.toMatch(/refused an update|took part of an update/);
 		const edits = made.reduce((n, m) => n + m.talents.size, 0);
 		console.log(
 			`[crash ${driver}] ${CLIENTS} clients, ${ROUNDS} kills, ${edits} edit rounds (each: title, list, text, shared field; every third a new pin); ` +
