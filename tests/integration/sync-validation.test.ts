@@ -46,7 +46,6 @@ describe('the sync server takes the valid part of an update that breaks the mode
 
 	afterEach(async () => {
 		for (const c of clients.splice(0)) c.destroy();
-		for (const s of servers) if (process.env.DBG) console.log(s.output().slice(-3000));
 		for (const s of servers.splice(0)) await s.stop('SIGKILL');
 	});
 
