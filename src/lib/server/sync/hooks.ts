@@ -70,7 +70,13 @@ export interface SyncHooks {
 	 * refusing, it may return the update's valid part (a TakenPart): the room applies that and
 	 * tells the sender what was not taken.
 	 */
-	onBeforeApply?(boardId: string, update: Uint8Array, doc: Y.Doc): TakenPart | void;
+	onBeforeApply?(
+		boardId: string,
+		update: Uint8Array,
+		doc: Y.Doc,
+		/** Whether this connection may have a refused update repaired now (it costs a document copy). */
+		mayRepair?: () => boolean
+	): TakenPart | void;
 	/**
 	 * Runs after a client's update was applied, inside Yjs's afterTransaction: read what the
 	 * transaction changed now (it is not valid later) and do any slow work (storage) asynchronously.

@@ -102,7 +102,7 @@ export function postgresHooks(
 			// A long log (e.g. after a crash before compaction) is compacted now, so the next load is fast.
 			if (rows.length > compactEvery) await compact(boardId, doc);
 		},
-		onBeforeApply(docName, update, doc) {
+		onBeforeApply(docName, update, doc, mayRepair = () => true) {
 			const org = parseDocName(docName)?.kind === 'org';
 			const layout = org ? ORG_NOTES_LAYOUT : BOARD_LAYOUT;
 			try {
@@ -110,7 +110,8 @@ export function postgresHooks(
 			} catch (err) {
 				syncCounters.refused++;
 				// Never lose a client's work: take what is valid, and say what was not (repair.ts).
-				const part = err instanceof UpdateRefusal ? takeValidPart(update, doc, layout) : null;
+				const part =
+					err instanceof UpdateRefusal && mayRepair() ? takeValidPart(update, doc, layout) : null;
 				if (!part) throw err;
 				return part;
 			}

@@ -41,6 +41,8 @@ interface Connection {
 	/** Closes the socket unless it sends a sync message in time; cleared by the first one. */
 	handshake: ReturnType<typeof setTimeout> | undefined;
 	syncRequests: RequestBucket;
+	/** Taking the valid part of a refused update copies the whole document: bounded like sync requests. */
+	repairs: RequestBucket;
 	/** Set by the first sync request: from then on the connection receives document updates. */
 	synced: boolean;
 	/**
@@ -72,7 +74,11 @@ export class Room {
 		readonly boardId: string,
 		readonly writer: DebouncedWriter,
 		/** Checks a client's update before it is applied; throws UpdateRefusal to refuse it. */
-		private readonly beforeApply?: (update: Uint8Array, doc: Y.Doc) => TakenPart | void,
+		private readonly beforeApply?: (
+			update: Uint8Array,
+			doc: Y.Doc,
+			mayRepair: () => boolean
+		) => TakenPart | void,
 		/** Told what a client's applied update changed, and whose connection sent it (audit log). */
 		afterApply?: (context: SyncContext, transaction: Y.Transaction) => void
 	) {
@@ -123,6 +129,7 @@ export class Room {
 				this.limits.syncRequestBurst,
 				this.limits.syncRequestRefillMs
 			),
+			repairs: new RequestBucket(this.limits.syncRequestBurst, this.limits.syncRequestRefillMs),
 			synced: false,
 			pending: null
 		};
@@ -270,7 +277,7 @@ export class Room {
 	private applyFrom(conn: Connection, update: Uint8Array): void {
 		if (this.beforeApply) {
 			// The check decodes the whole update (and throws on one it cannot read): decoded once.
-			const part = this.beforeApply(update, this.doc);
+			const part = this.beforeApply(update, this.doc, () => conn.repairs.take());
 			Y.applyUpdate(this.doc, part?.update ?? update, conn.ws);
 			if (part) {
 				this.log(
