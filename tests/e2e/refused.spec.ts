@@ -1,4 +1,4 @@
-import { expect, test, type WebSocketRoute } from '@playwright/test';
+import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { collectErrors, openBoard } from './helpers';
@@ -14,18 +14,58 @@ function invalidUpdateMessage(): Buffer {
 	return Buffer.from(encoding.toUint8Array(message));
 }
 
-test('a change the server refuses stops the connection and asks to reload', async ({ page }) => {
-	const errors = collectErrors(page);
-	// The page talks to the real server through this route; the test adds one bad message of its
-	// own on the page's connection, as a broken or tampered client would send it.
+/** A y-websocket "update" message the server cannot read (a garbled update). */
+function garbledUpdateMessage(): Buffer {
+	const message = encoding.createEncoder();
+	encoding.writeVarUint(message, 0); // sync
+	encoding.writeVarUint(message, 2); // update
+	encoding.writeVarUint8Array(message, new Uint8Array([7, 255, 255, 255, 255, 1, 2, 3]));
+	return Buffer.from(encoding.toUint8Array(message));
+}
+
+/**
+ * The page talks to the real server through this route; the test adds one message of its own on
+ * the page's connection, as a broken or tampered client would send it. Only the board's own
+ * document (/sync/spoorbuurt), not the organisation's notes (/sync/spoorbuurt/org).
+ */
+async function openWithRoute(page: Page): Promise<WebSocketRoute> {
 	let toServer: WebSocketRoute | undefined;
-	// Only the board's own document (/sync/spoorbuurt), not the organisation's notes (/sync/spoorbuurt/org).
 	await page.routeWebSocket(/\/sync\/spoorbuurt(\?.*)?$/, (ws) => {
 		toServer = ws.connectToServer();
 	});
 	await openBoard(page);
 	expect(toServer).toBeDefined();
-	toServer!.send(invalidUpdateMessage());
+	return toServer!;
+}
+
+test('a change that breaks the model: the rest is kept and the page names what was not taken', async ({
+	page
+}) => {
+	const errors = collectErrors(page);
+	const toServer = await openWithRoute(page);
+	toServer.send(invalidUpdateMessage());
+
+	const notice = page.getByTestId('not-taken');
+	await expect(notice).toBeVisible();
+	await expect(notice).toContainText('Niet alles is opgeslagen');
+	await expect(notice).toContainText(
+		'onbekend onderdeel ‘not-a-board-kind’: bestaat niet in het bord'
+	);
+	// The connection stays: nothing to reload, nothing of the device's work dropped.
+	const status = page.getByTestId('connection-status');
+	await expect(status).toHaveAttribute('data-status', 'connected');
+	await page.getByRole('button', { name: 'Sluiten' }).click();
+	await expect(notice).toHaveCount(0);
+	await expect(status).toHaveAttribute('data-status', 'connected');
+	expect(errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+});
+
+test('a message the server cannot read stops the connection and asks to reload', async ({
+	page
+}) => {
+	const errors = collectErrors(page);
+	const toServer = await openWithRoute(page);
+	toServer.send(garbledUpdateMessage());
 
 	const status = page.getByTestId('connection-status');
 	await expect(status).toHaveAttribute('data-status', 'refused');

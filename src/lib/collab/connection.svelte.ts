@@ -5,6 +5,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { CLOSE_INVALID_UPDATE } from '$lib/board/layout';
 import { CLOSE_SIGNED_OUT } from './close-codes';
+import { MESSAGE_NOT_TAKEN, decodeNotTaken, type NotTaken } from './not-taken';
 import {
 	OfflineCopy,
 	forgetOtherUsers,
@@ -55,6 +56,7 @@ export class BoardConnection {
 	#revoked = $state(false);
 	#signedOut = $state(false);
 	#lastResume = 0;
+	#notTaken = $state.raw<{ count: number; parts: NotTaken[] } | null>(null);
 	readonly #provider: WebsocketProvider;
 	readonly #stop: (() => void)[] = [];
 	/** The board's copy on this device (with `userId`), see offline.ts. */
@@ -84,6 +86,11 @@ export class BoardConnection {
 			board.doc,
 			awareness ? { awareness } : {}
 		);
+		// Parts of this device's change that the server did not take (it applied the rest).
+		this.#provider.messageHandlers[MESSAGE_NOT_TAKEN] = (_encoder, decoder) => {
+			const told = decodeNotTaken(decoder);
+			if (told) this.#notTaken = told;
+		};
 		if (this.offline) {
 			const sync = new SyncTracker(board.doc, this.#provider, this.offline);
 			this.sync = sync;
@@ -164,6 +171,18 @@ export class BoardConnection {
 		if (!this.#online) return 'offline';
 		if (this.#socket === 'connected') return 'connected';
 		return this.#everConnected ? 'reconnecting' : 'connecting';
+	}
+
+	/**
+	 * What the server last said it did not take of this device's changes (the rest it applied;
+	 * what it did not take it took back, and that change is here already); null when nothing.
+	 */
+	get notTaken(): { count: number; parts: NotTaken[] } | null {
+		return this.#notTaken;
+	}
+
+	dismissNotTaken(): void {
+		this.#notTaken = null;
 	}
 
 	/** True once the server's copy of the document has been received. */

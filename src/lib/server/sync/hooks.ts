@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type * as Y from 'yjs';
+import type { NotTaken } from '../../collab/not-taken';
 
 /** Who is connecting and what they may do; returned by `onAuthenticate`. */
 export interface SyncContext {
@@ -44,6 +45,12 @@ export class UpdateRefusal extends Error {
 	}
 }
 
+/** The valid part of a client's update: applied instead of it; `notTaken` goes to the sender. */
+export interface TakenPart {
+	update: Uint8Array;
+	notTaken: NotTaken[];
+}
+
 /**
  * The sync server's extension points, named after Hocuspocus's hooks so that moving to it later
  * stays a small step.
@@ -59,9 +66,17 @@ export interface SyncHooks {
 	 * Runs before a client's update (sync step 2 or update message) is applied to `doc`, which does
 	 * not hold it yet. Throw an UpdateRefusal to refuse it. It must decode the whole update and
 	 * throw on one it cannot read (as `validateBoardUpdate` does): the room then applies it without
-	 * decoding it a second time, and a garbled update must never be half-applied.
+	 * decoding it a second time, and a garbled update must never be half-applied. Instead of
+	 * refusing, it may return the update's valid part (a TakenPart): the room applies that and
+	 * tells the sender what was not taken.
 	 */
-	onBeforeApply?(boardId: string, update: Uint8Array, doc: Y.Doc): void;
+	onBeforeApply?(
+		boardId: string,
+		update: Uint8Array,
+		doc: Y.Doc,
+		/** Whether this connection may have a refused update repaired now (it costs a document copy). */
+		mayRepair?: () => boolean
+	): TakenPart | void;
 	/**
 	 * Runs after a client's update was applied, inside Yjs's afterTransaction: read what the
 	 * transaction changed now (it is not valid later) and do any slow work (storage) asynchronously.

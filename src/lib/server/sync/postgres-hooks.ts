@@ -9,9 +9,10 @@ import { ORG_NOTES } from '../../board/org-notes';
 import { extractBoardChanges, extractOrgNoteChanges } from '../history/extract';
 import { HistoryRecorder } from '../history/store';
 import { syncCounters } from '../ops/metrics';
-import { SyncRefusal, type SyncHooks } from './hooks';
+import { SyncRefusal, UpdateRefusal, type SyncHooks } from './hooks';
 import { changesConfidential, parseDocName } from './org-docs';
 import { UpdateStore } from './store';
+import { takeValidPart } from './repair';
 import { validateBoardUpdate } from './validate';
 
 export interface PostgresHooksOptions {
@@ -101,13 +102,18 @@ export function postgresHooks(
 			// A long log (e.g. after a crash before compaction) is compacted now, so the next load is fast.
 			if (rows.length > compactEvery) await compact(boardId, doc);
 		},
-		onBeforeApply(docName, update, doc) {
+		onBeforeApply(docName, update, doc, mayRepair = () => true) {
 			const org = parseDocName(docName)?.kind === 'org';
+			const layout = org ? ORG_NOTES_LAYOUT : BOARD_LAYOUT;
 			try {
-				validateBoardUpdate(update, doc, org ? ORG_NOTES_LAYOUT : BOARD_LAYOUT);
+				validateBoardUpdate(update, doc, layout);
 			} catch (err) {
 				syncCounters.refused++;
-				throw err;
+				// Never lose a client's work: take what is valid, and say what was not (repair.ts).
+				const part =
+					err instanceof UpdateRefusal && mayRepair() ? takeValidPart(update, doc, layout) : null;
+				if (!part) throw err;
+				return part;
 			}
 		},
 		onChange(docName, context, transaction) {

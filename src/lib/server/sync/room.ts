@@ -5,7 +5,8 @@ import * as syncProtocol from 'y-protocols/sync';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
 import { CLOSE_INVALID_UPDATE } from '../../board/layout';
-import { UpdateRefusal, type SyncContext } from './hooks';
+import { encodeNotTaken } from '../../collab/not-taken';
+import { UpdateRefusal, type SyncContext, type TakenPart } from './hooks';
 import {
 	CLOSE_HANDSHAKE_TIMEOUT,
 	CLOSE_PENDING_TOO_LARGE,
@@ -40,6 +41,8 @@ interface Connection {
 	/** Closes the socket unless it sends a sync message in time; cleared by the first one. */
 	handshake: ReturnType<typeof setTimeout> | undefined;
 	syncRequests: RequestBucket;
+	/** Taking the valid part of a refused update copies the whole document: bounded like sync requests. */
+	repairs: RequestBucket;
 	/** Set by the first sync request: from then on the connection receives document updates. */
 	synced: boolean;
 	/**
@@ -71,7 +74,11 @@ export class Room {
 		readonly boardId: string,
 		readonly writer: DebouncedWriter,
 		/** Checks a client's update before it is applied; throws UpdateRefusal to refuse it. */
-		private readonly beforeApply?: (update: Uint8Array, doc: Y.Doc) => void,
+		private readonly beforeApply?: (
+			update: Uint8Array,
+			doc: Y.Doc,
+			mayRepair: () => boolean
+		) => TakenPart | void,
 		/** Told what a client's applied update changed, and whose connection sent it (audit log). */
 		afterApply?: (context: SyncContext, transaction: Y.Transaction) => void
 	) {
@@ -122,6 +129,7 @@ export class Room {
 				this.limits.syncRequestBurst,
 				this.limits.syncRequestRefillMs
 			),
+			repairs: new RequestBucket(this.limits.syncRequestBurst, this.limits.syncRequestRefillMs),
 			synced: false,
 			pending: null
 		};
@@ -269,8 +277,14 @@ export class Room {
 	private applyFrom(conn: Connection, update: Uint8Array): void {
 		if (this.beforeApply) {
 			// The check decodes the whole update (and throws on one it cannot read): decoded once.
-			this.beforeApply(update, this.doc);
-			Y.applyUpdate(this.doc, update, conn.ws);
+			const part = this.beforeApply(update, this.doc, () => conn.repairs.take());
+			Y.applyUpdate(this.doc, part?.update ?? update, conn.ws);
+			if (part) {
+				this.log(
+					`board ${this.boardId}: took part of an update (${part.notTaken.length} not taken)`
+				);
+				this.send(conn.ws, encodeNotTaken(part.notTaken));
+			}
 		} else {
 			applyChecked(this.doc, update, conn.ws);
 		}

@@ -165,7 +165,8 @@ export class SyncServer {
 			boardId,
 			writer,
 			onBeforeApply &&
-				((update, doc) => onBeforeApply.call(this.options.hooks, boardId, update, doc)),
+				((update, doc, mayRepair) =>
+					onBeforeApply.call(this.options.hooks, boardId, update, doc, mayRepair)),
 			onChange &&
 				((context, transaction) => onChange.call(this.options.hooks, boardId, context, transaction))
 		);

@@ -35,3 +35,23 @@ export function today(now = new Date()): string {
 	const pad = (n: number) => String(n).padStart(2, '0');
 	return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
+
+/** A name as people type it: spaces folded, case and accents ignored. */
+function nameKey(name: string): string {
+	return name
+		.normalize('NFKD')
+		.replace(/\p{M}/gu, '')
+		.replace(/\s+/g, ' ')
+		.trim()
+		.toLocaleLowerCase('nl');
+}
+
+/** The streets assigned to `name` ("mijn straten"), in the order of the assignments. */
+export function assignedTo(
+	assignments: readonly { street: string; assignee: string }[],
+	name: string
+): string[] {
+	const me = nameKey(name);
+	if (!me) return [];
+	return assignments.filter((a) => nameKey(a.assignee) === me).map((a) => a.street);
+}
