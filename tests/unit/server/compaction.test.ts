@@ -86,4 +86,66 @@ describe.each(DRIVERS)('compaction on %s', (driver) => {
 		const merged = Y.mergeUpdates((await store.load(DEMO_BOARD.id)).map((r) => r.data));
 		expect(contentOf(merged)).toEqual(doc.getMap('pins').toJSON());
 	});
+
+	it('keeps the rows of another writer it never saw (two processes on one database)', async () => {
+		db = await migratedDb(driver);
+		await ensureDemoBoard(db);
+		const store = new UpdateStore(db);
+		// Two server processes load the same stored board, then each stores its own clients' edits.
+		const base = new Y.Doc();
+		base.getMap('pins').set('base', 'gedeeld');
+		await store.append(DEMO_BOARD.id, Y.encodeStateAsUpdate(base));
+		const [a, b] = [new Y.Doc(), new Y.Doc()];
+		for (const live of [a, b]) {
+			for (const row of await store.load(DEMO_BOARD.id)) Y.applyUpdate(live, row.data);
+		}
+		const stored = (live: Y.Doc) => {
+			const rows: Promise<void>[] = [];
+			live.on('update', (u: Uint8Array) => rows.push(store.append(DEMO_BOARD.id, u)));
+			return () => Promise.all(rows);
+		};
+		const [storedA, storedB] = [stored(a), stored(b)];
+		for (let i = 0; i < 5; i++) {
+			a.getMap('pins').set(`a${i}`, `van a ${i}`);
+			b.getMap('pins').set(`b${i}`, `van b ${i}`);
+		}
+		b.getMap('pins').delete('base');
+		await Promise.all([storedA(), storedB()]);
+
+		// A compacts with its own state (which lacks B's edits); then B with its own.
+		await store.compact(DEMO_BOARD.id, () => Y.encodeStateAsUpdate(a));
+		const afterA = contentOf(
+			Y.mergeUpdates((await store.load(DEMO_BOARD.id)).map((r) => r.data))
+		) as Record<string, string>;
+		expect(Object.keys(afterA).sort()).toEqual(
+			['a0', 'a1', 'a2', 'a3', 'a4', 'b0', 'b1', 'b2', 'b3', 'b4'].sort()
+		);
+		b.getMap('pins').set('b5', 'later');
+		await storedB();
+		await store.compact(DEMO_BOARD.id, () => Y.encodeStateAsUpdate(b));
+		const rows = await store.load(DEMO_BOARD.id);
+		expect(rows).toHaveLength(1);
+		expect(Object.keys(contentOf(rows[0]!.data) as object)).toHaveLength(11);
+	});
+
+	it('runs concurrent compactions of two writers without losing a row', async () => {
+		db = await migratedDb(driver);
+		await ensureDemoBoard(db);
+		const store = new UpdateStore(db);
+		const [a, b] = [new Y.Doc(), new Y.Doc()];
+		for (const [live, name] of [
+			[a, 'a'],
+			[b, 'b']
+		] as const) {
+			live.on('update', (u: Uint8Array) => void store.append(DEMO_BOARD.id, u));
+			for (let i = 0; i < 20; i++) live.getMap('pins').set(`${name}${i}`, i);
+		}
+		await expect.poll(async () => (await store.load(DEMO_BOARD.id)).length).toBe(40);
+		await Promise.all([
+			store.compact(DEMO_BOARD.id, () => Y.encodeStateAsUpdate(a)),
+			store.compact(DEMO_BOARD.id, () => Y.encodeStateAsUpdate(b))
+		]);
+		const merged = Y.mergeUpdates((await store.load(DEMO_BOARD.id)).map((r) => r.data));
+		expect(Object.keys(contentOf(merged) as object)).toHaveLength(40);
+	});
 });

@@ -1,3 +1,4 @@
+import * as Y from 'yjs';
 import type { Db } from '../db';
 import { parseDocName } from './org-docs';
 
@@ -60,10 +61,13 @@ export class UpdateStore {
 	}
 
 	/**
-	 * Replaces the board's stored log by one row: the state of the live document, which holds
-	 * everything stored so far. The order matters: the last stored seq is read first and the state
-	 * encoded after, so every row up to that seq (appended only after its update reached the
-	 * document) is in the state; rows appended meanwhile have a higher seq and are kept.
+	 * Replaces the document's stored log by one row, deleting only the rows it merged into it, so
+	 * that it stays correct with several writers (server processes on one database, each appending
+	 * what its own clients sent): the rows are read (and locked) in the transaction, applied on top
+	 * of the live document's state in a scratch document, and exactly those rows are replaced by
+	 * the result. A row another process wrote that this process never saw is merged, not lost; a
+	 * row committed after the read is not touched. The scratch document garbage-collects content
+	 * deleted in the live document, so a compaction after an erasure leaves none of it.
 	 * Returns the number of rows replaced (0: nothing to do).
 	 */
 	async compact(
@@ -78,21 +82,26 @@ export class UpdateStore {
 		const log = logOf(name);
 		const n = log.params.length;
 		return this.db.transaction(async (tx) => {
-			const [stored] = await tx.query<{ rows: number; last: number | null }>(
-				`select count(*)::int as rows, max(seq) as last from ${log.table} where ${log.where}`,
+			// Locked: a compaction of the same document in another process waits for this one and
+			// then no longer sees the rows deleted here.
+			const rows = await tx.query<{ seq: number; data: Uint8Array }>(
+				`select seq, data from ${log.table} where ${log.where} order by seq for update`,
 				log.params
 			);
-			if (!stored || stored.rows < (force ? 1 : 2) || stored.last === null) return 0;
-			const state = encodeState();
-			await tx.query(`delete from ${log.table} where ${log.where} and seq <= $${n + 1}`, [
-				...log.params,
-				stored.last
-			]);
+			if (rows.length < (force ? 1 : 2)) return 0;
+			const state = mergeIntoState(
+				encodeState(),
+				rows.map((row) => row.data)
+			);
+			await tx.query(
+				`delete from ${log.table} where ${log.where} and seq = any($${n + 1}::bigint[])`,
+				[...log.params, `{${rows.map((row) => row.seq).join(',')}}`]
+			);
 			await tx.query(
 				`insert into ${log.table} (${log.columns}, data) values (${placeholders(n + 1)})`,
 				[...log.params, state]
 			);
-			return stored.rows;
+			return rows.length;
 		});
 	}
 
@@ -108,4 +117,23 @@ export class UpdateStore {
 
 function placeholders(count: number): string {
 	return Array.from({ length: count }, (_, i) => `$${i + 1}`).join(', ');
+}
+
+/**
+ * The live state with every stored row applied on top, as one update. Rows the live document
+ * already holds change nothing (the common case: then the state is returned as it is); a row it
+ * lacks (written by another process) is merged. Deletions in the live state win over content the
+ * rows still hold: a garbage-collected struct stays collected.
+ */
+export function mergeIntoState(state: Uint8Array, rows: Uint8Array[]): Uint8Array {
+	const doc = new Y.Doc({ guid: 'compaction' });
+	try {
+		Y.applyUpdate(doc, state);
+		let changed = false;
+		doc.on('update', () => (changed = true));
+		for (const row of rows) Y.applyUpdate(doc, row);
+		return changed ? Y.encodeStateAsUpdate(doc) : state;
+	} finally {
+		doc.destroy();
+	}
 }
