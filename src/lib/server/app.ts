@@ -129,7 +129,9 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 			await sync.close();
 			await db.close();
 			lock?.release();
-			throw new Error(`REDIS_URL is set but Redis did not answer: ${(err as Error).message}`);
+			throw new Error(`REDIS_URL is set but Redis did not answer: ${(err as Error).message}`, {
+				cause: err
+			});
 		}
 	}
 	setRuntime({ db, config, auth, sync });
