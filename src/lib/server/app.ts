@@ -66,7 +66,7 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 		const store = new UpdateStore(db);
 		await replaySpills(
 			ops.spillDir,
-			(name, update) => store.append(name, update),
+			async (name, update) => void (await store.append(name, update)),
 			componentLog('storage')
 		);
 	} catch (err) {

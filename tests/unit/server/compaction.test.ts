@@ -100,7 +100,7 @@ describe.each(DRIVERS)('compaction on %s', (driver) => {
 			for (const row of await store.load(DEMO_BOARD.id)) Y.applyUpdate(live, row.data);
 		}
 		const stored = (live: Y.Doc) => {
-			const rows: Promise<void>[] = [];
+			const rows: Promise<number>[] = [];
 			live.on('update', (u: Uint8Array) => rows.push(store.append(DEMO_BOARD.id, u)));
 			return () => Promise.all(rows);
 		};
@@ -147,5 +147,70 @@ describe.each(DRIVERS)('compaction on %s', (driver) => {
 		]);
 		const merged = Y.mergeUpdates((await store.load(DEMO_BOARD.id)).map((r) => r.data));
 		expect(Object.keys(contentOf(merged) as object)).toHaveLength(40);
+	});
+
+	it('with the rows each live document holds (known), merges only the others', async () => {
+		db = await migratedDb(driver);
+		await ensureDemoBoard(db);
+		const store = new UpdateStore(db);
+		const base = new Y.Doc();
+		base.getMap('pins').set('base', 'gedeeld');
+		base.getMap('pins').set('blijft', 'ja');
+		await store.append(DEMO_BOARD.id, Y.encodeStateAsUpdate(base));
+		// Two processes: each its live document and the seqs it holds, as postgres-hooks keeps them.
+		const writers = [0, 1].map(() => ({ doc: new Y.Doc(), known: new Set<number>() }));
+		for (const w of writers) {
+			for (const row of await store.load(DEMO_BOARD.id)) {
+				Y.applyUpdate(w.doc, row.data);
+				w.known.add(row.seq);
+			}
+			w.doc.on('update', (u: Uint8Array) => {
+				void store.append(DEMO_BOARD.id, u).then((seq) => w.known.add(seq));
+			});
+		}
+		const [a, b] = writers as [(typeof writers)[0], (typeof writers)[0]];
+		a.doc.getMap('pins').set('a', 'van a');
+		b.doc.getMap('pins').set('b', 'van b');
+		// A deletion stored by the other writer must survive: the live document of A still has it.
+		b.doc.getMap('pins').delete('base');
+		await expect.poll(() => a.known.size + b.known.size).toBe(2 + 1 + 2);
+
+		const compactWith = (w: typeof a) =>
+			store.compact(DEMO_BOARD.id, () => Y.encodeStateAsUpdate(w.doc), w);
+		expect(await compactWith(a)).toBe(4);
+		const afterA = await store.load(DEMO_BOARD.id);
+		expect(afterA).toHaveLength(1);
+		expect(contentOf(afterA[0]!.data)).toEqual({ a: 'van a', b: 'van b', blijft: 'ja' });
+		// A's new row holds B's edits, which A's live document lacks: it is not known to A.
+		expect(a.known.has(afterA[0]!.seq)).toBe(false);
+
+		// Only A's own edit again: the stored row is known to nobody and merged by B as well.
+		a.doc.getMap('pins').set('a2', 'nog een');
+		await expect.poll(() => a.known.size).toBe(1);
+		expect(await compactWith(b)).toBe(2);
+		const rows = await store.load(DEMO_BOARD.id);
+		expect(rows).toHaveLength(1);
+		expect(contentOf(rows[0]!.data)).toEqual({
+			a: 'van a',
+			a2: 'nog een',
+			b: 'van b',
+			blijft: 'ja'
+		});
+	});
+
+	it('writes the live state as it is when it holds every row', async () => {
+		db = await migratedDb(driver);
+		await ensureDemoBoard(db);
+		const store = new UpdateStore(db);
+		const { doc, updates } = editHistory(30);
+		// Rows written by "another process" that this document has seen all the same (relayed).
+		for (const u of updates) await store.append(DEMO_BOARD.id, u);
+		const known = new Set<number>();
+		expect(
+			await store.compact(DEMO_BOARD.id, () => Y.encodeStateAsUpdate(doc), { known, doc })
+		).toBe(updates.length);
+		const [row] = await store.load(DEMO_BOARD.id);
+		expect(new Uint8Array(row!.data)).toEqual(Y.encodeStateAsUpdate(doc));
+		expect([...known]).toEqual([row!.seq]);
 	});
 });
