@@ -190,6 +190,34 @@ describe('several processes behind Redis', () => {
 		await expect.poll(() => dumpHits(databaseUrl, secret), { timeout: 5000 }).toBe(0);
 	});
 
+	it('without Redis each process serves its own clients and says it is not ready; back, they catch up', async () => {
+		const [first, third] = [servers[0]!, servers[2]!];
+		const a = client(first, users.editor);
+		const c = client(third, users.editor);
+		await Promise.all([whenSynced(a), whenSynced(c)]);
+		const ready = async (server: ServerProcess) => (await fetch(`${server.url}/readyz`)).status;
+		expect(await ready(first)).toBe(200);
+
+		await redis.pause();
+		await expect.poll(() => ready(first), { timeout: 5000 }).toBe(503);
+		addPin(a, 'tijdens-a', 'Tijdens storing A');
+		addPin(c, 'tijdens-c', 'Tijdens storing C');
+		await expect.poll(() => titles(a)).toContain('Tijdens storing A');
+
+		await redis.resume();
+		await expect.poll(() => ready(first), { timeout: 10_000 }).toBe(200);
+		await expect.poll(() => ready(third), { timeout: 10_000 }).toBe(200);
+		// The catch-up after reconnecting brings each process the other's edits from the outage.
+		for (const x of [a, c]) {
+			await expect
+				.poll(() => titles(x), { timeout: 10_000 })
+				.toEqual(expect.arrayContaining(['Tijdens storing A', 'Tijdens storing C']));
+		}
+		// And live relaying works again.
+		addPin(a, 'na-a', 'Na storing');
+		await expect.poll(() => titles(c), { timeout: 5000 }).toContain('Na storing');
+	});
+
 	it('a process killed while clients edit loses nothing: its clients reconnect to another', async () => {
 		const [first, second] = [servers[0]!, servers[1]!];
 		const a = client(first, users.editor);

@@ -113,6 +113,7 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 		metrics: createMetrics({ sync, db: health }),
 		metricsToken: ops.metricsToken,
 		gate: db.driver === 'postgres',
+		relayReady: relay && (() => relay.connected),
 		log: componentLog('http', 'warn')
 	});
 	// A session that ends closes its sockets (sign-out, a replacing sign-in, all of a user's).

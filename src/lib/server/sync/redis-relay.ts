@@ -76,12 +76,23 @@ export class RedisRelay implements SyncRelay {
 		this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) =>
 			this.receive(channel.toString(), message)
 		);
-		// After a lost connection (resubscribed by ioredis) messages may have been missed: catch up.
+		// After a lost connection messages may have been missed: subscribe again (also to channels
+		// whose subscription failed while Redis was away) and catch up.
 		this.sub.on('ready', () => {
 			if (!this.ready) return;
 			this.log('redis connection back: catching up on followed documents');
-			for (const [name, entry] of this.followed) void this.requestSync(name, entry);
+			for (const [name, entry] of this.followed) {
+				this.sub
+					.subscribe(entry.channel)
+					.then(() => this.requestSync(name, entry))
+					.catch((err: Error) => this.log(`following ${name} failed: ${err.message}`));
+			}
 		});
+	}
+
+	/** Whether both Redis connections are up (readiness). */
+	get connected(): boolean {
+		return this.pub.status === 'ready' && this.sub.status === 'ready';
 	}
 
 	async start(target: RelayTarget): Promise<void> {
@@ -124,9 +135,15 @@ export class RedisRelay implements SyncRelay {
 		};
 		this.followed.set(name, entry);
 		this.byChannel.set(channel, name);
-		await this.sub.subscribe(channel);
-		await this.requestSync(name, entry);
-		this.send(channel, QUERY_AWARENESS, new Uint8Array());
+		// Redis away: the document is served to this process's clients all the same; the
+		// subscription and catch-up follow when the connection is back (see 'ready').
+		try {
+			await bounded(this.sub.subscribe(channel), this.options.catchUpMs ?? 500);
+			await this.requestSync(name, entry);
+			this.send(channel, QUERY_AWARENESS, new Uint8Array());
+		} catch (err) {
+			this.log(`following ${name} failed: ${(err as Error).message}`);
+		}
 	}
 
 	async unfollow(name: string): Promise<void> {
@@ -167,7 +184,10 @@ export class RedisRelay implements SyncRelay {
 	private async requestSync(name: string, entry: Followed): Promise<void> {
 		let others = 0;
 		try {
-			const [, count] = (await this.pub.pubsub('NUMSUB', entry.channel)) as [string, number];
+			const [, count] = (await bounded(
+				this.pub.pubsub('NUMSUB', entry.channel),
+				this.options.catchUpMs ?? 500
+			)) as [string, number];
 			others = Number(count) - 1;
 		} catch (err) {
 			this.log(`counting the processes of ${name} failed: ${(err as Error).message}`);
@@ -284,4 +304,14 @@ export class RedisRelay implements SyncRelay {
 				break;
 		}
 	}
+}
+
+function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	return Promise.race([
+		promise,
+		new Promise<never>((_, reject) => {
+			timer = setTimeout(() => reject(new Error(`no answer from redis within ${ms} ms`)), ms);
+		})
+	]).finally(() => clearTimeout(timer));
 }
