@@ -152,7 +152,9 @@ export class RedisRelay implements SyncRelay {
 		entry.stop();
 		this.followed.delete(name);
 		this.byChannel.delete(entry.channel);
-		await this.sub.unsubscribe(entry.channel).catch(() => undefined);
+		// Not waited for: with Redis away it would hold up an unload or a shutdown; messages that
+		// still arrive for the channel are ignored.
+		this.sub.unsubscribe(entry.channel).catch(() => undefined);
 	}
 
 	publish(event: RelayEvent): void {
@@ -170,7 +172,9 @@ export class RedisRelay implements SyncRelay {
 	async close(): Promise<void> {
 		this.ready = false;
 		for (const name of [...this.followed.keys()]) await this.unfollow(name);
-		await Promise.allSettled([this.pub.quit(), this.sub.quit()]);
+		await Promise.allSettled([bounded(this.pub.quit(), 1000), bounded(this.sub.quit(), 1000)]);
+		this.pub.disconnect();
+		this.sub.disconnect();
 	}
 
 	private get controlChannel(): string {
