@@ -25,7 +25,10 @@ export function splitCredentials(url: string): { url: string; headers: Record<st
 	const hash = url.indexOf('#');
 	if (hash < 0) return { url, headers: {} };
 	const cookie = new URLSearchParams(url.slice(hash + 1)).get('cookie');
-	return { url: url.slice(0, hash), headers: cookie ? { cookie } : {} };
+	const bare = url.slice(0, hash);
+	// A browser on the app's own page sends its Origin; the server refuses a cookie without one.
+	const origin = new URL(bare.replace(/^ws/, 'http')).origin;
+	return { url: bare, headers: cookie ? { cookie, origin } : {} };
 }
 
 export function openClient(url: string, room: string): Client {
@@ -64,12 +67,14 @@ export function closeClient(client: Client): void {
 }
 
 export async function connectClients(
-	url: string,
+	/** Several URLs (processes of one deployment): the clients are spread over them in turn. */
+	url: string | string[],
 	room: string,
 	count: number,
 	timeoutMs: number
 ): Promise<Client[]> {
-	const clients = Array.from({ length: count }, () => openClient(url, room));
+	const urls = Array.isArray(url) ? url : [url];
+	const clients = Array.from({ length: count }, (_, i) => openClient(urls[i % urls.length]!, room));
 	try {
 		await Promise.all(clients.map((c) => whenSynced(c, timeoutMs)));
 	} catch (err) {
@@ -93,6 +98,8 @@ export function newPin(i: number): Y.Map<unknown> {
 
 export interface LatencyOptions {
 	url: string;
+	/** Spread the clients over these URLs instead (several server processes, bench/processes.ts). */
+	urls?: string[];
 	room: string;
 	clients: number;
 	edits: number;
@@ -151,7 +158,7 @@ function moveCursors(clients: Client[], hz: number, counts: { sent: number; seen
  * until each other client's document has it is recorded.
  */
 export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> {
-	const clients = await connectClients(o.url, o.room, o.clients, 20_000);
+	const clients = await connectClients(o.urls ?? o.url, o.room, o.clients, 20_000);
 	const result: LatencyResult = {
 		clients: o.clients,
 		perClient: [],

@@ -19,6 +19,7 @@ import { createMetrics } from './ops/metrics';
 import { setRuntime } from './runtime';
 import { postgresHooks } from './sync/postgres-hooks';
 import { withPublicProjection } from './public/projector';
+import { RedisRelay } from './sync/redis-relay';
 import { SyncServer } from './sync/server';
 import { replaySpills, writeSpill } from './sync/spill';
 import { UpdateStore } from './sync/store';
@@ -65,7 +66,7 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 		const store = new UpdateStore(db);
 		await replaySpills(
 			ops.spillDir,
-			(name, update) => store.append(name, update),
+			async (name, update) => void (await store.append(name, update)),
 			componentLog('storage')
 		);
 	} catch (err) {
@@ -80,9 +81,21 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 	}
 	const auth: AuthResolver = supabase ? supabaseResolver(db, supabase) : embeddedResolver(db);
 	// The public resident pages' projection follows every stored board document (public/projector.ts).
-	const hooks = withPublicProjection(postgresHooks(db, { auth, log: componentLog('sync') }), db);
+	const hooks = withPublicProjection(
+		postgresHooks(db, {
+			auth,
+			compactEvery: config.compactEvery,
+			log: componentLog('sync')
+		}),
+		db
+	);
 	const originPolicy = readOriginPolicy();
+	// Several processes on the same boards: updates, presence, access and session events through Redis.
+	const relay = config.redisUrl
+		? new RedisRelay(config.redisUrl, { prefix: config.redisPrefix, log: componentLog('relay') })
+		: undefined;
 	const sync = new SyncServer({
+		relay,
 		hooks,
 		checkOrigin: (request) => checkUpgradeOrigin(request, originPolicy),
 		debounceMs: config.persistDebounceMs,
@@ -100,10 +113,28 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 		metrics: createMetrics({ sync, db: health }),
 		metricsToken: ops.metricsToken,
 		gate: db.driver === 'postgres',
+		relayReady: relay && (() => relay.connected),
 		log: componentLog('http', 'warn')
 	});
 	// A session that ends closes its sockets (sign-out, a replacing sign-in, all of a user's).
-	const stopSessionEvents = onSessionEnded((end) => sync.endSessions(end));
+	const stopSessionEvents = onSessionEnded((end) => {
+		sync.endSessions(end);
+		relay?.publish({ type: 'session-ended', end });
+	});
+	if (relay) {
+		try {
+			await relay.start(sync);
+		} catch (err) {
+			stopSessionEvents();
+			await relay.close();
+			await sync.close();
+			await db.close();
+			lock?.release();
+			throw new Error(`REDIS_URL is set but Redis did not answer: ${(err as Error).message}`, {
+				cause: err
+			});
+		}
+	}
 	setRuntime({ db, config, auth, sync });
 	// Retention: at start, then daily (purges boards past their retention period, warns owners).
 	const retention = startRetentionJob({
@@ -141,6 +172,7 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 				};
 				await bounded(retention.idle());
 				const unstored = await sync.close({ waitMs: ops.shutdownWaitMs });
+				await relay?.close();
 				const spilled = writeSpill(ops.spillDir, unstored);
 				if (spilled) {
 					log.warn(

@@ -16,6 +16,12 @@ export interface ServerConfig {
 	persistMaxWaitMs: number;
 	/** An open socket's session is checked again at its expiry and at least this often. */
 	sessionRecheckMs: number;
+	/** A board's stored log is compacted after this many stored updates (and when it is unloaded). */
+	compactEvery: number;
+	/** redis://… : several processes serve the same boards (sync/redis-relay.ts); unset: one process. */
+	redisUrl: string | undefined;
+	/** Channel names start with this, so that deployments can share one Redis. */
+	redisPrefix: string;
 }
 
 export function readConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
@@ -26,6 +32,9 @@ export function readConfig(env: Record<string, string | undefined> = process.env
 		demoStory: env.BUURTBORD_DEMO !== 'addresses',
 		persistDebounceMs: Number(env.BUURTBORD_PERSIST_DEBOUNCE_MS || 100),
 		persistMaxWaitMs: Number(env.BUURTBORD_PERSIST_MAX_WAIT_MS || 500),
-		sessionRecheckMs: Number(env.BUURTBORD_SESSION_RECHECK_MS || 5 * 60_000)
+		sessionRecheckMs: Number(env.BUURTBORD_SESSION_RECHECK_MS || 5 * 60_000),
+		compactEvery: Number(env.BUURTBORD_COMPACT_EVERY || 100),
+		redisUrl: env.REDIS_URL || undefined,
+		redisPrefix: env.REDIS_PREFIX || 'buurtbord'
 	};
 }

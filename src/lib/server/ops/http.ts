@@ -16,6 +16,11 @@ export interface OpsHttpOptions {
 	 * separate server that can stop or freeze); embedded PGlite runs inside this process.
 	 */
 	gate: boolean;
+	/**
+	 * With REDIS_URL: whether this process reaches Redis. Without it the process serves its own
+	 * clients but not the others' edits, so /readyz says it is not ready.
+	 */
+	relayReady?: () => boolean;
 }
 
 /** Shown instead of a page while the database does not answer. Dutch first, English second. */
@@ -68,11 +73,12 @@ export function opsHttp(options: OpsHttpOptions) {
 		}
 		if (path === '/readyz') {
 			const ok = await health.ping();
+			const relay = options.relayReady?.() ?? true;
 			send(
 				res,
-				ok ? 200 : 503,
+				ok && relay ? 200 : 503,
 				'text/plain; charset=utf-8',
-				ok ? 'ready\n' : 'database not available\n'
+				!ok ? 'database not available\n' : relay ? 'ready\n' : 'redis not available\n'
 			);
 			return true;
 		}

@@ -39,6 +39,12 @@ export function postgresHooks(
 	const compacting = new Map<string, Promise<unknown>>();
 	/** Documents whose log is compacted after the next store (see changesConfidential). */
 	const compactAfterStore = new Set<string>();
+	/**
+	 * Per loaded document, the seqs of stored rows its live document holds (loaded or appended
+	 * from it): compaction neither reads nor merges them again (store.ts).
+	 */
+	const known = new Map<string, Set<number>>();
+	const compactOptions = (name: string, doc: Y.Doc) => ({ known: known.get(name), doc });
 	/** Item history (public.item_history): field-level changes per person, written in batches. */
 	const history = new HistoryRecorder(db, log);
 
@@ -47,7 +53,7 @@ export function postgresHooks(
 		const running = compacting.get(boardId);
 		if (running) return running;
 		const job = store
-			.compact(boardId, () => Y.encodeStateAsUpdate(doc))
+			.compact(boardId, () => Y.encodeStateAsUpdate(doc), compactOptions(boardId, doc))
 			.catch((err: unknown) => log(`compacting board ${boardId} failed: ${(err as Error).message}`))
 			.finally(() => compacting.delete(boardId));
 		compacting.set(boardId, job);
@@ -95,6 +101,7 @@ export function postgresHooks(
 			Y.transact(doc, () => {
 				for (const row of rows) Y.applyUpdate(doc, row.data);
 			});
+			known.set(boardId, new Set(rows.map((row) => row.seq)));
 			// Typed top-level maps, so that Yjs reports their key changes as map events (history).
 			for (const key of Object.keys(ref.kind === 'org' ? ORG_NOTES_LAYOUT : BOARD_LAYOUT)) {
 				doc.getMap(key);
@@ -143,7 +150,8 @@ export function postgresHooks(
 			);
 		},
 		async onStoreDocument(boardId, update, doc) {
-			await store.append(boardId, update);
+			const seq = await store.append(boardId, update);
+			known.get(boardId)?.add(seq);
 			if (compactAfterStore.delete(boardId)) {
 				// Notes just marked confidential: their shared text is gone from the document but not
 				// from the stored log. After any compaction that encoded the state before, compact again.
@@ -152,7 +160,10 @@ export function postgresHooks(
 						await running;
 					}
 					const job = store
-						.compact(boardId, () => Y.encodeStateAsUpdate(doc), { force: true })
+						.compact(boardId, () => Y.encodeStateAsUpdate(doc), {
+							force: true,
+							...compactOptions(boardId, doc)
+						})
 						.catch((err: unknown) =>
 							log(`compacting board ${boardId} failed: ${(err as Error).message}`)
 						)
@@ -171,7 +182,11 @@ export function postgresHooks(
 			for (let running = compacting.get(boardId); running; running = compacting.get(boardId)) {
 				await running;
 			}
-			const job = store.compact(boardId, () => Y.encodeStateAsUpdate(doc));
+			const job = store.compact(
+				boardId,
+				() => Y.encodeStateAsUpdate(doc),
+				compactOptions(boardId, doc)
+			);
 			compacting.set(
 				boardId,
 				job.catch(() => undefined).finally(() => compacting.delete(boardId))
@@ -182,6 +197,7 @@ export function postgresHooks(
 		async onDocumentUnloaded(boardId, doc) {
 			await compact(boardId, doc);
 			sinceCompaction.delete(boardId);
+			known.delete(boardId);
 		},
 		/** Waits for running compactions (before the database is closed). */
 		async drain() {

@@ -49,6 +49,9 @@ export const PRESENCE_LIMITS: PresenceLimits = {
 /** Origin of the presence changes this hook applies (not a connection). */
 export const PRESENCE_ORIGIN = Symbol('buurtbord-presence');
 
+/** The owner of ids whose states come from another server process. */
+const FOREIGN = Object.freeze({ foreign: true });
+
 interface Holder {
 	ids: Set<number>;
 	user: PresenceUser | null;
@@ -117,9 +120,20 @@ export class RoomPresence {
 		awarenessProtocol.removeAwarenessStates(this.awareness, ids, PRESENCE_ORIGIN);
 	}
 
+	/**
+	 * States announced on another server process (redis-relay.ts): no connection here may claim
+	 * their ids while they are present; `gone` ids are free again (unless a connection here holds them).
+	 */
+	markForeign(present: number[], gone: number[]): void {
+		for (const id of present) if (!this.owners.has(id)) this.owners.set(id, FOREIGN);
+		for (const id of gone) if (this.owners.get(id) === FOREIGN) this.owners.delete(id);
+	}
+
 	/** Ids held by open connections (for tests and monitoring). */
 	get heldIds(): number {
-		return this.owners.size;
+		let held = 0;
+		for (const owner of this.owners.values()) if (owner !== FOREIGN) held++;
+		return held;
 	}
 
 	destroy(): void {

@@ -10,6 +10,7 @@ import type { SessionEnd } from '../auth/session-events';
 import { SyncRefusal, UpdateRefusal, type SyncContext, type SyncHooks } from './hooks';
 import { ORG_SEGMENT, orgDocName } from './org-docs';
 import { DebouncedWriter } from './persistence';
+import type { RelayTarget, SyncRelay } from './relay';
 import { CLOSE_BAD_MESSAGE, CLOSE_INVALID_UPDATE, Room } from './room';
 
 export const SYNC_PATH = '/sync/';
@@ -35,13 +36,15 @@ export interface SyncServerOptions {
 	log?: (message: string) => void;
 	/** A write that has not answered after this long is retried (see DebouncedWriter). */
 	storeTimeoutMs?: number;
+	/** Several processes serving the same boards (REDIS_URL: redis-relay.ts); none: this process alone. */
+	relay?: SyncRelay;
 }
 
 /**
  * The y-websocket endpoint: /sync/<board>. Authenticates before the upgrade, loads each board's
  * document once and keeps it while clients are connected, and stores updates through the hooks.
  */
-export class SyncServer {
+export class SyncServer implements RelayTarget {
 	private readonly wss: WebSocketServer;
 	private readonly rooms = new Map<string, Promise<Room>>();
 	private readonly alive = new WeakSet<WebSocket>();
@@ -179,6 +182,16 @@ export class SyncServer {
 		} finally {
 			room.loading = false;
 		}
+		if (this.options.relay) {
+			// Other processes' unstored edits arrive before this process's clients get the document.
+			try {
+				await this.options.relay.follow(boardId, room);
+			} catch (err) {
+				await this.options.relay.unfollow(boardId).catch(() => undefined);
+				room.destroy();
+				throw err;
+			}
+		}
 		return room;
 	}
 
@@ -293,6 +306,7 @@ export class SyncServer {
 		if ((await this.rooms.get(room.boardId)) !== room) return;
 		this.rooms.delete(room.boardId);
 		try {
+			await this.options.relay?.unfollow(room.boardId);
 			await this.options.hooks.onDocumentUnloaded?.(room.boardId, room.doc);
 		} finally {
 			room.destroy();
@@ -320,6 +334,9 @@ export class SyncServer {
 			await room.writer.flush();
 			if (room.writer.hasPending) throw new Error(`storing document ${docName} failed`);
 			await this.options.hooks.onCompactDocument?.(docName, room.doc);
+			// Every other process holding it stores its own pending updates and compacts as well, so
+			// that none of them writes the removed content back.
+			this.options.relay?.publish({ type: 'compact', name: docName });
 			return result;
 		} finally {
 			const left = (this.held.get(docName) ?? 1) - 1;
@@ -349,10 +366,28 @@ export class SyncServer {
 	}
 
 	/**
-	 * A user's access to a board changed: their open connections follow at once (closed with 4403
-	 * when `role` is null, read-only for a viewer). Later several processes: this is the call to fan out.
+	 * Compacts a loaded document after a change made by another process (relay): its pending
+	 * updates are stored first. Nothing to do when it is not loaded here.
 	 */
-	async reauthorize(boardId: string, userId: string, role: BoardRole | null): Promise<number> {
+	async compactLoaded(name: string): Promise<void> {
+		const pending = this.rooms.get(name);
+		const room = pending && (await pending.catch(() => undefined));
+		if (!room) return;
+		await room.writer.flush();
+		await this.options.hooks.onCompactDocument?.(name, room.doc);
+	}
+
+	/**
+	 * A user's access to a board changed: their open connections follow at once (closed with 4403
+	 * when `role` is null, read-only for a viewer), on every process (relay).
+	 */
+	async reauthorize(
+		boardId: string,
+		userId: string,
+		role: BoardRole | null,
+		{ relayed = false }: { relayed?: boolean } = {}
+	): Promise<number> {
+		if (!relayed) this.options.relay?.publish({ type: 'reauthorize', boardId, userId, role });
 		const access = role === null ? 'none' : role === 'viewer' ? 'read' : 'write';
 		let touched = 0;
 		for (const [key, pending] of this.rooms) {
@@ -364,7 +399,11 @@ export class SyncServer {
 	}
 
 	/** Closes every connection of a user on every board (signed out everywhere, account removed). */
-	async disconnectUser(userId: string): Promise<number> {
+	async disconnectUser(
+		userId: string,
+		{ relayed = false }: { relayed?: boolean } = {}
+	): Promise<number> {
+		if (!relayed) this.options.relay?.publish({ type: 'disconnect-user', userId });
 		let touched = 0;
 		for (const pending of this.rooms.values()) {
 			const room = await pending.catch(() => undefined);
@@ -398,6 +437,7 @@ export class SyncServer {
 		}
 		const unstored: { docName: string; update: Uint8Array }[] = [];
 		for (const room of rooms) {
+			await this.options.relay?.unfollow(room.boardId).catch(() => undefined);
 			const update = await room.writer.takePending();
 			if (update) unstored.push({ docName: room.boardId, update });
 			room.destroy();

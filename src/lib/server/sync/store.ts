@@ -1,3 +1,4 @@
+import * as Y from 'yjs';
 import type { Db } from '../db';
 import { parseDocName } from './org-docs';
 
@@ -51,48 +52,79 @@ export class UpdateStore {
 		);
 	}
 
-	async append(name: string, update: Uint8Array): Promise<void> {
+	/** Appends one update; returns its seq. */
+	async append(name: string, update: Uint8Array): Promise<number> {
 		const log = logOf(name);
-		await this.db.query(
-			`insert into ${log.table} (${log.columns}, data) values (${placeholders(log.params.length + 1)})`,
+		const [row] = await this.db.query<{ seq: number }>(
+			`insert into ${log.table} (${log.columns}, data) values (${placeholders(log.params.length + 1)}) returning seq`,
 			[...log.params, update]
 		);
+		return row!.seq;
 	}
 
 	/**
-	 * Replaces the board's stored log by one row: the state of the live document, which holds
-	 * everything stored so far. The order matters: the last stored seq is read first and the state
-	 * encoded after, so every row up to that seq (appended only after its update reached the
-	 * document) is in the state; rows appended meanwhile have a higher seq and are kept.
-	 * Returns the number of rows replaced (0: nothing to do).
+	 * Replaces the document's stored log by one row, deleting only the rows it merged into it, so
+	 * that it stays correct with several writers (server processes on one database, each appending
+	 * what its own clients sent): the rows are read (and locked) in the transaction, and exactly
+	 * those rows are replaced by the live state with every row applied on top (mergeIntoState). A
+	 * row another process wrote that this process never saw is merged, not lost; a row committed
+	 * after the read is not touched; the merge garbage-collects content deleted in the live
+	 * document, so a compaction after an erasure leaves none of it.
+	 *
+	 * `known`: the seqs of rows the live document `doc` is known to hold (loaded into it, or
+	 * appended from it); their data is not even read. Rows outside it that the document holds all
+	 * the same (`docHolds`) are not merged either, so the usual compaction writes the live state
+	 * as it is, without decoding it again. The set is kept up to date: the rows replaced leave it,
+	 * the new row joins it when it is the live state. Returns the number of rows replaced.
 	 */
 	async compact(
 		name: string,
 		encodeState: () => Uint8Array,
-		/**
-		 * Rewrite even a log of one row: that row may be a merged update that still holds content
-		 * deleted since (merging updates does not garbage-collect); the state does not.
-		 */
-		{ force = false }: { force?: boolean } = {}
+		{
+			force = false,
+			known,
+			doc
+		}: {
+			/**
+			 * Rewrite even a log of one row: that row may be a merged update that still holds content
+			 * deleted since (merging updates does not garbage-collect); the state does not.
+			 */
+			force?: boolean;
+			known?: Set<number>;
+			doc?: Y.Doc;
+		} = {}
 	): Promise<number> {
 		const log = logOf(name);
 		const n = log.params.length;
+		const seqs = (list: Iterable<number>) => `{${[...list].join(',')}}`;
 		return this.db.transaction(async (tx) => {
-			const [stored] = await tx.query<{ rows: number; last: number | null }>(
-				`select count(*)::int as rows, max(seq) as last from ${log.table} where ${log.where}`,
-				log.params
+			// Locked: a compaction of the same document in another process waits for this one and
+			// then no longer sees the rows deleted here.
+			const rows = await tx.query<{ seq: number; data: Uint8Array | null }>(
+				`select seq, case when seq = any($${n + 1}::bigint[]) then null else data end as data
+				 from ${log.table} where ${log.where} order by seq for update`,
+				[...log.params, seqs(known ?? [])]
 			);
-			if (!stored || stored.rows < (force ? 1 : 2) || stored.last === null) return 0;
-			const state = encodeState();
-			await tx.query(`delete from ${log.table} where ${log.where} and seq <= $${n + 1}`, [
-				...log.params,
-				stored.last
-			]);
+			if (rows.length < (force ? 1 : 2)) return 0;
+			const stateOf = lazyDeleteSet(doc);
+			const foreign = rows.flatMap((row) =>
+				row.data && !(doc && docHolds(doc, row.data, stateOf)) ? [row.data] : []
+			);
+			const live = encodeState();
+			const state = foreign.length > 0 ? mergeIntoState(live, foreign) : live;
 			await tx.query(
-				`insert into ${log.table} (${log.columns}, data) values (${placeholders(n + 1)})`,
+				`delete from ${log.table} where ${log.where} and seq = any($${n + 1}::bigint[])`,
+				[...log.params, seqs(rows.map((row) => row.seq))]
+			);
+			const [inserted] = await tx.query<{ seq: number }>(
+				`insert into ${log.table} (${log.columns}, data) values (${placeholders(n + 1)}) returning seq`,
 				[...log.params, state]
 			);
-			return stored.rows;
+			if (known) {
+				for (const row of rows) known.delete(row.seq);
+				if (state === live) known.add(inserted!.seq);
+			}
+			return rows.length;
 		});
 	}
 
@@ -108,4 +140,78 @@ export class UpdateStore {
 
 function placeholders(count: number): string {
 	return Array.from({ length: count }, (_, i) => `$${i + 1}`).join(', ');
+}
+
+/**
+ * The live state with every stored row applied on top, as one update. Rows the live document
+ * already holds change nothing (the common case: then the state is returned as it is); a row it
+ * lacks (written by another process) is merged. Deletions in the live state win over content the
+ * rows still hold: a garbage-collected struct stays collected.
+ */
+export function mergeIntoState(state: Uint8Array, rows: Uint8Array[]): Uint8Array {
+	const doc = new Y.Doc({ guid: 'compaction' });
+	try {
+		Y.applyUpdate(doc, state);
+		let changed = false;
+		doc.on('update', () => (changed = true));
+		for (const row of rows) Y.applyUpdate(doc, row);
+		return changed ? Y.encodeStateAsUpdate(doc) : state;
+	} finally {
+		doc.destroy();
+	}
+}
+
+/** Rows larger than this are merged without checking whether the live document holds them. */
+const HOLD_CHECK_BYTES = 256 * 1024;
+
+/** A document's deleted ranges: client → sorted, merged ranges. */
+type DeleteSet = ReturnType<typeof Y.createDeleteSetFromStructStore>;
+
+/** The document's deleted ranges, computed once and only when needed. */
+function lazyDeleteSet(doc: Y.Doc | undefined): () => DeleteSet | undefined {
+	let ds: DeleteSet | undefined;
+	return () => (doc ? (ds ??= Y.createDeleteSetFromStructStore(doc.store)) : undefined);
+}
+
+/**
+ * Whether the document already holds everything a (small) stored row holds: every struct (by
+ * client and clock) and every deletion. Conservative: when in doubt, false (the row is merged).
+ */
+export function docHolds(
+	doc: Y.Doc,
+	row: Uint8Array,
+	deleteSet: () => DeleteSet | undefined
+): boolean {
+	if (row.byteLength > HOLD_CHECK_BYTES) return false;
+	let update: ReturnType<typeof Y.decodeUpdate>;
+	try {
+		update = Y.decodeUpdate(row);
+	} catch {
+		return false;
+	}
+	for (const struct of update.structs) {
+		if (Y.getState(doc.store, struct.id.client) < struct.id.clock + struct.length) return false;
+	}
+	if (update.ds.clients.size === 0) return true;
+	const deleted = deleteSet();
+	if (!deleted) return false;
+	for (const [client, items] of update.ds.clients) {
+		const ranges = deleted.clients.get(client) ?? [];
+		for (const item of items) if (!covers(ranges, item.clock, item.len)) return false;
+	}
+	return true;
+}
+
+/** Whether sorted, merged deleted ranges cover [clock, clock + len). */
+function covers(ranges: { clock: number; len: number }[], clock: number, len: number): boolean {
+	let low = 0;
+	let high = ranges.length - 1;
+	while (low <= high) {
+		const mid = (low + high) >> 1;
+		const range = ranges[mid]!;
+		if (range.clock + range.len <= clock) low = mid + 1;
+		else if (range.clock > clock) high = mid - 1;
+		else return range.clock + range.len >= clock + len;
+	}
+	return false;
 }
