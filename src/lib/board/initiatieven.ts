@@ -253,7 +253,8 @@ function setDescription(doc: Y.Doc, id: string, value: string): void {
 	const current = m.get('description');
 	if (current === value || (current instanceof Y.Text && current.toString() === value)) return;
 	const text = initiatiefDescription(doc, id);
-	const { index, remove, insert } = textDiff(text.toString(), value);
+	// No caret: keep the longest common prefix and suffix, so text typed around them stays.
+	const { index, remove, insert } = textDiff(text.toString(), value, 0);
 	if (remove > 0) text.delete(index, remove);
 	if (insert) text.insert(index, insert);
 }

@@ -203,6 +203,16 @@ describe('the sync server’s check of a description', () => {
 		expect(getInitiatief(srv, id)!.description).toBe('Samen eten');
 		expect(getInitiatief(srv, 'oud')!.description).toBe('Moestuin achter de school');
 		expect(fields(srv, 'oud').get('description')).toBeInstanceOf(Y.Text);
+
+		// Undoing the first edit of an old description gives back its plain string: accepted too.
+		send(() => legacyInitiatief(client, 'oudst', 'Buurtbus'));
+		const undo = createUndoManager(client, { captureTimeout: 0 });
+		send(() => insertDescription(client, 'oudst', 0, 'Gratis '));
+		send(() => undo.undo());
+		expect(fields(srv, 'oudst').get('description')).toBe('Buurtbus');
+		send(() => undo.redo());
+		expect(getInitiatief(srv, 'oudst')!.description).toBe('Gratis Buurtbus');
+		undo.destroy();
 	});
 
 	it('refuses a too long text or string, other content, and a deleted description', () => {
