@@ -89,7 +89,7 @@ test('a gesprek with themes and a follow-up shows in the address history and the
 	const heldBy = `Wijkcoach ${Date.now()}`;
 	await form.getByLabel('Gevoerd door').fill(heldBy);
 	await form.getByLabel('Uitkomst').selectOption({ label: 'Gesproken' });
-	await form.getByRole('checkbox', { name: 'Groen' }).check();
+	await form.getByRole('checkbox', { name: 'Groen', exact: true }).check();
 	await form.getByRole('checkbox', { name: 'Eenzaamheid' }).check();
 	await form.getByRole('button', { name: 'Vervolgactie toevoegen' }).click();
 	await form.getByLabel('Wat', { exact: true }).fill('Voortuin samen opknappen');

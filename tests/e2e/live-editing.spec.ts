@@ -98,7 +98,7 @@ test('two people edit different fields and add to the same list at once: nothing
 			await formA.getByLabel('Uitkomst').selectOption({ label: 'Niet thuis' });
 			await talentA.fill('Koken');
 			await talentA.press('Enter');
-			await formA.getByRole('checkbox', { name: 'Groen' }).check();
+			await formA.getByRole('checkbox', { name: 'Groen', exact: true }).check();
 		})(),
 		(async () => {
 			await formB.getByLabel('Ronde').fill('2');
@@ -117,7 +117,7 @@ test('two people edit different fields and add to the same list at once: nothing
 		await expect(talents).toHaveCount(2);
 		await expect(talents.filter({ hasText: 'Koken' })).toHaveCount(1);
 		await expect(talents.filter({ hasText: 'Fietsen maken' })).toHaveCount(1);
-		await expect(form.getByRole('checkbox', { name: 'Groen' })).toBeChecked();
+		await expect(form.getByRole('checkbox', { name: 'Groen', exact: true })).toBeChecked();
 		await expect(form.getByRole('checkbox', { name: 'Ontmoeting' })).toBeChecked();
 	}
 	expect(errors.flat()).toEqual([]);
@@ -194,6 +194,81 @@ test('undo takes back one’s own field change and leaves the other’s', async 
 	for (const form of [formA, formB]) {
 		await expect(form.getByLabel('Uitkomst')).toHaveValue('gesproken');
 		await expect(form.getByRole('checkbox', { name: 'Participatie' })).toBeChecked();
+	}
+	expect(errors.flat()).toEqual([]);
+});
+
+test('two people typing in the same initiatief description at once both keep their text', async ({
+	browser
+}) => {
+	const { pageA, pageB, errors } = await twoBrowsers(browser);
+	const title = `Koffieochtend ${Date.now()}`;
+
+	// A puts a new initiatief on the map with a description; after its first save it is live.
+	const box = (await pageA.getByTestId('board-map').boundingBox())!;
+	await pageA.getByRole('button', { name: 'Initiatief op de kaart zetten' }).click();
+	await pageA.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+	const formA = pageA.getByTestId('initiatief-form');
+	await formA.getByLabel('Titel').fill(title);
+	await formA.getByLabel('Beschrijving').fill('in het buurthuis');
+	await formA.getByRole('button', { name: 'Initiatief opslaan' }).click();
+	await expect(formA.getByRole('heading', { level: 2 })).toContainText(title);
+
+	// B opens the same initiatief from the list.
+	const openIn = async (page: Page) => {
+		const list = page.getByTestId('list-view');
+		await list.getByRole('tab', { name: 'Initiatieven' }).click();
+		await list
+			.getByTestId('initiatief-table')
+			.getByRole('button', { name: title, exact: true })
+			.click();
+		const form = page.getByTestId('initiatief-form');
+		await expect(form.getByLabel('Titel')).toHaveValue(title);
+		return form.getByLabel('Beschrijving');
+	};
+	const descriptionB = await openIn(pageB);
+	const descriptionA = formA.getByLabel('Beschrijving');
+	await expect(descriptionB).toHaveValue('in het buurthuis');
+
+	// At the same time: A types at the start, B at the end.
+	await descriptionA.click();
+	await descriptionA.press('Control+Home');
+	await descriptionB.click();
+	await descriptionB.press('Control+End');
+	await Promise.all([
+		descriptionA.pressSequentially('Koffie ', { delay: 20 }),
+		descriptionB.pressSequentially(' op zaterdag', { delay: 20 })
+	]);
+	const both = 'Koffie in het buurthuis op zaterdag';
+	for (const description of [descriptionA, descriptionB]) {
+		await expect(description).toHaveValue(both);
+	}
+	// B's caret moved along with A's text: B goes on typing at the end.
+	await descriptionB.pressSequentially('!');
+	const all = `${both}!`;
+	await expect(descriptionA).toHaveValue(all);
+
+	// A's undo (in the field) takes back A's own typing only (in one or more steps: typing is
+	// grouped by pauses), never B's; redo brings it back.
+	const withoutA = 'in het buurthuis op zaterdag!';
+	let undos = 0;
+	while ((await descriptionA.inputValue()) !== withoutA && undos < 'Koffie '.length) {
+		await descriptionA.press('Control+z');
+		undos++;
+		expect(await descriptionA.inputValue()).toMatch(/in het buurthuis op zaterdag!$/);
+	}
+	for (const description of [descriptionA, descriptionB]) {
+		await expect(description).toHaveValue(withoutA);
+	}
+	for (let i = 0; i < undos; i++) {
+		await pageA.getByRole('button', { name: 'Opnieuw', exact: true }).click();
+	}
+	await expect(descriptionB).toHaveValue(all);
+
+	// Stored: both texts are there after a reload, in both browsers.
+	for (const page of [pageA, pageB]) {
+		await openBoard(page);
+		await expect(await openIn(page)).toHaveValue(all);
 	}
 	expect(errors.flat()).toEqual([]);
 });

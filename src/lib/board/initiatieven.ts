@@ -23,6 +23,7 @@ import {
 	type InitiatiefStatus,
 	type Place
 } from './layout';
+import { textDiff } from './text-diff';
 import { resolveThemaId, resolveThemaIds } from './themas';
 
 /** An initiative with residents; public unless `internal`. */
@@ -95,7 +96,11 @@ export function addInitiatief(doc: Y.Doc, input: NewInitiatief, { id = newId() }
 		for (const [key, value] of Object.entries(data)) {
 			m.set(
 				key,
-				key === 'themeIds' || key === 'addressIds' ? stringArray(value as string[]) : value
+				key === 'themeIds' || key === 'addressIds'
+					? stringArray(value as string[])
+					: key === 'description'
+						? new Y.Text(value as string)
+						: value
 			);
 		}
 		m.set('createdAt', new Date().toISOString());
@@ -120,14 +125,19 @@ export function listInitiatieven(doc: Y.Doc, { includeInternal = true } = {}): I
 	return list.sort(byCreation);
 }
 
-/** Changes the given fields; the place is replaced as a whole (e.g. after dragging on the map). */
+/**
+ * Changes the given fields; the place is replaced as a whole (e.g. after dragging on the map), the
+ * description is edited in place (the smallest edit that gives the new text).
+ */
 export function updateInitiatief(doc: Y.Doc, id: string, patch: InitiatiefPatch): Initiatief {
 	const data = parse(initiatiefPatchSchema, patch, 'initiatief change');
 	const m = requireEntity(initiatievenMap(doc), id, 'initiatief');
 	transactLocal(doc, () => {
 		for (const [key, value] of Object.entries(data)) {
 			if (value === undefined) continue;
-			if ((LISTS as readonly string[]).includes(key)) {
+			if (key === 'description') {
+				setDescription(doc, id, value as string);
+			} else if ((LISTS as readonly string[]).includes(key)) {
 				const arr = m.get(key);
 				if (arr instanceof Y.Array) setStringList(arr as Y.Array<string>, value as string[]);
 				else m.set(key, stringArray(value as string[]));
@@ -195,4 +205,56 @@ export function removeFromInitiatiefList(
 		});
 	}
 	return getInitiatief(doc, id)!;
+}
+
+/**
+ * The description as a Y.Text, for binding an editor. A description stored before it became a
+ * Y.Text (a plain string) is upgraded to one, holding the same text, in one transaction: call it
+ * when the text is edited, not to read it (getInitiatief reads either form).
+ */
+export function initiatiefDescription(doc: Y.Doc, id: string): Y.Text {
+	const m = requireEntity(initiatievenMap(doc), id, 'initiatief');
+	const current = m.get('description');
+	if (current instanceof Y.Text) return current;
+	const text = new Y.Text(typeof current === 'string' ? current : '');
+	transactLocal(doc, () => m.set('description', text));
+	return text;
+}
+
+/** Inserts text into the description at `index` (clamped); others typing meanwhile keep theirs. */
+export function insertDescription(doc: Y.Doc, id: string, index: number, text: string): void {
+	const current = getInitiatief(doc, id)?.description ?? '';
+	if (current.length + text.length > LIMITS.description)
+		throw new BoardInputError(
+			`description: at most ${LIMITS.description} characters`,
+			'description'
+		);
+	transactLocal(doc, () => {
+		const description = initiatiefDescription(doc, id);
+		const at = Math.max(0, Math.min(Math.trunc(index), description.length));
+		description.insert(at, text);
+	});
+}
+
+/** Removes `length` characters of the description from `index` (clamped). */
+export function deleteDescription(doc: Y.Doc, id: string, index: number, length: number): void {
+	requireEntity(initiatievenMap(doc), id, 'initiatief');
+	transactLocal(doc, () => {
+		const description = initiatiefDescription(doc, id);
+		const at = Math.max(0, Math.min(Math.trunc(index), description.length));
+		const len = Math.max(0, Math.min(Math.trunc(length), description.length - at));
+		if (len > 0) description.delete(at, len);
+	});
+}
+
+/** Makes the description read `value` by the smallest edit (inside a transaction). */
+function setDescription(doc: Y.Doc, id: string, value: string): void {
+	const m = requireEntity(initiatievenMap(doc), id, 'initiatief');
+	const current = m.get('description');
+	if (current === value || (current instanceof Y.Text && current.toString() === value)) return;
+	const text = initiatiefDescription(doc, id);
+	// No caret: keep the longest common prefix and suffix, so text typed around them stays.
+	const { index, remove, insert } = textDiff(text.toString(), value, 0);
+	if (remove > 0) text.delete(index, remove);
+	if (insert) text.insert(index, insert);
 }

@@ -33,6 +33,12 @@ export interface ArrayShape {
 export interface TextShape {
 	kind: 'text';
 	maxLength: number;
+	/**
+	 * A field that was a plain string before it became a Y.Text (an initiatief's description): boards
+	 * stored before still hold that string, which this schema accepts. Commands upgrade it to a
+	 * Y.Text on its first edit.
+	 */
+	legacy?: ValueShape;
 }
 export type Shape = ValueShape | MapShape | RecordShape | ArrayShape | TextShape;
 
@@ -143,7 +149,12 @@ export const THEMA_SHAPE = map({
 
 export const INITIATIEF_SHAPE = map({
 	title: value(str(LIMITS.name, 1)),
-	description: value(str(LIMITS.description)),
+	/** Typed by several people at once: a Y.Text (a plain string on boards stored before). */
+	description: {
+		kind: 'text',
+		maxLength: LIMITS.description,
+		legacy: value(str(LIMITS.description))
+	},
 	place: value(placeSchema),
 	status: value(z.enum(INITIATIEF_STATUSES)),
 	themeIds: array(value(idSchema)),

@@ -1,29 +1,10 @@
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { BoardInputError } from './common';
 import { deleteNotes, gesprekNotes, insertNotes } from './gesprekken';
+import { deleteDescription, initiatievenMap, insertDescription } from './initiatieven';
+import { textDiff } from './text-diff';
 
-/**
- * The smallest single edit that turns `before` into `after`: common prefix and suffix kept. The
- * caret (after the edit) bounds the suffix, so text typed at the caret is inserted there.
- */
-export function textDiff(
-	before: string,
-	after: string,
-	caret = after.length
-): { index: number; remove: number; insert: string } {
-	let start = 0;
-	const max = Math.min(before.length, after.length);
-	while (start < max && before[start] === after[start]) start++;
-	const limit = Math.min(before.length - start, after.length - start, after.length - caret);
-	let suffix = 0;
-	while (suffix < limit && before[before.length - 1 - suffix] === after[after.length - 1 - suffix])
-		suffix++;
-	return {
-		index: start,
-		remove: before.length - suffix - start,
-		insert: after.slice(start, after.length - suffix)
-	};
-}
+export { textDiff };
 
 type Delta = { retain?: number; insert?: unknown; delete?: number }[];
 
@@ -82,7 +63,100 @@ export function bindText(
 	textarea: HTMLTextAreaElement,
 	onerror: (error: BoardInputError | null) => void = () => {}
 ): () => void {
-	let shown = text.toString();
+	return bindSource(
+		() => text.toString(),
+		(changed) => {
+			const onText = (event: Y.YTextEvent) => changed(event.delta as Delta);
+			text.observe(onText);
+			return () => text.unobserve(onText);
+		},
+		edits,
+		textarea,
+		onerror
+	);
+}
+
+/**
+ * Binds a textarea to an initiatief's description: its Y.Text, or the plain string of a board
+ * stored before, which the first edit upgrades to a Y.Text (here or in another browser; the
+ * binding follows). Returns the unbind function.
+ */
+export function bindDescription(
+	doc: Y.Doc,
+	initiatiefId: string,
+	textarea: HTMLTextAreaElement,
+	onerror: (error: BoardInputError | null) => void = () => {}
+): () => void {
+	const fields = initiatievenMap(doc).get(initiatiefId);
+	if (!(fields instanceof Y.Map)) return () => {};
+	return bindTextField(
+		fields,
+		'description',
+		{
+			insert: (index, text) => insertDescription(doc, initiatiefId, index, text),
+			remove: (index, length) => deleteDescription(doc, initiatiefId, index, length)
+		},
+		textarea,
+		onerror
+	);
+}
+
+/** Binds a textarea to the text field `key` of `fields`: a Y.Text, or a plain string (legacy). */
+function bindTextField(
+	fields: Y.Map<unknown>,
+	key: string,
+	edits: TextEdits,
+	textarea: HTMLTextAreaElement,
+	onerror: (error: BoardInputError | null) => void
+): () => void {
+	const read = () => {
+		const value = fields.get(key);
+		return value instanceof Y.Text ? value.toString() : typeof value === 'string' ? value : '';
+	};
+	return bindSource(
+		read,
+		(changed) => {
+			let observed: Y.Text | null = null;
+			const onText = (event: Y.YTextEvent) => changed(event.delta as Delta);
+			const attach = () => {
+				const value = fields.get(key);
+				const text = value instanceof Y.Text ? value : null;
+				if (text === observed) return;
+				observed?.unobserve(onText);
+				observed = text;
+				observed?.observe(onText);
+			};
+			// The field itself replaced (upgraded to a Y.Text, or set anew): follow it.
+			const onFields = (event: Y.YMapEvent<unknown>) => {
+				if (!event.keysChanged.has(key)) return;
+				attach();
+				changed(null);
+			};
+			attach();
+			fields.observe(onFields);
+			return () => {
+				fields.unobserve(onFields);
+				observed?.unobserve(onText);
+			};
+		},
+		edits,
+		textarea,
+		onerror
+	);
+}
+
+/**
+ * The binding itself: `read` gives the stored text, `subscribe` reports its changes (with the
+ * delta when known, to move the caret along; null when the text was replaced as a whole).
+ */
+function bindSource(
+	read: () => string,
+	subscribe: (changed: (delta: Delta | null) => void) => () => void,
+	edits: TextEdits,
+	textarea: HTMLTextAreaElement,
+	onerror: (error: BoardInputError | null) => void
+): () => void {
+	let shown = read();
 	textarea.value = shown;
 
 	const onInput = () => {
@@ -96,28 +170,27 @@ export function bindText(
 			if (!(error instanceof BoardInputError)) throw error;
 			onerror(error);
 		} finally {
-			shown = text.toString();
+			shown = read();
 		}
 		if (textarea.value !== shown) textarea.value = shown;
 	};
-	const onChange = (event: Y.YTextEvent) => {
-		const now = text.toString();
+	const onChange = (delta: Delta | null) => {
+		const now = read();
 		if (now === textarea.value) {
 			shown = now;
 			return;
 		}
-		const delta = event.delta as Delta;
 		const focused = document.activeElement === textarea;
-		const start = transformIndex(delta, textarea.selectionStart);
-		const end = transformIndex(delta, textarea.selectionEnd);
+		const start = delta ? transformIndex(delta, textarea.selectionStart) : textarea.selectionStart;
+		const end = delta ? transformIndex(delta, textarea.selectionEnd) : textarea.selectionEnd;
 		textarea.value = now;
 		shown = now;
 		if (focused) textarea.setSelectionRange(start, end);
 	};
 	textarea.addEventListener('input', onInput);
-	text.observe(onChange);
+	const unsubscribe = subscribe(onChange);
 	return () => {
 		textarea.removeEventListener('input', onInput);
-		text.unobserve(onChange);
+		unsubscribe();
 	};
 }

@@ -369,7 +369,7 @@ function writeInitiatieven(
 	list.forEach((i, n) => {
 		const m = new Y.Map<unknown>();
 		m.set('title', i.title);
-		m.set('description', i.description);
+		m.set('description', new Y.Text(i.description));
 		m.set('place', i.place);
 		m.set('status', i.status);
 		m.set('themeIds', stringArray(i.themeIds));
@@ -386,7 +386,7 @@ function writeInitiatieven(
 		if (!street.name.includes('laan') || homes.length === 0 || k++ % 12 !== 0) continue;
 		const m = new Y.Map<unknown>();
 		m.set('title', `Buurtinitiatief ${street.name}`);
-		m.set('description', '');
+		m.set('description', new Y.Text());
 		m.set('place', midpoint(street, random.next()));
 		m.set('status', random.pick(['idee', 'loopt', 'afgerond'] as const));
 		m.set('themeIds', stringArray([random.pick(DEFAULT_THEMAS).id]));

@@ -31,9 +31,9 @@ export interface HistoryChange {
 
 /**
  * The field-level changes a transaction made to a board document's items. Call it inside
- * afterTransaction (the deleted content is still readable then). Free text (a gesprek's notes) is
- * recorded as changed, without its text. A deleted item keeps its last fields as old value (so it
- * can be restored), its notes left out.
+ * afterTransaction (the deleted content is still readable then). Free text (a gesprek's notes, an
+ * initiatief's description) is recorded as changed, without its text. A deleted item keeps its
+ * last fields as old value (so it can be restored), its notes left out (a description kept).
  */
 export function extractBoardChanges(transaction: Y.Transaction): HistoryChange[] {
 	const changes: HistoryChange[] = [];
@@ -157,6 +157,18 @@ function jsonOf(value: unknown): unknown {
 	return value ?? null;
 }
 
+/** Free-text fields whose text a deleted item's last fields keep (never the notes). */
+const KEPT_TEXT = new Set(['description']);
+
+/** The text of a Y.Text just deleted (its characters not deleted before this transaction). */
+function deletedText(text: Y.Text): string {
+	let out = '';
+	for (let item = text._start; item !== null; item = item.right) {
+		if (item.content instanceof Y.ContentString) out += item.content.str;
+	}
+	return out;
+}
+
 /**
  * A value just deleted in this transaction, as JSON. A deleted Y.Map or Y.Array has its own
  * children deleted too (toJSON shows nothing), so its items are read directly: those not deleted
@@ -170,7 +182,11 @@ function deletedJson(value: unknown): unknown {
 			if (item.content instanceof Y.ContentDeleted) continue;
 			const content = item.content.getContent();
 			const last: unknown = content[content.length - 1];
-			if (last instanceof Y.Text) continue;
+			if (last instanceof Y.Text) {
+				// An initiatief's description is public text, kept so a deleted one can be restored.
+				if (KEPT_TEXT.has(key)) out[key] = deletedText(last);
+				continue;
+			}
 			out[key] = deletedJson(last);
 		}
 		return out;

@@ -14,7 +14,8 @@ import { UpdateRefusal } from './hooks';
  * - a value of the wrong type: a plain value whose schema fails (enumerations, dates, string
  *   lengths ≤ 10,000), a nested type that is not the Y.Map/Y.Array/Y.Text the layout expects,
  *   text or embeds where they do not belong, sub-documents, binary or formatting content;
- * - a list or text growing beyond its limit;
+ * - a list or text growing beyond its limit (a text field that was a plain string before, such as
+ *   an initiatief's description, also accepts that string: TextShape.legacy);
  * - a new entity (or nested map) missing a required field;
  * - a field of an existing entity deleted without a new value (deleting whole entities is fine).
  *
@@ -168,6 +169,8 @@ class UpdateCheck {
 		const content = item.content;
 		if (content instanceof Y.ContentDeleted) return;
 		if (content instanceof Y.ContentAny) {
+			// A text field that was a plain string on boards stored before accepts that string.
+			if (child.kind === 'text' && child.legacy && shape.kind === 'map') child = child.legacy;
 			if (child.kind !== 'value')
 				throw new UpdateRefusal(`a plain value where ${where} needs a ${child.kind}`);
 			if (key === CONFIDENTIAL && shape.kind === 'map' && !this.deleted(item.id)) {
