@@ -155,15 +155,10 @@ async function insertHistory(db: Queryable, rows: readonly Pending[]): Promise<v
 	);
 }
 
-export interface HistoryRow {
+/** A stored change as read back: the change itself, when and by whom. */
+export interface HistoryRow extends HistoryChange {
 	id: string;
 	at: string;
-	kind: HistoryKind;
-	entityId: string;
-	field: string | null;
-	op: HistoryOp;
-	oldValue: unknown;
-	newValue: unknown;
 	actorName: string | null;
 	organisationName: string | null;
 	/** True for a change of confidential notes (the reader's own organisation's). */
