@@ -184,7 +184,8 @@ export const AUDIT_COALESCE_SECONDS = 60;
 
 /**
  * How often one person may report opening a gesprek (POST /boards/<id>/audit): a burst of 20,
- * then 30 a minute (token bucket per person, per server process); beyond it the answer is 429.
+ * then 30 a minute (token bucket per person, shared by every server process on the database,
+ * src/lib/server/rate-limit.ts); beyond it the answer is 429.
  */
 export const AUDIT_OPEN_RATE = { burst: 20, perMinute: 30 } as const;
 

@@ -1,38 +1,36 @@
+import type { Queryable } from './db';
+
 /**
- * A token bucket per key (e.g. per person), in this process's memory: `capacity` requests at once,
- * then `refillPerMinute` a minute. With several server processes each holds its own buckets, so
- * the bound per person is that many times higher (still bounded).
+ * A token bucket per key (e.g. per person): `capacity` requests at once, then `refillPerMinute` a
+ * minute. The buckets live in the database (public.rate_limits, taken and refilled in one
+ * statement by private.take_token), so every server process on the same database shares them:
+ * with several processes behind a load balancer the bound per person stays the same.
  */
 export class RateLimiter {
-	private readonly buckets = new Map<string, { tokens: number; at: number }>();
+	private takes = 0;
 
 	constructor(
+		private readonly db: () => Queryable,
+		/** What is limited, the first part of each key (e.g. 'audit.open'). */
+		readonly name: string,
 		readonly capacity: number,
-		readonly refillPerMinute: number,
-		private readonly now: () => number = Date.now
+		readonly refillPerMinute: number
 	) {}
 
 	/** Takes one token for `key`: 0 when allowed, else the seconds until the next token. */
-	take(key: string): number {
-		const now = this.now();
-		const perMs = this.refillPerMinute / 60_000;
-		const bucket = this.buckets.get(key) ?? { tokens: this.capacity, at: now };
-		bucket.tokens = Math.min(this.capacity, bucket.tokens + (now - bucket.at) * perMs);
-		bucket.at = now;
-		this.buckets.set(key, bucket);
-		if (this.buckets.size > 10_000) this.prune(now);
-		if (bucket.tokens >= 1) {
-			bucket.tokens -= 1;
-			return 0;
+	async take(key: string): Promise<number> {
+		const db = this.db();
+		const [row] = await db.query<{ wait: number }>(
+			'select private.take_token($1, $2, $3) as wait',
+			[`${this.name}|${key}`, this.capacity, this.refillPerMinute]
+		);
+		// Now and then forget buckets untouched long enough to be full again.
+		if (++this.takes % 500 === 0) {
+			const fullAfterSeconds = Math.ceil((this.capacity / this.refillPerMinute) * 60) + 60;
+			await db.query('select private.forget_full_buckets(make_interval(secs => $1))', [
+				fullAfterSeconds
+			]);
 		}
-		return Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
-	}
-
-	/** Forgets buckets that are full again (they behave exactly like a new one). */
-	private prune(now: number): void {
-		const perMs = this.refillPerMinute / 60_000;
-		for (const [key, b] of this.buckets) {
-			if (b.tokens + (now - b.at) * perMs >= this.capacity) this.buckets.delete(key);
-		}
+		return Number(row?.wait ?? 1);
 	}
 }

@@ -10,8 +10,16 @@ import type { RequestHandler } from './$types';
 
 const openSchema = z.strictObject({ gesprekId: idSchema });
 
-/** Per person, over all boards: a burst, then a steady rate (see AUDIT_OPEN_RATE). */
-const limiter = new RateLimiter(AUDIT_OPEN_RATE.burst, AUDIT_OPEN_RATE.perMinute);
+/**
+ * Per person, over all boards and every server process on the database: a burst, then a steady
+ * rate (see AUDIT_OPEN_RATE).
+ */
+const limiter = new RateLimiter(
+	() => getRuntime().db,
+	'audit.open',
+	AUDIT_OPEN_RATE.burst,
+	AUDIT_OPEN_RATE.perMinute
+);
 
 /**
  * A member opened a gesprek in the board's UI: recorded in the audit log as 'gesprek.open' (at
@@ -23,7 +31,7 @@ export const POST: RequestHandler = async (event) => {
 	const { user, boardId } = await requireBoardRoleApi(event, 'viewer');
 	const body = openSchema.safeParse(await event.request.json().catch(() => null));
 	if (!body.success) error(400, 'Expected {"gesprekId": "…"}');
-	const wait = limiter.take(user.id);
+	const wait = await limiter.take(user.id);
 	if (wait > 0) {
 		return json(
 			{ recorded: false, error: 'too many requests' },
