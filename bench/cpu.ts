@@ -43,7 +43,17 @@ function memoryMb(pid: number): { rss: number; peak: number } {
 async function startServerProcess(kind: string, boards: number) {
 	const child = spawn(
 		process.execPath,
-		['--import', 'tsx', 'bench/cpu-server.ts', kind, String(boards)],
+		[
+			// BENCH_CPU_PROF=<folder>: a V8 CPU profile of each server process, for finding where it goes.
+			...(process.env.BENCH_CPU_PROF
+				? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+				: []),
+			'--import',
+			'tsx',
+			'bench/cpu-server.ts',
+			kind,
+			String(boards)
+		],
 		{
 			stdio: ['ignore', 'pipe', 'inherit'],
 			env: { ...process.env, LOG_LEVEL: 'warn' }
@@ -132,10 +142,14 @@ export async function benchCpu(
 	{ seconds = 20 }: { seconds?: number } = {}
 ): Promise<CpuRow[]> {
 	const rows: CpuRow[] = [];
-	for (const [clients, boards] of [
-		[30, 1],
-		[500, 50]
-	] as const) {
+	// BENCH_CPU_ONLY=30 or =500: one of the two loads.
+	const only = Number(process.env.BENCH_CPU_ONLY || 0);
+	for (const [clients, boards] of (
+		[
+			[30, 1],
+			[500, 50]
+		] as const
+	).filter(([c]) => !only || c === only)) {
 		for (const kind of ['reference', 'buurtbord'] as const) {
 			log(`cpu: ${kind}, ${clients} clients on ${boards} board(s), ${seconds} s`);
 			rows.push(await measure(kind, clients, boards, seconds));

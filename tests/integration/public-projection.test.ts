@@ -90,4 +90,31 @@ describe('public projection on PostgreSQL', () => {
 		expect((await getPublication(db, 'spoorbuurt')).k).toBe(5);
 		expect((await readPublicBoard(db, 'spoorbuurt'))?.k).toBe(5);
 	});
+	it('follows a board edited without a pause at least once per maxWait', async () => {
+		const hooks = withPublicProjection(postgresHooks(db), db, {
+			debounceMs: 300,
+			maxWaitMs: 600,
+			log: () => {}
+		});
+		const doc = new Y.Doc();
+		seedPublicStory(doc);
+		await db.query(`delete from public.street_signals where board_id = 'spoorbuurt'`);
+		const count = async () =>
+			(
+				await db.query<{ n: number }>(
+					`select count(*)::int as n from public.street_signals where board_id = 'spoorbuurt'`
+				)
+			)[0]!.n;
+		// A store every 50 ms, never the 300 ms of quiet the debounce waits for.
+		let seenWhileEditing = false;
+		const until = Date.now() + 5_000;
+		while (Date.now() < until && !seenWhileEditing) {
+			await hooks.onStoreDocument('spoorbuurt', Y.encodeStateAsUpdate(doc), doc);
+			await new Promise((r) => setTimeout(r, 50));
+			seenWhileEditing = (await count()) > 0;
+		}
+		expect(seenWhileEditing).toBe(true);
+		await hooks.drain();
+		doc.destroy();
+	});
 });

@@ -7,20 +7,30 @@ import { refreshProjection } from './store';
 export interface ProjectorOptions {
 	/** Quiet time after the last store before the projection is recomputed. */
 	debounceMs?: number;
+	/** Longest a board edited without pause waits for its recomputation. */
+	maxWaitMs?: number;
 	log?: (message: string) => void;
 }
 
 /**
  * Keeps the public projection up to date: wraps the sync hooks so that every stored board
  * document schedules a recomputation (debounced per board; a board being edited is recomputed at
- * most once per `debounceMs` quiet period). Organisations' confidential documents never count.
+ * most once per `debounceMs` quiet period, and at least once per `maxWaitMs` while edits go on
+ * without a pause). Organisations' confidential documents never count.
  */
 export function withPublicProjection<H extends SyncHooks & { drain(): Promise<void> }>(
 	hooks: H,
 	db: Db,
-	{ debounceMs = 1000, log = (m) => console.log(`[public] ${m}`) }: ProjectorOptions = {}
+	{
+		debounceMs = 1000,
+		maxWaitMs = 30_000,
+		log = (m) => console.log(`[public] ${m}`)
+	}: ProjectorOptions = {}
 ): H {
-	const timers = new Map<string, { timer: ReturnType<typeof setTimeout>; doc: Y.Doc }>();
+	const timers = new Map<
+		string,
+		{ timer: ReturnType<typeof setTimeout>; doc: Y.Doc; since: number }
+	>();
 	const running = new Set<Promise<void>>();
 
 	function run(boardId: string, doc: Y.Doc): void {
@@ -37,7 +47,9 @@ export function withPublicProjection<H extends SyncHooks & { drain(): Promise<vo
 		if (parseDocName(docName)?.kind !== 'board') return;
 		const pending = timers.get(docName);
 		if (pending) clearTimeout(pending.timer);
-		timers.set(docName, { doc, timer: setTimeout(() => run(docName, doc), debounceMs) });
+		const since = pending?.since ?? Date.now();
+		const wait = Math.max(0, Math.min(debounceMs, since + maxWaitMs - Date.now()));
+		timers.set(docName, { doc, since, timer: setTimeout(() => run(docName, doc), wait) });
 	}
 
 	/** Runs a scheduled recomputation now, on a copy (the document may be destroyed next). */
