@@ -27,7 +27,7 @@ describe.each(DRIVERS)('rate limits shared through the database (%s)', (driver) 
 		// Someone else has a bucket of their own.
 		expect(await limiter.take('bert')).toBe(0);
 		// After a second a token is back.
-		await expect.poll(() => limiter.take('anna'), { timeout: 5_000, intervals: [300] }).toBe(0);
+		await expect.poll(() => limiter.take('anna'), { timeout: 5_000, interval: 300 }).toBe(0);
 	});
 
 	it('holds one bound for two limiters taking at the same moment', async () => {
