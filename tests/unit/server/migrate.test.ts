@@ -51,7 +51,8 @@ describe.each(DRIVERS)('the migrator on %s', (driver) => {
 				'sessions'
 			])
 		);
-	});
+		// initdb and every migration on PGlite: seconds on a quiet machine, half a minute under load.
+	}, 120_000);
 
 	it('leaves nothing behind from a migration that fails, and keeps what ran before', async () => {
 		db = await emptyDb(driver);
