@@ -150,7 +150,7 @@ async function measureBare(browser: Browser, url: string, b: Seeded): Promise<Sa
 	const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 	try {
 		const page = await context.newPage();
-		await page.goto(`${url}/bare.html#${b.id},${b.center[0]},${b.center[1]}`);
+		await page.goto(`${url}/bare.html#${b.id},${b.center[0]},${b.center[1]}`, { timeout: 180_000 });
 		await page.waitForFunction(`window.__firstIdle`, undefined, { timeout: 180_000 });
 		const idleMs = await page.evaluate<number>(`window.__firstIdle`);
 		const heap = await heapAfterGc(page);
@@ -185,7 +185,7 @@ async function measureBoard(
 	await context.addCookies([{ name: SESSION_COOKIE, value: token, url: server }]);
 	try {
 		const page = await context.newPage();
-		await page.goto(`${server}/boards/${b.id}`, { waitUntil: 'commit' });
+		await page.goto(`${server}/boards/${b.id}`, { waitUntil: 'commit', timeout: 180_000 });
 		await page.waitForSelector('[data-testid="board-map"][data-loaded="true"]', {
 			timeout: 180_000
 		});
@@ -259,6 +259,17 @@ async function measureBoard(
 	}
 }
 
+/** A measurement that failed (e.g. timed out) is a row of NaN, not the end of the run. */
+async function failed(log: (m: string) => void, run: Promise<Sample>): Promise<Sample> {
+	try {
+		return await run;
+	} catch (err) {
+		log(`map: measurement failed: ${(err as Error).message.split('\n')[0]}`);
+		const nan = NaN;
+		return { idleMs: nan, fps: nan, frameP95Ms: nan, heap: nan, editListMs: nan, editMapMs: nan };
+	}
+}
+
 export async function benchMapPerf(
 	log: (m: string) => void,
 	{ sizes = MAP_SIZES, runs = 1 }: { sizes?: number[]; runs?: number } = {}
@@ -293,9 +304,11 @@ export async function benchMapPerf(
 			const base: MapPerfRow = { ...size, page: 'bare', samples: [] };
 			for (let i = 0; i < runs; i++) {
 				log(`map: ${b.addresses} addresses, run ${i + 1}/${runs}: bare MapLibre`);
-				base.samples.push(await measureBare(browser, bare.url, b));
+				base.samples.push(await failed(log, measureBare(browser, bare.url, b)));
 				log(`map: ${b.addresses} addresses, run ${i + 1}/${runs}: board page`);
-				ours.samples.push(await measureBoard(browser, server.url, token, b, b.free[i]!));
+				ours.samples.push(
+					await failed(log, measureBoard(browser, server.url, token, b, b.free[i]!))
+				);
 			}
 			rows.push(base, ours);
 		}
