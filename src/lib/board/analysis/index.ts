@@ -5,3 +5,4 @@ export * from './coverage';
 export * from './rounds';
 export * from './talents';
 export * from './export';
+export * from './print-map';

@@ -5,6 +5,8 @@ import {
 	findTalents,
 	householdsPerTheme,
 	initiatiefPoint,
+	printMap,
+	stateCounts,
 	streetCoverage,
 	summariseAddresses,
 	talentCounts,
@@ -35,6 +37,15 @@ export const load: PageServerLoad = async (event) => {
 		const themas = listThemas(doc).map((t) => ({ id: t.id, name: t.name, colour: t.colour }));
 		const summaries = summariseAddresses(addresses, gesprekken);
 		const streets = streetCoverage(addresses, summaries);
+		// The print view: the whole board or one street (?street=), as an SVG map and its table.
+		const wanted = event.url.searchParams.get('street') ?? '';
+		const printStreet = streets.some((st) => st.street === wanted) ? wanted : '';
+		const printed = printStreet ? addresses.filter((a) => a.street === printStreet) : addresses;
+		const print = {
+			street: printStreet,
+			map: printMap(printed, summaries),
+			counts: stateCounts(printed.map((a) => summaries.get(a.id)!))
+		};
 		const assignments = await listAssignments(db, boardId);
 		const themeCounts = householdsPerTheme(summaries.values());
 		const outcomes = OUTCOMES.map(
@@ -78,6 +89,7 @@ export const load: PageServerLoad = async (event) => {
 		return {
 			board: { id: board.id, name: board.name },
 			role,
+			print,
 			themas,
 			streets: streets.map((s) => ({ ...s, themes: Object.fromEntries(s.themes) })),
 			total: totalCoverage(streets),
