@@ -42,7 +42,11 @@ export async function open(
 ): Promise<Uint8Array> {
 	if (sealed.length < IV_BYTES + 16) throw new Error('sealed blob too short');
 	const plain = await crypto.subtle.decrypt(
-		{ name: 'AES-GCM', iv: sealed.subarray(0, IV_BYTES), additionalData: encoder.encode(context) },
+		{
+			name: 'AES-GCM',
+			iv: sealed.subarray(0, IV_BYTES) as Uint8Array<ArrayBuffer>,
+			additionalData: encoder.encode(context)
+		},
 		key,
 		sealed.subarray(IV_BYTES) as Uint8Array<ArrayBuffer>
 	);
