@@ -11,7 +11,7 @@ import { OwnServer } from './own-server';
 // then sealed with the session's key. Its own server: signing out ends the session.
 let dataDir: string;
 let server: OwnServer;
-let users: Record<'fatma' | 'wim' | 'plain', SeededUser>;
+let users: Record<'fatma' | 'wim' | 'plain' | 'owner' | 'leaver', SeededUser>;
 
 test.beforeAll(async () => {
 	test.setTimeout(120_000);
@@ -23,7 +23,13 @@ test.beforeAll(async () => {
 	users = await server.seed({
 		fatma: { org: 'Woonwaarts', displayName: 'Fatma', boards: { spoorbuurt: 'editor' } },
 		wim: { org: 'Woonwaarts', displayName: 'Wim', boards: { spoorbuurt: 'editor' } },
-		plain: { org: 'Woonwaarts', displayName: 'Pim', boards: { spoorbuurt: 'editor' } }
+		plain: { org: 'Woonwaarts', displayName: 'Pim', boards: { spoorbuurt: 'editor' } },
+		owner: {
+			org: 'Buurtteam Spoorbuurt',
+			displayName: 'Eigenaar',
+			boards: { spoorbuurt: 'owner' }
+		},
+		leaver: { org: 'Woonwaarts', displayName: 'Vera Vertrek', boards: { spoorbuurt: 'editor' } }
 	});
 	await server.start();
 });
@@ -245,4 +251,28 @@ test('turning the option off erases the stored notes at once', async ({ browser 
 	await expect(page.getByTestId('own-device')).toHaveAttribute('data-state', 'off');
 	expect(Object.keys((await rawDevice(page)).counts)).not.toContain(store);
 	await page.context().close();
+});
+
+test('losing access to the board (4403) wipes the sealed notes too', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const page = await server.signedInPage(browser, users.leaver);
+	await openBoard(page, 'spoorbuurt', server.url);
+	await setOwnDevice(page, true);
+	await expect(page.getByTestId('own-device')).toHaveAttribute('data-state', 'open');
+	const store = notesStore(users.leaver);
+	await expect.poll(async () => Object.keys((await rawDevice(page)).counts)).toContain(store);
+
+	const owner = await server.signedInPage(browser, users.owner);
+	await owner.goto(`${server.url}/boards/spoorbuurt/leden`);
+	const row = owner.getByTestId('member-row').filter({ hasText: 'Vera Vertrek' });
+	await row.getByRole('button', { name: 'Vera Vertrek van het bord verwijderen' }).click();
+	await expect(row).toHaveCount(0);
+
+	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'revoked');
+	await expect.poll(() => localData(page)).toEqual({ databases: [], caches: [] });
+	expect(await page.evaluate(() => Object.keys(localStorage))).not.toContainEqual(
+		expect.stringMatching(/^buurtbord-own-device:/)
+	);
+	await page.context().close();
+	await owner.context().close();
 });
