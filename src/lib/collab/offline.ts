@@ -7,7 +7,8 @@ import type * as Y from 'yjs';
  * - The shared board document is kept in IndexedDB (y-indexeddb), one database per user and board
  *   (`buurtbord:<user>:<board>`), so a board opened once opens again without a network and what
  *   was recorded offline survives closing the browser. The organisation's confidential notes are
- *   never stored on the device.
+ *   stored only when the user chose "dit is mijn eigen apparaat", sealed (own-device.ts), in
+ *   `buurtbord:<user>:<board>:org-notes`.
  * - The service worker keeps the board's pages (app shell, page data with the address register)
  *   in Cache Storage, for one user at a time.
  * - Signing out and losing access (close code 4403) wipe both: `wipeLocalData`.
@@ -15,6 +16,8 @@ import type * as Y from 'yjs';
 const DB_PREFIX = 'buurtbord:';
 /** Cache Storage names of the service worker (src/service-worker.ts) start with this. */
 export const CACHE_PREFIX = 'buurtbord-';
+/** localStorage keys of the "dit is mijn eigen apparaat" choice (own-device.ts), per user. */
+export const OWN_DEVICE_CHOICE_PREFIX = 'buurtbord-own-device:';
 
 export function offlineDbName(userId: string, boardId: string): string {
 	return `${DB_PREFIX}${userId}:${boardId}`;
@@ -77,7 +80,8 @@ function deleteDatabase(name: string): Promise<void> {
 
 /**
  * Removes every local copy of every board on this device: the IndexedDB databases (after closing
- * the ones this tab has open) and the service worker's caches. Edits not yet sent are lost, which
+ * the ones this tab has open; the sealed confidential notes' stores close themselves when asked to),
+ * the "own device" choices and the service worker's caches. Edits not yet sent are lost, which
  * is the point: the device may be lost, or in someone else's hands.
  */
 export async function wipeLocalData(): Promise<void> {
@@ -85,6 +89,13 @@ export async function wipeLocalData(): Promise<void> {
 	open.clear();
 	const names = await localDatabases().catch(() => [] as string[]);
 	await Promise.all(names.map(deleteDatabase));
+	// Whoever signs in next on this device chooses anew.
+	try {
+		for (const key of Object.keys(localStorage))
+			if (key.startsWith(OWN_DEVICE_CHOICE_PREFIX)) localStorage.removeItem(key);
+	} catch {
+		// no storage access: nothing kept there either
+	}
 	if ('caches' in globalThis) {
 		const keys = await caches.keys();
 		await Promise.all(keys.filter((k) => k.startsWith(CACHE_PREFIX)).map((k) => caches.delete(k)));

@@ -4,6 +4,8 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { CLOSE_INVALID_UPDATE } from '$lib/board/layout';
 import { syncServerUrl } from './connection.svelte';
+import { chooseOwnDevice, forgetOwnDeviceNotes, ownDeviceChosen } from './own-device';
+import { OwnDeviceCopy, type OwnDeviceState } from './own-device-copy.svelte';
 
 /** Close codes of the sync server (src/lib/server/sync/room.ts). */
 const CLOSE_BAD_MESSAGE = 4400;
@@ -21,6 +23,10 @@ export interface ConfidentialInfo {
  * second Y.Doc, synced over /sync/<board>/org. The server picks the organisation from the session,
  * so this browser only ever holds its own organisation's notes. Created only for signed-in members
  * with an organisation; others keep `doc` null and never open the socket.
+ *
+ * Kept on the device only when the user chose "dit is mijn eigen apparaat" (`setOwnDevice`), sealed
+ * with this session's key (own-device-copy.svelte.ts); then the notes stay editable offline once
+ * they were loaded, and what was written offline survives a reload.
  */
 export class ConfidentialNotes {
 	readonly organisationId: string | null;
@@ -33,13 +39,19 @@ export class ConfidentialNotes {
 	/** The server refused a change or the user lost access: the connection stopped for good. */
 	stopped = $state(false);
 	#provider: WebsocketProvider | null = null;
+	#copy = $state.raw<OwnDeviceCopy | null>(null);
+	#everSynced = $state(false);
+	readonly #userId: string | null;
+	#stopOnline: (() => void) | null = null;
 
 	constructor(
 		/** The board id (a getter, read when connecting). */
 		private readonly boardId: () => string,
 		/** From the board page's data (its load returns `confidential`). */
-		info = page.data.confidential as ConfidentialInfo | undefined
+		info = page.data.confidential as ConfidentialInfo | undefined,
+		userId = (page.data.userId as string | undefined) ?? null
 	) {
+		this.#userId = userId;
 		this.organisationId = info?.organisationId ?? null;
 		this.organisations = info?.organisations ?? {};
 		this.canEdit = info?.canEdit ?? false;
@@ -68,7 +80,13 @@ export class ConfidentialNotes {
 			{ disableBc: true }
 		);
 		const provider = this.#provider;
-		provider.on('sync', (synced: boolean) => (this.synced = synced));
+		provider.on('sync', (synced: boolean) => {
+			this.synced = synced;
+			if (!synced) return;
+			this.#everSynced = true;
+			// Back online with the key still missing (a reload without network): ask again.
+			if (this.#copy?.state === 'locked') void this.#copy.start();
+		});
 		provider.on('connection-close', (event: CloseEvent | null) => {
 			const code = event?.code;
 			if (
@@ -85,9 +103,49 @@ export class ConfidentialNotes {
 			if (code === CLOSE_ACCESS_REVOKED) queueMicrotask(() => this.destroy());
 		});
 		this.doc = doc;
+		if (this.#userId && ownDeviceChosen(this.#userId)) this.#openCopy();
+	}
+
+	#openCopy(): void {
+		if (!this.doc || !this.#userId || this.#copy) return;
+		const copy = new OwnDeviceCopy(this.#userId, this.boardId(), this.doc);
+		this.#copy = copy;
+		void copy.start();
+		const online = () => {
+			if (copy.state === 'locked') void copy.start();
+		};
+		window.addEventListener('online', online);
+		this.#stopOnline = () => window.removeEventListener('online', online);
+	}
+
+	/** "Dit is mijn eigen apparaat": whether the notes are kept (sealed) on this device. */
+	get ownDevice(): OwnDeviceState {
+		return this.#copy?.state ?? 'off';
+	}
+
+	/** Turns "dit is mijn eigen apparaat" on or off; off removes the stored notes at once. */
+	async setOwnDevice(on: boolean): Promise<void> {
+		if (!this.#userId) return;
+		chooseOwnDevice(this.#userId, on);
+		if (on) return this.#openCopy();
+		const copy = this.#copy;
+		this.#copy = null;
+		this.#stopOnline?.();
+		this.#stopOnline = null;
+		await copy?.stop();
+		await forgetOwnDeviceNotes(this.#userId);
+	}
+
+	/** Resolves once every change so far is stored on the device (own device on). */
+	settled(): Promise<void> {
+		return this.#copy?.settled() ?? Promise.resolve();
 	}
 
 	destroy(): void {
+		this.#stopOnline?.();
+		this.#stopOnline = null;
+		void this.#copy?.close();
+		this.#copy = null;
 		this.#provider?.destroy();
 		this.#provider = null;
 		this.doc?.destroy();
@@ -95,9 +153,16 @@ export class ConfidentialNotes {
 		this.synced = false;
 	}
 
-	/** Whether the notes can be shown and changed now. */
+	/**
+	 * Whether the notes can be shown and changed now: the server's copy has arrived, or (own device)
+	 * the device's sealed copy is open and holds the server's copy from earlier, so work goes on
+	 * without a network.
+	 */
 	get ready(): boolean {
-		return Boolean(this.doc && this.synced && !this.stopped);
+		if (!this.doc || this.stopped) return false;
+		if (this.synced) return true;
+		const copy = this.#copy;
+		return copy?.state === 'open' && (this.#everSynced || copy.restored);
 	}
 }
 
