@@ -24,6 +24,31 @@ function buurtbordDevServer(): Plugin {
 	};
 }
 
+/**
+ * The public resident pages send no application bundle (csr = false), only one small module that
+ * upgrades their SVG map to MapLibre (src/lib/public-map/enhance.ts). It is built as an extra
+ * entry of the client build under a fixed name, `_app/public-map.js`, so that the server-rendered
+ * pages can point at it; the chunks it imports keep their hashed names.
+ */
+function publicMapEntry(): Plugin {
+	let client = false;
+	return {
+		name: 'buurtbord-public-map-entry',
+		apply: 'build',
+		configResolved(config) {
+			client = !config.build.ssr;
+		},
+		buildStart() {
+			if (!client) return;
+			this.emitFile({
+				type: 'chunk',
+				id: 'src/lib/public-map/enhance.ts',
+				fileName: '_app/public-map.js'
+			});
+		}
+	};
+}
+
 export default defineConfig({
 	plugins: [
 		paraglideVitePlugin({
@@ -32,7 +57,8 @@ export default defineConfig({
 			strategy: ['cookie', 'preferredLanguage', 'baseLocale']
 		}),
 		sveltekit(),
-		buurtbordDevServer()
+		buurtbordDevServer(),
+		publicMapEntry()
 	],
 	test: {
 		include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],

@@ -10,12 +10,15 @@ import {
 	setPublication
 } from '$lib/server/public/store';
 import { streetSlug } from '$lib/privacy/projection';
+import { ensureShortLinks } from '$lib/server/public/short-links';
 import { getRuntime } from '$lib/server/runtime';
 
 /** The owners' publication settings of the public resident pages (see public/store.ts). */
 export async function loadPublication(db: Db, boardId: string) {
 	const publication = await getPublication(db, boardId);
 	const streets = await boardStreets(db, boardId);
+	// Every street has its flyer's short link from the start (it works once the street is published).
+	const codes = await ensureShortLinks(db, boardId, streets.map(streetSlug));
 	return {
 		published: publication.published,
 		k: publication.k,
@@ -23,6 +26,7 @@ export async function loadPublication(db: Db, boardId: string) {
 		streets: streets.map((name) => ({
 			name,
 			slug: streetSlug(name),
+			shortCode: codes.get(streetSlug(name)) ?? null,
 			published: publication.streets === null || publication.streets.includes(name)
 		}))
 	};
