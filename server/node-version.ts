@@ -24,7 +24,7 @@ export const PINNED_NODE = packageJson.devDependencies.node;
 
 /** Whether `version` (e.g. process.versions.node) satisfies package.json's engines. */
 export function isSupportedNode(version: string, minimum = minimumNode()): boolean {
-	const [major, minor] = version.split('.').map(Number);
+	const [major = 0, minor = 0] = version.split('.').map(Number);
 	return major > minimum[0] || (major === minimum[0] && minor >= minimum[1]);
 }
 
