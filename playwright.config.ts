@@ -2,6 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
+import { assertSupportedNode } from './server/node-version';
+
+assertSupportedNode('The end-to-end tests');
+// The servers run on the same Node as the runner (the pinned one under npm), not on whichever
+// `node` comes first on the PATH of a shell.
+const node = JSON.stringify(process.execPath);
 
 /**
  * End-to-end tests against the real built app: `node --import tsx server/index.ts` serving
@@ -73,7 +79,7 @@ export default defineConfig({
 	webServer: [
 		{
 			// A local stand-in for the PDOK Locatieserver: the search box asks it, never the real one.
-			command: 'node --import tsx tests/e2e/pdok-fixture-server.ts',
+			command: `${node} --import tsx tests/e2e/pdok-fixture-server.ts`,
 			url: `http://127.0.0.1:${pdokFixturePort}/`,
 			reuseExistingServer: false,
 			timeout: 30_000,
@@ -82,7 +88,7 @@ export default defineConfig({
 			env: { PDOK_FIXTURE_PORT: String(pdokFixturePort) }
 		},
 		{
-			command: 'node --import tsx server/index.ts',
+			command: `${node} --import tsx server/index.ts`,
 			url: `http://127.0.0.1:${port}/`,
 			reuseExistingServer: false,
 			timeout: 120_000,

@@ -62,7 +62,8 @@ export default defineConfig({
 	],
 	test: {
 		include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
-		globalSetup: ['tests/support/global-postgres.ts'],
+		// The first stops the run on a Node older than package.json's engines.
+		globalSetup: ['tests/support/node-version-setup.ts', 'tests/support/global-postgres.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 60_000
 	}

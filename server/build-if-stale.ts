@@ -7,6 +7,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { assertSupportedNode } from './node-version';
+
+assertSupportedNode('Buurtbord');
 
 /** What the build is made from (relative to the project folder). */
 const SOURCES = [

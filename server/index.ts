@@ -10,7 +10,9 @@ import { pathToFileURL } from 'node:url';
 import { startBuurtbord } from '../src/lib/server/app';
 import { logger } from '../src/lib/server/ops/log';
 import { markUpgradeScheme, requestListener, SCHEME_HEADER } from './http';
+import { assertSupportedNode } from './node-version';
 
+assertSupportedNode('Buurtbord');
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
 const handlerPath = resolve(process.env.BUURTBORD_BUILD_DIR || 'build', 'handler.js');
