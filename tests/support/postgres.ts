@@ -79,7 +79,10 @@ export async function startPostgres(): Promise<TestPostgres> {
 			'-l',
 			join(dir, 'server.log'),
 			'-o',
-			`-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+			// fsync off (the machine does not crash in a test), but commits are written to the WAL
+			// before they are acknowledged: pause() stops the server as a crash would, and a commit
+			// the server was told about must survive that, as on a real PostgreSQL.
+			`-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
 			'start'
 		]);
 	start();
