@@ -55,6 +55,8 @@ interface TestMap {
 	}[];
 	getCanvas(): HTMLCanvasElement;
 	loaded(): boolean;
+	isMoving(): boolean;
+	once(event: 'idle', listener: () => void): void;
 }
 
 declare global {
@@ -85,9 +87,11 @@ export interface ScreenAddress {
 export async function visibleAddresses(page: Page): Promise<ScreenAddress[]> {
 	const box = await page.getByTestId('board-map').boundingBox();
 	if (!box) throw new Error('map not visible');
-	const points = await page.evaluate(() => {
+	const points = await page.evaluate(async () => {
 		const map = window.__buurtbordMap;
 		if (!map) throw new Error('map not exposed');
+		// A map still flying (after a search, a follow) would move the points before the click.
+		if (map.isMoving()) await new Promise<void>((resolve) => map.once('idle', resolve));
 		return map.queryRenderedFeatures({ layers: ['addresses'] }).map((f) => {
 			const [lon, lat] = f.geometry.coordinates as [number, number];
 			const { x, y } = map.project([lon, lat]);
