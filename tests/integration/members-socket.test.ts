@@ -24,7 +24,7 @@ const CAST = {
 	viewer: { org: 'HAN', boards: { spoorbuurt: 'viewer' } }
 } satisfies Record<string, SeedUser>;
 
-describe('board roles on open sockets', () => {
+describe('board roles on open sockets', { timeout: 60_000 }, () => {
 	const servers: ServerProcess[] = [];
 	const clients: TestClient[] = [];
 

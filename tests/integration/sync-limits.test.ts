@@ -82,13 +82,15 @@ describe('per-connection limits of the sync server', () => {
 
 	/**
 	 * Latency under attack is within 2x of idle. Below 5 ms the idle figure is scheduling noise
-	 * on a shared machine (it varied from 1 to 20 ms between runs), so 5 ms is the floor.
+	 * on a shared machine (it varied from 1 to 20 ms between runs), so 5 ms is the floor, and 5 ms
+	 * more for another process taking the core now and then (an attack that costs the server shows
+	 * as tens or hundreds of milliseconds).
 	 */
 	function expectLatencyWithinTwiceIdle(underAttackMs: number) {
 		console.log(
 			`edit-to-seen median: idle ${idleMs.toFixed(2)} ms, under attack ${underAttackMs.toFixed(2)} ms`
 		);
-		expect(underAttackMs).toBeLessThanOrEqual(2 * Math.max(idleMs, 5));
+		expect(underAttackMs).toBeLessThanOrEqual(2 * Math.max(idleMs, 5) + 5);
 	}
 
 	function expectMemoryBounded({ startMb, peakMb }: { startMb: number; peakMb: number }) {
