@@ -195,6 +195,10 @@ test('own device: the note is stored sealed, is locked after an offline reload, 
 		.poll(async () => (await rawDevice(page)).counts[store]?.updates ?? 0)
 		.toBeGreaterThan(before);
 	expect((await rawDevice(page)).text).not.toContain('zoon woont');
+	// The sync state counts the note's change as not yet sent (the board itself has none).
+	const sync = page.getByTestId('sync-state');
+	await expect(sync).toHaveAttribute('data-state', 'unsent');
+	expect(Number(await sync.getAttribute('data-unsent'))).toBeGreaterThanOrEqual(1);
 
 	// Reloaded without network: the board comes from the device, the notes stay locked (no key).
 	await page.reload();
@@ -216,6 +220,7 @@ test('own device: the note is stored sealed, is locked after an offline reload, 
 	await expect
 		.poll(() => page.getByTestId('gesprek-notes').inputValue())
 		.toBe(secret + offlineText);
+	await expect(page.getByTestId('sync-state')).toHaveAttribute('data-state', 'saved');
 	const colleague = await server.signedInPage(browser, users.wim);
 	await openBoard(colleague, 'spoorbuurt', server.url);
 	await openGesprek(colleague, label, heldBy);

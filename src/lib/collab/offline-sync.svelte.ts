@@ -10,6 +10,25 @@ export type SyncSummary =
 	| { state: 'offline'; since: number };
 
 /**
+ * One summary for the board and its companion documents (the organisation's confidential notes):
+ * their unsent changes add up; the board's connection decides "offline since".
+ */
+export function combineSync(
+	main: SyncSummary | null,
+	others: readonly (SyncSummary | null)[]
+): SyncSummary | null {
+	if (!main) return null;
+	const count = [main, ...others].reduce(
+		(sum, s) => sum + (s?.state === 'unsent' ? s.count : 0),
+		0
+	);
+	if (count === 0) return main;
+	const offlineSince =
+		main.state === 'offline' ? main.since : main.state === 'unsent' ? main.offlineSince : null;
+	return { state: 'unsent', count, offlineSince };
+}
+
+/**
  * What the server has of this device's changes, from state vectors rather than guesses.
  *
  * The server's state vector is learnt from what it sends: its sync step 1 on connect (its whole
@@ -37,10 +56,12 @@ export class SyncTracker {
 	constructor(
 		private readonly doc: Y.Doc,
 		private readonly provider: WebsocketProvider,
-		private readonly copy: OfflineCopy | null
+		private readonly copy: OfflineCopy | null,
+		/** Origins that are not this page's own edits (e.g. another copy on the device). */
+		notLocal: (origin: unknown) => boolean = () => false
 	) {
 		const onUpdate = (update: Uint8Array, origin: unknown) => {
-			if (origin === provider || (copy && origin === copy.origin)) return;
+			if (origin === provider || (copy && origin === copy.origin) || notLocal(origin)) return;
 			const ends = updateEnds(update);
 			if (ends.length === 0) return; // deletions only: no structs to wait for
 			this.#markers = [...this.#markers, ends];

@@ -4,6 +4,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { CLOSE_INVALID_UPDATE } from '$lib/board/layout';
 import { syncServerUrl } from './connection.svelte';
+import { SyncTracker } from './offline-sync.svelte';
 import { chooseOwnDevice, forgetOwnDeviceNotes, ownDeviceChosen } from './own-device';
 import { OwnDeviceCopy, type OwnDeviceState } from './own-device-copy.svelte';
 
@@ -38,6 +39,8 @@ export class ConfidentialNotes {
 	synced = $state(false);
 	/** The server refused a change or the user lost access: the connection stopped for good. */
 	stopped = $state(false);
+	/** What the server has of this device's note changes (counted in the board's sync state). */
+	sync = $state.raw<SyncTracker | null>(null);
 	#provider: WebsocketProvider | null = null;
 	#copy = $state.raw<OwnDeviceCopy | null>(null);
 	#everSynced = $state(false);
@@ -103,6 +106,9 @@ export class ConfidentialNotes {
 			if (code === CLOSE_ACCESS_REVOKED) queueMicrotask(() => this.destroy());
 		});
 		this.doc = doc;
+		// Counts the notes written in this page until the server has them. The sealed copy (own
+		// device) restores its content with its own origin: not counted, as it keeps no server clocks.
+		this.sync = new SyncTracker(doc, provider, null, (origin) => origin instanceof OwnDeviceCopy);
 		if (this.#userId && ownDeviceChosen(this.#userId)) this.#openCopy();
 	}
 
@@ -146,6 +152,8 @@ export class ConfidentialNotes {
 		this.#stopOnline = null;
 		void this.#copy?.close();
 		this.#copy = null;
+		this.sync?.destroy();
+		this.sync = null;
 		this.#provider?.destroy();
 		this.#provider = null;
 		this.doc?.destroy();
