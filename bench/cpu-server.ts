@@ -1,13 +1,17 @@
 /**
  * One sync server in its own process, for the CPU and memory comparison (bench/cpu.ts):
  * `buurtbord` (its sync server exactly as server/index.ts wires it, on PGlite, with BOARDS boards
- * and a bench member of each) or `reference` (@y/websocket-server 0.1.1, in memory). Prints one
- * JSON line `{"url": …}` when it listens; stops on SIGTERM.
+ * and a bench member of each), `hocuspocus` (Hocuspocus 4 with its Database extension storing each
+ * document's state in SQLite, as @hocuspocus/extension-sqlite does, on Node's built-in node:sqlite)
+ * or `reference` (@y/websocket-server 0.1.1, in memory). Prints one JSON line `{"url": …}` when it
+ * listens; stops on SIGTERM.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Database } from '@hocuspocus/extension-database';
+import { Server as HocuspocusServer } from '@hocuspocus/server';
 import { docs, setupWSConnection } from '@y/websocket-server/utils';
 import { WebSocketServer } from 'ws';
 import type { BoardRole } from '../src/lib/server/access';
@@ -42,6 +46,42 @@ if (kind === 'buurtbord') {
 		await app.close();
 		if (!process.argv[4]) rmSync(dataDir, { recursive: true, force: true });
 	};
+} else if (kind === 'hocuspocus') {
+	// Loaded only here: node:sqlite prints an experimental warning on Node 22.
+	const { DatabaseSync } = await import('node:sqlite');
+	const db = new DatabaseSync(join(dataDir, 'hocuspocus.sqlite'));
+	// The schema and statements of @hocuspocus/extension-sqlite, with SQLite's default durability.
+	db.exec(
+		'CREATE TABLE IF NOT EXISTS documents (name varchar(255) NOT NULL, data blob NOT NULL, UNIQUE(name))'
+	);
+	const select = db.prepare('SELECT data FROM documents WHERE name = ? ORDER BY rowid DESC');
+	const upsert = db.prepare(
+		'INSERT INTO documents (name, data) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET data = excluded.data'
+	);
+	// Hocuspocus's defaults: a document is stored 2 s after its last change, at most 10 s late.
+	const hocuspocus = new HocuspocusServer({
+		address: '127.0.0.1',
+		port: 0,
+		quiet: true,
+		stopOnSignals: false,
+		extensions: [
+			new Database({
+				fetch: async ({ documentName }) =>
+					(select.get(documentName)?.data as Uint8Array | undefined) ?? null,
+				store: async ({ documentName, state }) => {
+					upsert.run(documentName, state);
+				}
+			})
+		]
+	});
+	server.close();
+	await hocuspocus.listen();
+	url = `ws://127.0.0.1:${hocuspocus.address.port}`;
+	close = async () => {
+		await hocuspocus.destroy();
+		db.close();
+		if (!process.argv[4]) rmSync(dataDir, { recursive: true, force: true });
+	};
 } else {
 	const wss = new WebSocketServer({ noServer: true });
 	server.on('upgrade', (req, socket, head) =>
@@ -56,6 +96,6 @@ if (kind === 'buurtbord') {
 }
 process.stdout.write(`${JSON.stringify({ url })}\n`);
 process.on('SIGTERM', () => {
-	server.closeAllConnections();
+	if (server.listening) server.closeAllConnections();
 	void close().finally(() => process.exit(0));
 });
