@@ -6,6 +6,7 @@
  * or `reference` (@y/websocket-server 0.1.1, in memory). Prints one JSON line `{"url": …}` when it
  * listens; stops on SIGTERM.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,8 @@ const dataDir = process.argv[4] ?? mkdtempSync(join(tmpdir(), 'buurtbord-bench-c
 const server = createServer((_req, res) => res.writeHead(404).end());
 let url: string;
 let close: () => Promise<void>;
-if (kind === 'buurtbord') {
+/** A data folder with the bench's boards and member, made as a deployment's would be. */
+async function setUp(): Promise<string> {
 	const app = await startBuurtbord(
 		readConfig({ BUURTBORD_DATA_DIR: dataDir, BUURTBORD_DEMO: 'true' })
 	);
@@ -38,10 +40,38 @@ if (kind === 'buurtbord') {
 		memberships[id] = 'editor';
 	}
 	const { bench } = await seedUsers(app.db, { bench: { org: 'Bench', boards: memberships } });
+	await app.close();
+	return bench.cookie;
+}
+
+if (kind === 'buurtbord-setup') {
+	process.stdout.write(`${JSON.stringify({ cookie: await setUp() })}\n`);
+	process.exit(0);
+} else if (kind === 'buurtbord') {
+	// The data folder is made (PostgreSQL's initdb, migrations, the boards) by another process
+	// first: a server starts on an existing folder, and WebAssembly memory that initdb touched in
+	// this process would stay resident (a fresh folder peaks at ~1.1 GB).
+	const setup = spawnSync(
+		process.execPath,
+		[
+			...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')),
+			process.argv[1]!,
+			'buurtbord-setup',
+			String(boards),
+			dataDir
+		],
+		{ stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: process.env }
+	);
+	const line = setup.stdout.split('\n').find((l) => l.startsWith('{"cookie"'));
+	if (setup.status !== 0 || !line) throw new Error(`setting up ${dataDir} failed`);
+	const { cookie } = JSON.parse(line) as { cookie: string };
+	const app = await startBuurtbord(
+		readConfig({ BUURTBORD_DATA_DIR: dataDir, BUURTBORD_DEMO: 'true' })
+	);
 	app.attach(server);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as { port: number };
-	url = `ws://127.0.0.1:${port}/sync#${new URLSearchParams({ cookie: bench.cookie })}`;
+	url = `ws://127.0.0.1:${port}/sync#${new URLSearchParams({ cookie })}`;
 	close = async () => {
 		await app.close();
 		if (!process.argv[4]) rmSync(dataDir, { recursive: true, force: true });

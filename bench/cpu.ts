@@ -89,6 +89,33 @@ function memoryMb(pid: number): { rss: number; peak: number } {
 	return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
+/**
+ * Every server runs as plain JavaScript, as `npm start` runs Buurtbord (build/buurtbord.js) and as
+ * Hocuspocus and @y/websocket-server ship: bench/cpu-server.ts bundled with esbuild (the packages
+ * stay in node_modules). BENCH_CPU_TSX=1 runs it under tsx instead (its loader adds 60–80 MB).
+ */
+let compiled: Promise<string[]> | undefined;
+function serverEntry(): Promise<string[]> {
+	if (process.env.BENCH_CPU_TSX === '1')
+		return Promise.resolve(['--import', 'tsx', 'bench/cpu-server.ts']);
+	compiled ??= (async () => {
+		const outfile = 'node_modules/.cache/buurtbord-bench/cpu-server.mjs';
+		const { build } = await import('esbuild');
+		await build({
+			entryPoints: ['bench/cpu-server.ts'],
+			outfile,
+			bundle: true,
+			platform: 'node',
+			format: 'esm',
+			target: 'node22',
+			packages: 'external',
+			logLevel: 'warning'
+		});
+		return [outfile];
+	})();
+	return compiled;
+}
+
 async function startServerProcess(kind: string, boards: number) {
 	const child = spawn(
 		process.execPath,
@@ -97,9 +124,7 @@ async function startServerProcess(kind: string, boards: number) {
 			...(process.env.BENCH_CPU_PROF
 				? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
 				: []),
-			'--import',
-			'tsx',
-			'bench/cpu-server.ts',
+			...(await serverEntry()),
 			kind,
 			String(boards)
 		],
