@@ -11,15 +11,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Database } from '@hocuspocus/extension-database';
-import { Server as HocuspocusServer } from '@hocuspocus/server';
-import { docs, setupWSConnection } from '@y/websocket-server/utils';
 import { WebSocketServer } from 'ws';
 import type { BoardRole } from '../src/lib/server/access';
-import { startBuurtbord } from '../src/lib/server/app';
-import { createBoard } from '../src/lib/server/boards';
 import { readConfig } from '../src/lib/server/config';
-import { seedUsers } from '../tests/support/accounts';
 
 const kind = process.argv[2];
 const boards = Number(process.argv[3] ?? 1);
@@ -30,6 +24,9 @@ let url: string;
 let close: () => Promise<void>;
 /** A data folder with the bench's boards and member, made as a deployment's would be. */
 async function setUp(): Promise<string> {
+	const { seedUsers } = await import('../tests/support/accounts');
+	const { createBoard } = await import('../src/lib/server/boards');
+	const { startBuurtbord } = await import('../src/lib/server/app');
 	const app = await startBuurtbord(
 		readConfig({ BUURTBORD_DATA_DIR: dataDir, BUURTBORD_DEMO: 'true' })
 	);
@@ -65,6 +62,7 @@ if (kind === 'buurtbord-setup') {
 	const line = setup.stdout.split('\n').find((l) => l.startsWith('{"cookie"'));
 	if (setup.status !== 0 || !line) throw new Error(`setting up ${dataDir} failed`);
 	const { cookie } = JSON.parse(line) as { cookie: string };
+	const { startBuurtbord } = await import('../src/lib/server/app');
 	const app = await startBuurtbord(
 		readConfig({ BUURTBORD_DATA_DIR: dataDir, BUURTBORD_DEMO: 'true' })
 	);
@@ -79,6 +77,9 @@ if (kind === 'buurtbord-setup') {
 } else if (kind === 'hocuspocus') {
 	// Loaded only here: node:sqlite prints an experimental warning on Node 22.
 	const { DatabaseSync } = await import('node:sqlite');
+	// Each server loads only its own code: what one loads must not count in another's memory.
+	const { Server: HocuspocusServer } = await import('@hocuspocus/server');
+	const { Database } = await import('@hocuspocus/extension-database');
 	const db = new DatabaseSync(join(dataDir, 'hocuspocus.sqlite'));
 	// The schema and statements of @hocuspocus/extension-sqlite, with SQLite's default durability.
 	db.exec(
@@ -113,6 +114,7 @@ if (kind === 'buurtbord-setup') {
 		if (!process.argv[4]) rmSync(dataDir, { recursive: true, force: true });
 	};
 } else {
+	const { docs, setupWSConnection } = await import('@y/websocket-server/utils');
 	const wss = new WebSocketServer({ noServer: true });
 	server.on('upgrade', (req, socket, head) =>
 		wss.handleUpgrade(req, socket, head, (ws) => setupWSConnection(ws, req))

@@ -99,11 +99,14 @@ function serverEntry(): Promise<string[]> {
 	if (process.env.BENCH_CPU_TSX === '1')
 		return Promise.resolve(['--import', 'tsx', 'bench/cpu-server.ts']);
 	compiled ??= (async () => {
-		const outfile = 'node_modules/.cache/buurtbord-bench/cpu-server.mjs';
+		const outdir = 'node_modules/.cache/buurtbord-bench';
 		const { build } = await import('esbuild');
 		await build({
 			entryPoints: ['bench/cpu-server.ts'],
-			outfile,
+			outdir,
+			outExtension: { '.js': '.mjs' },
+			// Dynamic imports stay lazy (their own chunks): each server loads only its own code.
+			splitting: true,
 			bundle: true,
 			platform: 'node',
 			format: 'esm',
@@ -111,7 +114,7 @@ function serverEntry(): Promise<string[]> {
 			packages: 'external',
 			logLevel: 'warning'
 		});
-		return [outfile];
+		return [`${outdir}/cpu-server.mjs`];
 	})();
 	return compiled;
 }
