@@ -12,7 +12,9 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
+import { performance } from 'node:perf_hooks';
 import type { BoardRole } from '../src/lib/server/access';
+import type { Db } from '../src/lib/server/db';
 import { readConfig } from '../src/lib/server/config';
 
 const kind = process.argv[2];
@@ -22,6 +24,33 @@ const dataDir = process.argv[4] ?? mkdtempSync(join(tmpdir(), 'buurtbord-bench-c
 const server = createServer((_req, res) => res.writeHead(404).end());
 let url: string;
 let close: () => Promise<void>;
+/** BENCH_CPU_SQL=1: how many queries of each kind the server ran and their time, on stderr at the end. */
+function countQueries(db: Db): void {
+	const stats = new Map<string, { n: number; ms: number }>();
+	const wrap =
+		<A extends unknown[], R>(name: string, fn: (...a: A) => Promise<R>) =>
+		async (...args: A): Promise<R> => {
+			const key = `${name} ${String(args[0]).replace(/\s+/g, ' ').slice(0, 70)}`;
+			const t = performance.now();
+			try {
+				return await fn(...args);
+			} finally {
+				const s = stats.get(key) ?? { n: 0, ms: 0 };
+				s.n++;
+				s.ms += performance.now() - t;
+				stats.set(key, s);
+			}
+		};
+	db.query = wrap('query', db.query.bind(db)) as Db['query'];
+	db.exec = wrap('exec', db.exec.bind(db));
+	db.transaction = wrap('tx', db.transaction.bind(db)) as Db['transaction'];
+	process.on('SIGTERM', () => {
+		for (const [k, s] of [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) {
+			process.stderr.write(`[sql] ${s.n}× ${s.ms.toFixed(0)} ms ${k}\n`);
+		}
+	});
+}
+
 /** A data folder with the bench's boards and member, made as a deployment's would be. */
 async function setUp(): Promise<string> {
 	const { seedUsers } = await import('../tests/support/accounts');
@@ -66,6 +95,7 @@ if (kind === 'buurtbord-setup') {
 	const app = await startBuurtbord(
 		readConfig({ BUURTBORD_DATA_DIR: dataDir, BUURTBORD_DEMO: 'true' })
 	);
+	if (process.env.BENCH_CPU_SQL === '1') countQueries(app.db);
 	app.attach(server);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as { port: number };

@@ -227,7 +227,11 @@ export async function benchCpu(
 			[500, 50]
 		] as const
 	).filter(([c]) => !only || c === only)) {
-		for (const kind of ['reference', 'hocuspocus', 'buurtbord'] as const) {
+		// BENCH_CPU_KINDS=buurtbord,hocuspocus: only these servers (e.g. for a profile of one).
+		const kinds = (process.env.BENCH_CPU_KINDS || 'reference,hocuspocus,buurtbord').split(',');
+		for (const kind of (['reference', 'hocuspocus', 'buurtbord'] as const).filter((k) =>
+			kinds.includes(k)
+		)) {
 			log(`cpu: ${kind}, ${clients} clients on ${boards} board(s), ${seconds} s`);
 			rows.push(await measure(kind, clients, boards, seconds));
 			log(JSON.stringify(rows.at(-1)));
