@@ -1,20 +1,21 @@
 /**
  * One sync server in its own process, for the CPU and memory comparison (bench/cpu.ts):
  * `buurtbord` (its sync server exactly as server/index.ts wires it, on PGlite, with BOARDS boards
- * and a bench member of each) or `reference` (@y/websocket-server 0.1.1, in memory). Prints one
- * JSON line `{"url": …}` when it listens; stops on SIGTERM.
+ * and a bench member of each), `hocuspocus` (Hocuspocus 4 with its Database extension storing each
+ * document's state in SQLite, as @hocuspocus/extension-sqlite does, on Node's built-in node:sqlite)
+ * or `reference` (@y/websocket-server 0.1.1, in memory). Prints one JSON line `{"url": …}` when it
+ * listens; stops on SIGTERM.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { docs, setupWSConnection } from '@y/websocket-server/utils';
 import { WebSocketServer } from 'ws';
+import { performance } from 'node:perf_hooks';
 import type { BoardRole } from '../src/lib/server/access';
-import { startBuurtbord } from '../src/lib/server/app';
-import { createBoard } from '../src/lib/server/boards';
+import type { Db } from '../src/lib/server/db';
 import { readConfig } from '../src/lib/server/config';
-import { seedUsers } from '../tests/support/accounts';
 
 const kind = process.argv[2];
 const boards = Number(process.argv[3] ?? 1);
@@ -23,7 +24,38 @@ const dataDir = process.argv[4] ?? mkdtempSync(join(tmpdir(), 'buurtbord-bench-c
 const server = createServer((_req, res) => res.writeHead(404).end());
 let url: string;
 let close: () => Promise<void>;
-if (kind === 'buurtbord') {
+/** BENCH_CPU_SQL=1: how many queries of each kind the server ran and their time, on stderr at the end. */
+function countQueries(db: Db): void {
+	const stats = new Map<string, { n: number; ms: number }>();
+	const wrap =
+		<A extends unknown[], R>(name: string, fn: (...a: A) => Promise<R>) =>
+		async (...args: A): Promise<R> => {
+			const key = `${name} ${String(args[0]).replace(/\s+/g, ' ').slice(0, 70)}`;
+			const t = performance.now();
+			try {
+				return await fn(...args);
+			} finally {
+				const s = stats.get(key) ?? { n: 0, ms: 0 };
+				s.n++;
+				s.ms += performance.now() - t;
+				stats.set(key, s);
+			}
+		};
+	db.query = wrap('query', db.query.bind(db)) as Db['query'];
+	db.exec = wrap('exec', db.exec.bind(db));
+	db.transaction = wrap('tx', db.transaction.bind(db)) as Db['transaction'];
+	process.on('SIGTERM', () => {
+		for (const [k, s] of [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) {
+			process.stderr.write(`[sql] ${s.n}× ${s.ms.toFixed(0)} ms ${k}\n`);
+		}
+	});
+}
+
+/** A data folder with the bench's boards and member, made as a deployment's would be. */
+async function setUp(): Promise<string> {
+	const { seedUsers } = await import('../tests/support/accounts');
+	const { createBoard } = await import('../src/lib/server/boards');
+	const { startBuurtbord } = await import('../src/lib/server/app');
 	const app = await startBuurtbord(
 		readConfig({ BUURTBORD_DATA_DIR: dataDir, BUURTBORD_DEMO: 'true' })
 	);
@@ -34,15 +66,85 @@ if (kind === 'buurtbord') {
 		memberships[id] = 'editor';
 	}
 	const { bench } = await seedUsers(app.db, { bench: { org: 'Bench', boards: memberships } });
+	await app.close();
+	return bench.cookie;
+}
+
+if (kind === 'buurtbord-setup') {
+	process.stdout.write(`${JSON.stringify({ cookie: await setUp() })}\n`);
+	process.exit(0);
+} else if (kind === 'buurtbord') {
+	// The data folder is made (PostgreSQL's initdb, migrations, the boards) by another process
+	// first: a server starts on an existing folder, and WebAssembly memory that initdb touched in
+	// this process would stay resident (a fresh folder peaks at ~1.1 GB).
+	const setup = spawnSync(
+		process.execPath,
+		[
+			...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')),
+			process.argv[1]!,
+			'buurtbord-setup',
+			String(boards),
+			dataDir
+		],
+		{ stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: process.env }
+	);
+	const line = setup.stdout.split('\n').find((l) => l.startsWith('{"cookie"'));
+	if (setup.status !== 0 || !line) throw new Error(`setting up ${dataDir} failed`);
+	const { cookie } = JSON.parse(line) as { cookie: string };
+	const { startBuurtbord } = await import('../src/lib/server/app');
+	const app = await startBuurtbord(
+		readConfig({ BUURTBORD_DATA_DIR: dataDir, BUURTBORD_DEMO: 'true' })
+	);
+	if (process.env.BENCH_CPU_SQL === '1') countQueries(app.db);
 	app.attach(server);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as { port: number };
-	url = `ws://127.0.0.1:${port}/sync#${new URLSearchParams({ cookie: bench.cookie })}`;
+	url = `ws://127.0.0.1:${port}/sync#${new URLSearchParams({ cookie })}`;
 	close = async () => {
 		await app.close();
 		if (!process.argv[4]) rmSync(dataDir, { recursive: true, force: true });
 	};
+} else if (kind === 'hocuspocus') {
+	// Loaded only here: node:sqlite prints an experimental warning on Node 22.
+	const { DatabaseSync } = await import('node:sqlite');
+	// Each server loads only its own code: what one loads must not count in another's memory.
+	const { Server: HocuspocusServer } = await import('@hocuspocus/server');
+	const { Database } = await import('@hocuspocus/extension-database');
+	const db = new DatabaseSync(join(dataDir, 'hocuspocus.sqlite'));
+	// The schema and statements of @hocuspocus/extension-sqlite, with SQLite's default durability.
+	db.exec(
+		'CREATE TABLE IF NOT EXISTS documents (name varchar(255) NOT NULL, data blob NOT NULL, UNIQUE(name))'
+	);
+	const select = db.prepare('SELECT data FROM documents WHERE name = ? ORDER BY rowid DESC');
+	const upsert = db.prepare(
+		'INSERT INTO documents (name, data) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET data = excluded.data'
+	);
+	// Hocuspocus's defaults: a document is stored 2 s after its last change, at most 10 s late.
+	const hocuspocus = new HocuspocusServer({
+		address: '127.0.0.1',
+		port: 0,
+		quiet: true,
+		stopOnSignals: false,
+		extensions: [
+			new Database({
+				fetch: async ({ documentName }) =>
+					(select.get(documentName)?.data as Uint8Array | undefined) ?? null,
+				store: async ({ documentName, state }) => {
+					upsert.run(documentName, state);
+				}
+			})
+		]
+	});
+	server.close();
+	await hocuspocus.listen();
+	url = `ws://127.0.0.1:${hocuspocus.address.port}`;
+	close = async () => {
+		await hocuspocus.destroy();
+		db.close();
+		if (!process.argv[4]) rmSync(dataDir, { recursive: true, force: true });
+	};
 } else {
+	const { docs, setupWSConnection } = await import('@y/websocket-server/utils');
 	const wss = new WebSocketServer({ noServer: true });
 	server.on('upgrade', (req, socket, head) =>
 		wss.handleUpgrade(req, socket, head, (ws) => setupWSConnection(ws, req))
@@ -56,6 +158,6 @@ if (kind === 'buurtbord') {
 }
 process.stdout.write(`${JSON.stringify({ url })}\n`);
 process.on('SIGTERM', () => {
-	server.closeAllConnections();
+	if (server.listening) server.closeAllConnections();
 	void close().finally(() => process.exit(0));
 });

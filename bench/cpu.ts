@@ -1,14 +1,63 @@
 /**
- * Server CPU per edit and memory, Buurtbord next to the reference @y/websocket-server, in the same
- * run: each server in its own process (its CPU time and RSS read from /proc), the clients in this
- * one. Two loads: 30 clients on one board, and 500 connections over 50 boards; each client adds
- * one pin every 2 s. `node --import tsx bench/cpu.ts` alone, or part of `npm run bench`.
+ * Server CPU per edit and memory, Buurtbord next to Hocuspocus 4 and the reference
+ * @y/websocket-server, in the same run: each server in its own process (its CPU time and RSS read
+ * from /proc), the clients in this one (y-websocket clients, HocuspocusProvider for Hocuspocus).
+ * Two loads: 30 clients on one board, and 500 connections over 50 boards; each client adds one pin
+ * every 2 s. `node --import tsx bench/cpu.ts` alone, or part of `npm run bench`.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { closeClient, newPin, openClient, whenSynced, type Client } from './lib/clients';
+import { HocuspocusProvider, type HocuspocusProviderConfiguration } from '@hocuspocus/provider';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { closeClient, newPin, openClient, whenSynced } from './lib/clients';
 import { sleep, table, withTimeout } from './lib/util';
+
+type Kind = 'buurtbord' | 'hocuspocus' | 'reference';
+const NAMES: Record<Kind, string> = {
+	buurtbord: 'buurtbord (PGlite)',
+	hocuspocus: 'hocuspocus 4 (SQLite)',
+	reference: 'y-websocket-server'
+};
+
+interface BenchClient {
+	doc: Y.Doc;
+	synced: (timeoutMs: number) => Promise<void>;
+	close: () => void;
+}
+
+function openBenchClient(kind: Kind, url: string, room: string): BenchClient {
+	if (kind !== 'hocuspocus') {
+		const client = openClient(url, room);
+		return {
+			doc: client.doc,
+			synced: (ms) => whenSynced(client, ms),
+			close: () => closeClient(client)
+		};
+	}
+	const doc = new Y.Doc();
+	// The configuration goes on to the provider's own socket (HocuspocusProviderWebsocket), whose
+	// WebSocketPolyfill option the provider's type leaves out: ws, as the y-websocket clients use.
+	const provider = new HocuspocusProvider({
+		url,
+		name: room,
+		document: doc,
+		WebSocketPolyfill: WebSocket
+	} as HocuspocusProviderConfiguration);
+	const synced = new Promise<void>((resolve) => {
+		if (provider.isSynced) resolve();
+		provider.on('synced', () => resolve());
+	});
+	return {
+		doc,
+		synced: (ms) => withTimeout(synced, ms, `hocuspocus client sync with ${url}`),
+		close: () => {
+			provider.destroy();
+			doc.destroy();
+		}
+	};
+}
 
 // Each y-websocket provider adds a process 'exit' listener: 500 clients in this process.
 process.setMaxListeners(Math.max(process.getMaxListeners(), 1000));
@@ -40,6 +89,36 @@ function memoryMb(pid: number): { rss: number; peak: number } {
 	return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
+/**
+ * Every server runs as plain JavaScript, as `npm start` runs Buurtbord (build/buurtbord.js) and as
+ * Hocuspocus and @y/websocket-server ship: bench/cpu-server.ts bundled with esbuild (the packages
+ * stay in node_modules). BENCH_CPU_TSX=1 runs it under tsx instead (its loader adds 60–80 MB).
+ */
+let compiled: Promise<string[]> | undefined;
+function serverEntry(): Promise<string[]> {
+	if (process.env.BENCH_CPU_TSX === '1')
+		return Promise.resolve(['--import', 'tsx', 'bench/cpu-server.ts']);
+	compiled ??= (async () => {
+		const outdir = 'node_modules/.cache/buurtbord-bench';
+		const { build } = await import('esbuild');
+		await build({
+			entryPoints: ['bench/cpu-server.ts'],
+			outdir,
+			outExtension: { '.js': '.mjs' },
+			// Dynamic imports stay lazy (their own chunks): each server loads only its own code.
+			splitting: true,
+			bundle: true,
+			platform: 'node',
+			format: 'esm',
+			target: 'node22',
+			packages: 'external',
+			logLevel: 'warning'
+		});
+		return [`${outdir}/cpu-server.mjs`];
+	})();
+	return compiled;
+}
+
 async function startServerProcess(kind: string, boards: number) {
 	const child = spawn(
 		process.execPath,
@@ -48,9 +127,7 @@ async function startServerProcess(kind: string, boards: number) {
 			...(process.env.BENCH_CPU_PROF
 				? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
 				: []),
-			'--import',
-			'tsx',
-			'bench/cpu-server.ts',
+			...(await serverEntry()),
 			kind,
 			String(boards)
 		],
@@ -86,22 +163,22 @@ async function startServerProcess(kind: string, boards: number) {
 }
 
 async function measure(
-	kind: 'buurtbord' | 'reference',
+	kind: Kind,
 	clientCount: number,
 	boardCount: number,
 	seconds: number
 ): Promise<CpuRow> {
 	const server = await startServerProcess(kind, boardCount);
-	const clients: Client[] = [];
+	const clients: BenchClient[] = [];
 	try {
 		const room = (i: number) => (boardCount === 1 ? 'spoorbuurt' : `bench-${i % boardCount}`);
 		// In batches: each upgrade checks the session and membership in the database first.
 		for (let i = 0; i < clientCount; i += 50) {
 			const batch = Array.from({ length: Math.min(50, clientCount - i) }, (_, j) =>
-				openClient(server.url, room(i + j))
+				openBenchClient(kind, server.url, room(i + j))
 			);
 			clients.push(...batch);
-			await Promise.all(batch.map((c) => whenSynced(c, 180_000)));
+			await Promise.all(batch.map((c) => c.synced(180_000)));
 		}
 		await sleep(1000);
 		const cpuBefore = cpuUs(server.pid);
@@ -123,7 +200,7 @@ async function measure(
 		const cpu = cpuUs(server.pid) - cpuBefore;
 		const memory = memoryMb(server.pid);
 		return {
-			server: kind === 'buurtbord' ? 'buurtbord (PGlite)' : 'y-websocket-server',
+			server: NAMES[kind],
 			clients: clientCount,
 			boards: boardCount,
 			edits,
@@ -132,7 +209,7 @@ async function measure(
 			peakRssMb: memory.peak
 		};
 	} finally {
-		clients.forEach(closeClient);
+		clients.forEach((c) => c.close());
 		await server.stop();
 	}
 }
@@ -150,7 +227,11 @@ export async function benchCpu(
 			[500, 50]
 		] as const
 	).filter(([c]) => !only || c === only)) {
-		for (const kind of ['reference', 'buurtbord'] as const) {
+		// BENCH_CPU_KINDS=buurtbord,hocuspocus: only these servers (e.g. for a profile of one).
+		const kinds = (process.env.BENCH_CPU_KINDS || 'reference,hocuspocus,buurtbord').split(',');
+		for (const kind of (['reference', 'hocuspocus', 'buurtbord'] as const).filter((k) =>
+			kinds.includes(k)
+		)) {
 			log(`cpu: ${kind}, ${clients} clients on ${boards} board(s), ${seconds} s`);
 			rows.push(await measure(kind, clients, boards, seconds));
 			log(JSON.stringify(rows.at(-1)));
@@ -160,22 +241,38 @@ export async function benchCpu(
 }
 
 export function cpuTable(rows: CpuRow[]): string {
-	const ref = (r: CpuRow) =>
-		rows.find((x) => x.server === 'y-websocket-server' && x.clients === r.clients);
+	const find = (kind: Kind, r: CpuRow) =>
+		rows.find((x) => x.server === NAMES[kind] && x.clients === r.clients);
+	const ratio = (r: CpuRow, kind: Kind, key: 'cpuPerEditUs' | 'rssMb') => {
+		const base = find(kind, r);
+		return !base || base === r ? '' : `${(r[key] / base[key]).toFixed(2)}×`;
+	};
 	return table(
-		['server', 'clients', 'boards', 'edits', 'CPU/edit', 'vs ref', 'RSS', 'peak RSS', 'RSS vs ref'],
+		[
+			'server',
+			'clients',
+			'boards',
+			'edits',
+			'CPU/edit',
+			'vs hocuspocus',
+			'vs ref',
+			'RSS',
+			'peak RSS',
+			'RSS vs hocuspocus',
+			'RSS vs ref'
+		],
 		rows.map((r) => [
 			r.server,
 			r.clients,
 			r.boards,
 			r.edits,
 			`${r.cpuPerEditUs.toFixed(0)} µs`,
-			r.server === 'y-websocket-server'
-				? ''
-				: `${(r.cpuPerEditUs / ref(r)!.cpuPerEditUs).toFixed(2)}×`,
+			r.server === NAMES.reference ? '' : ratio(r, 'hocuspocus', 'cpuPerEditUs'),
+			ratio(r, 'reference', 'cpuPerEditUs'),
 			`${r.rssMb.toFixed(0)} MB`,
 			`${r.peakRssMb.toFixed(0)} MB`,
-			r.server === 'y-websocket-server' ? '' : `${(r.rssMb / ref(r)!.rssMb).toFixed(2)}×`
+			r.server === NAMES.reference ? '' : ratio(r, 'hocuspocus', 'rssMb'),
+			ratio(r, 'reference', 'rssMb')
 		])
 	);
 }

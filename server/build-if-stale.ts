@@ -2,7 +2,10 @@
  * `npm start` runs this before the server: it builds the app (`vite build`) only when there is no
  * build yet or a source it is made from changed after it, so a restart is fast (seconds instead of
  * the ~26 s a build takes) and `npm ci && npm start` still works on a fresh checkout.
- * `--force` always builds.
+ * `--force` always builds. Then it bundles the server entry (server/index.ts with what it imports
+ * from src/lib/server) into plain JavaScript, build/buurtbord.js, every time (esbuild, well under
+ * a second), so `npm start` runs the server with plain `node`: without tsx's loader, which kept
+ * some 60–80 MB of memory and compiled the TypeScript at every start.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -57,3 +60,20 @@ if (reason) {
 } else {
 	console.error(`[buurtbord] using the existing build in ${buildDir}/`);
 }
+
+// The server entry as an ES module in `build/` (the packages stay in node_modules).
+const { build } = await import('esbuild');
+await build({
+	entryPoints: { buurtbord: 'server/index.ts' },
+	outdir: buildDir,
+	// What is loaded only when configured (Redis, PostgreSQL, mail) stays in chunks of its own.
+	splitting: true,
+	chunkNames: 'buurtbord-chunks/[name]-[hash]',
+	bundle: true,
+	platform: 'node',
+	format: 'esm',
+	target: 'node22',
+	packages: 'external',
+	sourcemap: true,
+	logLevel: 'warning'
+});

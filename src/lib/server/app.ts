@@ -19,7 +19,6 @@ import { createMetrics } from './ops/metrics';
 import { setRuntime } from './runtime';
 import { postgresHooks } from './sync/postgres-hooks';
 import { withPublicProjection } from './public/projector';
-import { RedisRelay } from './sync/redis-relay';
 import { SyncServer } from './sync/server';
 import { replaySpills, writeSpill } from './sync/spill';
 import { UpdateStore } from './sync/store';
@@ -91,8 +90,12 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 	);
 	const originPolicy = readOriginPolicy();
 	// Several processes on the same boards: updates, presence, access and session events through Redis.
+	// Loaded only then: ioredis is ~10 MB of resident memory a single process does not need.
 	const relay = config.redisUrl
-		? new RedisRelay(config.redisUrl, { prefix: config.redisPrefix, log: componentLog('relay') })
+		? new (await import('./sync/redis-relay')).RedisRelay(config.redisUrl, {
+				prefix: config.redisPrefix,
+				log: componentLog('relay')
+			})
 		: undefined;
 	const sync = new SyncServer({
 		relay,

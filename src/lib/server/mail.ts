@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import nodemailer from 'nodemailer';
 
 export interface MailMessage {
 	to: string;
@@ -37,6 +36,8 @@ export async function sendMail(message: MailMessage, options: MailOptions): Prom
 	const env = options.env ?? process.env;
 	const log = options.log ?? ((line: string) => console.log(line));
 	const from = env.MAIL_FROM || DEFAULT_FROM;
+	// Loaded on the first message: a server that sends none keeps its ~10 MB out of memory.
+	const { default: nodemailer } = await import('nodemailer');
 	if (env.SMTP_URL) {
 		const transport = nodemailer.createTransport(env.SMTP_URL);
 		try {

@@ -1,7 +1,5 @@
 import { resolve } from 'node:path';
 import { migrate, readMigrations } from './migrate';
-import { openPglite } from './pglite';
-import { openPostgres } from './postgres';
 import type { Db } from './types';
 
 export type { Db, Queryable, SqlParam } from './types';
@@ -19,9 +17,10 @@ export interface DbConfig {
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openDb(config: DbConfig): Promise<Db> {
+	// Only the driver in use is loaded (each is several MB of resident memory).
 	const db = config.databaseUrl
-		? await openPostgres(config.databaseUrl)
-		: await openPglite(config.dataDir);
+		? await (await import('./postgres')).openPostgres(config.databaseUrl)
+		: await (await import('./pglite')).openPglite(config.dataDir);
 	try {
 		await migrate(db, await readMigrations(config.migrationsDir ?? MIGRATIONS_DIR));
 	} catch (err) {

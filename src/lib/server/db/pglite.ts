@@ -5,10 +5,11 @@ import type { Db, Queryable, SqlParam } from './types';
 /**
  * PostgreSQL's buffer cache inside PGlite's WebAssembly memory. PostgreSQL's default (128 MB) is
  * most of the server's resident memory once touched; a board is a few rows of at most some MB, so
- * 32 MB serves them (measured: a reopened data folder at ~340 MB RSS instead of ~450 MB).
+ * 16 MB serves them (measured: a reopened data folder at ~340 MB RSS instead of ~450 MB with
+ * 32 MB; 16 MB takes another ~20 MB off the server under the bench's load, docs/benchmarks.md).
  * BUURTBORD_PGLITE_SHARED_BUFFERS (e.g. "128MB") sets another size.
  */
-export const PGLITE_SHARED_BUFFERS = '32MB';
+export const PGLITE_SHARED_BUFFERS = '16MB';
 
 /** Opens (or creates) an embedded PGlite database in `dataDir`; `memory://` keeps it in memory. */
 export async function openPglite(
