@@ -1,5 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Address } from '../../src/lib/geo/address';
 import { decodeRegister, type CompactRegister } from '../../src/lib/geo/register';
+import { createBoard, insertAddresses, listAddresses } from '../../src/lib/server/boards';
+import type { Db } from '../../src/lib/server/db';
+import { registerJson } from '../../src/lib/server/register';
+import { migratedDb } from '../support/db';
+import { DRIVERS } from '../support/drivers';
 import { startSeededServer, type SeededServer } from '../support/seeded-server';
 
 /**
@@ -91,5 +97,81 @@ describe('the address register endpoint', () => {
 		const text = await data.text();
 		expect(text).not.toContain('houseNumber');
 		expect(text.length).toBeLessThan(20_000);
+	});
+});
+
+describe.each(DRIVERS)('the register built by the database on %s', (driver) => {
+	let db: Db;
+	beforeEach(async () => {
+		db = await migratedDb(driver);
+		await createBoard(db, { id: 'reg', name: 'Reg', centerLon: 5.86, centerLat: 51.83, zoom: 15 });
+	});
+	afterEach(async () => {
+		await db.close();
+	});
+
+	it('holds exactly what listAddresses reads, in its order', async () => {
+		const base = { postcode: '6521AB', city: 'Nijmegen', bagId: null, complexNumber: null };
+		const list: Address[] = [
+			{
+				...base,
+				id: 'z',
+				street: 'Händelstraat',
+				houseNumber: 2,
+				houseLetter: null,
+				addition: null,
+				lon: 5.8612345678901234,
+				lat: 51.8312345678901,
+				unitNumber: '1040002'
+			},
+			{
+				...base,
+				id: 'b',
+				street: 'Händelstraat',
+				houseNumber: 2,
+				houseLetter: 'A',
+				addition: '1',
+				lon: 5.86,
+				lat: 51.83,
+				bagId: '0268010000012345',
+				unitNumber: null
+			},
+			{
+				...base,
+				id: 'a',
+				street: 'Händelstraat',
+				houseNumber: 2,
+				houseLetter: null,
+				addition: null,
+				lon: 5.9,
+				lat: 51.9,
+				postcode: null,
+				city: null,
+				complexNumber: '104',
+				unitNumber: null
+			},
+			{
+				...base,
+				id: 'c',
+				street: 'Bachstraat',
+				houseNumber: 10,
+				houseLetter: null,
+				addition: null,
+				lon: -0.1,
+				lat: 1e-7,
+				unitNumber: null
+			}
+		];
+		await insertAddresses(db, 'reg', list);
+		const decoded = decodeRegister(JSON.parse(await registerJson(db, 'reg')) as CompactRegister);
+		const listed = await listAddresses(db, 'reg');
+		expect(decoded.map((a) => a.id)).toEqual(['c', 'a', 'z', 'b']);
+		expect(decoded).toEqual(listed.map((a) => ({ ...a, unitNumber: a.unitNumber ?? null })));
+	});
+
+	it('is an empty register for a board without addresses', async () => {
+		expect(decodeRegister(JSON.parse(await registerJson(db, 'reg')) as CompactRegister)).toEqual(
+			[]
+		);
 	});
 });

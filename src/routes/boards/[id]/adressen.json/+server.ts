@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { listAddresses } from '$lib/server/boards';
 import { requireBoardRoleApi } from '$lib/server/guard';
+import { registerJson } from '$lib/server/register';
 import { getRuntime } from '$lib/server/runtime';
-import { encodeRegister } from '$lib/geo/register';
 import type { RequestHandler } from './$types';
 
 /**
@@ -16,7 +15,7 @@ import type { RequestHandler } from './$types';
  */
 export const GET: RequestHandler = async (event) => {
 	const { boardId } = await requireBoardRoleApi(event, 'viewer');
-	const body = JSON.stringify(encodeRegister(await listAddresses(getRuntime().db, boardId)));
+	const body = await registerJson(getRuntime().db, boardId);
 	const etag = `W/"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 	const headers = {
 		'content-type': 'application/json; charset=utf-8',
@@ -25,6 +24,7 @@ export const GET: RequestHandler = async (event) => {
 		etag
 	};
 	const match = event.request.headers.get('if-none-match');
-	if (match && match.split(/\s*,\s*/).includes(etag)) return new Response(null, { status: 304, headers });
+	if (match && match.split(/\s*,\s*/).includes(etag))
+		return new Response(null, { status: 304, headers });
 	return new Response(body, { headers });
 };
