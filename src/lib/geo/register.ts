@@ -43,22 +43,23 @@ export const REGISTER_COLUMNS = [
 ] as const satisfies readonly (readonly [keyof Address, string])[];
 
 export function encodeRegister(addresses: readonly Address[]): CompactRegister {
-	const column = <K extends keyof Address>(k: K) =>
-		addresses.map((a) => (a[k] === undefined ? null : a[k]));
+	const nullable = (
+		k: 'houseLetter' | 'addition' | 'postcode' | 'city' | 'bagId' | 'complexNumber' | 'unitNumber'
+	) => addresses.map((a) => a[k] ?? null);
 	return {
 		v: REGISTER_VERSION,
-		id: column('id'),
-		street: column('street'),
-		houseNumber: column('houseNumber'),
-		houseLetter: column('houseLetter'),
-		addition: column('addition'),
-		postcode: column('postcode'),
-		city: column('city'),
-		lon: column('lon'),
-		lat: column('lat'),
-		bagId: column('bagId'),
-		complexNumber: column('complexNumber'),
-		unitNumber: column('unitNumber') as (string | null)[]
+		id: addresses.map((a) => a.id),
+		street: addresses.map((a) => a.street),
+		houseNumber: addresses.map((a) => a.houseNumber),
+		houseLetter: nullable('houseLetter'),
+		addition: nullable('addition'),
+		postcode: nullable('postcode'),
+		city: nullable('city'),
+		lon: addresses.map((a) => a.lon),
+		lat: addresses.map((a) => a.lat),
+		bagId: nullable('bagId'),
+		complexNumber: nullable('complexNumber'),
+		unitNumber: nullable('unitNumber')
 	};
 }
 
