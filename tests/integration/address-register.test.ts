@@ -120,7 +120,7 @@ describe.each(DRIVERS)('the register built by the database on %s', (driver) => {
 				houseNumber: 2,
 				houseLetter: null,
 				addition: null,
-				lon: 5.8612345678901234,
+				lon: 5.861234567890123,
 				lat: 51.8312345678901,
 				unitNumber: '1040002'
 			},
