@@ -35,7 +35,10 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	}
 	const response = await resolve(event);
 	// Pages of signed-in users hold personal data: never kept by a shared cache or the back button of a shared computer.
-	if (event.locals.user) response.headers.set('cache-control', 'private, no-store');
+	// Exception: the address register (no personal data; boards/[id]/adressen.json) may stay in
+	// the browser's own cache, revalidated on every use by its ETag.
+	if (event.locals.user && response.headers.get('cache-control') !== 'private, no-cache')
+		response.headers.set('cache-control', 'private, no-store');
 	return response;
 };
 

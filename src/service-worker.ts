@@ -13,6 +13,7 @@ import { build, files, version } from '$service-worker';
  *   ordinary browsing. A board page asks for its own pages to be kept (message `keep-pages`, with
  *   the signed-in user's id); they are fetched with the user's cookie into a cache that holds one
  *   user's pages only (another user's are dropped first) and served only when the network fails.
+ * - The board's address register (`/boards/<id>/adressen.json`) is kept and served the same way.
  * - `wipe` (sign-out, access lost) and a sign-out request empty every cache.
  * Nothing else is intercepted: other requests, the sync socket and other origins go to the network.
  */
@@ -24,6 +25,8 @@ const OWNER_KEY = '/__buurtbord/pages-owner';
 const SHELL_FILES = [...build, ...files];
 const shellPaths = new Set(SHELL_FILES);
 const BOARD_PAGE = /^\/boards\/[a-z0-9][a-z0-9-]{0,62}(\/deur)?(\/__data\.json)?$/;
+/** The board's address register (its own endpoint, loaded by the board page): kept with its pages. */
+const REGISTER = /^\/boards\/[a-z0-9][a-z0-9-]{0,62}\/adressen\.json$/;
 
 async function fillShell(): Promise<void> {
 	const cache = await caches.open(SHELL);
@@ -61,7 +64,10 @@ async function keepPages(userId: string, paths: string[]): Promise<void> {
 		cache = await caches.open(PAGES);
 	}
 	if (!(await caches.has(SHELL))) await fillShell().catch(() => undefined);
-	const urls = paths.filter((p) => BOARD_PAGE.test(p)).flatMap((p) => [p, `${p}/__data.json`]);
+	const urls = [
+		...paths.filter((p) => BOARD_PAGE.test(p)).flatMap((p) => [p, `${p}/__data.json`]),
+		...paths.filter((p) => REGISTER.test(p))
+	];
 	await Promise.all(
 		urls.map(async (url) => {
 			const response = await fetch(url, { credentials: 'same-origin', redirect: 'manual' });
@@ -113,5 +119,5 @@ sw.addEventListener('fetch', (event) => {
 		return;
 	}
 	const path = url.pathname.replace(/\/$/, '');
-	if (BOARD_PAGE.test(path)) event.respondWith(boardPage(request, path));
+	if (BOARD_PAGE.test(path) || REGISTER.test(path)) event.respondWith(boardPage(request, path));
 });

@@ -78,7 +78,11 @@ export class BoardConnection {
 			void forgetOtherUsers(userId);
 			this.offline = new OfflineCopy(userId, boardId, board.doc);
 			if (navigator.onLine)
-				keepPagesOffline(userId, [`/boards/${boardId}`, `/boards/${boardId}/deur`]);
+				keepPagesOffline(userId, [
+					`/boards/${boardId}`,
+					`/boards/${boardId}/deur`,
+					`/boards/${boardId}/adressen.json`
+				]);
 		}
 		this.#provider = new WebsocketProvider(
 			syncServerUrl(window.location),

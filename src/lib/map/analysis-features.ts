@@ -1,6 +1,8 @@
 /**
  * Map features for the analysis layers: one point per address with its state, theme colours and
- * a 0/1 property per theme (`t_<theme id>`, summed per cluster by MapLibre's clusterProperties).
+ * its "spoken" and per-theme 0/1 counts packed three to a number (`c0`, `c1` …, 17 bits each),
+ * summed per cluster by MapLibre's clusterProperties: every cluster property is evaluated for
+ * every point at every zoom level while clustering, so 8 themes cost 3 sums instead of 9.
  * Features are cached per address: an address whose summary did not change keeps its feature
  * object, so the source diff (diff.ts) sends only what changed.
  */
@@ -27,13 +29,46 @@ export interface AnalysisProperties {
 	/** 1 when the address passes the filter (others are dimmed). */
 	match: 0 | 1;
 	spoken: 0 | 1;
-	[theme: `t_${string}`]: 0 | 1;
+	/** Packed counts (see `packedCount`): slot 0 is "spoken", slot 1 + i the i-th theme. */
+	[packed: `c${number}`]: number;
 }
 
-export const themeKey = (id: string) => `t_${id.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
+/** Counts per packed number, and the bits of each (sums up to 131,071 addresses stay exact). */
+const PER_NUMBER = 3;
+const BASE = 2 ** 17;
+
+/** The packed property and its place for a slot (0: spoken; 1 + i: the i-th theme). */
+function slotOf(slot: number): { key: `c${number}`; scale: number } {
+	return { key: `c${Math.floor(slot / PER_NUMBER)}`, scale: BASE ** (slot % PER_NUMBER) };
+}
+
+/** The packed property keys for this many themes. */
+function packedKeys(themeCount: number): `c${number}`[] {
+	const n = Math.ceil((themeCount + 1) / PER_NUMBER);
+	return Array.from({ length: n }, (_, i) => `c${i}` as const);
+}
+
+/** A count read from a point's or cluster's packed properties, as a map expression. */
+export function packedCount(slot: number): ExpressionSpecification {
+	const { key, scale } = slotOf(slot);
+	const shifted: ExpressionSpecification =
+		scale === 1 ? ['get', key] : ['floor', ['/', ['get', key], scale]];
+	return ['%', shifted, BASE];
+}
+
+/** The same count read in JavaScript (the cluster popup). */
+export function readPackedCount(properties: Record<string, unknown>, slot: number): number {
+	const { key, scale } = slotOf(slot);
+	return Math.floor(Number(properties[key] ?? 0) / scale) % BASE;
+}
+
+/** The slot of a theme (its place in the board's theme list, after "spoken"). */
+export const themeSlot = (themas: readonly AThema[], id: string) =>
+	1 + themas.findIndex((t) => t.id === id);
 
 export class AnalysisFeatures {
 	#cache = new Map<string, { key: string; feature: Feature<Point, AnalysisProperties> }>();
+	#order = '';
 
 	build(
 		addresses: readonly AAddress[],
@@ -42,6 +77,11 @@ export class AnalysisFeatures {
 		matches: (address: AAddress, summary: AddressSummary) => boolean
 	): FeatureCollection<Point, AnalysisProperties> {
 		const colour = new Map(themas.map((t) => [t.id, t.colour]));
+		// Packing follows the theme list's order: another order is another packing.
+		const order = themas.map((t) => t.id).join(',');
+		if (order !== this.#order) this.#cache.clear();
+		this.#order = order;
+		const keys = packedKeys(themas.length);
 		const features: Feature<Point, AnalysisProperties>[] = [];
 		const seen = new Set<string>();
 		for (const a of addresses) {
@@ -66,8 +106,15 @@ export class AnalysisFeatures {
 				match,
 				spoken: s.state === 'spoken' ? 1 : 0
 			};
-			for (const t of themas)
-				properties[themeKey(t.id) as `t_${string}`] = heard.includes(t.id) ? 1 : 0;
+			for (const k of keys) properties[k] = 0;
+			const add = (slot: number) => {
+				const { key, scale } = slotOf(slot);
+				properties[key] = (properties[key] ?? 0) + scale;
+			};
+			if (properties.spoken) add(0);
+			themas.forEach((t, i) => {
+				if (heard.includes(t.id)) add(1 + i);
+			});
 			const feature: Feature<Point, AnalysisProperties> = {
 				type: 'Feature',
 				id: a.id,
@@ -82,31 +129,29 @@ export class AnalysisFeatures {
 	}
 }
 
-/** Per-theme sums for clusters (MapLibre clusterProperties). */
+/** Sums for clusters (MapLibre clusterProperties): the packed spoken and theme counts. */
 export function clusterProperties(
 	themas: readonly AThema[]
 ): Record<string, ExpressionSpecification> {
-	const out: Record<string, ExpressionSpecification> = {
-		spoken: ['+', ['get', 'spoken']],
-		match: ['+', ['get', 'match']]
-	};
-	for (const t of themas) out[themeKey(t.id)] = ['+', ['get', themeKey(t.id)]];
-	return out;
+	return Object.fromEntries(packedKeys(themas.length).map((k) => [k, ['+', ['get', k]]]));
 }
 
 /** A cluster's colour: its most heard theme's (grey when none was heard). */
 export function dominantClusterColour(themas: readonly AThema[]): ExpressionSpecification {
 	if (themas.length === 0) return ['literal', '#a3a3a3'] as unknown as ExpressionSpecification;
+	// Each theme's count is unpacked once (`let`), then compared with the others'.
+	const name = (i: number) => `n${i}`;
 	const cases: unknown[] = ['case'];
-	for (const t of themas) {
-		const mine = ['get', themeKey(t.id)];
+	themas.forEach((t, i) => {
+		const mine = ['var', name(i)];
 		const beatsAll = [
 			'all',
 			['>', mine, 0],
-			...themas.filter((o) => o.id !== t.id).map((o) => ['>=', mine, ['get', themeKey(o.id)]])
+			...themas.flatMap((_, j) => (j === i ? [] : [['>=', mine, ['var', name(j)]]]))
 		];
 		cases.push(beatsAll, t.colour);
-	}
+	});
 	cases.push('#a3a3a3');
-	return cases as ExpressionSpecification;
+	const bindings = themas.flatMap((_, i) => [name(i), packedCount(1 + i)]);
+	return ['let', ...bindings, cases] as unknown as ExpressionSpecification;
 }

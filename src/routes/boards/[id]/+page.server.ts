@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { presenceColour } from '$lib/collab/presence-state';
-import { getBoard, listAddresses } from '$lib/server/boards';
+import { getBoard } from '$lib/server/boards';
 import { confidentialPageData } from '$lib/server/confidential';
 import { requireBoardRole } from '$lib/server/guard';
 import { retentionNotices } from '$lib/server/retention';
@@ -12,7 +12,7 @@ export const load: PageServerLoad = async (event) => {
 	const { db } = getRuntime();
 	const board = await getBoard(db, boardId);
 	if (!board) error(404, 'Board not found');
-	const addresses = await listAddresses(db, board.id);
+	// The address register is not in the page data: the page loads it from ./adressen.json.
 	// Confidential notes: the user's organisation and the names of those on the board (no text).
 	const confidential = await confidentialPageData(db, board.id, user, role);
 	// Owners are warned from 30 days before the board's private content is purged.
@@ -21,5 +21,5 @@ export const load: PageServerLoad = async (event) => {
 	// Who I am on this board's presence (the server stamps the same on what others see of me).
 	const presenceSelf = { id: user.id, colour: presenceColour(user.id) };
 	// userId: the board's copy on this device is kept per user (src/lib/collab/offline.ts).
-	return { board, addresses, role, confidential, retention, presenceSelf, userId: user.id };
+	return { board, role, confidential, retention, presenceSelf, userId: user.id };
 };

@@ -1,13 +1,13 @@
 import { error } from '@sveltejs/kit';
 import { listAssignments } from '$lib/server/analysis';
-import { getBoard, listAddresses } from '$lib/server/boards';
+import { getBoard } from '$lib/server/boards';
 import { requireBoardRole } from '$lib/server/guard';
 import { getRuntime } from '$lib/server/runtime';
 import type { PageServerLoad } from './$types';
 import { assignedTo } from './door';
 
 /**
- * Door mode: the board's address register, who is recording (for "gehouden door") and the streets
+ * Door mode: who is recording (for "gehouden door") and the streets
  * assigned to them ("mijn straten"; an assignment names a professional as gesprekken do).
  */
 export const load: PageServerLoad = async (event) => {
@@ -15,10 +15,8 @@ export const load: PageServerLoad = async (event) => {
 	const { db } = getRuntime();
 	const board = await getBoard(db, boardId);
 	if (!board) error(404, 'Board not found');
-	const [addresses, assignments] = await Promise.all([
-		listAddresses(db, board.id),
-		listAssignments(db, board.id)
-	]);
+	// The address register comes from ../adressen.json (as on the board page), not in the page data.
+	const assignments = await listAssignments(db, board.id);
 	const myStreets = assignedTo(assignments, user.displayName);
-	return { board, addresses, role, userId: user.id, userName: user.displayName, myStreets };
+	return { board, role, userId: user.id, userName: user.displayName, myStreets };
 };
