@@ -171,6 +171,45 @@ async function measureBare(browser: Browser, url: string, b: Seeded): Promise<Sa
 	}
 }
 
+/**
+ * `MAP_PHASES=1`: where the board page's first idle goes, as seen from outside (wall clock from
+ * the navigation): the HTML, the register's response, the sync socket's frames (the first and the
+ * largest: the document), and the page's own milestones.
+ */
+async function watchPhases(page: Page) {
+	const t0 = Date.now();
+	const events: [number, string][] = [];
+	const mark = (what: string) => events.push([Date.now() - t0, what]);
+	const cdp = await page.context().newCDPSession(page);
+	await cdp.send('Network.enable');
+	const urls = new Map<string, string>();
+	let frames = 0;
+	let largest = 0;
+	cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url));
+	cdp.on('Network.loadingFinished', (e) => {
+		const url = urls.get(e.requestId) ?? '';
+		if (/adressen\.json|\/boards\/[^/]+$/.test(url))
+			mark(`${url.split('/').pop()} loaded (${e.encodedDataLength} B on the wire)`);
+	});
+	cdp.on('Network.webSocketCreated', () => mark('socket created'));
+	cdp.on('Network.webSocketFrameReceived', (e) => {
+		const size = e.response.payloadData.length;
+		if (frames++ === 0) mark(`first socket frame (${size} chars)`);
+		if (size > largest && size > 10_000) {
+			largest = size;
+			mark(`socket frame of ${size} chars`);
+		}
+	});
+	return {
+		mark,
+		print(title: string) {
+			console.error(`[map-perf] phases of the board page, ${title}:`);
+			for (const [ms, what] of events.sort((x, y) => x[0] - y[0]))
+				console.error(`[map-perf]   ${String(ms).padStart(6)} ms  ${what}`);
+		}
+	};
+}
+
 async function measureBoard(
 	browser: Browser,
 	server: string,
@@ -185,13 +224,17 @@ async function measureBoard(
 	await context.addCookies([{ name: SESSION_COOKIE, value: token, url: server }]);
 	try {
 		const page = await context.newPage();
+		const phases = process.env.MAP_PHASES ? await watchPhases(page) : null;
 		await page.goto(`${server}/boards/${b.id}`, { waitUntil: 'commit', timeout: 180_000 });
+		phases?.mark('HTML committed');
 		await page.waitForSelector('[data-testid="board-map"][data-loaded="true"]', {
 			timeout: 180_000
 		});
+		phases?.mark('map style loaded');
 		await page.waitForSelector('[data-testid="connection-status"][data-status="connected"]', {
 			timeout: 180_000
 		});
+		phases?.mark('socket connected');
 		// First idle: the analysis layer has its data and the map has rendered it, nothing pending.
 		const idleMs = await page.evaluate<number>(`(async () => {
 			const map = window.__buurtbordMap;
@@ -200,6 +243,8 @@ async function measureBoard(
 			await (${IDLE})(map);
 			return performance.now();
 		})()`);
+		phases?.mark('first idle');
+		phases?.print(`${b.addresses} addresses`);
 		const heap = await heapAfterGc(page);
 		const flight = await page.evaluate<{ fps: number; p95: number }>(
 			`(${FLIGHT})(window.__buurtbordMap, ${JSON.stringify(b.center)})`
