@@ -77,9 +77,11 @@ export class RedisRelay implements SyncRelay {
 			this.receive(channel.toString(), message)
 		);
 		// After a lost connection messages may have been missed: subscribe again (also to channels
-		// whose subscription failed while Redis was away) and catch up.
-		this.sub.on('ready', () => {
-			if (!this.ready) return;
+		// whose subscription failed while Redis was away) and catch up. Once both connections are
+		// back (they reconnect on their own schedules): asking with the publishing one still away
+		// found no other process and asked nobody.
+		const catchUp = () => {
+			if (!this.ready || !this.connected) return;
 			this.log('redis connection back: catching up on followed documents');
 			for (const [name, entry] of this.followed) {
 				this.sub
@@ -87,7 +89,9 @@ export class RedisRelay implements SyncRelay {
 					.then(() => this.requestSync(name, entry))
 					.catch((err: Error) => this.log(`following ${name} failed: ${err.message}`));
 			}
-		});
+		};
+		this.sub.on('ready', catchUp);
+		this.pub.on('ready', catchUp);
 	}
 
 	/** Whether both Redis connections are up (readiness). */
@@ -261,6 +265,10 @@ export class RedisRelay implements SyncRelay {
 				const reply = encoding.createEncoder();
 				encoding.writeVarString(reply, requestId);
 				encoding.writeVarUint8Array(reply, Y.encodeStateAsUpdate(room.doc, stateVector));
+				// Our state vector too: the catch-up goes both ways. After Redis was away, the first
+				// process back counts no other subscriber and asks nobody; the one asking later must
+				// then also bring it what it lacks (see SYNC_REPLY).
+				encoding.writeVarUint8Array(reply, Y.encodeStateVector(room.doc));
 				this.send(entry.channel, SYNC_REPLY, encoding.toUint8Array(reply));
 				break;
 			}
@@ -269,6 +277,15 @@ export class RedisRelay implements SyncRelay {
 				const requestId = decoding.readVarString(decoder);
 				Y.applyUpdate(room.doc, decoding.readVarUint8Array(decoder), RELAY_ORIGIN);
 				this.waiting.get(requestId)?.();
+				// What the answering process lacks of ours (a reply of an older process has no vector).
+				if (decoding.hasContent(decoder)) {
+					const vector = decoding.readVarUint8Array(decoder);
+					const theirs = Y.decodeStateVector(vector);
+					const ahead = [...Y.decodeStateVector(Y.encodeStateVector(room.doc))].some(
+						([client, clock]) => clock > (theirs.get(client) ?? 0)
+					);
+					if (ahead) this.send(entry.channel, UPDATE, Y.encodeStateAsUpdate(room.doc, vector));
+				}
 				break;
 			}
 			case AWARENESS:
