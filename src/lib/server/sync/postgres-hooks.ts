@@ -106,8 +106,10 @@ export function postgresHooks(
 			for (const key of Object.keys(ref.kind === 'org' ? ORG_NOTES_LAYOUT : BOARD_LAYOUT)) {
 				doc.getMap(key);
 			}
-			// A long log (e.g. after a crash before compaction) is compacted now, so the next load is fast.
-			if (rows.length > compactEvery) await compact(boardId, doc);
+			// A long log (e.g. after a crash before compaction) is compacted, so the next load is fast:
+			// after the load, not before the first client gets the document (compact() deletes only
+			// the rows it merged and runs one at a time per board, like every other compaction).
+			if (rows.length > compactEvery) void compact(boardId, doc);
 		},
 		onBeforeApply(docName, update, doc, mayRepair = () => true) {
 			const org = parseDocName(docName)?.kind === 'org';

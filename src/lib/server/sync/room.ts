@@ -67,6 +67,12 @@ export class Room {
 	loading = false;
 	/** The largest whole-document answer (sync step 2) sent so far: slow consumers get this much extra room. */
 	private largestAnswer = 0;
+	/**
+	 * The answer to a client that has nothing yet (an empty state vector: a new device or browser),
+	 * encoded once per document state: every new client of a large board would otherwise encode the
+	 * whole document again. Dropped at the next update.
+	 */
+	private wholeAnswer: Uint8Array | undefined;
 	limits: Readonly<ConnectionLimits> = DEFAULT_LIMITS;
 	log: (message: string) => void = (message) => console.log(`[sync] ${message}`);
 
@@ -92,6 +98,7 @@ export class Room {
 			});
 		}
 		this.doc.on('update', (update: Uint8Array) => {
+			this.wholeAnswer = undefined;
 			if (!this.loading) this.writer.push(update);
 			const message = encoding.createEncoder();
 			encoding.writeVarUint(message, MESSAGE_SYNC);
@@ -152,6 +159,22 @@ export class Room {
 		}
 	}
 
+	/**
+	 * The sync step 2 answer to a client's state vector: what it lacks. A client with nothing gets
+	 * the whole document, encoded once per document state (see wholeAnswer).
+	 */
+	private answer(stateVector: Uint8Array): Uint8Array {
+		// An empty state vector is the single byte 0 (no clients).
+		const empty = stateVector.byteLength === 1 && stateVector[0] === 0;
+		if (empty && this.wholeAnswer) return this.wholeAnswer;
+		const reply = encoding.createEncoder();
+		encoding.writeVarUint(reply, MESSAGE_SYNC);
+		syncProtocol.writeSyncStep2(reply, this.doc, stateVector);
+		const answer = encoding.toUint8Array(reply);
+		if (empty) this.wholeAnswer = answer;
+		return answer;
+	}
+
 	/** Removes a connection, its presence and its pending updates; returns how many remain. */
 	leave(ws: WebSocket): number {
 		const conn = this.connections.get(ws);
@@ -194,10 +217,7 @@ export class Room {
 					if (!conn.syncRequests.take()) {
 						throw new LimitExceeded(CLOSE_TOO_MANY_REQUESTS, 'too many sync requests');
 					}
-					const reply = encoding.createEncoder();
-					encoding.writeVarUint(reply, MESSAGE_SYNC);
-					syncProtocol.writeSyncStep2(reply, this.doc, payload);
-					const answer = encoding.toUint8Array(reply);
+					const answer = this.answer(payload);
 					this.largestAnswer = Math.max(this.largestAnswer, answer.byteLength);
 					this.send(ws, answer);
 				} else if (
@@ -254,6 +274,7 @@ export class Room {
 	}
 
 	destroy(): void {
+		this.wholeAnswer = undefined;
 		this.presence.destroy();
 		this.awareness.destroy();
 		this.doc.destroy();
