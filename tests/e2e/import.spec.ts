@@ -180,9 +180,7 @@ test('a Dutch Excel CSV with bad rows: preview, errors by line, confirm; twice i
 			.getByRole('option', { name: /Émile Zolastraat 3A/ })
 	).toBeVisible();
 	await search.press('Enter');
-	await expect(page.getByTestId('pin-form').getByRole('heading')).toContainText(
-		'Émile Zolastraat 3A'
-	);
+	await expect(page.getByTestId('address-panel')).toContainText('Émile Zolastraat 3A');
 	expect(errors).toEqual([]);
 });
 
