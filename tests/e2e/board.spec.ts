@@ -1,13 +1,15 @@
 import { expect, test } from '@playwright/test';
 import {
+	addInitiatiefAt,
 	collectErrors,
+	initiatiefRow,
 	openBoard,
 	ownerState,
-	renderedPinTitles,
+	renderedTitles,
 	visibleAddresses
 } from './helpers';
 
-test('a pin added in one browser shows in another at once, and stays after a reload', async ({
+test('a notitie added at an address in one browser shows in another at once, and stays after a reload', async ({
 	browser
 }) => {
 	// Two browsers, both signed in as the board's owner.
@@ -25,45 +27,30 @@ test('a pin added in one browser shows in another at once, and stays after a rel
 	const addresses = await visibleAddresses(pageA);
 	expect(addresses.length).toBeGreaterThan(10);
 	const target = addresses[Math.floor(addresses.length / 2)]!;
-	const title = `Koffie-ochtend ${Date.now()}`;
+	const text = `Koffie-ochtend ${Date.now()}`;
 
-	// Click the address point on the map: the form opens for that address.
+	// Click the address point on the map: its panel opens; a notitie is one of its actions.
 	await pageA.mouse.click(target.x, target.y);
-	// The address opens its panel; the quick pin is one of its actions.
-	await pageA.getByRole('button', { name: 'Pin bij dit adres' }).click();
-	const form = pageA.getByTestId('pin-form');
-	await expect(form).toBeVisible();
-	await expect(form.getByRole('heading')).toContainText(target.label);
-	await expect(form.getByLabel('Titel')).toBeFocused();
-	await form.getByLabel('Titel').fill(`  ${title}  `);
-	await form.getByLabel('Soort').selectOption('initiatief');
-	await form.getByRole('button', { name: 'Toevoegen' }).click();
-	await expect(form).toBeHidden();
+	await expect(pageA.getByTestId('address-panel')).toContainText(target.label);
+	await pageA.getByRole('button', { name: 'Notitie bij dit adres' }).click();
+	const form = pageA.getByTestId('notitie-form');
+	await form.getByLabel('Tekst').fill(text);
+	await form.getByRole('button', { name: 'Notitie opslaan' }).click();
+	await expect(form.getByRole('button', { name: 'Notitie verwijderen' })).toBeVisible();
 
-	// At once in the first browser: in the list and on the map.
-	const itemA = pageA.getByTestId('pin-item').filter({ hasText: title });
-	await expect(itemA).toBeVisible();
-	await expect(itemA).toContainText('Initiatief');
-	await expect(itemA).toContainText(target.label);
-	await expect.poll(() => renderedPinTitles(pageA)).toContain(title);
-
-	// Live in the second browser, without reload.
-	const itemB = pageB.getByTestId('pin-item').filter({ hasText: title });
-	await expect(itemB).toBeVisible();
-	await expect(itemB).toContainText('Initiatief');
-	await expect(itemB).toContainText(target.label);
-	await expect.poll(() => renderedPinTitles(pageB)).toContain(title);
+	// At once on the first map, and live on the second, without reload.
+	await expect.poll(() => renderedTitles(pageA, 'notities')).toContain(text);
+	await expect.poll(() => renderedTitles(pageB, 'notities')).toContain(text);
 
 	// A reload gets it back from the server.
 	await pageB.reload();
 	await openBoard(pageB);
-	await expect(pageB.getByTestId('pin-item').filter({ hasText: title })).toBeVisible();
-	await expect.poll(() => renderedPinTitles(pageB)).toContain(title);
+	await expect.poll(() => renderedTitles(pageB, 'notities')).toContain(text);
 
-	// Removing it in the second browser removes it in the first.
-	await pageB.getByRole('button', { name: `Pin “${title}” verwijderen` }).click();
-	await expect(itemA).toHaveCount(0);
-	await expect.poll(() => renderedPinTitles(pageA)).not.toContain(title);
+	// Removing it in the first browser removes it in the second.
+	await form.getByRole('button', { name: 'Notitie verwijderen' }).click();
+	await expect.poll(() => renderedTitles(pageA, 'notities')).not.toContain(text);
+	await expect.poll(() => renderedTitles(pageB, 'notities')).not.toContain(text);
 
 	expect(errorsA).toEqual([]);
 	expect(errorsB).toEqual([]);
@@ -71,17 +58,24 @@ test('a pin added in one browser shows in another at once, and stays after a rel
 	await bob.close();
 });
 
-test('the form refuses an empty title and can be cancelled', async ({ page }) => {
+test('an address offers its real actions, and no pin form any more', async ({ page }) => {
 	const errors = collectErrors(page);
 	await openBoard(page);
 	const [target] = await visibleAddresses(page);
 	await page.mouse.click(target!.x, target!.y);
-	await page.getByRole('button', { name: 'Pin bij dit adres' }).click();
-	const form = page.getByTestId('pin-form');
-	await form.getByLabel('Titel').fill('   ');
-	await form.getByRole('button', { name: 'Toevoegen' }).click();
-	await expect(form.getByRole('alert')).toHaveText('Vul een titel in.');
-	await form.getByRole('button', { name: 'Annuleren' }).click();
+	const panel = page.getByTestId('address-panel');
+	await expect(panel).toContainText(target!.label);
+	for (const name of ['Nieuw gesprek', 'Initiatief bij dit adres', 'Notitie bij dit adres']) {
+		await expect(panel.getByRole('button', { name })).toBeVisible();
+	}
+	await expect(page.getByRole('button', { name: /pin/i })).toHaveCount(0);
+	await expect(page.getByTestId('pin-form')).toHaveCount(0);
+	// An empty notitie is refused; closing the form leaves nothing behind.
+	await panel.getByRole('button', { name: 'Notitie bij dit adres' }).click();
+	const form = page.getByTestId('notitie-form');
+	await form.getByRole('button', { name: 'Notitie opslaan' }).click();
+	await expect(form.getByRole('alert')).toBeVisible();
+	await form.getByRole('button', { name: 'Sluiten' }).click();
 	await expect(form).toBeHidden();
 	expect(errors).toEqual([]);
 });
@@ -113,7 +107,7 @@ test('the language switch shows English', async ({ page }) => {
 	await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 	await expect(page.getByTestId('connection-status')).toContainText('connected');
 	await expect(
-		page.getByText('Click an address on the map to open it: conversations, initiatives and pins.')
+		page.getByText('Click an address on the map to open it: conversations, initiatives and notes.')
 	).toBeVisible();
 	await expect(page.getByRole('button', { name: 'English' })).toHaveAttribute(
 		'aria-pressed',
@@ -130,7 +124,7 @@ test('the language switch shows English', async ({ page }) => {
 test.describe('on a phone', () => {
 	test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
 
-	test('a pin can be added by choosing an address from the list, without the map', async ({
+	test('an initiatief can be added by choosing an address from the list, without the map', async ({
 		page
 	}) => {
 		const errors = collectErrors(page);
@@ -140,21 +134,12 @@ test.describe('on a phone', () => {
 		expect(map!.height).toBeGreaterThan(300);
 
 		const title = `Geveltuin ${Date.now()}`;
-		await page.getByLabel('Of kies een adres').selectOption({ label: 'Obrechtstraat 3' });
-		await page.getByRole('button', { name: 'Pin toevoegen' }).click();
-		const form = page.getByTestId('pin-form');
-		await expect(form.getByRole('heading')).toHaveText('Nieuwe pin bij Obrechtstraat 3');
-		await expect(form.getByLabel('Titel')).toBeFocused();
-		await page.keyboard.type(title);
-		await page.keyboard.press('Enter');
-		await expect(form).toBeHidden();
-
-		const item = page.getByTestId('pin-item').filter({ hasText: title });
-		await item.scrollIntoViewIfNeeded();
-		await expect(item).toBeVisible();
-		await expect(item).toContainText('Gesprek');
-		await expect(item).toContainText('Obrechtstraat 3');
-		await expect.poll(() => renderedPinTitles(page)).toContain(title);
+		await addInitiatiefAt(page, 'Obrechtstraat 3', title);
+		const row = await initiatiefRow(page, title);
+		await row.scrollIntoViewIfNeeded();
+		await expect(row).toBeVisible();
+		await expect(row).toContainText('Obrechtstraat 3');
+		await expect.poll(() => renderedTitles(page, 'initiatieven')).toContain(title);
 		expect(errors).toEqual([]);
 	});
 });

@@ -123,3 +123,36 @@ export function renderedPinTitles(page: Page): Promise<string[]> {
 		return map.queryRenderedFeatures({ layers: ['pins'] }).map((f) => String(f.properties.title));
 	});
 }
+
+/** Titles of the initiatieven or notities rendered on the map (a notitie's first line). */
+export function renderedTitles(page: Page, layer: 'initiatieven' | 'notities'): Promise<string[]> {
+	return page.evaluate((id) => {
+		const map = window.__buurtbordMap;
+		if (!map) return [];
+		return map.queryRenderedFeatures({ layers: [id] }).map((f) => String(f.properties.title));
+	}, layer);
+}
+
+/** Opens an address through the sidebar's picker (no map click): its panel shows. */
+export async function openAddressFromPicker(page: Page, address: string): Promise<void> {
+	await page.getByLabel('Of kies een adres').selectOption({ label: address });
+	await page.getByRole('button', { name: 'Adres openen' }).click();
+	await expect(page.getByTestId('address-panel')).toContainText(address);
+}
+
+/** Adds an initiatief at an address through its panel, as a user does; the form stays open. */
+export async function addInitiatiefAt(page: Page, address: string, title: string): Promise<void> {
+	await openAddressFromPicker(page, address);
+	await page.getByRole('button', { name: 'Initiatief bij dit adres' }).click();
+	const form = page.getByTestId('initiatief-form');
+	await form.getByLabel('Titel').fill(title);
+	await form.getByRole('button', { name: 'Initiatief opslaan' }).click();
+	await expect(form.getByRole('heading', { level: 2 })).toContainText(title);
+}
+
+/** The row of an initiatief in the list view's Initiatieven tab (the tab is chosen first). */
+export async function initiatiefRow(page: Page, title: string) {
+	const list = page.getByTestId('list-view');
+	await list.getByRole('tab', { name: 'Initiatieven' }).click();
+	return list.getByTestId('initiatief-table').getByRole('row').filter({ hasText: title });
+}

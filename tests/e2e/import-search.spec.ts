@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { collectErrors, openBoard } from './helpers';
 
-test('the address search finds "sweelinck 3", also with a typo, and opens the pin form for it', async ({
+test('the address search finds "sweelinck 3", also with a typo, and opens that address', async ({
 	page
 }) => {
 	const errors = collectErrors(page);
@@ -23,13 +23,14 @@ test('the address search finds "sweelinck 3", also with a typo, and opens the pi
 	await expect(search).toHaveAttribute('aria-activedescendant', /.+/);
 	await search.press('Enter');
 
-	const form = page.getByTestId('pin-form');
-	await expect(form.getByRole('heading')).toContainText('Sweelinckstraat 3');
+	const panel = page.getByTestId('address-panel');
+	await expect(panel).toContainText('Sweelinckstraat 3');
 	await expect(search).toHaveValue('Sweelinckstraat 3');
 	await expect(search).toHaveAttribute('aria-expanded', 'false');
 
 	// A postcode + number works too; Escape closes the list.
-	await form.getByRole('button', { name: 'Annuleren' }).click();
+	await panel.getByRole('button', { name: 'Sluiten' }).click();
+	await expect(panel).toHaveCount(0);
 	await search.fill('6521ca 5');
 	await expect(options.first()).toHaveText(/Sweelinckstraat 5/);
 	await search.press('Escape');

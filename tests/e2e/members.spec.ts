@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import type { SeededUser } from '../support/accounts';
-import { collectErrors, signInThroughForm, visibleAddresses, openBoard } from './helpers';
+import {
+	addInitiatiefAt,
+	collectErrors,
+	initiatiefRow,
+	openBoard,
+	signInThroughForm,
+	visibleAddresses
+} from './helpers';
 import { OwnServer } from './own-server';
 
 // Its own server: members come and go here, and every browser signs in on it.
@@ -83,15 +90,12 @@ test('an invitation link makes a new editor once; removing them closes their ope
 	);
 	await expect(invitee.getByTestId('read-only-badge')).toHaveCount(0);
 
-	// As editor they can pin, and the owner sees it.
+	// As editor they can add an initiatief, and the owner sees it.
 	const title = `Buurtkamer ${Date.now()}`;
-	await invitee.getByLabel('Of kies een adres').selectOption({ label: 'Obrechtstraat 3' });
-	await invitee.getByRole('button', { name: 'Pin toevoegen' }).click();
-	await invitee.getByTestId('pin-form').getByLabel('Titel').fill(title);
-	await invitee.keyboard.press('Enter');
-	await expect(invitee.getByTestId('pin-item').filter({ hasText: title })).toBeVisible();
+	await addInitiatiefAt(invitee, 'Obrechtstraat 3', title);
+	await expect(await initiatiefRow(invitee, title)).toBeVisible();
 	await openBoard(owner, 'spoorbuurt', server.url);
-	await expect(owner.getByTestId('pin-item').filter({ hasText: title })).toBeVisible();
+	await expect(await initiatiefRow(owner, title)).toBeVisible();
 
 	// The link works once.
 	const second = await browserFor(browser);
@@ -113,7 +117,7 @@ test('an invitation link makes a new editor once; removing them closes their ope
 	await expect(invitee.getByTestId('access-lost')).toContainText('geen toegang meer');
 	await expect(invitee.getByTestId('connection-status')).toHaveAttribute('data-status', 'revoked');
 	// The board's content leaves the page.
-	await expect(invitee.getByTestId('pin-item')).toHaveCount(0);
+	await expect(invitee.getByTestId('list-view')).toHaveCount(0);
 	await expect(invitee.getByTestId('board-map')).toHaveCount(0);
 	// Reloading gets the answer a stranger gets.
 	const reload = await invitee.reload();
@@ -136,23 +140,27 @@ test('a viewer sees the board without any editing control', async ({ browser }) 
 		'Ongedaan maken',
 		'Initiatief op de kaart zetten',
 		'Notitie op de kaart zetten',
-		'Pin toevoegen',
+		'Adres openen',
 		'Leden'
 	]) {
 		await expect(main.getByRole('button', { name, exact: true })).toHaveCount(0);
 		await expect(main.getByRole('link', { name, exact: true })).toHaveCount(0);
 	}
 	await expect(viewer.getByLabel('Of kies een adres')).toHaveCount(0);
-	await expect(viewer.getByTestId('pin-item').first()).toBeVisible();
-	await expect(main.getByRole('button', { name: 'Verwijderen' })).toHaveCount(0);
+	// The editor's initiatief (previous test) is there to read.
+	await expect(
+		(await initiatiefRow(viewer, 'Buurtkamer')).getByRole('button', { name: /^Buurtkamer/ })
+	).toBeVisible();
 
-	// An address opens its history, without "Nieuw gesprek" or pin actions.
+	// An address opens its history, without "Nieuw gesprek" or other actions.
 	const [target] = await visibleAddresses(viewer);
 	await viewer.mouse.click(target!.x, target!.y);
 	const panel = viewer.getByTestId('address-panel');
 	await expect(panel).toBeVisible();
 	await expect(panel.getByRole('button', { name: 'Nieuw gesprek' })).toHaveCount(0);
-	await expect(viewer.getByTestId('pin-form')).toHaveCount(0);
+	for (const name of ['Initiatief bij dit adres', 'Notitie bij dit adres']) {
+		await expect(panel.getByRole('button', { name })).toHaveCount(0);
+	}
 
 	expect(errors).toEqual([]);
 

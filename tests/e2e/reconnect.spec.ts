@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { renderedPinTitles } from './helpers';
+import { addInitiatiefAt, initiatiefRow, renderedTitles } from './helpers';
 import type { SeededUser } from '../support/accounts';
 import { OwnServer } from './own-server';
 
@@ -42,17 +42,14 @@ test('pages reconnect by themselves after kill -9 and converge', async ({ browse
 		await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
 	}
 
-	async function addPin(page: Page, address: string, title: string) {
-		await page.getByLabel('Of kies een adres').selectOption({ label: address });
-		await page.getByRole('button', { name: 'Pin toevoegen' }).click();
-		await page.getByTestId('pin-form').getByLabel('Titel').fill(title);
-		await page.getByTestId('pin-form').getByRole('button', { name: 'Toevoegen' }).click();
-		await expect(page.getByTestId('pin-item').filter({ hasText: title })).toBeVisible();
+	async function addInitiatief(page: Page, address: string, title: string) {
+		await addInitiatiefAt(page, address, title);
+		await expect(await initiatiefRow(page, title)).toBeVisible();
 	}
 
 	const before = `Voor de herstart ${Date.now()}`;
-	await addPin(a, 'Dunklerstraat 2', before);
-	await expect(b.getByTestId('pin-item').filter({ hasText: before })).toBeVisible();
+	await addInitiatief(a, 'Dunklerstraat 2', before);
+	await expect(await initiatiefRow(b, before)).toBeVisible();
 
 	await server.stop('SIGKILL');
 	for (const page of pages) {
@@ -65,7 +62,7 @@ test('pages reconnect by themselves after kill -9 and converge', async ({ browse
 
 	// Edited while the server is down (next door, so that it is in view on both maps): kept locally, sent when the connection is back.
 	const during = `Tijdens de storing ${Date.now()}`;
-	await addPin(b, 'Dunklerstraat 4', during);
+	await addInitiatief(b, 'Dunklerstraat 4', during);
 
 	await server.start();
 	for (const page of pages) {
@@ -75,16 +72,16 @@ test('pages reconnect by themselves after kill -9 and converge', async ({ browse
 			{ timeout: 20_000 }
 		);
 		for (const title of [before, during]) {
-			await expect(page.getByTestId('pin-item').filter({ hasText: title })).toBeVisible();
+			await expect(await initiatiefRow(page, title)).toBeVisible();
 		}
 	}
-	await expect.poll(() => renderedPinTitles(a)).toContain(during);
+	await expect.poll(() => renderedTitles(a, 'initiatieven')).toContain(during);
 
 	// And a fresh page gets both from the server.
 	await a.reload();
 	await expect(a.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
-	await expect(a.getByTestId('pin-item').filter({ hasText: before })).toBeVisible();
-	await expect(a.getByTestId('pin-item').filter({ hasText: during })).toBeVisible();
+	await expect(await initiatiefRow(a, before)).toBeVisible();
+	await expect(await initiatiefRow(a, during)).toBeVisible();
 
 	expect(errors.flat()).toEqual([]);
 	await Promise.all(pages.map((page) => page.context().close()));

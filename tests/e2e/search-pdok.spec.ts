@@ -107,7 +107,7 @@ test('PDOK results below the register; one not in the register, chosen by keyboa
 		'href',
 		'/boards/spoorbuurt/adressen'
 	);
-	await expect(page.getByTestId('pin-form')).toHaveCount(0);
+	await expect(page.getByTestId('address-panel')).toHaveCount(0);
 	// The map flies to the PDOK point (POINT(5.87139077 51.83271650)).
 	await expect
 		.poll(async () => {
@@ -144,9 +144,7 @@ test('PDOK unreachable: the register search still works, with a quiet note', asy
 	).toHaveCount(0);
 	await search.press('ArrowDown');
 	await search.press('Enter');
-	await expect(page.getByTestId('pin-form').getByRole('heading')).toContainText(
-		'Sweelinckstraat 12'
-	);
+	await expect(page.getByTestId('address-panel')).toContainText('Sweelinckstraat 12');
 	await expect(page.getByTestId('search-pdok-note')).toBeEmpty();
 	expect(errors).toEqual([]);
 });

@@ -70,6 +70,12 @@ export class BoardEditor {
 		this.panel = { kind: 'initiatief', id: null, place: { addressId: address.id } };
 	}
 
+	/** A new notitie at an address's point (the address panel's action, where a pin used to go). */
+	newNotitieAt(address: Address): void {
+		this.placing = null;
+		this.panel = { kind: 'notitie', id: null, point: { lon: address.lon, lat: address.lat } };
+	}
+
 	openNotitie(id: string): void {
 		this.placing = null;
 		this.panel = { kind: 'notitie', id, point: null };
