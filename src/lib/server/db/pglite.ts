@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { PGlite, types } from '@electric-sql/pglite';
 import type { Db, Queryable, SqlParam } from './types';
 
@@ -11,6 +12,23 @@ import type { Db, Queryable, SqlParam } from './types';
  */
 export const PGLITE_SHARED_BUFFERS = '16MB';
 
+/**
+ * V8 runs PGlite's WebAssembly on its baseline compiler (Liftoff) only. By default V8 recompiles
+ * hot functions with its optimizing compiler (TurboFan), and one of them is PostgreSQL's SQL
+ * parser (raw_parser, 105 kB of WebAssembly, run for every query): compiling it takes ~0.9 s and
+ * ~600 MB of compiler memory, which made the server's peak resident memory ~730 MB within seconds
+ * of its start or its first queries, and left ~50 MB more resident afterwards. Measured on the
+ * bench (bench/cpu.ts, docs/benchmarks.md): peak 730 → 190 MB, steady 240 → 190 MB, CPU per
+ * edit no worse. Set before PGlite compiles its module; it applies to every WebAssembly module
+ * of the process (PGlite's is the only one of the server). BUURTBORD_PGLITE_WASM_OPTIMIZE=1 keeps
+ * V8's default.
+ */
+function useBaselineWasmCompiler(): void {
+	if (process.env.BUURTBORD_PGLITE_WASM_OPTIMIZE === '1') return;
+	setFlagsFromString('--no-wasm-dynamic-tiering');
+	setFlagsFromString('--no-wasm-tier-up');
+}
+
 /** Opens (or creates) an embedded PGlite database in `dataDir`; `memory://` keeps it in memory. */
 export async function openPglite(
 	dataDir: string,
@@ -22,6 +40,7 @@ export async function openPglite(
 		);
 	}
 	if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+	useBaselineWasmCompiler();
 	const defaults = PGlite.defaultStartParams;
 	const pg = await PGlite.create(dataDir, {
 		startParams: [...defaults, '-c', `shared_buffers=${sharedBuffers}`],
