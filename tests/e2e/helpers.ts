@@ -115,22 +115,28 @@ export async function visibleAddresses(page: Page): Promise<ScreenAddress[]> {
 		.sort((a, b) => a.id.localeCompare(b.id));
 }
 
-/** Titles of the pins rendered on the map. */
-export function renderedPinTitles(page: Page): Promise<string[]> {
-	return page.evaluate(() => {
-		const map = window.__buurtbordMap;
-		if (!map) return [];
-		return map.queryRenderedFeatures({ layers: ['pins'] }).map((f) => String(f.properties.title));
-	});
-}
-
-/** Titles of the initiatieven or notities rendered on the map (a notitie's first line). */
-export function renderedTitles(page: Page, layer: 'initiatieven' | 'notities'): Promise<string[]> {
+/**
+ * Titles of the initiatieven, notities or (legacy) pins rendered on the map (a notitie's first
+ * line).
+ */
+export function renderedTitles(
+	page: Page,
+	layer: 'initiatieven' | 'notities' | 'pins'
+): Promise<string[]> {
 	return page.evaluate((id) => {
 		const map = window.__buurtbordMap;
 		if (!map) return [];
 		return map.queryRenderedFeatures({ layers: [id] }).map((f) => String(f.properties.title));
 	}, layer);
+}
+
+/** The map's centre (longitude, latitude). */
+export function mapCenter(page: Page): Promise<{ lng: number; lat: number }> {
+	return page.evaluate(() => {
+		const map = window.__buurtbordMap as unknown as { getCenter(): { lng: number; lat: number } };
+		const { lng, lat } = map.getCenter();
+		return { lng, lat };
+	});
 }
 
 /** Opens an address through the sidebar's picker (no map click): its panel shows. */

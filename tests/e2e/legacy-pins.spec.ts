@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { addPin } from '../../src/lib/board/pins';
 import type { SeededUser } from '../support/accounts';
 import { connectClient, whenSynced, type TestClient } from '../support/clients';
 import {
 	collectErrors,
 	initiatiefRow,
+	mapCenter,
 	openBoard,
-	renderedPinTitles,
 	renderedTitles,
 	visibleAddresses
 } from './helpers';
@@ -37,15 +37,6 @@ test.afterAll(async () => {
 	await server.stop();
 	rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** The map's centre, to put the pins where every page sees them. */
-function mapCenter(page: Page): Promise<{ lng: number; lat: number }> {
-	return page.evaluate(() => {
-		const map = window.__buurtbordMap as unknown as { getCenter(): { lng: number; lat: number } };
-		const { lng, lat } = map.getCenter();
-		return { lng, lat };
-	});
-}
 
 /** What the server holds now, read by a fresh sync client (as the owner). */
 async function stored(): Promise<{ pins: string[]; notities: string[]; initiatieven: string[] }> {
@@ -96,7 +87,7 @@ test('stored pins become notities and initiatieven once an editor opens the boar
 
 	// The viewer's page shows the pins as they are and does not migrate them: they stay stored.
 	await expect
-		.poll(() => renderedPinTitles(viewer))
+		.poll(() => renderedTitles(viewer, 'pins'))
 		.toEqual(expect.arrayContaining([initiatief, notitie, gesprek]));
 	await expect(await initiatiefRow(viewer, initiatief)).toHaveCount(0);
 	expect((await stored()).pins).toEqual([gesprek, initiatief, notitie].sort());
@@ -112,13 +103,13 @@ test('stored pins become notities and initiatieven once an editor opens the boar
 	await expect
 		.poll(() => renderedTitles(editor, 'notities'))
 		.toEqual(expect.arrayContaining([notitie, `Gesprek: ${gesprek}`]));
-	await expect.poll(() => renderedPinTitles(editor)).toEqual([]);
+	await expect.poll(() => renderedTitles(editor, 'pins')).toEqual([]);
 	// The server accepted the change (a refused update would show status 'refused').
 	await expect(editor.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
 
 	// Live in the viewer's page, and in a second browser that opens the board afterwards.
 	await expect(await initiatiefRow(viewer, initiatief)).toHaveCount(1);
-	await expect.poll(() => renderedPinTitles(viewer)).toEqual([]);
+	await expect.poll(() => renderedTitles(viewer, 'pins')).toEqual([]);
 	await expect
 		.poll(() => renderedTitles(viewer, 'notities'))
 		.toEqual(expect.arrayContaining([notitie, `Gesprek: ${gesprek}`]));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { SeededUser } from '../support/accounts';
+import { mapCenter } from './helpers';
 import { OwnServer } from './own-server';
 import { PDOK_PATH, startPdokFixture, type PdokFixture } from './pdok-fixture';
 
@@ -49,14 +50,6 @@ function pageErrors(page: Page): string[] {
 async function openBoard(page: Page): Promise<void> {
 	await page.goto(`${server.url}/boards/spoorbuurt`);
 	await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true');
-}
-
-function mapCenter(page: Page): Promise<{ lng: number; lat: number }> {
-	return page.evaluate(() => {
-		const map = window.__buurtbordMap as unknown as { getCenter(): { lng: number; lat: number } };
-		const c = map.getCenter();
-		return { lng: c.lng, lat: c.lat };
-	});
 }
 
 test('PDOK results below the register; one not in the register, chosen by keyboard', async ({
