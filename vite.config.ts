@@ -62,8 +62,13 @@ export default defineConfig({
 	],
 	test: {
 		include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
-		// The first stops the run on a Node older than package.json's engines.
-		globalSetup: ['tests/support/node-version-setup.ts', 'tests/support/global-postgres.ts'],
+		// The first stops the run on a Node older than package.json's engines; the second keeps all
+		// of the run's temporary folders in one, removed at the end.
+		globalSetup: [
+			'tests/support/node-version-setup.ts',
+			'tests/support/temp-run-setup.ts',
+			'tests/support/global-postgres.ts'
+		],
 		testTimeout: 30_000,
 		hookTimeout: 60_000
 	}

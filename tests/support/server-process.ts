@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -50,12 +50,14 @@ export async function startServer(env: ServerEnv = {}): Promise<ServerProcess> {
 			'build/handler.js is missing: run `npm run build` before the integration tests'
 		);
 	}
+	// A data folder made here is the process's own: removed once it has ended.
+	const ownDataDir = env.dataDir === undefined ? tempDataDir() : undefined;
 	const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
 		env: {
 			...process.env,
 			PORT: String(env.port ?? 0),
 			HOST: '127.0.0.1',
-			BUURTBORD_DATA_DIR: env.dataDir ?? tempDataDir(),
+			BUURTBORD_DATA_DIR: env.dataDir ?? ownDataDir!,
 			DATABASE_URL: env.databaseUrl ?? '',
 			// Tests expect a blank demo board (addresses only) unless they ask for its story.
 			BUURTBORD_DEMO: process.env.BUURTBORD_DEMO ?? 'addresses',
@@ -67,7 +69,10 @@ export async function startServer(env: ServerEnv = {}): Promise<ServerProcess> {
 	child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
 	child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
 	const exited = new Promise<number | null>((resolve) =>
-		child.once('exit', (code) => resolve(code))
+		child.once('exit', (code) => {
+			if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true, maxRetries: 3 });
+			resolve(code);
+		})
 	);
 	const port = await new Promise<number>((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
