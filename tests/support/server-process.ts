@@ -51,13 +51,14 @@ export async function startServer(env: ServerEnv = {}): Promise<ServerProcess> {
 		);
 	}
 	// A data folder made here is the process's own: removed once it has ended.
-	const ownDataDir = env.dataDir === undefined ? tempDataDir() : undefined;
+	const dataDir = env.dataDir ?? tempDataDir();
+	const ownsDataDir = env.dataDir === undefined;
 	const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
 		env: {
 			...process.env,
 			PORT: String(env.port ?? 0),
 			HOST: '127.0.0.1',
-			BUURTBORD_DATA_DIR: env.dataDir ?? ownDataDir!,
+			BUURTBORD_DATA_DIR: dataDir,
 			DATABASE_URL: env.databaseUrl ?? '',
 			// Tests expect a blank demo board (addresses only) unless they ask for its story.
 			BUURTBORD_DEMO: process.env.BUURTBORD_DEMO ?? 'addresses',
@@ -70,7 +71,7 @@ export async function startServer(env: ServerEnv = {}): Promise<ServerProcess> {
 	child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
 	const exited = new Promise<number | null>((resolve) =>
 		child.once('exit', (code) => {
-			if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true, maxRetries: 3 });
+			if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
 			resolve(code);
 		})
 	);
