@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin } from 'vite';
@@ -69,6 +70,8 @@ export default defineConfig({
 			'tests/support/temp-run-setup.ts',
 			'tests/support/global-postgres.ts'
 		],
+		// Most files wait on servers and sockets, not the CPU: two at a time even on two cores.
+		maxWorkers: Math.max(2, availableParallelism()),
 		testTimeout: 30_000,
 		hookTimeout: 60_000
 	}

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from './test';
 import type { SeededUser } from '../support/accounts';
 import { collectErrors, signInThroughForm } from './helpers';
 import { OwnServer } from './own-server';

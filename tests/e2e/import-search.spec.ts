@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './test';
 import { collectErrors, openBoard } from './helpers';
 
 test('the address search finds "sweelinck 3", also with a typo, and opens that address', async ({

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './test';
 import { OWNER, collectErrors, openBoard, ownerState, visibleAddresses } from './helpers';
 
 /**

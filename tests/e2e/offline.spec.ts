@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './test';
 import { ownerState } from './helpers';
 import { openDoorMode, waitForOfflineCopy } from './field-helpers';
 

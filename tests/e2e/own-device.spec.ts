@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './test';
 import type { SeededUser } from '../support/accounts';
 import { openBoard, visibleAddresses } from './helpers';
 import { localData, waitForOfflineCopy } from './field-helpers';

@@ -1,4 +1,4 @@
-import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
+import { expect, test, type Page, type WebSocketRoute } from './test';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { collectErrors, openBoard } from './helpers';

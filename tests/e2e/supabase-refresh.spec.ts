@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './test';
 import type { StandInUser } from '../support/supabase';
 import { startSupabaseBoard, type SupabaseBoard } from './supabase-board';
 
