@@ -5,8 +5,9 @@ import { startSupabaseBoard, type SupabaseBoard } from './supabase-board';
 
 /*
  * Supabase mode with a board left open: the access token in the cookie expires (after an hour on
- * Supabase; here the local stand-in of Supabase Auth issues one-minute sessions, inside supabase-js's
- * renewal margin), and the sync socket's reconnects must carry a fresh one. The open page renews
+ * Supabase; here the local stand-in of Supabase Auth issues 40-second sessions: inside supabase-js's
+ * renewal margin, and longer than its 30-second refresh tick, so the cookie never holds an expired
+ * token for long), and the sync socket's reconnects must carry a fresh one. The open page renews
  * the session itself, without a reload.
  */
 let board: SupabaseBoard;
@@ -18,7 +19,7 @@ const bert: StandInUser = {
 };
 
 test.beforeAll(async () => {
-	board = await startSupabaseBoard(bert, 10, { sessionSeconds: 60 });
+	board = await startSupabaseBoard(bert, 10, { sessionSeconds: 40 });
 });
 
 test.afterAll(async () => {
