@@ -23,6 +23,9 @@ const pdokFixturePort = port + 6;
 if (!process.env.BUURTBORD_E2E_DIR) {
 	const dir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-'));
 	process.env.BUURTBORD_E2E_DIR = dir;
+	// Everything else the run puts in the temporary folder (the specs' own data folders and their
+	// lock files, browser profiles) goes in there too, and so is removed with it.
+	process.env.TMPDIR = dir;
 	process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 }
 const dataDir = join(process.env.BUURTBORD_E2E_DIR, 'pglite');
