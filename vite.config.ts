@@ -72,6 +72,7 @@ export default defineConfig({
 		],
 		// Most files wait on servers and sockets, not the CPU: two at a time even on two cores.
 		maxWorkers: Math.max(2, availableParallelism()),
+		setupFiles: ['tests/support/cleanup-setup.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 60_000
 	}

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { inject } from 'vitest';
 import postgres from 'postgres';
 import { tempDataDir } from './server-process';
@@ -18,7 +15,7 @@ export async function freshDatabase(
 ): Promise<{ dataDir?: string; databaseUrl?: string }> {
 	if (driver === 'pglite') {
 		// Migrated: a copy of the run's migrated template (the migrations then find nothing to do).
-		return { dataDir: migrated ? tempDataDir() : mkdtempSync(join(tmpdir(), 'buurtbord-data-')) };
+		return { dataDir: tempDataDir({ empty: !migrated }) };
 	}
 	const server = inject('postgresUrl');
 	const name = `t_${process.pid}_${Date.now()}_${counter++}`;

@@ -26,14 +26,26 @@ export interface ServerEnv {
 /** Where vitest's global setup keeps a migrated PGlite data folder (see global-postgres.ts). */
 export const PGLITE_TEMPLATE_ENV = 'BUURTBORD_TEST_PGLITE_TEMPLATE';
 
+/** The data folders tempDataDir made in this test file, removed after it (see cleanup-setup.ts). */
+const madeDataDirs: string[] = [];
+
 /**
  * A new PGlite data folder for a test: a copy of the run's migrated template where there is one
- * (under vitest), so that opening it skips the migrations; empty otherwise.
+ * (under vitest), so that opening it skips the migrations; empty otherwise (or with `empty`).
  */
-export function tempDataDir(): string {
+export function tempDataDir({ empty = false }: { empty?: boolean } = {}): string {
 	const dir = mkdtempSync(join(tmpdir(), 'buurtbord-data-'));
-	fillFromTemplate(dir);
+	madeDataDirs.push(dir);
+	if (!empty) fillFromTemplate(dir);
 	return dir;
+}
+
+/** Removes the data folders tempDataDir made so far (their servers and databases closed by then). */
+export function removeTempDataDirs(): void {
+	for (const dir of madeDataDirs.splice(0)) {
+		rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+		rmSync(`${dir}.lock`, { force: true });
+	}
 }
 
 /** Copies the migrated template into an empty (or missing) data folder, where there is one. */
