@@ -153,8 +153,15 @@ test('an initiatief at a free point can be dragged, and moves in the other brows
 	await expect.poll(() => initiatiefAt(pageB, title)).not.toBeNull();
 	const before = (await initiatiefAt(pageB, title))!;
 
-	// Drag it in A.
+	// Drag it in A, once A's own map draws it and stands still (else the drag pans the map).
 	await mapSettled(pageA);
+	await expect
+		.poll(async () =>
+			(await pageA.evaluate(() => window.__buurtbordMap?.isMoving() ?? true))
+				? null
+				: initiatiefAt(pageA, title)
+		)
+		.not.toBeNull();
 	const mapBox = (await pageA.getByTestId('board-map').boundingBox())!;
 	const start = await pageA.evaluate(
 		([lon, lat]) =>
