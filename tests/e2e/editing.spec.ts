@@ -1,5 +1,5 @@
 import { expect, test, type Page } from './test';
-import { collectErrors, openBoard, ownerState, visibleAddresses } from './helpers';
+import { collectErrors, mapSettled, openBoard, ownerState, visibleAddresses } from './helpers';
 
 interface FullMap {
 	project(lngLat: [number, number]): { x: number; y: number };
@@ -26,19 +26,6 @@ function initiatiefAt(page: Page, title: string): Promise<[number, number] | nul
 		},
 		[title, `(${fullMap.toString()})`] as const
 	);
-}
-
-/** Waits until the map canvas has followed a layout change (e.g. the panel opening). */
-async function mapSettled(page: Page) {
-	await expect
-		.poll(() =>
-			page.evaluate(() => {
-				const c = document.querySelector('[data-testid="board-map"]')!;
-				const canvas = c.querySelector('canvas')!;
-				return Math.abs(canvas.clientWidth - c.clientWidth) < 2;
-			})
-		)
-		.toBe(true);
 }
 
 async function recordGesprek(

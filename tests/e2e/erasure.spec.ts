@@ -5,7 +5,7 @@ import { expect, test } from './test';
 import { addGesprek } from '../../src/lib/board';
 import { seedServerUsers, type SeededUser } from '../support/accounts';
 import { connectClient, whenSynced } from '../support/clients';
-import { collectErrors, visibleAddresses, openBoard } from './helpers';
+import { addressOnScreen, collectErrors, openBoard, visibleAddresses } from './helpers';
 import { OwnServer } from './own-server';
 
 // Its own server and data folder: the erasure must not touch what other specs see.
@@ -68,7 +68,7 @@ test('an owner erases a household; an editor sees its gesprek disappear at once'
 		}
 
 		// The editor has the household open.
-		const editorTarget = (await visibleAddresses(editorPage)).find((a) => a.id === target.id)!;
+		const editorTarget = await addressOnScreen(editorPage, target.id);
 		await editorPage.mouse.click(editorTarget.x, editorTarget.y);
 		const editorPanel = editorPage.getByTestId('address-panel');
 		await expect(editorPanel.getByRole('heading', { level: 2 })).toContainText(target.label);
@@ -96,7 +96,7 @@ test('an owner erases a household; an editor sees its gesprek disappear at once'
 		await expect(editorPage.getByText(HELD_BY)).toHaveCount(0);
 		// The other household is untouched.
 		await editorPanel.getByRole('button', { name: 'Sluiten' }).click();
-		const editorOther = (await visibleAddresses(editorPage)).find((a) => a.id === other.id)!;
+		const editorOther = await addressOnScreen(editorPage, other.id);
 		await editorPage.mouse.click(editorOther.x, editorOther.y);
 		await expect(editorPanel.getByTestId('history-item')).toContainText('Blijft staan');
 	} finally {

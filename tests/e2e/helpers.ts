@@ -85,6 +85,8 @@ export interface ScreenAddress {
  * and away from its controls (zoom buttons top right, attribution bottom right, form top left).
  */
 export async function visibleAddresses(page: Page): Promise<ScreenAddress[]> {
+	// Right after a panel opens or closes, the map has not followed yet: its points still move.
+	await mapSettled(page);
 	const box = await page.getByTestId('board-map').boundingBox();
 	if (!box) throw new Error('map not visible');
 	const points = await page.evaluate(async () => {
@@ -113,6 +115,44 @@ export async function visibleAddresses(page: Page): Promise<ScreenAddress[]> {
 		)
 		.map((p) => ({ ...p, x: box.x + p.x, y: box.y + p.y }))
 		.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Whether the map canvas has followed a layout change (e.g. a panel opening or closing). */
+function canvasFitsMap(page: Page): Promise<boolean> {
+	return page.evaluate(() => {
+		const map = document.querySelector('[data-testid="board-map"]');
+		const canvas = map?.querySelector('canvas');
+		if (!map || !canvas) return false;
+		return (
+			Math.abs(canvas.clientWidth - map.clientWidth) < 2 &&
+			Math.abs(canvas.clientHeight - map.clientHeight) < 2
+		);
+	});
+}
+
+/** Waits until the map canvas has followed a layout change (e.g. the panel opening). */
+export async function mapSettled(page: Page): Promise<void> {
+	await expect.poll(() => canvasFitsMap(page)).toBe(true);
+}
+
+/**
+ * One address's point on the page (see visibleAddresses), once the map has followed the last
+ * layout change and draws it: right after a panel closes, the points still move.
+ */
+export async function addressOnScreen(page: Page, id: string): Promise<ScreenAddress> {
+	let found: ScreenAddress | undefined;
+	await expect
+		.poll(
+			async () => {
+				found = (await canvasFitsMap(page))
+					? (await visibleAddresses(page)).find((a) => a.id === id)
+					: undefined;
+				return found !== undefined;
+			},
+			{ message: `address ${id} drawn on the map` }
+		)
+		.toBe(true);
+	return found!;
 }
 
 /**

@@ -42,6 +42,11 @@ export function webSocketWithHeaders(headers: Record<string, string>): typeof gl
 	return WithHeaders as unknown as typeof globalThis.WebSocket;
 }
 
+// Every y-websocket provider in Node adds an 'exit' listener to the process (removed again by
+// destroy()). A test here runs up to tens of simulated clients in one process, past Node's
+// default warning at 10; a real leak still shows past this.
+process.setMaxListeners(Math.max(process.getMaxListeners(), 64));
+
 /**
  * Connects to /sync/<room> (a board id, or e.g. `<board>/org` for a per-organisation document).
  * Without a cookie the server refuses the upgrade (401): pass a seeded user's cookie.
