@@ -65,11 +65,15 @@ function rawDevice(page: Page): Promise<RawDevice> {
 		for (const info of await indexedDB.databases()) {
 			const name = info.name ?? '';
 			if (!name.startsWith('buurtbord')) continue;
-			const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			// Never creates one: a database deleted since the listing would be made anew (empty) by
+			// open(), and then be listed again on every later look.
+			const db = await new Promise<IDBDatabase | null>((resolve) => {
 				const req = indexedDB.open(name);
+				req.onupgradeneeded = () => req.transaction?.abort();
 				req.onsuccess = () => resolve(req.result);
-				req.onerror = () => reject(req.error);
+				req.onerror = () => resolve(null);
 			});
+			if (!db) continue;
 			counts[name] = {};
 			for (const store of Array.from(db.objectStoreNames)) {
 				const tx = db.transaction(store, 'readonly');
