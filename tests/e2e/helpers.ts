@@ -144,9 +144,7 @@ export async function addressOnScreen(page: Page, id: string): Promise<ScreenAdd
 	await expect
 		.poll(
 			async () => {
-				found = (await canvasFitsMap(page))
-					? (await visibleAddresses(page)).find((a) => a.id === id)
-					: undefined;
+				found = (await visibleAddresses(page)).find((a) => a.id === id);
 				return found !== undefined;
 			},
 			{ message: `address ${id} drawn on the map` }

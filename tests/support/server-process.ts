@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lockPathFor } from '../../src/lib/server/db/lock';
 
 /** The real Buurtbord server (server/index.ts with the built app) as a child process. */
 export interface ServerProcess {
@@ -44,7 +45,7 @@ export function tempDataDir({ empty = false }: { empty?: boolean } = {}): string
 export function removeTempDataDirs(): void {
 	for (const dir of madeDataDirs.splice(0)) {
 		rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-		rmSync(`${dir}.lock`, { force: true });
+		rmSync(lockPathFor(dir), { force: true });
 	}
 }
 
