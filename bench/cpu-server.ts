@@ -57,7 +57,12 @@ async function setUp(): Promise<string> {
 	const { createBoard } = await import('../src/lib/server/boards');
 	const { startBuurtbord } = await import('../src/lib/server/app');
 	const app = await startBuurtbord(
-		readConfig({ BUURTBORD_DATA_DIR: dataDir, BUURTBORD_DEMO: 'true' })
+		readConfig({
+			BUURTBORD_DATA_DIR: dataDir,
+			BUURTBORD_DEMO: 'true',
+			// for comparing with and without the storage's commit interval
+			BUURTBORD_PERSIST_COMMIT_INTERVAL_MS: process.env.BUURTBORD_PERSIST_COMMIT_INTERVAL_MS
+		})
 	);
 	const memberships: Record<string, BoardRole> = { spoorbuurt: 'editor' };
 	for (let i = 0; i < boards; i++) {
@@ -93,7 +98,12 @@ if (kind === 'buurtbord-setup') {
 	const { cookie } = JSON.parse(line) as { cookie: string };
 	const { startBuurtbord } = await import('../src/lib/server/app');
 	const app = await startBuurtbord(
-		readConfig({ BUURTBORD_DATA_DIR: dataDir, BUURTBORD_DEMO: 'true' })
+		readConfig({
+			BUURTBORD_DATA_DIR: dataDir,
+			BUURTBORD_DEMO: 'true',
+			// for comparing with and without the storage's commit interval
+			BUURTBORD_PERSIST_COMMIT_INTERVAL_MS: process.env.BUURTBORD_PERSIST_COMMIT_INTERVAL_MS
+		})
 	);
 	if (process.env.BENCH_CPU_SQL === '1') countQueries(app.db);
 	app.attach(server);

@@ -84,6 +84,7 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 		postgresHooks(db, {
 			auth,
 			compactEvery: config.compactEvery,
+			commitIntervalMs: config.persistCommitIntervalMs,
 			log: componentLog('sync')
 		}),
 		db

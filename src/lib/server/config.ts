@@ -14,6 +14,11 @@ export interface ServerConfig {
 	persistDebounceMs: number;
 	/** …and never later than this after the first unsaved edit. */
 	persistMaxWaitMs: number;
+	/**
+	 * Inserts into the update log start at least this far apart; what several boards store in
+	 * between goes in as one statement (UpdateStore's `commitIntervalMs`).
+	 */
+	persistCommitIntervalMs: number;
 	/** An open socket's session is checked again at its expiry and at least this often. */
 	sessionRecheckMs: number;
 	/** A board's stored log is compacted after this many stored updates (and when it is unloaded). */
@@ -32,6 +37,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
 		demoStory: env.BUURTBORD_DEMO !== 'addresses',
 		persistDebounceMs: Number(env.BUURTBORD_PERSIST_DEBOUNCE_MS || 100),
 		persistMaxWaitMs: Number(env.BUURTBORD_PERSIST_MAX_WAIT_MS || 500),
+		persistCommitIntervalMs: Number(env.BUURTBORD_PERSIST_COMMIT_INTERVAL_MS || 50),
 		sessionRecheckMs: Number(env.BUURTBORD_SESSION_RECHECK_MS || 5 * 60_000),
 		compactEvery: Number(env.BUURTBORD_COMPACT_EVERY || 100),
 		redisUrl: env.REDIS_URL || undefined,

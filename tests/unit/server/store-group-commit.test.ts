@@ -82,4 +82,35 @@ describe.each(DRIVERS)('storing updates of many boards at once on %s', (driver) 
 		expect(titles(await store.load('here'))).toEqual(['after', 'before', 'first']);
 		expect(await store.load('gone')).toEqual([]);
 	});
+
+	it('with a commit interval, appends spread over it go in as one insert, and a lone one at once', async () => {
+		db = await migratedDb(driver);
+		const boards = ['a', 'b', 'c', 'd', 'e'];
+		for (const id of boards) {
+			await createBoard(db, { id, name: id, centerLon: 5.87, centerLat: 51.83, zoom: 15 });
+		}
+		const inserts: number[] = [];
+		const counted: Db = {
+			...db,
+			query: (sql, params) => {
+				if (sql.startsWith('insert into public.board_updates')) inserts.push(performance.now());
+				return db!.query(sql, params);
+			}
+		};
+		const store = new UpdateStore(counted, { commitIntervalMs: 300 });
+		const started = performance.now();
+		await store.append('a', pinUpdate('lone'));
+		expect(inserts).toHaveLength(1);
+		expect(inserts[0]! - started).toBeLessThan(200);
+		// One board after another, 20 ms apart, as debounced writers of several boards do.
+		const later: Promise<number>[] = [];
+		for (const id of boards) {
+			later.push(store.append(id, pinUpdate(`${id}-later`)));
+			await new Promise((resolve) => setTimeout(resolve, 20));
+		}
+		await Promise.all(later);
+		expect(inserts).toHaveLength(2);
+		expect(inserts[1]! - inserts[0]!).toBeGreaterThanOrEqual(290);
+		for (const id of boards) expect(titles(await store.load(id))).toContain(`${id}-later`);
+	});
 });

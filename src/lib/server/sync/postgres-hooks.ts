@@ -20,6 +20,8 @@ export interface PostgresHooksOptions {
 	auth?: AuthResolver;
 	/** Compact a board's log after this many stored updates (and when it is unloaded). */
 	compactEvery?: number;
+	/** See UpdateStoreOptions; 0 (the default here) writes each store as soon as it can. */
+	commitIntervalMs?: number;
 	log?: (message: string) => void;
 }
 
@@ -32,7 +34,7 @@ export function postgresHooks(
 	db: Db,
 	options: PostgresHooksOptions = {}
 ): SyncHooks & { drain(): Promise<void> } {
-	const store = new UpdateStore(db);
+	const store = new UpdateStore(db, { commitIntervalMs: options.commitIntervalMs });
 	const compactEvery = options.compactEvery ?? 100;
 	const log = options.log ?? ((message: string) => console.log(`[sync] ${message}`));
 	const sinceCompaction = new Map<string, number>();

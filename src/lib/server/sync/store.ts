@@ -49,12 +49,27 @@ interface Append {
 /** At most this many rows in one insert (PostgreSQL takes at most 65535 parameters). */
 const MAX_ROWS_PER_INSERT = 500;
 
+export interface UpdateStoreOptions {
+	/**
+	 * Inserts into one table start at least this far apart (PostgreSQL's `commit_delay`, at the
+	 * application's end): appends that arrive in between go in together with the next one. 0 (the
+	 * default) writes each as soon as the previous insert has finished. A lone append after a
+	 * quiet spell is written at once either way.
+	 */
+	commitIntervalMs?: number;
+}
+
 export class UpdateStore {
 	/** Per table: appends that came in while an insert into it was running. */
 	private readonly waiting = new Map<string, { log: Log; rows: Append[] }>();
 	private readonly writing = new Set<string>();
+	/** Per table: when its last insert started (performance.now()). */
+	private readonly lastInsert = new Map<string, number>();
 
-	constructor(private readonly db: Db) {}
+	constructor(
+		private readonly db: Db,
+		private readonly options: UpdateStoreOptions = {}
+	) {}
 
 	/** All stored updates of a document, oldest first. */
 	async load(name: string): Promise<{ seq: number; data: Uint8Array }[]> {
@@ -70,7 +85,8 @@ export class UpdateStore {
 	 * insert into the same table is running waits for it and then goes in with every other append
 	 * that came meanwhile, as one multi-row insert (one statement and commit instead of one each:
 	 * with 50 boards edited at once, most of the storage's CPU time was per statement). An append
-	 * with nothing running is written at once, so a lone edit waits no longer than before.
+	 * with nothing running is written at once, unless the last insert started less than
+	 * `commitIntervalMs` ago: then it waits for the rest of that interval, with the others.
 	 */
 	append(name: string, update: Uint8Array): Promise<number> {
 		const log = logOf(name);
@@ -84,9 +100,13 @@ export class UpdateStore {
 
 	private async drain(table: string): Promise<void> {
 		this.writing.add(table);
+		const interval = this.options.commitIntervalMs ?? 0;
 		try {
 			for (let queue = this.waiting.get(table); queue?.rows.length;) {
+				const wait = (this.lastInsert.get(table) ?? -Infinity) + interval - performance.now();
+				if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
 				const rows = queue.rows.splice(0, MAX_ROWS_PER_INSERT);
+				this.lastInsert.set(table, performance.now());
 				await this.insert(queue.log, rows);
 			}
 		} finally {
