@@ -6,7 +6,7 @@
  * every 2 s. `node --import tsx bench/cpu.ts` alone, or part of `npm run bench`.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { HocuspocusProvider, type HocuspocusProviderConfiguration } from '@hocuspocus/provider';
 import WebSocket from 'ws';
@@ -76,11 +76,26 @@ export interface CpuRow {
 
 const TICK_US = 1e6 / 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s.
 
-function cpuUs(pid: number): number {
-	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+function cpuUs(pid: number, path = `/proc/${pid}/stat`): number {
+	const stat = readFileSync(path, 'utf8');
 	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 	// Fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name.
 	return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+}
+
+/** CPU time per thread name (main thread: the process's name), for BENCH_CPU_THREADS=1. */
+function threadCpuUs(pid: number): Map<string, number> {
+	const byName = new Map<string, number>();
+	for (const tid of readdirSync(`/proc/${pid}/task`)) {
+		try {
+			const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+			const us = cpuUs(Number(tid), `/proc/${pid}/task/${tid}/stat`);
+			byName.set(name, (byName.get(name) ?? 0) + us);
+		} catch {
+			// the thread ended meanwhile
+		}
+	}
+	return byName;
 }
 
 function memoryMb(pid: number): { rss: number; peak: number } {
@@ -127,6 +142,9 @@ async function startServerProcess(kind: string, boards: number) {
 			...(process.env.BENCH_CPU_PROF
 				? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
 				: []),
+			// BENCH_CPU_NODE_FLAGS="--trace-gc …": V8/Node flags for the server processes, whose
+			// output then goes to this process's stderr.
+			...(process.env.BENCH_CPU_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
 			...(await serverEntry()),
 			kind,
 			String(boards)
@@ -141,6 +159,7 @@ async function startServerProcess(kind: string, boards: number) {
 			let out = '';
 			child.stdout!.on('data', (d: Buffer) => {
 				out += d.toString();
+				if (process.env.BENCH_CPU_NODE_FLAGS) process.stderr.write(d);
 				const line = out.split('\n').find((l) => l.startsWith('{"url"'));
 				if (line) resolve((JSON.parse(line) as { url: string }).url);
 			});
@@ -180,24 +199,43 @@ async function measure(
 			clients.push(...batch);
 			await Promise.all(batch.map((c) => c.synced(180_000)));
 		}
-		await sleep(1000);
-		const cpuBefore = cpuUs(server.pid);
-		const started = performance.now();
-		let edits = 0;
 		// Each client adds a pin every 2 s, spread evenly over the interval.
-		const rounds = Math.round(seconds / 2);
-		for (let round = 0; round < rounds; round++) {
-			for (let i = 0; i < clients.length; i++) {
-				const due = started + round * 2000 + (i * 2000) / clients.length;
-				const wait = due - performance.now();
-				if (wait > 1) await sleep(wait);
-				clients[i]!.doc.getMap('pins').set(`c${i}-r${round}`, newPin(round * clientCount + i));
-				edits++;
+		let edits = 0;
+		const editRounds = async (first: number, count: number) => {
+			const started = performance.now();
+			for (let round = 0; round < count; round++) {
+				for (let i = 0; i < clients.length; i++) {
+					const due = started + round * 2000 + (i * 2000) / clients.length;
+					const wait = due - performance.now();
+					if (wait > 1) await sleep(wait);
+					const r = first + round;
+					clients[i]!.doc.getMap('pins').set(`c${i}-r${r}`, newPin(r * clientCount + i));
+					edits++;
+				}
 			}
-		}
-		// Let the server finish (broadcasts, debounced writes).
-		await sleep(1500);
+		};
+		// One round not counted (each server's code paths compiled and warm, as on a server that
+		// has run for a while), and the writes it caused done (Hocuspocus stores 2 s after the
+		// last change).
+		await editRounds(0, 1);
+		await sleep(3000);
+		edits = 0;
+		const cpuBefore = cpuUs(server.pid);
+		const threadsBefore = threadCpuUs(server.pid);
+		await editRounds(1, Math.round(seconds / 2));
+		// Let the server finish (broadcasts, debounced writes: Hocuspocus stores 2 s after the
+		// last change, Buurtbord within 0.5 s).
+		await sleep(3000);
 		const cpu = cpuUs(server.pid) - cpuBefore;
+		if (process.env.BENCH_CPU_THREADS === '1') {
+			const parts = [...threadCpuUs(server.pid)]
+				.map(([name, us]) => [name, us - (threadsBefore.get(name) ?? 0)] as const)
+				.filter(([, us]) => us > 0)
+				.map(([name, us]) => `${name} ${Math.round(us / edits)} µs`);
+			console.error(
+				`${NAMES[kind]}, ${clientCount} clients: CPU per edit by thread: ${parts.join(', ')}`
+			);
+		}
 		const memory = memoryMb(server.pid);
 		return {
 			server: NAMES[kind],
