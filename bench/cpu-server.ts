@@ -52,6 +52,13 @@ function countQueries(db: Db): void {
 }
 
 /** A data folder with the bench's boards and member, made as a deployment's would be. */
+/** The storage timings of the environment (BUURTBORD_PERSIST_*), for comparing them. */
+function persistEnv(): Record<string, string | undefined> {
+	return Object.fromEntries(
+		Object.entries(process.env).filter(([key]) => key.startsWith('BUURTBORD_PERSIST_'))
+	);
+}
+
 async function setUp(): Promise<string> {
 	const { seedUsers } = await import('../tests/support/accounts');
 	const { createBoard } = await import('../src/lib/server/boards');
@@ -60,8 +67,8 @@ async function setUp(): Promise<string> {
 		readConfig({
 			BUURTBORD_DATA_DIR: dataDir,
 			BUURTBORD_DEMO: 'true',
-			// for comparing with and without the storage's commit interval
-			BUURTBORD_PERSIST_COMMIT_INTERVAL_MS: process.env.BUURTBORD_PERSIST_COMMIT_INTERVAL_MS
+			// for comparing storage timings (BUURTBORD_PERSIST_*)
+			...persistEnv()
 		})
 	);
 	const memberships: Record<string, BoardRole> = { spoorbuurt: 'editor' };
@@ -101,8 +108,8 @@ if (kind === 'buurtbord-setup') {
 		readConfig({
 			BUURTBORD_DATA_DIR: dataDir,
 			BUURTBORD_DEMO: 'true',
-			// for comparing with and without the storage's commit interval
-			BUURTBORD_PERSIST_COMMIT_INTERVAL_MS: process.env.BUURTBORD_PERSIST_COMMIT_INTERVAL_MS
+			// for comparing storage timings (BUURTBORD_PERSIST_*)
+			...persistEnv()
 		})
 	);
 	if (process.env.BENCH_CPU_SQL === '1') countQueries(app.db);

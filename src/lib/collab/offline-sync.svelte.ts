@@ -36,8 +36,8 @@ export function combineSync(
  * tracker sends a sync step 1 that claims, for each client where this device is ahead, only what
  * the server is known to have; the server answers with what it holds beyond that, which tells
  * how far it has taken our changes (offline-clocks.ts). The server applies the messages of one
- * socket in order, so the answer comes after our updates were applied; it stores them within half
- * a second (BUURTBORD_PERSIST_MAX_WAIT_MS).
+ * socket in order, so the answer comes after our updates were applied; it stores them within 0.6 s
+ * (BUURTBORD_PERSIST_MAX_WAIT_MS plus BUURTBORD_PERSIST_COMMIT_INTERVAL_MS).
  *
  * A local change counts as unsent while any of its structs is beyond the server's known clock.
  * The server's clocks, the list of unsent changes and the moment the connection was lost are kept
