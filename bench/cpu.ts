@@ -76,11 +76,12 @@ export interface CpuRow {
 
 const TICK_US = 1e6 / 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s.
 
-function cpuUs(pid: number, path = `/proc/${pid}/stat`): number {
+function cpuUs(pid: number, path = `/proc/${pid}/stat`, part: 'all' | 'system' = 'all'): number {
 	const stat = readFileSync(path, 'utf8');
 	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 	// Fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name.
-	return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+	const system = Number(fields[12]);
+	return (part === 'system' ? system : Number(fields[11]) + system) * TICK_US;
 }
 
 /** CPU time per thread name (main thread: the process's name), for BENCH_CPU_THREADS=1. */
@@ -89,8 +90,10 @@ function threadCpuUs(pid: number): Map<string, number> {
 	for (const tid of readdirSync(`/proc/${pid}/task`)) {
 		try {
 			const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-			const us = cpuUs(Number(tid), `/proc/${pid}/task/${tid}/stat`);
-			byName.set(name, (byName.get(name) ?? 0) + us);
+			const path = `/proc/${pid}/task/${tid}/stat`;
+			byName.set(name, (byName.get(name) ?? 0) + cpuUs(Number(tid), path));
+			const system = `${name} (kernel)`;
+			byName.set(system, (byName.get(system) ?? 0) + cpuUs(Number(tid), path, 'system'));
 		} catch {
 			// the thread ended meanwhile
 		}
