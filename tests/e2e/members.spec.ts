@@ -45,10 +45,15 @@ test.afterAll(async () => {
 });
 
 /** A browser of its own on this server: signed in as `user`, or nobody (no cookies at all). */
-async function browserFor(browser: Browser, user?: SeededUser): Promise<Page> {
+async function browserFor(
+	browser: Browser,
+	user?: SeededUser,
+	{ javaScriptEnabled = true } = {}
+): Promise<Page> {
 	const context = await browser.newContext({
 		storageState: { cookies: [], origins: [] },
-		locale: 'nl-NL'
+		locale: 'nl-NL',
+		javaScriptEnabled
 	});
 	contexts.push(context);
 	if (user) await server.signIn(context, user);
@@ -225,6 +230,24 @@ test('an invitation by email: the mail holds the board and the link, the address
 	await expect(invitee).toHaveURL(`${server.url}/boards/spoorbuurt`);
 	await expect(invitee.getByTestId('signed-in-user')).toContainText('Lies Lezer (Wijkteam Oost)');
 	await expect(invitee.getByTestId('read-only-badge')).toBeVisible();
+});
+
+test('without the page script (not loaded yet, or off), a new organisation gets its name field and the invitation its organisation', async ({
+	browser
+}) => {
+	const owner = await browserFor(browser, users.owner, { javaScriptEnabled: false });
+	await owner.goto(`${server.url}/boards/spoorbuurt/leden`);
+	const organisation = owner.getByLabel('Organisatie voor een nieuw account');
+	const name = owner.getByLabel('Naam van de nieuwe organisatie');
+	await organisation.selectOption({ index: 0 });
+	await expect(name).toBeHidden();
+	await organisation.selectOption({ label: 'Nieuwe organisatie…' });
+	await expect(name).toBeVisible();
+	await name.fill('Buurtteam Zonder Script');
+	await owner.getByRole('button', { name: 'Uitnodigingslink maken' }).click();
+	await expect(
+		owner.getByTestId('invite-item').filter({ hasText: 'Buurtteam Zonder Script' })
+	).toHaveCount(1);
 });
 
 test('someone with an account signs in from the invitation and comes back to accept it', async ({
