@@ -171,6 +171,8 @@ if (kind === 'buurtbord-setup') {
 	url = `ws://127.0.0.1:${port}/sync`;
 	close = async () => {
 		for (const doc of docs.values()) doc.destroy();
+		// Made at the start for every kind, unused by this one.
+		if (!process.argv[4]) rmSync(dataDir, { recursive: true, force: true });
 	};
 }
 process.stdout.write(`${JSON.stringify({ url })}\n`);
