@@ -229,6 +229,19 @@ async function measureBoard(
 	try {
 		const page = await context.newPage();
 		const phases = process.env.MAP_PHASES ? await watchPhases(page) : null;
+		const trace = process.env.MAP_TRACE;
+		if (trace)
+			await browser.startTracing(page, {
+				path: `${trace}-${b.addresses}.json`,
+				categories: [
+					'devtools.timeline',
+					'disabled-by-default-devtools.timeline',
+					'v8',
+					'v8.execute',
+					'disabled-by-default-v8.cpu_profiler',
+					'blink.user_timing'
+				]
+			});
 		await page.goto(`${server}/boards/${b.id}`, { waitUntil: 'commit', timeout: 180_000 });
 		phases?.mark('HTML committed');
 		await page.waitForSelector('[data-testid="board-map"][data-loaded="true"]', {
@@ -248,6 +261,7 @@ async function measureBoard(
 			return performance.now();
 		})()`);
 		phases?.mark('first idle');
+		if (trace) await browser.stopTracing();
 		phases?.print(`${b.addresses} addresses`);
 		const heap = await heapAfterGc(page);
 		const flight = await page.evaluate<{ fps: number; p95: number }>(
