@@ -88,7 +88,8 @@ export interface ScreenAddress {
 async function addressLabels(page: Page): Promise<Map<string, string>> {
 	const board = /\/boards\/[^/?#]+/.exec(new URL(page.url()).pathname)?.[0];
 	if (!board) throw new Error(`not a board page: ${page.url()}`);
-	const response = await page.request.get(`${board}/adressen.json`);
+	// The page's own server (a test may run one of its own next to the shared one).
+	const response = await page.request.get(new URL(`${board}/adressen.json`, page.url()).href);
 	expect(response.status()).toBe(200);
 	const register = decodeRegister((await response.json()) as CompactRegister);
 	return new Map(register.map((a) => [a.id, formatAddress(a)]));
