@@ -176,39 +176,55 @@ async function measureBare(browser: Browser, url: string, b: Seeded): Promise<Sa
 }
 
 /**
- * `MAP_PHASES=1`: where the board page's first idle goes, as seen from outside (wall clock from
- * the navigation): the HTML, the register's response, the sync socket's frames (the first and the
- * largest: the document), and the page's own milestones.
+ * `MAP_PHASES=1`: where the board page's first idle goes (ms from the navigation): the HTML and
+ * the register's response (the page's resource timing), the sync sockets' opening and messages
+ * (the first and the largest: the document), timed in the page by a hook on `WebSocket`, and
+ * the bench's own milestones. Nothing goes through DevTools' network events: with them Chromium
+ * copies every socket frame to the bench as base64, which delayed the 4.9 MB document of the
+ * 20,000-address board by ~0.6 s.
  */
 async function watchPhases(page: Page) {
 	const t0 = Date.now();
 	const events: [number, string][] = [];
 	const mark = (what: string) => events.push([Date.now() - t0, what]);
-	const cdp = await page.context().newCDPSession(page);
-	await cdp.send('Network.enable');
-	const urls = new Map<string, string>();
-	let frames = 0;
-	let largest = 0;
-	cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url));
-	cdp.on('Network.loadingFinished', (e) => {
-		const url = urls.get(e.requestId) ?? '';
-		if (/adressen\.json|\/boards\/[^/]+$/.test(url))
-			mark(`${url.split('/').pop()} loaded (${e.encodedDataLength} B on the wire)`);
-	});
-	cdp.on('Network.webSocketCreated', () => mark('socket created'));
-	cdp.on('Network.webSocketFrameReceived', (e) => {
-		const size = e.response.payloadData.length;
-		if (frames++ === 0) mark(`first socket frame (${size} chars)`);
-		if (size > largest && size > 10_000) {
-			largest = size;
-			mark(`socket frame of ${size} chars`);
-		}
-	});
+	await page.addInitScript(`(() => {
+		const log = (window.__phases = []);
+		const Native = window.WebSocket;
+		window.WebSocket = class extends Native {
+			constructor(...args) {
+				super(...args);
+				const name = String(args[0]).split('/').slice(4).join('/') || 'board';
+				log.push([performance.now(), 'socket ' + name + ' created']);
+				this.addEventListener('open', () => log.push([performance.now(), 'socket ' + name + ' open']));
+				let first = true;
+				this.addEventListener('message', (e) => {
+					const size = e.data.byteLength ?? e.data.size ?? e.data.length;
+					if (first || size > 10000)
+						log.push([performance.now(), 'socket ' + name + ' message of ' + size + ' B']);
+					first = false;
+				});
+			}
+		};
+	})()`);
 	return {
 		mark,
-		print(title: string) {
+		async print(title: string) {
+			const page_ = await page.evaluate<{ origin: number; log: [number, string][] }>(`(() => {
+				const log = [...window.__phases];
+				const nav = performance.getEntriesByType('navigation')[0];
+				if (nav) log.push([nav.responseEnd, 'HTML received (' + nav.encodedBodySize + ' B)']);
+				for (const r of performance.getEntriesByType('resource'))
+					if (r.name.includes('adressen.json'))
+						log.push([r.responseEnd, 'register received (' + r.encodedBodySize + ' B on the wire)']);
+				return { origin: performance.timeOrigin, log };
+			})()`);
+			const offset = page_.origin - t0;
+			const all = [
+				...events,
+				...page_.log.map(([ms, what]): [number, string] => [Math.round(ms + offset), what])
+			];
 			console.error(`[map-perf] phases of the board page, ${title}:`);
-			for (const [ms, what] of events.sort((x, y) => x[0] - y[0]))
+			for (const [ms, what] of all.sort((x, y) => x[0] - y[0]))
 				console.error(`[map-perf]   ${String(ms).padStart(6)} ms  ${what}`);
 		}
 	};
@@ -229,6 +245,19 @@ async function measureBoard(
 	try {
 		const page = await context.newPage();
 		const phases = process.env.MAP_PHASES ? await watchPhases(page) : null;
+		const trace = process.env.MAP_TRACE;
+		if (trace)
+			await browser.startTracing(page, {
+				path: `${trace}-${b.addresses}.json`,
+				categories: [
+					'devtools.timeline',
+					'disabled-by-default-devtools.timeline',
+					'v8',
+					'v8.execute',
+					'disabled-by-default-v8.cpu_profiler',
+					'blink.user_timing'
+				]
+			});
 		await page.goto(`${server}/boards/${b.id}`, { waitUntil: 'commit', timeout: 180_000 });
 		phases?.mark('HTML committed');
 		await page.waitForSelector('[data-testid="board-map"][data-loaded="true"]', {
@@ -248,7 +277,8 @@ async function measureBoard(
 			return performance.now();
 		})()`);
 		phases?.mark('first idle');
-		phases?.print(`${b.addresses} addresses`);
+		if (trace) await browser.stopTracing();
+		await phases?.print(`${b.addresses} addresses`);
 		const heap = await heapAfterGc(page);
 		const flight = await page.evaluate<{ fps: number; p95: number }>(
 			`(${FLIGHT})(window.__buurtbordMap, ${JSON.stringify(b.center)})`

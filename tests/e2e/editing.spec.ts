@@ -1,5 +1,12 @@
 import { expect, test, type Page } from './test';
-import { collectErrors, mapSettled, openBoard, ownerState, visibleAddresses } from './helpers';
+import {
+	addressIdByLabel,
+	collectErrors,
+	mapSettled,
+	openBoard,
+	ownerState,
+	visibleAddresses
+} from './helpers';
 
 interface FullMap {
 	project(lngLat: [number, number]): { x: number; y: number };
@@ -306,14 +313,8 @@ test('the list view works by keyboard, and its selection follows to the map and 
 	const panel = page.getByTestId('address-panel');
 	await expect(panel.getByRole('heading', { level: 2 })).toContainText(label);
 	await expect(rows.filter({ hasText: label })).toHaveAttribute('aria-current', 'true');
-	// The map selects (highlights) the same address.
-	const addressId = await page.evaluate(
-		(label) =>
-			(window as unknown as { __buurtbordMap: FullMap }).__buurtbordMap
-				.queryRenderedFeatures({ layers: ['addresses'] })
-				.find((f) => f.properties.label === label)?.properties.id,
-		label
-	);
+	// The map selects (highlights) the same address: its ring is drawn.
+	const addressId = await addressIdByLabel(page, label);
 	await expect
 		.poll(() =>
 			page.evaluate(() =>
@@ -324,7 +325,16 @@ test('the list view works by keyboard, and its selection follows to the map and 
 				)
 			)
 		)
-		.toContain(String(addressId));
+		.toContain(addressId);
+	await expect
+		.poll(() =>
+			page.evaluate(() =>
+				(window as unknown as { __buurtbordMap: FullMap }).__buurtbordMap
+					.queryRenderedFeatures({ layers: ['addresses-selected'] })
+					.map((f) => String(f.properties.id))
+			)
+		)
+		.toEqual([addressId]);
 
 	// And back: an address clicked on the map is the current row of the address list.
 	await page.getByTestId('address-panel').getByRole('button', { name: 'Sluiten' }).click();

@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
+import { formatAddress } from '../../src/lib/geo/address';
+import { decodeRegister, type CompactRegister } from '../../src/lib/geo/register';
+import { ANALYSIS_POINT_LAYERS } from '../../src/lib/map/analysis-features';
 
 /** The first owner of the shared e2e server, created through /setup by owner.setup.ts. */
 export const OWNER = {
@@ -54,6 +57,7 @@ interface TestMap {
 		geometry: { type: string; coordinates: unknown };
 	}[];
 	getCanvas(): HTMLCanvasElement;
+	getLayer(id: string): unknown;
 	loaded(): boolean;
 	isMoving(): boolean;
 	once(event: 'idle', listener: () => void): void;
@@ -80,26 +84,55 @@ export interface ScreenAddress {
 	y: number;
 }
 
+/** Labels of the board's addresses by id, from the register the board page loads. */
+async function addressLabels(page: Page): Promise<Map<string, string>> {
+	const board = /\/boards\/[^/?#]+/.exec(new URL(page.url()).pathname)?.[0];
+	if (!board) throw new Error(`not a board page: ${page.url()}`);
+	// The page's own server (a test may run one of its own next to the shared one).
+	const response = await page.request.get(new URL(`${board}/adressen.json`, page.url()).href);
+	expect(response.status()).toBe(200);
+	const register = decodeRegister((await response.json()) as CompactRegister);
+	return new Map(register.map((a) => [a.id, formatAddress(a)]));
+}
+
+/** The id of the board's address with this label (as formatAddress writes it). */
+export async function addressIdByLabel(page: Page, label: string): Promise<string> {
+	const id = [...(await addressLabels(page))].find(([, l]) => l === label)?.[0];
+	if (!id) throw new Error(`no address ${label} in the register`);
+	return id;
+}
+
 /**
- * Address points as rendered, with their position on the page; only those well inside the map
- * and away from its controls (zoom buttons top right, attribution bottom right, form top left).
+ * Address points as rendered (the analysis layer's single-address points: the map keeps no
+ * other copy of every address), with their position on the page and the address's label; only
+ * those well inside the map and away from its controls (zoom buttons top right, attribution
+ * bottom right, analysis panel top left).
  */
 export async function visibleAddresses(page: Page): Promise<ScreenAddress[]> {
 	// Right after a panel opens or closes, the map has not followed yet: its points still move.
 	await mapSettled(page);
 	const box = await page.getByTestId('board-map').boundingBox();
 	if (!box) throw new Error('map not visible');
-	const points = await page.evaluate(async () => {
+	const points = await page.evaluate(async (layers) => {
 		const map = window.__buurtbordMap;
 		if (!map) throw new Error('map not exposed');
-		// A map still flying (after a search, a follow) would move the points before the click.
-		if (map.isMoving()) await new Promise<void>((resolve) => map.once('idle', resolve));
-		return map.queryRenderedFeatures({ layers: ['addresses'] }).map((f) => {
+		// The analysis points come once the register and the document are in.
+		for (let i = 0; !layers.some((id) => map.getLayer(id)); i++) {
+			if (i > 600) throw new Error('no analysis points on the map');
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+		// A map still flying (after a search, a follow) or loading its points would move or
+		// miss them.
+		if (map.isMoving() || !map.loaded())
+			await new Promise<void>((resolve) => map.once('idle', resolve));
+		const existing = layers.filter((id) => map.getLayer(id));
+		return map.queryRenderedFeatures({ layers: existing }).map((f) => {
 			const [lon, lat] = f.geometry.coordinates as [number, number];
 			const { x, y } = map.project([lon, lat]);
-			return { id: String(f.properties.id), label: String(f.properties.label), x, y };
+			return { id: String(f.properties.id), x, y };
 		});
-	});
+	}, ANALYSIS_POINT_LAYERS);
+	const labels = await addressLabels(page);
 	const margin = 40;
 	const seen = new Set<string>();
 	return points
@@ -110,10 +143,11 @@ export async function visibleAddresses(page: Page): Promise<ScreenAddress[]> {
 				p.x < box.width - 80 &&
 				p.y < box.height - margin &&
 				!(p.x < 360 && p.y < 320) &&
+				labels.has(p.id) &&
 				!seen.has(p.id) &&
 				seen.add(p.id)
 		)
-		.map((p) => ({ ...p, x: box.x + p.x, y: box.y + p.y }))
+		.map((p) => ({ ...p, label: labels.get(p.id)!, x: box.x + p.x, y: box.y + p.y }))
 		.sort((a, b) => a.id.localeCompare(b.id));
 }
 

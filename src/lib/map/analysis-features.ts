@@ -10,6 +10,13 @@ import type { Feature, FeatureCollection, Point } from 'geojson';
 import type { ExpressionSpecification } from 'maplibre-gl';
 import type { AAddress, AddressState, AddressSummary, AThema } from '$lib/board/analysis';
 
+/**
+ * The analysis layers (AnalysisMap.svelte) whose features are single addresses (property `id`):
+ * the board map's clicks and the end-to-end tests find addresses through them (BoardMap's
+ * `addressLayers`).
+ */
+export const ANALYSIS_POINT_LAYERS = ['analysis-cluster-points', 'analysis-addresses'];
+
 export const STATE_COLOURS: Record<AddressState, { fill: string; stroke: string }> = {
 	open: { fill: '#ffffff', stroke: '#737373' },
 	'no-contact': { fill: '#fde68a', stroke: '#92400e' },

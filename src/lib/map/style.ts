@@ -16,7 +16,10 @@ export const KIND_COLOURS = {
 export const SELECTED_LAYER = 'addresses-selected';
 
 export interface OverlayData {
+	/** The register (the offline style sketches its streets). */
 	addresses: Address[];
+	/** The points of the `addresses` source (the register, or only the selected address). */
+	pointAddresses?: Address[];
 	pins: Pin[];
 	/** Attribution of the address data (shown in the map's attribution control). */
 	addressAttribution: string;
@@ -27,7 +30,7 @@ function overlaySources(data: OverlayData): Record<string, SourceSpecification> 
 	return {
 		addresses: {
 			type: 'geojson',
-			data: addressFeatures(data.addresses),
+			data: addressFeatures(data.pointAddresses ?? data.addresses),
 			attribution: data.addressAttribution
 		},
 		pins: { type: 'geojson', data: pinFeatures(data.pins) }

@@ -84,6 +84,15 @@ describe('styles', () => {
 		expect(style.sources.addresses).toMatchObject({ type: 'geojson', attribution: 'demo' });
 	});
 
+	it('draws only the given point addresses, the streets from the whole register', () => {
+		const style = offlineStyle({ ...data, pointAddresses: [addresses[3]!] });
+		expect(style.sources.addresses).toMatchObject({ data: addressFeatures([addresses[3]!]) });
+		expect(style.sources.streets).toMatchObject({ data: streetLines(addresses) });
+		expect(offlineStyle({ ...data, pointAddresses: [] }).sources.addresses).toMatchObject({
+			data: { features: [] }
+		});
+	});
+
 	it('puts our sources and layers on top of a base style, replacing clashing ids', () => {
 		const base: StyleSpecification = {
 			version: 8,
