@@ -63,8 +63,31 @@ export class Room {
 	/** Who may announce what, stamped with whom, how often (presence.ts). */
 	readonly presence = new RoomPresence(this.awareness);
 	private readonly connections = new Map<WebSocket, Connection>();
-	/** True while the stored state is being applied: that state is not written back. */
-	loading = false;
+	private isLoading = false;
+	/** A change of the document: to storage and to every synced connection. */
+	private readonly onUpdate = (update: Uint8Array) => {
+		this.wholeAnswer = undefined;
+		this.writer.push(update);
+		const message = encoding.createEncoder();
+		encoding.writeVarUint(message, MESSAGE_SYNC);
+		syncProtocol.writeUpdate(message, update);
+		this.broadcast(encoding.toUint8Array(message), true);
+	};
+
+	/**
+	 * True while the stored state is being applied: that state is neither written back nor sent
+	 * (no client has the document yet). The update listener is off meanwhile, so Yjs does not even
+	 * encode the loaded state as one update (~70 ms for a board of 20,000 addresses).
+	 */
+	get loading(): boolean {
+		return this.isLoading;
+	}
+	set loading(value: boolean) {
+		if (value === this.isLoading) return;
+		this.isLoading = value;
+		if (value) this.doc.off('update', this.onUpdate);
+		else this.doc.on('update', this.onUpdate);
+	}
 	/** The largest whole-document answer (sync step 2) sent so far: slow consumers get this much extra room. */
 	private largestAnswer = 0;
 	/**
@@ -97,14 +120,7 @@ export class Room {
 				if (conn) afterApply(conn.context, transaction);
 			});
 		}
-		this.doc.on('update', (update: Uint8Array) => {
-			this.wholeAnswer = undefined;
-			if (!this.loading) this.writer.push(update);
-			const message = encoding.createEncoder();
-			encoding.writeVarUint(message, MESSAGE_SYNC);
-			syncProtocol.writeUpdate(message, update);
-			this.broadcast(encoding.toUint8Array(message), true);
-		});
+		this.doc.on('update', this.onUpdate);
 		this.awareness.on(
 			'update',
 			({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
