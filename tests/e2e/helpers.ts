@@ -234,3 +234,25 @@ export async function initiatiefRow(page: Page, title: string) {
 	await list.getByRole('tab', { name: 'Initiatieven' }).click();
 	return list.getByTestId('initiatief-table').getByRole('row').filter({ hasText: title });
 }
+
+/**
+ * Opens a page whose script is held back, as on a slow phone: the server's HTML is there and can
+ * be used, the app's code is not loaded until the returned `release()`, which resolves once the
+ * page has hydrated (the root layout marks `<html data-hydrated>`).
+ */
+export async function gotoWithScriptHeld(page: Page, url: string): Promise<() => Promise<void>> {
+	const scripts = '**/_app/immutable/**/*.js';
+	let open!: () => void;
+	const gate = new Promise<void>((resolve) => (open = resolve));
+	await page.route(scripts, async (route) => {
+		await gate;
+		await route.continue();
+	});
+	await page.goto(url, { waitUntil: 'domcontentloaded' });
+	await expect(page.locator('html')).not.toHaveAttribute('data-hydrated');
+	return async () => {
+		open();
+		await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+		await page.unroute(scripts);
+	};
+}

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from './test';
 import type { SeededUser } from '../support/accounts';
+import { gotoWithScriptHeld } from './helpers';
 import { OwnServer } from './own-server';
 
 /**
@@ -95,6 +96,17 @@ async function openImport(page: Page): Promise<number> {
 async function registerCount(page: Page): Promise<number> {
 	return Number(await page.getByTestId('register-count').getAttribute('data-count'));
 }
+
+test('a file chosen while the page script is still loading is read once it has loaded', async ({
+	page
+}) => {
+	const release = await gotoWithScriptHeld(page, `${server.url}/boards/spoorbuurt/adressen`);
+	await page
+		.getByLabel('Kies een bestand (CSV of GeoJSON)')
+		.setInputFiles(fixture('adressen-excel-1252.csv'));
+	await release();
+	await expect(page.getByTestId('import-file-info')).toContainText('WINDOWS-1252');
+});
 
 test('a Dutch Excel CSV with bad rows: preview, errors by line, confirm; twice is not double', async ({
 	page

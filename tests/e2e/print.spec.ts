@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './test';
+import { gotoWithScriptHeld } from './helpers';
 import { OwnServer } from './own-server';
 
 /**
@@ -90,5 +91,17 @@ test('one street can be printed on its own', async ({ browser }) => {
 	).toBeVisible();
 	const rows = page.getByTestId('street-coverage').locator('tbody tr');
 	await expect(rows.first()).toHaveAttribute('data-street', 'Sweelinckstraat');
+	await page.close();
+});
+
+test('a street chosen while the page script is still loading stays chosen', async ({ browser }) => {
+	const page = await server.signedInPage(browser, { token });
+	const release = await gotoWithScriptHeld(page, `${server.url}/boards/spoorbuurt/analyse`);
+	await page.getByLabel('Afdrukken voor').selectOption('Sweelinckstraat');
+	await release();
+	await expect(page.getByLabel('Afdrukken voor')).toHaveValue('Sweelinckstraat');
+	await page.getByRole('button', { name: 'Toon' }).click();
+	await expect(page).toHaveURL(/street=Sweelinckstraat/);
+	await expect(page.getByRole('heading', { name: 'Straat: Sweelinckstraat' })).toBeVisible();
 	await page.close();
 });
