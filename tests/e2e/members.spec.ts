@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect, test, type Browser, type BrowserContext, type Page } from './test';
 import type { SeededUser } from '../support/accounts';
 import {
+	gotoWithScriptHeld,
 	addInitiatiefAt,
 	collectErrors,
 	initiatiefRow,
@@ -248,6 +249,21 @@ test('without the page script (not loaded yet, or off), a new organisation gets 
 	await expect(
 		owner.getByTestId('invite-item').filter({ hasText: 'Buurtteam Zonder Script' })
 	).toHaveCount(1);
+});
+
+test('choices made in the invitation form while the page script is still loading stay made', async ({
+	browser
+}) => {
+	const owner = await browserFor(browser, users.owner);
+	const release = await gotoWithScriptHeld(owner, `${server.url}/boards/spoorbuurt/leden`);
+	await owner.getByLabel('Rol', { exact: true }).selectOption({ label: 'Lezer' });
+	await owner
+		.getByLabel('Organisatie voor een nieuw account')
+		.selectOption({ label: 'Nieuwe organisatie…' });
+	await release();
+	await expect(owner.getByLabel('Rol', { exact: true })).toHaveValue('viewer');
+	await expect(owner.getByLabel('Organisatie voor een nieuw account')).toHaveValue('new');
+	await expect(owner.getByLabel('Naam van de nieuwe organisatie')).toBeVisible();
 });
 
 test('someone with an account signs in from the invitation and comes back to accept it', async ({
