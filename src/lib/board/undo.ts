@@ -30,9 +30,23 @@ export function createUndoManager(
 		if (marked) queueMicrotask(() => manager.clear());
 	};
 	gesprekken.observeDeep(onMarker);
+	// A new entity is an undo step of its own: a field changed right after it was made (within
+	// the capture timeout) is undone on its own, and never takes the whole entity with it.
+	const origin = localOrigin(doc);
+	const onAdded = (event: Y.YMapEvent<unknown>) => {
+		if (event.transaction.origin !== origin) return;
+		for (const change of event.changes.keys.values()) {
+			if (change.action !== 'add') continue;
+			// After the UndoManager has taken this transaction (it does so after the observers).
+			queueMicrotask(() => manager.stopCapturing());
+			return;
+		}
+	};
+	for (const map of scope) map.observe(onAdded);
 	const destroy = manager.destroy.bind(manager);
 	manager.destroy = () => {
 		gesprekken.unobserveDeep(onMarker);
+		for (const map of scope) map.unobserve(onAdded);
 		destroy();
 	};
 	return manager;

@@ -294,4 +294,16 @@ describe('undo per user', () => {
 		expect(getGesprek(a, g.id)!.heldBy).toBe('Anna');
 		unlink();
 	});
+
+	it('undoes a field changed right after creating the entity without removing the entity', async () => {
+		const doc = new Y.Doc();
+		const undo = createUndoManager(doc);
+		const g = addGesprek(doc, gesprek);
+		await Promise.resolve();
+		updateGesprek(doc, g.id, { outcome: 'later' });
+		undo.undo();
+		expect(getGesprek(doc, g.id)?.outcome).toBe(gesprek.outcome);
+		undo.undo();
+		expect(getGesprek(doc, g.id)).toBeNull();
+	});
 });
