@@ -113,14 +113,20 @@ export async function visibleAddresses(page: Page): Promise<ScreenAddress[]> {
 	await mapSettled(page);
 	const box = await page.getByTestId('board-map').boundingBox();
 	if (!box) throw new Error('map not visible');
+	// The analysis points come once the register and the document are in.
+	await expect
+		.poll(
+			() =>
+				page.evaluate(
+					(layers) => layers.some((id) => window.__buurtbordMap?.getLayer(id)),
+					ANALYSIS_POINT_LAYERS
+				),
+			{ message: 'analysis points on the map', timeout: 30_000 }
+		)
+		.toBe(true);
 	const points = await page.evaluate(async (layers) => {
 		const map = window.__buurtbordMap;
 		if (!map) throw new Error('map not exposed');
-		// The analysis points come once the register and the document are in.
-		for (let i = 0; !layers.some((id) => map.getLayer(id)); i++) {
-			if (i > 600) throw new Error('no analysis points on the map');
-			await new Promise((resolve) => setTimeout(resolve, 50));
-		}
 		// A map still flying (after a search, a follow) or loading its points would move or
 		// miss them.
 		if (map.isMoving() || !map.loaded())

@@ -173,14 +173,11 @@ export class SyncServer implements RelayTarget {
 			onChange &&
 				((context, transaction) => onChange.call(this.options.hooks, boardId, context, transaction))
 		);
-		room.loading = true;
 		try {
-			await this.options.hooks.onLoadDocument(boardId, room.doc);
+			await room.load((doc) => this.options.hooks.onLoadDocument(boardId, doc));
 		} catch (err) {
 			room.destroy();
 			throw err;
-		} finally {
-			room.loading = false;
 		}
 		if (this.options.relay) {
 			// Other processes' unstored edits arrive before this process's clients get the document.
