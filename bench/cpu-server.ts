@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import v8 from 'node:v8';
 import { WebSocketServer } from 'ws';
 import { performance } from 'node:perf_hooks';
 import type { BoardRole } from '../src/lib/server/access';
@@ -20,6 +21,20 @@ import { readConfig } from '../src/lib/server/config';
 const kind = process.argv[2];
 const boards = Number(process.argv[3] ?? 1);
 const dataDir = process.argv[4] ?? mkdtempSync(join(tmpdir(), 'buurtbord-bench-cpu-'));
+
+// BENCH_CPU_SNAPSHOT: SIGWINCH prints the process's memory by V8 heap space, on stderr.
+if (process.env.BENCH_CPU_SNAPSHOT) {
+	process.on('SIGWINCH', () => {
+		const mb = (n: number) => Math.round(n / 104857.6) / 10;
+		const spaces = v8
+			.getHeapSpaceStatistics()
+			.map((s) => `${s.space_name} ${mb(s.space_used_size)}/${mb(s.physical_space_size)}`);
+		const usage = Object.entries(process.memoryUsage()).map(([k, v]) => `${k} ${mb(v)}`);
+		process.stderr.write(
+			`[memory ${kind}] ${usage.join(', ')}; used/physical MB: ${spaces.join(', ')}\n`
+		);
+	});
+}
 
 const server = createServer((_req, res) => res.writeHead(404).end());
 let url: string;

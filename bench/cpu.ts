@@ -6,7 +6,7 @@
  * every 2 s. `node --import tsx bench/cpu.ts` alone, or part of `npm run bench`.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { HocuspocusProvider, type HocuspocusProviderConfiguration } from '@hocuspocus/provider';
 import WebSocket from 'ws';
@@ -137,6 +137,15 @@ function serverEntry(): Promise<string[]> {
 	return compiled;
 }
 
+/** The V8 flags `npm start` runs Buurtbord with (package.json `config.node_flags`). */
+function buurtbordNodeFlags(): string[] {
+	const flags =
+		process.env.BENCH_CPU_BUURTBORD_FLAGS ??
+		(JSON.parse(readFileSync('package.json', 'utf8')) as { config: { node_flags: string } }).config
+			.node_flags;
+	return flags.split(/\s+/).filter(Boolean);
+}
+
 async function startServerProcess(kind: string, boards: number) {
 	const child = spawn(
 		process.execPath,
@@ -148,6 +157,12 @@ async function startServerProcess(kind: string, boards: number) {
 			// BENCH_CPU_NODE_FLAGS="--trace-gc …": V8/Node flags for the server processes, whose
 			// output then goes to this process's stderr.
 			...(process.env.BENCH_CPU_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
+			// Buurtbord runs with the V8 flags `npm start` gives it (package.json config.node_flags),
+			// or BENCH_CPU_BUURTBORD_FLAGS instead (e.g. "" for V8's defaults).
+			...(kind === 'buurtbord' ? buurtbordNodeFlags() : []),
+			...(process.env.BENCH_CPU_SNAPSHOT
+				? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${process.env.BENCH_CPU_SNAPSHOT}`]
+				: []),
 			...(await serverEntry()),
 			kind,
 			String(boards)
@@ -240,6 +255,21 @@ async function measure(
 			);
 		}
 		const memory = memoryMb(server.pid);
+		// BENCH_CPU_SNAPSHOT=<folder>: a V8 heap snapshot of each server after the load, for
+		// finding what its JavaScript heap holds (written into that folder by the server process).
+		if (process.env.BENCH_CPU_SNAPSHOT) {
+			writeFileSync(
+				`${process.env.BENCH_CPU_SNAPSHOT}/${kind}-${clientCount}.smaps`,
+				readFileSync(`/proc/${server.pid}/smaps`)
+			);
+			process.kill(server.pid, 'SIGWINCH');
+			const before = new Set(readdirSync(process.env.BENCH_CPU_SNAPSHOT));
+			process.kill(server.pid, 'SIGUSR2');
+			const written = () =>
+				readdirSync(process.env.BENCH_CPU_SNAPSHOT!).some((f) => !before.has(f));
+			while (!written()) await sleep(200);
+			await sleep(15_000);
+		}
 		return {
 			server: NAMES[kind],
 			clients: clientCount,
