@@ -1,7 +1,9 @@
 import type * as Y from 'yjs';
 import { purgePrivateContent } from '../board/erase';
 import { ORG_NOTES } from '../board/org-notes';
-import { m } from '../paraglide/messages';
+// The two messages by name, not the `m` namespace: a bundle of the server (build/buurtbord.js)
+// then holds these two and not all of the app's messages (~700 kB of source in memory).
+import { privacy_retention_mail_subject, privacy_retention_mail_text } from '../paraglide/messages';
 import { recordAudit } from './audit';
 import { purgeHistory } from './history/store';
 import type { Db, Queryable } from './db';
@@ -184,11 +186,11 @@ export async function runRetention(deps: RetentionDeps): Promise<RetentionRun> {
 				for (const { email } of owners) {
 					await deps.mail({
 						to: email,
-						subject: m.privacy_retention_mail_subject(
+						subject: privacy_retention_mail_subject(
 							{ board: board.name, date: board.purge_on },
 							{ locale: 'nl' }
 						),
-						text: m.privacy_retention_mail_text(
+						text: privacy_retention_mail_text(
 							{ board: board.name, date: board.purge_on },
 							{ locale: 'nl' }
 						)
