@@ -82,6 +82,7 @@ async function setUp(): Promise<string> {
 		readConfig({
 			BUURTBORD_DATA_DIR: dataDir,
 			BUURTBORD_DEMO: 'true',
+			...databaseEnv(),
 			// for comparing storage timings (BUURTBORD_PERSIST_*)
 			...persistEnv()
 		})
@@ -97,10 +98,16 @@ async function setUp(): Promise<string> {
 	return bench.cookie;
 }
 
+/** BENCH_CPU_DATABASE_URL (kind `buurtbord-postgres`): an empty PostgreSQL database instead of PGlite. */
+function databaseEnv(): Record<string, string> {
+	const url = process.env.BENCH_CPU_DATABASE_URL;
+	return url ? { DATABASE_URL: url } : {};
+}
+
 if (kind === 'buurtbord-setup') {
 	process.stdout.write(`${JSON.stringify({ cookie: await setUp() })}\n`);
 	process.exit(0);
-} else if (kind === 'buurtbord') {
+} else if (kind === 'buurtbord' || kind === 'buurtbord-postgres') {
 	// The data folder is made (PostgreSQL's initdb, migrations, the boards) by another process
 	// first: a server starts on an existing folder, and WebAssembly memory that initdb touched in
 	// this process would stay resident (a fresh folder peaks at ~1.1 GB).
@@ -123,6 +130,7 @@ if (kind === 'buurtbord-setup') {
 		readConfig({
 			BUURTBORD_DATA_DIR: dataDir,
 			BUURTBORD_DEMO: 'true',
+			...databaseEnv(),
 			// for comparing storage timings (BUURTBORD_PERSIST_*)
 			...persistEnv()
 		})

@@ -13,10 +13,12 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { closeClient, newPin, openClient, whenSynced } from './lib/clients';
 import { sleep, table, withTimeout } from './lib/util';
+import { startPostgres, type TestPostgres } from '../tests/support/postgres';
 
-type Kind = 'buurtbord' | 'hocuspocus' | 'reference';
+type Kind = 'buurtbord' | 'buurtbord-postgres' | 'hocuspocus' | 'reference';
 const NAMES: Record<Kind, string> = {
 	buurtbord: 'buurtbord (PGlite)',
+	'buurtbord-postgres': 'buurtbord (PostgreSQL 15)',
 	hocuspocus: 'hocuspocus 4 (SQLite)',
 	reference: 'y-websocket-server'
 };
@@ -146,7 +148,19 @@ function buurtbordNodeFlags(): string[] {
 	return flags.split(/\s+/).filter(Boolean);
 }
 
+/**
+ * The throwaway PostgreSQL 15 server for `buurtbord-postgres` (only in BENCH_CPU_KINDS when asked
+ * for): started once, a new database for every run.
+ */
+let postgres: Promise<TestPostgres> | undefined;
+let databases = 0;
+async function freshDatabaseUrl(): Promise<string> {
+	postgres ??= startPostgres();
+	return (await postgres).createDatabase(`bench_cpu_${++databases}`);
+}
+
 async function startServerProcess(kind: string, boards: number) {
+	const databaseUrl = kind === 'buurtbord-postgres' ? await freshDatabaseUrl() : undefined;
 	const child = spawn(
 		process.execPath,
 		[
@@ -159,7 +173,7 @@ async function startServerProcess(kind: string, boards: number) {
 			...(process.env.BENCH_CPU_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
 			// Buurtbord runs with the V8 flags `npm start` gives it (package.json config.node_flags),
 			// or BENCH_CPU_BUURTBORD_FLAGS instead (e.g. "" for V8's defaults).
-			...(kind === 'buurtbord' ? buurtbordNodeFlags() : []),
+			...(kind.startsWith('buurtbord') ? buurtbordNodeFlags() : []),
 			...(process.env.BENCH_CPU_SNAPSHOT
 				? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${process.env.BENCH_CPU_SNAPSHOT}`]
 				: []),
@@ -169,7 +183,11 @@ async function startServerProcess(kind: string, boards: number) {
 		],
 		{
 			stdio: ['ignore', 'pipe', 'inherit'],
-			env: { ...process.env, LOG_LEVEL: 'warn' }
+			env: {
+				...process.env,
+				LOG_LEVEL: 'warn',
+				...(databaseUrl ? { BENCH_CPU_DATABASE_URL: databaseUrl } : {})
+			}
 		}
 	);
 	const url = await withTimeout(
@@ -299,15 +317,18 @@ export async function benchCpu(
 		] as const
 	).filter(([c]) => !only || c === only)) {
 		// BENCH_CPU_KINDS=buurtbord,hocuspocus: only these servers (e.g. for a profile of one).
+		// `buurtbord-postgres` (Buurtbord on a throwaway PostgreSQL 15, which the bench starts) only
+		// when named here.
 		const kinds = (process.env.BENCH_CPU_KINDS || 'reference,hocuspocus,buurtbord').split(',');
-		for (const kind of (['reference', 'hocuspocus', 'buurtbord'] as const).filter((k) =>
-			kinds.includes(k)
-		)) {
+		for (const kind of (
+			['reference', 'hocuspocus', 'buurtbord', 'buurtbord-postgres'] as const
+		).filter((k) => kinds.includes(k))) {
 			log(`cpu: ${kind}, ${clients} clients on ${boards} board(s), ${seconds} s`);
 			rows.push(await measure(kind, clients, boards, seconds));
 			log(JSON.stringify(rows.at(-1)));
 		}
 	}
+	if (postgres) await (await postgres).stop();
 	return rows;
 }
 
