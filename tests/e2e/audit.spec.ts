@@ -5,7 +5,7 @@ import { expect, test } from './test';
 import { addGesprek } from '../../src/lib/board';
 import { seedServerUsers, type SeededUser } from '../support/accounts';
 import { connectClient, whenSynced } from '../support/clients';
-import { collectErrors, visibleAddresses, openBoard } from './helpers';
+import { collectErrors, gotoWithScriptHeld, visibleAddresses, openBoard } from './helpers';
 import { OwnServer } from './own-server';
 
 // Its own server and data folder: the audit log and retention settings stay out of other specs.
@@ -133,4 +133,40 @@ test('an owner sets an end date; the warning names the day on the home page', as
 	// The refused period above answered 400: once the form is enhanced (it depends on when
 	// hydration finished), Chromium logs that response as a failed resource. Nothing else may show.
 	expect(errors.filter((e) => !e.includes('status of 400 (Bad Request)'))).toEqual([]);
+});
+
+test('what an owner types in the settings while the page script is still loading is what gets saved', async ({
+	browser
+}) => {
+	const page = await server.signedInPage(browser, users.owner);
+	const release = await gotoWithScriptHeld(page, `${server.url}/boards/spoorbuurt/instellingen`);
+	const endsOn = new Date(Date.now() + 9 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+	const endsField = page.getByLabel('Einddatum van het project');
+	const daysField = page.getByLabel('Bewaartermijn (dagen na de einddatum)');
+	const kField = page.getByLabel('Kleinste groep die we tonen (k, minstens 5)');
+	const published = page.getByLabel("Openbare pagina's aan");
+	await endsField.fill(endsOn);
+	await daysField.fill('3');
+	await kField.fill('12');
+	const wasPublished = await published.isChecked();
+	await published.setChecked(!wasPublished);
+	await release();
+	// Hydration keeps what was typed and ticked (it used to put the stored values back).
+	await expect(endsField).toHaveValue(endsOn);
+	await expect(daysField).toHaveValue('3');
+	await expect(kField).toHaveValue('12');
+	await expect(published).toBeChecked({ checked: !wasPublished });
+
+	await page
+		.locator('form')
+		.filter({ hasText: 'Einddatum van het project' })
+		.getByRole('button', { name: 'Opslaan' })
+		.click();
+	await expect(page.getByRole('status')).toContainText('opgeslagen');
+	const day = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'long', timeZone: 'UTC' }).format(
+		new Date(`${endsOn}T00:00:00Z`).getTime() + 3 * 24 * 60 * 60 * 1000
+	);
+	await expect(page.getByTestId('retention-status')).toContainText(
+		`De privé-inhoud wordt verwijderd op ${day}.`
+	);
 });
