@@ -6,7 +6,7 @@
  * every 2 s. `node --import tsx bench/cpu.ts` alone, or part of `npm run bench`.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { HocuspocusProvider, type HocuspocusProviderConfiguration } from '@hocuspocus/provider';
 import WebSocket from 'ws';
@@ -280,13 +280,19 @@ async function measure(
 				`${process.env.BENCH_CPU_SNAPSHOT}/${kind}-${clientCount}.smaps`,
 				readFileSync(`/proc/${server.pid}/smaps`)
 			);
+			// Its memory by heap space on stderr (bench/cpu-server.ts), before the snapshot adds its own.
 			process.kill(server.pid, 'SIGWINCH');
+			await sleep(500);
 			const before = new Set(readdirSync(process.env.BENCH_CPU_SNAPSHOT));
 			process.kill(server.pid, 'SIGUSR2');
-			const written = () =>
-				readdirSync(process.env.BENCH_CPU_SNAPSHOT!).some((f) => !before.has(f));
-			while (!written()) await sleep(200);
-			await sleep(15_000);
+			// The snapshot is written once its file exists and has stopped growing.
+			const size = () => {
+				const file = readdirSync(process.env.BENCH_CPU_SNAPSHOT!).find((f) => !before.has(f));
+				return file ? statSync(`${process.env.BENCH_CPU_SNAPSHOT}/${file}`).size : -1;
+			};
+			for (let last = -1, now = size(); now <= 0 || now !== last; last = now, now = size()) {
+				await sleep(1000);
+			}
 		}
 		return {
 			server: NAMES[kind],
