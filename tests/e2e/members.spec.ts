@@ -326,3 +326,28 @@ test('a revoked invitation says so; the last owner cannot step down', async ({ b
 			.getByLabel('Rol van Olga Eigenaar')
 	).toHaveValue('owner');
 });
+
+test('a role chosen for a member while the page script is still loading is the one saved', async ({
+	browser
+}) => {
+	const owner = await browserFor(browser, users.owner);
+	const release = await gotoWithScriptHeld(owner, `${server.url}/boards/spoorbuurt/leden`);
+	const vera = () =>
+		owner
+			.getByTestId('member-row')
+			.filter({ hasText: users.viewer.email })
+			.getByLabel('Rol van Vera Lezer');
+	await expect(vera()).toHaveValue('viewer');
+	await vera().selectOption({ label: 'Bewerker' });
+	await release();
+	// Hydration keeps the choice (it used to put the stored role back).
+	await expect(vera()).toHaveValue('editor');
+	await owner
+		.getByTestId('member-row')
+		.filter({ hasText: users.viewer.email })
+		.getByRole('button', { name: 'Rol opslaan' })
+		.click();
+	await expect(owner.getByTestId('members-error')).toHaveCount(0);
+	await owner.reload();
+	await expect(vera()).toHaveValue('editor');
+});
