@@ -139,13 +139,29 @@ function serverEntry(): Promise<string[]> {
 	return compiled;
 }
 
-/** The V8 flags `npm start` runs Buurtbord with (package.json `config.node_flags`). */
+/** What `npm start` runs Buurtbord with: package.json `config.node_flags` and `config.node_env`. */
+function startConfig(): { node_flags: string; node_env: string } {
+	return (JSON.parse(readFileSync('package.json', 'utf8')) as { config: never }).config;
+}
+
+/** The V8 flags `npm start` runs Buurtbord with, or BENCH_CPU_BUURTBORD_FLAGS instead. */
 function buurtbordNodeFlags(): string[] {
-	const flags =
-		process.env.BENCH_CPU_BUURTBORD_FLAGS ??
-		(JSON.parse(readFileSync('package.json', 'utf8')) as { config: { node_flags: string } }).config
-			.node_flags;
+	const flags = process.env.BENCH_CPU_BUURTBORD_FLAGS ?? startConfig().node_flags;
 	return flags.split(/\s+/).filter(Boolean);
+}
+
+/**
+ * The environment `npm start` adds for Buurtbord (glibc's malloc settings, `NAME=value` pairs), or
+ * BENCH_CPU_BUURTBORD_ENV instead (e.g. "" for glibc's defaults).
+ */
+function buurtbordEnv(): Record<string, string> {
+	const pairs = process.env.BENCH_CPU_BUURTBORD_ENV ?? startConfig().node_env;
+	return Object.fromEntries(
+		pairs
+			.split(/\s+/)
+			.filter(Boolean)
+			.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])
+	);
 }
 
 /**
@@ -171,8 +187,8 @@ async function startServerProcess(kind: string, boards: number) {
 			// BENCH_CPU_NODE_FLAGS="--trace-gc …": V8/Node flags for the server processes, whose
 			// output then goes to this process's stderr.
 			...(process.env.BENCH_CPU_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
-			// Buurtbord runs with the V8 flags `npm start` gives it (package.json config.node_flags),
-			// or BENCH_CPU_BUURTBORD_FLAGS instead (e.g. "" for V8's defaults).
+			// Buurtbord runs with the V8 flags and the environment `npm start` gives it (package.json
+			// config.node_flags and config.node_env), or BENCH_CPU_BUURTBORD_FLAGS / _ENV instead.
 			...(kind.startsWith('buurtbord') ? buurtbordNodeFlags() : []),
 			...(process.env.BENCH_CPU_SNAPSHOT
 				? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${process.env.BENCH_CPU_SNAPSHOT}`]
@@ -186,6 +202,7 @@ async function startServerProcess(kind: string, boards: number) {
 			env: {
 				...process.env,
 				LOG_LEVEL: 'warn',
+				...(kind.startsWith('buurtbord') ? buurtbordEnv() : {}),
 				...(databaseUrl ? { BENCH_CPU_DATABASE_URL: databaseUrl } : {})
 			}
 		}

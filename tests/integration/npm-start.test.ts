@@ -5,9 +5,10 @@ import { tempDataDir } from '../support/server-process';
 
 /**
  * The README's first command, as a user runs it: `npm start` on a new data folder bundles the
- * server, starts it with plain `node` and the flags in package.json's `config.node_flags`, and
- * serves the demo board. (The other tests start server/index.ts under tsx.) `npm test` builds the
- * app first, so `npm start` finds a current build and only bundles the server.
+ * server, starts it with plain `node`, the flags in package.json's `config.node_flags` and the
+ * environment in `config.node_env`, and serves the demo board. (The other tests start
+ * server/index.ts under tsx.) `npm test` builds the app first, so `npm start` finds a current
+ * build and only bundles the server.
  */
 describe('npm start', () => {
 	const dataDir = tempDataDir({ empty: true });
@@ -17,7 +18,7 @@ describe('npm start', () => {
 		rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
 	});
 
-	it('starts the bundled server with the configured V8 flags, on a new data folder', async () => {
+	it('starts the bundled server with the configured V8 flags and malloc settings, on a new data folder', async () => {
 		const child = spawn('npm', ['start'], {
 			env: { ...process.env, PORT: '0', HOST: '127.0.0.1', BUURTBORD_DATA_DIR: dataDir },
 			stdio: ['ignore', 'pipe', 'pipe'],
@@ -38,13 +39,17 @@ describe('npm start', () => {
 		const line = out.split('\n').find((l) => l.includes('listening on'))!;
 		const { pid, port } = JSON.parse(line) as { pid: number; port: number };
 
-		const flags = (
+		const config = (
 			JSON.parse(readFileSync('package.json', 'utf8')) as {
-				config: { node_flags: string };
+				config: { node_flags: string; node_env: string };
 			}
-		).config.node_flags;
+		).config;
 		const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-		expect(argv.slice(1)).toEqual([...flags.split(/\s+/), 'build/buurtbord.js', '']);
+		expect(argv.slice(1)).toEqual([...config.node_flags.split(/\s+/), 'build/buurtbord.js', '']);
+		// glibc's malloc settings reach the server process.
+		const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+		expect(config.node_env.split(/\s+/).length).toBeGreaterThan(0);
+		for (const pair of config.node_env.split(/\s+/)) expect(environ).toContain(pair);
 
 		const health = await fetch(`http://127.0.0.1:${port}/healthz`);
 		expect(health.status).toBe(200);

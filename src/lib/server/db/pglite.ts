@@ -8,12 +8,12 @@ import type { Db, Queryable, SqlParam } from './types';
  * most of the server's resident memory once touched; a board is a few rows of at most some MB, so
  * 16 MB serves them (measured: a reopened data folder at ~340 MB RSS instead of ~450 MB with
  * 32 MB; 16 MB takes another ~20 MB off the server under the bench's load, docs/benchmarks.md).
- * PGlite touches all of it at start: 8 MB takes ~8 MB more off, with the same CPU per edit on
- * the bench's 500 connections over 50 boards (a board's document is held by the sync server once
- * loaded; a buffer PostgreSQL evicts is read again from the operating system's file cache).
- * BUURTBORD_PGLITE_SHARED_BUFFERS (e.g. "128MB") sets another size.
+ * PGlite touches all of it at start: 2 MB (256 pages) takes ~6 MB more off than 8 MB, with the
+ * same CPU per edit on the bench's 500 connections over 50 boards (a board's document is held by
+ * the sync server once loaded; a buffer PostgreSQL evicts is read again from the operating
+ * system's file cache). BUURTBORD_PGLITE_SHARED_BUFFERS (e.g. "128MB") sets another size.
  */
-export const PGLITE_SHARED_BUFFERS = '8MB';
+export const PGLITE_SHARED_BUFFERS = '2MB';
 
 /**
  * PGlite is one single-user backend: PostgreSQL's 100 connection slots (process entries, lock
