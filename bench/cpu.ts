@@ -141,7 +141,10 @@ function serverEntry(): Promise<string[]> {
 
 /** What `npm start` runs Buurtbord with: package.json `config.node_flags` and `config.node_env`. */
 function startConfig(): { node_flags: string; node_env: string } {
-	return (JSON.parse(readFileSync('package.json', 'utf8')) as { config: never }).config;
+	const { config } = JSON.parse(readFileSync('package.json', 'utf8')) as {
+		config: { node_flags: string; node_env: string };
+	};
+	return config;
 }
 
 /** The V8 flags `npm start` runs Buurtbord with, or BENCH_CPU_BUURTBORD_FLAGS instead. */

@@ -48,7 +48,7 @@ describe('npm start', () => {
 		expect(argv.slice(1)).toEqual([...config.node_flags.split(/\s+/), 'build/buurtbord.js', '']);
 		// glibc's malloc settings reach the server process.
 		const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-		expect(config.node_env.split(/\s+/).length).toBeGreaterThan(0);
+		expect(config.node_env.trim()).not.toBe('');
 		for (const pair of config.node_env.split(/\s+/)) expect(environ).toContain(pair);
 
 		const health = await fetch(`http://127.0.0.1:${port}/healthz`);
