@@ -7,7 +7,7 @@
  * listens; stops on SIGTERM.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -198,8 +198,33 @@ if (kind === 'buurtbord-setup') {
 		if (!process.argv[4]) rmSync(dataDir, { recursive: true, force: true });
 	};
 }
+const allocations = await sampleAllocations();
 process.stdout.write(`${JSON.stringify({ url })}\n`);
 process.on('SIGTERM', () => {
 	if (server.listening) server.closeAllConnections();
-	void close().finally(() => process.exit(0));
+	void allocations()
+		.then(close)
+		.finally(() => process.exit(0));
 });
+
+/**
+ * BENCH_CPU_ALLOC=<prefix>: V8's sampling heap profiler from here to the end, counting what the
+ * garbage collector freed as well (what a server allocates per edit, not what it keeps), written
+ * as `<prefix>-<kind>-<boards>.heapprofile` (DevTools' Memory panel opens it). Returns the stop.
+ */
+async function sampleAllocations(): Promise<() => Promise<void>> {
+	const prefix = process.env.BENCH_CPU_ALLOC;
+	if (!prefix) return async () => {};
+	const { Session } = await import('node:inspector/promises');
+	const session = new Session();
+	session.connect();
+	await session.post('HeapProfiler.startSampling', {
+		samplingInterval: 4096,
+		includeObjectsCollectedByMajorGC: true,
+		includeObjectsCollectedByMinorGC: true
+	});
+	return async () => {
+		const { profile } = await session.post('HeapProfiler.stopSampling');
+		writeFileSync(`${prefix}-${kind}-${boards}.heapprofile`, JSON.stringify(profile));
+	};
+}

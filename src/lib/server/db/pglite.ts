@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite, types } from '@electric-sql/pglite';
+import { releaseFileBundle } from './pglite-bundle';
 import type { Db, Queryable, SqlParam } from './types';
 
 /**
@@ -68,6 +69,7 @@ export async function openPglite(
 				`\\x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`
 		}
 	});
+	releaseFileBundle(pg);
 	const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
 		async query<T extends object>(sql: string, params: SqlParam[] = []) {
 			const result = await q.query<T>(sql, params);

@@ -151,20 +151,19 @@ class UpdateCheck {
 		const place = this.place(item);
 		if (place === GONE || place === PENDING) return;
 		const { shape, key, container } = place;
-		const where = describe(place);
 		let child: Shape;
 		if (shape.kind === 'record' || shape.kind === 'map') {
-			if (key === null) throw new UpdateRefusal(`list content in the map ${where}`);
+			if (key === null) throw new UpdateRefusal(`list content in the map ${describe(place)}`);
 			child = childShape(place, key);
 			if (shape.kind === 'map') this.field(place).items.push(item);
 		} else if (shape.kind === 'array') {
-			if (key !== null) throw new UpdateRefusal(`keyed content in the list ${where}`);
+			if (key !== null) throw new UpdateRefusal(`keyed content in the list ${describe(place)}`);
 			child = shape.of;
 		} else if (shape.kind === 'text') {
-			if (key !== null) throw new UpdateRefusal(`keyed content in the text ${where}`);
+			if (key !== null) throw new UpdateRefusal(`keyed content in the text ${describe(place)}`);
 			child = shape;
 		} else {
-			throw new UpdateRefusal(`content inside the value ${where}`);
+			throw new UpdateRefusal(`content inside the value ${describe(place)}`);
 		}
 		const content = item.content;
 		if (content instanceof Y.ContentDeleted) return;
@@ -172,7 +171,7 @@ class UpdateCheck {
 			// A text field that was a plain string on boards stored before accepts that string.
 			if (child.kind === 'text' && child.legacy && shape.kind === 'map') child = child.legacy;
 			if (child.kind !== 'value')
-				throw new UpdateRefusal(`a plain value where ${where} needs a ${child.kind}`);
+				throw new UpdateRefusal(`a plain value where ${describe(place)} needs a ${child.kind}`);
 			if (key === CONFIDENTIAL && shape.kind === 'map' && !this.deleted(item.id)) {
 				const marks = content.getContent().some((v) => typeof v === 'string');
 				this.confidentialWrites.set(
@@ -184,13 +183,13 @@ class UpdateCheck {
 				const result = child.schema.safeParse(value);
 				if (!result.success) {
 					throw new UpdateRefusal(
-						`invalid value at ${where}: ${result.error.issues[0]?.message ?? ''}`
+						`invalid value at ${describe(place)}: ${result.error.issues[0]?.message ?? ''}`
 					);
 				}
 			}
 			this.grow(place, content.getLength());
 		} else if (content instanceof Y.ContentString) {
-			if (child.kind !== 'text') throw new UpdateRefusal(`text content in ${where}`);
+			if (child.kind !== 'text') throw new UpdateRefusal(`text content in ${describe(place)}`);
 			if (place.holder?.parentSub === 'notes') this.notesWritten.add(place.holder);
 			this.grow(place, content.getLength());
 		} else if (content instanceof Y.ContentType) {
@@ -203,17 +202,19 @@ class UpdateCheck {
 							? Y.Text
 							: null;
 			if (child.kind === 'text' && shape.kind === 'text') {
-				throw new UpdateRefusal(`an embedded type in the text ${where}`);
+				throw new UpdateRefusal(`an embedded type in the text ${describe(place)}`);
 			}
 			if (!expected || content.type.constructor !== expected) {
-				throw new UpdateRefusal(`wrong type at ${where}: expected ${child.kind}`);
+				throw new UpdateRefusal(`wrong type at ${describe(place)}: expected ${child.kind}`);
 			}
 			this.grow(place, 1);
 			if (child.kind === 'map') {
 				this.newMaps.set(idKey(item.id), { shape: child, item });
 			}
 		} else {
-			throw new UpdateRefusal(`unsupported content (${content.constructor.name}) at ${where}`);
+			throw new UpdateRefusal(
+				`unsupported content (${content.constructor.name}) at ${describe(place)}`
+			);
 		}
 	}
 
@@ -391,7 +392,9 @@ class UpdateCheck {
 	 * The value is the rightmost item; it shows when nothing deletes it.
 	 */
 	private visibleAfter(list: Y.Item[], items: Y.Item[]): boolean {
-		const last = fieldValueAfter(list, items);
+		// The usual case, a new field with one value: that value (no order to work out).
+		const only = list.length === 0 && items.length === 1 ? items[0]! : null;
+		const last = only && !only.origin && !only.rightOrigin ? only : fieldValueAfter(list, items);
 		if (!last) return false;
 		return !(last.deleted || this.gone(last));
 	}
