@@ -74,17 +74,17 @@ interface FileNode {
 interface FsNode {
 	mode: number;
 	contents?: unknown;
-	mount?: { mountpoint: string };
+	/** The root of a file system mounted here. */
+	mounted?: { root?: FsNode } | null;
 }
 interface EmscriptenFs {
 	root?: FsNode;
-	isFile(mode: number): boolean;
-	isDir(mode: number): boolean;
 }
 
 function collect(node: FsNode, out: FileNode[], seen: Set<FsNode>): void {
 	if (seen.has(node)) return;
 	seen.add(node);
+	if (node.mounted?.root) collect(node.mounted.root, out, seen);
 	const contents = node.contents;
 	if (contents instanceof Uint8Array) {
 		out.push(node as FileNode);
