@@ -3,6 +3,18 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 
+export interface ReleasedBundle {
+	files: number;
+	bytes: number;
+	/** Closes `pglite.data` (when PGlite closes). */
+	close(): void;
+}
+
+const NOTHING: ReleasedBundle = { files: 0, bytes: 0, close() {} };
+
+/** Emscripten's errno for an I/O error: PostgreSQL then reports the file it could not read. */
+const EIO = 29;
+
 /**
  * PGlite's file bundle (`pglite.data`: PostgreSQL's share folder, its libraries, time zones; 6 MB)
  * is read into one buffer at start, and every file of its in-memory file system is a view into
@@ -16,9 +28,13 @@ import type { PGlite } from '@electric-sql/pglite';
  * through that property, so a getter there serves them all; a write replaces it with a plain
  * value again.
  */
-export function releaseFileBundle(pg: PGlite): { files: number; bytes: number } {
+export function releaseFileBundle(
+	pg: PGlite,
+	/** Where the bundle is on disk: PGlite's own `pglite.data` unless a test says otherwise. */
+	path: string | null = bundlePath()
+): ReleasedBundle {
 	const fs = (pg as unknown as { Module?: { FS?: EmscriptenFs } }).Module?.FS;
-	if (!fs?.root) return { files: 0, bytes: 0 };
+	if (!fs?.root) return NOTHING;
 	const files: FileNode[] = [];
 	collect(fs.root, files, new Set());
 	// The bundle is the buffer most files are views into.
@@ -28,9 +44,9 @@ export function releaseFileBundle(pg: PGlite): { files: number; bytes: number } 
 		counts.set(buffer, (counts.get(buffer) ?? 0) + 1);
 	}
 	const [bundle] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [];
-	if (!(bundle instanceof ArrayBuffer)) return { files: 0, bytes: 0 };
-	const path = bundlePath();
-	if (!path || !sameBytes(path, bundle)) return { files: 0, bytes: 0 };
+	if (!(bundle instanceof ArrayBuffer)) return NOTHING;
+	const source = path ? openBundleFile(path, bundle) : null;
+	if (!source) return NOTHING;
 	const cache: { bytes: Uint8Array | null } = { bytes: null };
 	let released = 0;
 	for (const node of files) {
@@ -40,7 +56,8 @@ export function releaseFileBundle(pg: PGlite): { files: number; bytes: number } 
 		const load = (): Uint8Array => {
 			let bytes = ref?.deref();
 			if (!bytes) {
-				bytes = readRange(path, byteOffset, byteLength);
+				bytes = source.read(byteOffset, byteLength);
+				if (!bytes) throw new fs.ErrnoError(EIO);
 				ref = new WeakRef(bytes);
 			}
 			// The file being read keeps its bytes while it is read piece by piece.
@@ -65,7 +82,46 @@ export function releaseFileBundle(pg: PGlite): { files: number; bytes: number } 
 	const bytes = bundle.byteLength;
 	// Detaching frees its memory now, though PGlite's start-up code still holds the buffer.
 	structuredClone(bundle, { transfer: [bundle] });
-	return { files: released, bytes };
+	return { files: released, bytes, close: source.close };
+}
+
+/**
+ * `pglite.data` on disk, open for the life of the database, if it is byte for byte the bundle.
+ * The open descriptor keeps reading the same file when an upgrade replaces node_modules while
+ * the server runs; a file changed in place (another size or modification time) reads as an I/O
+ * error instead of wrong bytes.
+ */
+function openBundleFile(
+	path: string,
+	bundle: ArrayBuffer
+): { read(offset: number, length: number): Uint8Array | null; close(): void } | null {
+	let fd: number;
+	try {
+		fd = openSync(path, 'r');
+	} catch {
+		return null;
+	}
+	const { size, mtimeMs } = fstatSync(fd);
+	const onDisk = new Uint8Array(size);
+	if (size !== bundle.byteLength || (readFully(fd, onDisk, 0), !equal(onDisk, bundle))) {
+		closeSync(fd);
+		return null;
+	}
+	let open = true;
+	return {
+		read(offset, length) {
+			if (!open) return null;
+			const now = fstatSync(fd);
+			if (now.size !== size || now.mtimeMs !== mtimeMs) return null;
+			const bytes = new Uint8Array(length);
+			readFully(fd, bytes, offset);
+			return bytes;
+		},
+		close() {
+			if (open) closeSync(fd);
+			open = false;
+		}
+	};
 }
 
 interface FileNode {
@@ -79,6 +135,7 @@ interface FsNode {
 }
 interface EmscriptenFs {
 	root?: FsNode;
+	ErrnoError: new (errno: number) => Error;
 }
 
 function collect(node: FsNode, out: FileNode[], seen: Set<FsNode>): void {
@@ -106,32 +163,8 @@ function bundlePath(): string | null {
 	}
 }
 
-function sameBytes(path: string, bundle: ArrayBuffer): boolean {
-	let fd: number;
-	try {
-		fd = openSync(path, 'r');
-	} catch {
-		return false;
-	}
-	try {
-		if (fstatSync(fd).size !== bundle.byteLength) return false;
-		const onDisk = new Uint8Array(bundle.byteLength);
-		readFully(fd, onDisk, 0);
-		return Buffer.compare(onDisk, new Uint8Array(bundle)) === 0;
-	} finally {
-		closeSync(fd);
-	}
-}
-
-function readRange(path: string, offset: number, length: number): Uint8Array {
-	const bytes = new Uint8Array(length);
-	const fd = openSync(path, 'r');
-	try {
-		readFully(fd, bytes, offset);
-	} finally {
-		closeSync(fd);
-	}
-	return bytes;
+function equal(a: Uint8Array, b: ArrayBuffer): boolean {
+	return Buffer.compare(a, new Uint8Array(b)) === 0;
 }
 
 function readFully(fd: number, into: Uint8Array, position: number): void {

@@ -69,7 +69,7 @@ export async function openPglite(
 				`\\x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`
 		}
 	});
-	releaseFileBundle(pg);
+	const bundle = releaseFileBundle(pg);
 	const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
 		async query<T extends object>(sql: string, params: SqlParam[] = []) {
 			const result = await q.query<T>(sql, params);
@@ -87,6 +87,7 @@ export async function openPglite(
 		},
 		async close() {
 			if (!pg.closed) await pg.close();
+			bundle.close();
 		}
 	};
 }
