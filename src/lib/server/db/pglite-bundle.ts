@@ -56,9 +56,10 @@ export function releaseFileBundle(
 		const load = (): Uint8Array => {
 			let bytes = ref?.deref();
 			if (!bytes) {
-				bytes = source.read(byteOffset, byteLength);
-				if (!bytes) throw new fs.ErrnoError(EIO);
-				ref = new WeakRef(bytes);
+				const read = source.read(byteOffset, byteLength);
+				if (!read) throw new fs.ErrnoError(EIO);
+				bytes = read;
+				ref = new WeakRef(read);
 			}
 			// The file being read keeps its bytes while it is read piece by piece.
 			cache.bytes = bytes;
