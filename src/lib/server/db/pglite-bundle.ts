@@ -82,7 +82,11 @@ export function releaseFileBundle(
 	}
 	const bytes = bundle.byteLength;
 	// Detaching frees its memory now, though PGlite's start-up code still holds the buffer.
-	structuredClone(bundle, { transfer: [bundle] });
+	try {
+		structuredClone(bundle, { transfer: [bundle] });
+	} catch {
+		// Not detachable: it stays, and the files read from disk all the same.
+	}
 	return { files: released, bytes, close: source.close };
 }
 
@@ -102,9 +106,16 @@ function openBundleFile(
 	} catch {
 		return null;
 	}
-	const { size, mtimeMs } = fstatSync(fd);
-	const onDisk = new Uint8Array(size);
-	if (size !== bundle.byteLength || (readFully(fd, onDisk, 0), !equal(onDisk, bundle))) {
+	let size: number;
+	let mtimeMs: number;
+	try {
+		({ size, mtimeMs } = fstatSync(fd));
+		const onDisk = new Uint8Array(size);
+		if (size !== bundle.byteLength || !readFully(fd, onDisk, 0) || !equal(onDisk, bundle)) {
+			closeSync(fd);
+			return null;
+		}
+	} catch {
 		closeSync(fd);
 		return null;
 	}
@@ -112,11 +123,14 @@ function openBundleFile(
 	return {
 		read(offset, length) {
 			if (!open) return null;
-			const now = fstatSync(fd);
-			if (now.size !== size || now.mtimeMs !== mtimeMs) return null;
-			const bytes = new Uint8Array(length);
-			readFully(fd, bytes, offset);
-			return bytes;
+			try {
+				const now = fstatSync(fd);
+				if (now.size !== size || now.mtimeMs !== mtimeMs) return null;
+				const bytes = new Uint8Array(length);
+				return readFully(fd, bytes, offset) ? bytes : null;
+			} catch {
+				return null;
+			}
 		},
 		close() {
 			if (open) closeSync(fd);
@@ -168,10 +182,12 @@ function equal(a: Uint8Array, b: ArrayBuffer): boolean {
 	return Buffer.compare(a, new Uint8Array(b)) === 0;
 }
 
-function readFully(fd: number, into: Uint8Array, position: number): void {
+/** Fills `into` from `position`; false when the file ends first. */
+function readFully(fd: number, into: Uint8Array, position: number): boolean {
 	for (let done = 0; done < into.byteLength;) {
 		const n = readSync(fd, into, done, into.byteLength - done, position + done);
-		if (n === 0) throw new Error('pglite.data is shorter than its bundle');
+		if (n === 0) return false;
 		done += n;
 	}
+	return true;
 }
