@@ -21,8 +21,9 @@ const EIO = 29;
  * that buffer, so all of it stays resident for the life of the process, though PostgreSQL reads
  * almost none of it after its start (initdb's files, encodings and text search dictionaries
  * nobody uses). This makes each of those files read from `pglite.data` on disk when PostgreSQL
- * opens it (the last one read stays cached until the garbage collector wants it), and releases
- * the buffer. A bundle that is not byte for byte the file on disk is left as it is.
+ * opens it (the last file read stays in memory, earlier ones until the garbage collector takes
+ * them), and releases the buffer. A bundle that is not byte for byte the file on disk is left as
+ * it is.
  *
  * Emscripten's MEMFS keeps a file's bytes in `node.contents`; its reads, `mmap` and writes go
  * through that property, so a getter there serves them all; a write replaces it with a plain

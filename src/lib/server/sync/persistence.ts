@@ -88,8 +88,8 @@ export class DebouncedWriter {
 		unstored.add(this);
 		// While the database is failing the retry timer writes everything; no faster attempts.
 		if (this.retryTimer || this.stopped) return;
-		// Restarting the same timer: a clearTimeout and a new setTimeout per update were ~5 % of
-		// the server's CPU per edit on a board with 30 editors (docs/benchmarks.md).
+		// Restarting the same timer: a clearTimeout and a new setTimeout per update were 6.5 % of
+		// the server's busy time on a board with 30 editors (docs/benchmarks.md).
 		if (this.debounceTimer) this.debounceTimer.refresh();
 		else this.debounceTimer = setTimeout(() => void this.flush(), this.options.debounceMs);
 		this.maxWaitTimer ??= setTimeout(() => void this.flush(), this.options.maxWaitMs);
