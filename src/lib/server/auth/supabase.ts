@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTVerifyOptions } from 'jose';
+import type { JWTVerifyOptions } from 'jose';
 import { z } from 'zod';
 import type { Db } from '../db';
 import type { AuthResolver } from './resolve';
@@ -129,6 +129,8 @@ const claimsSchema = z.object({
 
 export type TokenVerifier = (token: string) => Promise<VerifyResult>;
 
+type Jose = typeof import('jose') & { jwks?: ReturnType<typeof import('jose').createRemoteJWKSet> };
+
 /**
  * Checks a Supabase access token: the signature (HS256 with the secret, RS256/ES256 with a key from
  * the JWKS; never `none`, and never an HS token against a public key, since the algorithm picks
@@ -137,14 +139,21 @@ export type TokenVerifier = (token: string) => Promise<VerifyResult>;
  */
 export function createTokenVerifier(config: SupabaseConfig): TokenVerifier {
 	const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : undefined;
-	const jwks = config.jwksUrl
-		? createRemoteJWKSet(new URL(config.jwksUrl), {
-				timeoutDuration: 5_000,
-				// An unknown key id refetches at most this often (key rotation), not per forged token.
-				cooldownDuration: 30_000,
-				cacheMaxAge: 10 * 60_000
-			})
-		: undefined;
+	// jose (~100 modules, ~1 MB of heap) loads with the first token: a server without Supabase
+	// Auth never needs it.
+	let loaded: Promise<Jose> | undefined;
+	const jose = () =>
+		(loaded ??= import('jose').then((jose) => ({
+			...jose,
+			jwks: config.jwksUrl
+				? jose.createRemoteJWKSet(new URL(config.jwksUrl), {
+						timeoutDuration: 5_000,
+						// An unknown key id refetches at most this often (key rotation), not per forged token.
+						cooldownDuration: 30_000,
+						cacheMaxAge: 10 * 60_000
+					})
+				: undefined
+		})));
 	const common: JWTVerifyOptions = {
 		issuer: config.issuer,
 		audience: 'authenticated',
@@ -154,6 +163,7 @@ export function createTokenVerifier(config: SupabaseConfig): TokenVerifier {
 
 	return async (token) => {
 		if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'too_long' };
+		const { decodeProtectedHeader, jwtVerify, jwks } = await jose();
 		let alg: string | undefined;
 		try {
 			alg = decodeProtectedHeader(token).alg;
