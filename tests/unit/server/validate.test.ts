@@ -193,6 +193,16 @@ describe('validateBoardUpdate refuses updates that break the model', () => {
 			m.set('text', 'x');
 			d.getMap('notities').set('n1', m);
 		}, /without required field "lon"/);
+		// A required field's only value, deleted again in the same update.
+		refused((d) => {
+			const m = new Y.Map();
+			m.set('text', 'x');
+			m.set('lon', 5);
+			m.set('lat', 51);
+			m.set('createdAt', '2024-01-01');
+			d.getMap('notities').set('n2', m);
+			m.delete('lon');
+		}, /without required field "lon"/);
 	});
 
 	it('wrong field types on an existing entity (resolved in the live document)', () => {
