@@ -411,7 +411,8 @@ class UpdateCheck {
 			const written = this.confidentialWrites.get(place.container);
 			// The gesprek: the type held by the item that holds the notes' map entry.
 			const gesprek = place.holder?.content;
-			const fields = gesprek instanceof Y.ContentType ? gesprek.type : null;
+			// A gesprek new in this update is not in the document yet: no marker but the update's own.
+			const fields = gesprek instanceof Y.ContentType && gesprek.type.doc ? gesprek.type : null;
 			const marked =
 				written ?? (fields instanceof Y.Map && typeof fields.get(CONFIDENTIAL) === 'string');
 			if (marked) throw new UpdateRefusal('text in the shared notes of a confidential gesprek');
