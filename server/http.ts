@@ -38,6 +38,7 @@ export function requestListener({
 	const compress = compression({ threshold: 1024, brotli: { params: {} } });
 	return (req, res) => {
 		if (setScheme) markScheme(req);
+		res.on('finish', () => dropUnreadBody(req));
 		handleOps(req, res)
 			.then(async (handled) => handled || (await servePublicPage(req, res)))
 			.then(
@@ -52,6 +53,26 @@ export function requestListener({
 				}
 			);
 	};
+}
+
+/** Most of a body answered unread that is dropped to keep its connection; beyond it, the connection ends. */
+const DROP_LIMIT = 1024 * 1024;
+
+/**
+ * A request answered before its body was read (not signed in, a refused form action): SvelteKit's
+ * reader has paused it and reads no further, so the rest of the body would block the next request
+ * the client sends on the connection, which then ends in a reset after a wait. The rest is read
+ * and dropped instead, as Node does for a body nobody started reading (up to DROP_LIMIT).
+ */
+function dropUnreadBody(req: IncomingMessage): void {
+	if (req.complete) return;
+	let dropped = 0;
+	req.removeAllListeners('data');
+	req.on('data', (chunk: Buffer) => {
+		dropped += chunk.length;
+		if (dropped > DROP_LIMIT) req.destroy();
+	});
+	req.resume();
 }
 
 /**

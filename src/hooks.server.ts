@@ -1,8 +1,10 @@
+import { STATUS_CODES } from 'node:http';
 import { sequence } from '@sveltejs/kit/hooks';
 import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/auth/sessions';
 import { describeError } from '$lib/server/errors';
+import { reservedAction } from '$lib/server/forms';
 import { publicLocaleRequest, publicPageCache } from '$lib/server/public/http';
 import { getRuntime } from '$lib/server/runtime';
 
@@ -42,7 +44,13 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle: Handle = sequence(publicPageCache, authenticate, i18n);
+/** A form POST to `?/default`, SvelteKit's reserved action name: a bad request (see forms.ts). */
+const badAction: Handle = ({ event, resolve }) =>
+	event.request.method === 'POST' && reservedAction(event.url)
+		? new Response('Unknown form action', { status: 400 })
+		: resolve(event);
+
+export const handle: Handle = sequence(badAction, publicPageCache, authenticate, i18n);
 
 /**
  * Unexpected errors: the visitor gets a reference, the log gets where it happened and the stack
@@ -51,9 +59,11 @@ export const handle: Handle = sequence(publicPageCache, authenticate, i18n);
  */
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	const id = crypto.randomUUID().slice(0, 8);
-	if (status !== 404)
-		console.error(
-			`[buurtbord] error ${id} on ${event.route.id ?? 'an unknown route'}: ${describeError(error)}`
-		);
-	return { message: status === 404 ? 'Not Found' : 'Internal Error', id };
+	// Below 500: SvelteKit refusing a request (an unknown action, a body that is not a form): the
+	// sender's mistake, not the server's, so not in the error log.
+	if (status < 500) return { message: STATUS_CODES[status] ?? 'Bad Request', id };
+	console.error(
+		`[buurtbord] error ${id} on ${event.route.id ?? 'an unknown route'}: ${describeError(error)}`
+	);
+	return { message: 'Internal Error', id };
 };

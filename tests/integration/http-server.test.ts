@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedServerUsers, type SeededUser } from '../support/accounts';
 import { startServer, tempDataDir, type ServerProcess } from '../support/server-process';
@@ -104,5 +104,64 @@ describe('compressed responses', () => {
 		const health = await rawGet(`${server.url}/healthz`, { 'accept-encoding': 'gzip' });
 		expect(health.status).toBe(200);
 		expect(health.headers['content-encoding']).toBeUndefined();
+	});
+});
+
+/**
+ * An answer given before the request's body was read (not signed in, a refused form action) leaves
+ * the connection usable: the next request a client sends on it (browsers and fetch reuse
+ * connections) gets its answer, not a reset. Bad requests of all sorts: http-fuzz.test.ts.
+ */
+describe('answers before the body was read', () => {
+	let server: ServerProcess;
+	beforeAll(async () => {
+		server = await startServer();
+	});
+	afterAll(async () => {
+		await server.stop('SIGKILL');
+	});
+
+	/** Requests one after another on one kept-alive connection. */
+	async function onOneConnection(
+		requests: { method: string; path: string; headers?: Record<string, string>; body?: string }[]
+	): Promise<(number | string)[]> {
+		const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+		const sockets = new Set<unknown>();
+		const statuses: (number | string)[] = [];
+		try {
+			for (const r of requests) {
+				statuses.push(
+					await new Promise<number | string>((resolve) => {
+						const req = request(
+							`${server.url}${r.path}`,
+							{ method: r.method, headers: { origin: server.url, ...r.headers }, agent },
+							(res) => {
+								res.resume();
+								res.on('end', () => resolve(res.statusCode!));
+							}
+						);
+						req.on('socket', (socket) => sockets.add(socket));
+						req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+						req.end(r.body);
+					})
+				);
+			}
+		} finally {
+			agent.destroy();
+		}
+		expect(sockets.size).toBe(1);
+		return statuses;
+	}
+
+	it('keeps the connection usable after a large refused form post', async () => {
+		const form = { 'content-type': 'application/x-www-form-urlencoded' };
+		const body = `text=${'x'.repeat(400_000)}`;
+		const statuses = await onOneConnection([
+			{ method: 'POST', path: '/logout?/default', headers: form, body },
+			{ method: 'GET', path: '/healthz' },
+			{ method: 'POST', path: '/boards/spoorbuurt/adressen/import', headers: form, body },
+			{ method: 'GET', path: '/healthz' }
+		]);
+		expect(statuses).toEqual([400, 200, 401, 200]);
 	});
 });

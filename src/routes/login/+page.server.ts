@@ -10,6 +10,7 @@ import {
 import { hasAnyLocalAccount } from '$lib/server/auth/setup';
 import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/forms';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const { auth, db } = getRuntime();
@@ -28,7 +29,7 @@ export const actions: Actions = {
 		// In Supabase mode Supabase Auth signs people in (SupabaseLogin.svelte); built-in passwords,
 		// if any are left in the database, open nothing and are not checked.
 		if (auth.mode !== 'embedded') error(404, 'Not Found');
-		const form = await event.request.formData();
+		const form = await readForm(event.request);
 		const email = String(form.get('email') ?? '').trim();
 		const password = String(form.get('password') ?? '');
 		const next = safeNext(String(form.get('next') ?? '') || event.url.searchParams.get('next'));

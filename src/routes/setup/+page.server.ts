@@ -8,6 +8,7 @@ import {
 } from '$lib/server/auth/setup';
 import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/forms';
 
 /** Only on the first start of the embedded mode; afterwards it does not exist (404). */
 async function requireFirstStart(): Promise<void> {
@@ -26,7 +27,7 @@ export const actions: Actions = {
 	default: async (event) => {
 		await requireFirstStart();
 		const { db } = getRuntime();
-		const form = await event.request.formData();
+		const form = await readForm(event.request);
 		const values = {
 			email: String(form.get('email') ?? ''),
 			displayName: String(form.get('displayName') ?? ''),

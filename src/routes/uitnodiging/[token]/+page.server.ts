@@ -10,6 +10,7 @@ import {
 import { acceptInvite, acceptWithNewAccount, peekInvite } from '$lib/server/members';
 import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/forms';
 
 /**
  * An invitation link. Nothing about the board (not even its name) is shown before the invitation
@@ -52,7 +53,7 @@ export const actions: Actions = {
 		const { db, auth } = getRuntime();
 		if (auth.mode !== 'embedded' || event.locals.user)
 			return fail(400, { problem: 'invalid' as const });
-		const form = await event.request.formData();
+		const form = await readForm(event.request);
 		const displayName = String(form.get('name') ?? '');
 		const email = String(form.get('email') ?? '');
 		const password = String(form.get('password') ?? '');

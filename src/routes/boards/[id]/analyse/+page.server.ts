@@ -19,6 +19,7 @@ import { getBoard, listAddresses } from '$lib/server/boards';
 import { requireBoardRole } from '$lib/server/guard';
 import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/forms';
 
 /**
  * The analysis page: aggregates computed here from the stored document (src/lib/board/analysis),
@@ -114,7 +115,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	assign: async (event) => {
 		const { boardId } = await requireBoardRole(event, 'editor');
-		const form = await event.request.formData();
+		const form = await readForm(event.request);
 		const { db } = getRuntime();
 		const streets = new Set((await listAddresses(db, boardId)).map((a) => a.street));
 		const assignments: { street: string; assignee: string }[] = [];

@@ -7,6 +7,7 @@ import { getRetention, purgeDate, setRetention } from '$lib/server/retention';
 import { loadPublication, savePublication } from './publication';
 import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/forms';
 
 /** Board settings (owners only): the end date and retention period of the board's private content. */
 export const load: PageServerLoad = async (event) => {
@@ -36,7 +37,7 @@ export const actions: Actions = {
 	publication: savePublication,
 	retention: async (event) => {
 		const { boardId, user } = await requireBoardRole(event, 'owner');
-		const form = await event.request.formData();
+		const form = await readForm(event.request);
 		const raw = {
 			endsOn: String(form.get('endsOn') ?? '').trim(),
 			retentionDays: String(form.get('retentionDays') ?? '').trim()

@@ -12,6 +12,7 @@ import {
 import { streetSlug } from '$lib/privacy/projection';
 import { ensureShortLinks } from '$lib/server/public/short-links';
 import { getRuntime } from '$lib/server/runtime';
+import { readForm } from '$lib/server/forms';
 
 /** The owners' publication settings of the public resident pages (see public/store.ts). */
 export async function loadPublication(db: Db, boardId: string) {
@@ -36,7 +37,7 @@ const kSchema = z.coerce.number().int().min(5).max(1000);
 
 export async function savePublication(event: RequestEvent) {
 	const { boardId } = await requireBoardRole(event, 'owner');
-	const form = await event.request.formData();
+	const form = await readForm(event.request);
 	const rawK = String(form.get('k') ?? '').trim();
 	const k = kSchema.safeParse(rawK === '' ? Number.NaN : rawK);
 	if (!k.success) return fail(400, { publicationError: 'k' as const, publicationK: rawK });

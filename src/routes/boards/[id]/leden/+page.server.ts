@@ -18,6 +18,7 @@ import {
 import { getRuntime } from '$lib/server/runtime';
 import { m } from '$lib/paraglide/messages';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { readForm } from '$lib/server/forms';
 
 /** Managing members and invitations is for owners only. */
 export const load: PageServerLoad = async (event) => {
@@ -55,7 +56,7 @@ function reauthorize() {
 }
 
 async function formObject(event: RequestEvent): Promise<Record<string, string>> {
-	const form = await event.request.formData();
+	const form = await readForm(event.request);
 	const out: Record<string, string> = {};
 	for (const [key, value] of form) if (typeof value === 'string') out[key] = value;
 	return out;

@@ -4,6 +4,7 @@ import { EXPORT_KINDS, ExportRefused, buildExport, type ExportKind } from '$lib/
 import { requireBoardRole } from '$lib/server/guard';
 import { getRuntime } from '$lib/server/runtime';
 import type { RequestHandler } from './$types';
+import { readForm } from '$lib/server/forms';
 
 /**
  * Downloads an export (a form POST, so SvelteKit's origin check applies). Every export is
@@ -11,7 +12,7 @@ import type { RequestHandler } from './$types';
  */
 export const POST: RequestHandler = async (event) => {
 	const { boardId, role, user } = await requireBoardRole(event, 'viewer');
-	const form = await event.request.formData();
+	const form = await readForm(event.request);
 	const what = String(form.get('what') ?? '');
 	const format = String(form.get('format') ?? 'csv');
 	if (!(EXPORT_KINDS as readonly string[]).includes(what) || !['csv', 'geojson'].includes(format)) {
