@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { addPin, connectClient, titles, whenSynced, upgradeHeaders } from '../support/clients';
 import { startSeededServer } from '../support/seeded-server';
+import { askEverything, rawSyncSocket } from '../support/sync-load';
 import { upgradeStatus } from '../support/upgrade';
 import type { ServerProcess } from '../support/server-process';
 
@@ -81,5 +82,30 @@ describe('the sync endpoint refuses bad input', () => {
 		await expect.poll(() => titles(good)).toEqual(['na de aanval', 'voor de aanval']);
 		good.destroy();
 		other.destroy();
+	});
+
+	it('drops an unreadable presence state, and logs nothing of what it said', async () => {
+		const SECRET = 'Jan de Vries woont op nummer 12';
+		const update = encoding.createEncoder();
+		encoding.writeVarUint(update, 1);
+		encoding.writeVarUint(update, 42);
+		encoding.writeVarUint(update, 1);
+		encoding.writeVarString(update, `{"naam": ${SECRET}}`);
+		const e = encoding.createEncoder();
+		encoding.writeVarUint(e, 1);
+		encoding.writeVarUint8Array(e, encoding.toUint8Array(update));
+		const socket = rawSyncSocket(server.port, 'spoorbuurt', cookie);
+		await socket.opened;
+		socket.ws.send(encoding.toUint8Array(e));
+		// Handled once the answer to a later "send me everything" arrives: the socket is still open.
+		await new Promise<void>((resolve) => {
+			socket.ws.on('message', (data: Buffer) => {
+				if (data[0] === 0 && data[1] === 1) resolve();
+			});
+			socket.ws.send(askEverything());
+		});
+		expect(socket.ws.readyState).toBe(socket.ws.OPEN);
+		socket.ws.close();
+		expect(server.output()).not.toContain(SECRET);
 	});
 });
