@@ -351,3 +351,40 @@ test('a role chosen for a member while the page script is still loading is the o
 	await owner.reload();
 	await expect(vera()).toHaveValue('editor');
 });
+
+test('a role changed while the board is open: the page says so, and its reload has the new controls', async ({
+	browser
+}) => {
+	const owner = await browserFor(browser, users.owner);
+	const setVera = async (label: 'Lezer' | 'Bewerker') => {
+		await owner.goto(`${server.url}/boards/spoorbuurt/leden`);
+		const row = owner.getByTestId('member-row').filter({ hasText: users.viewer.email });
+		await row.getByLabel('Rol van Vera Lezer').selectOption({ label });
+		await row.getByRole('button', { name: 'Rol opslaan' }).click();
+		await expect(owner.getByTestId('members-error')).toHaveCount(0);
+	};
+	await setVera('Bewerker');
+	const vera = await browserFor(browser, users.viewer);
+	const errors = collectErrors(vera);
+	await openBoard(vera, 'spoorbuurt', server.url);
+	await expect(vera.getByTestId('read-only-badge')).toHaveCount(0);
+
+	// Made viewer while the board is open: said so; the reload shows the board read-only.
+	await setVera('Lezer');
+	const notice = vera.getByTestId('access-changed');
+	await expect(notice).toContainText('Je kunt dit bord nu alleen lezen');
+	await notice.getByRole('button', { name: 'Pagina opnieuw laden' }).click();
+	await expect(vera.getByTestId('read-only-badge')).toHaveText('Alleen lezen');
+	await expect(vera.getByTestId('access-changed')).toHaveCount(0);
+
+	// Made editor again: said so; the reload brings the editing controls back.
+	await setVera('Bewerker');
+	await expect(notice).toContainText('Je mag dit bord nu ook bewerken');
+	await notice.getByRole('button', { name: 'Pagina opnieuw laden' }).click();
+	await expect(vera.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
+	await expect(vera.getByTestId('read-only-badge')).toHaveCount(0);
+	await expect(
+		vera.getByRole('button', { name: 'Initiatief op de kaart zetten', exact: true })
+	).toBeVisible();
+	expect(errors).toEqual([]);
+});

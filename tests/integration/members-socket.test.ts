@@ -8,6 +8,11 @@ import {
 	type TestClient,
 	upgradeHeaders
 } from '../support/clients';
+import {
+	MESSAGE_ACCESS_CHANGED,
+	decodeAccessChanged,
+	type SyncAccess
+} from '../../src/lib/collab/access-changed';
 import { startSeededServer } from '../support/seeded-server';
 import { startServer, type ServerProcess } from '../support/server-process';
 import type { SeedUser } from '../support/accounts';
@@ -140,11 +145,28 @@ describe('board roles on open sockets', { timeout: 60_000 }, () => {
 		expect(status).toBe(404);
 	});
 
+	/**
+	 * A client as the board page connects, saying which access its page was made for; `told` is
+	 * what the server says it may do, each time it says so (access-changed.ts).
+	 */
+	function pageClient(port: number, cookie: string, page: SyncAccess) {
+		const c = connectClient(port, 'spoorbuurt', { cookie, params: { access: page } });
+		clients.push(c);
+		const told: SyncAccess[] = [];
+		c.provider.messageHandlers[MESSAGE_ACCESS_CHANGED] = (_encoder, decoder) => {
+			const access = decodeAccessChanged(decoder);
+			if (access) told.push(access);
+		};
+		return { client: c, told };
+	}
+
 	it('a member demoted to viewer cannot change the board any more', async () => {
 		const { server, users } = await seeded();
 		const owner = client(server.port, users.owner.cookie);
-		const editor = client(server.port, users.editor.cookie);
+		const { client: editor, told } = pageClient(server.port, users.editor.cookie, 'write');
 		await Promise.all([whenSynced(owner), whenSynced(editor)]);
+		// The page was made for an editor, and the connection is one: nothing to say.
+		expect(told).toEqual([]);
 
 		addPin(editor, 'before', 'Voor de wijziging');
 		await expect.poll(() => titles(owner)).toContain('Voor de wijziging');
@@ -159,5 +181,33 @@ describe('board roles on open sockets', { timeout: 60_000 }, () => {
 		// Still connected: the socket stays open for reading.
 		addPin(owner, 'owner-pin', 'Van de eigenaar');
 		await expect.poll(() => titles(editor)).toContain('Van de eigenaar');
+		// The page is told that it may only read now (its controls were made for an editor).
+		expect(told).toEqual(['read']);
+
+		// Made editor again: told so; after the reload the page offers, changes count again.
+		await ownerAction(server, users.owner.cookie, 'role', {
+			userId: users.editor.id,
+			role: 'editor'
+		});
+		await expect.poll(() => told).toEqual(['read', 'write']);
+		const reloaded = client(server.port, users.editor.cookie);
+		await whenSynced(reloaded);
+		addPin(reloaded, 'editor-again', 'Weer editor');
+		await expect.poll(() => titles(owner)).toContain('Weer editor');
+	});
+
+	it('a page made for another role than the socket has is told so at once', async () => {
+		const { server, users } = await seeded();
+		// Made as an editor's page, but the role is viewer by the time the socket connects.
+		const stale = pageClient(server.port, users.viewer.cookie, 'write');
+		const current = pageClient(server.port, users.viewer.cookie, 'read');
+		await Promise.all([whenSynced(stale.client), whenSynced(current.client)]);
+		await expect.poll(() => stale.told).toEqual(['read']);
+		// A page made for its role hears nothing.
+		const quiet = pageClient(server.port, users.viewer.cookie, 'read');
+		await whenSynced(quiet.client);
+		await presenceSeen(quiet.client, stale.client, 'een lezer');
+		expect(current.told).toEqual([]);
+		expect(quiet.told).toEqual([]);
 	});
 });

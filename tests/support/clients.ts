@@ -15,6 +15,8 @@ export interface ConnectOptions {
 	cookie?: string;
 	/** Extra headers, e.g. `authorization: Bearer …`; `origin: ''` sends no Origin at all. */
 	headers?: Record<string, string>;
+	/** Query parameters of the socket URL, e.g. `{ access: 'write' }` as the board page sends it. */
+	params?: Record<string, string>;
 }
 
 /**
@@ -66,7 +68,8 @@ export function connectClient(
 		// Clients in one Node process would otherwise sync through BroadcastChannel, bypassing the server.
 		disableBc: true,
 		// Fast reconnects keep the restart tests short; browsers use the default back-off.
-		maxBackoffTime: 200
+		maxBackoffTime: 200,
+		...(options.params ? { params: options.params } : {})
 	});
 	return {
 		doc,

@@ -5,6 +5,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { CLOSE_INVALID_UPDATE } from '$lib/board/layout';
 import { CLOSE_SIGNED_OUT } from './close-codes';
+import { MESSAGE_ACCESS_CHANGED, decodeAccessChanged, type SyncAccess } from './access-changed';
 import { MESSAGE_NOT_TAKEN, decodeNotTaken, type NotTaken } from './not-taken';
 import {
 	OfflineCopy,
@@ -57,6 +58,7 @@ export class BoardConnection {
 	#signedOut = $state(false);
 	#lastResume = 0;
 	#notTaken = $state.raw<{ count: number; parts: NotTaken[] } | null>(null);
+	#access = $state<SyncAccess | null>(null);
 	readonly #provider: WebsocketProvider;
 	readonly #stop: (() => void)[] = [];
 	/** The board's copy on this device (with `userId`), see offline.ts. */
@@ -71,7 +73,16 @@ export class BoardConnection {
 	constructor(
 		boardId: string,
 		board: { doc: Y.Doc },
-		{ userId, awareness }: { userId?: string; awareness?: Awareness } = {}
+		{
+			userId,
+			awareness,
+			access
+		}: {
+			userId?: string;
+			awareness?: Awareness;
+			/** The access the page was made for: the server says when the connection's differs. */
+			access?: SyncAccess;
+		} = {}
 	) {
 		this.#online = navigator.onLine;
 		if (userId) {
@@ -84,16 +95,19 @@ export class BoardConnection {
 					`/boards/${boardId}/adressen.json`
 				]);
 		}
-		this.#provider = new WebsocketProvider(
-			syncServerUrl(window.location),
-			boardId,
-			board.doc,
-			awareness ? { awareness } : {}
-		);
+		this.#provider = new WebsocketProvider(syncServerUrl(window.location), boardId, board.doc, {
+			...(awareness ? { awareness } : {}),
+			...(access ? { params: { access } } : {})
+		});
 		// Parts of this device's change that the server did not take (it applied the rest).
 		this.#provider.messageHandlers[MESSAGE_NOT_TAKEN] = (_encoder, decoder) => {
 			const told = decodeNotTaken(decoder);
 			if (told) this.#notTaken = told;
+		};
+		// The user's role on the board changed while it is open (see access-changed.ts).
+		this.#provider.messageHandlers[MESSAGE_ACCESS_CHANGED] = (_encoder, decoder) => {
+			const access = decodeAccessChanged(decoder);
+			if (access) this.#access = access;
 		};
 		if (this.offline) {
 			const sync = new SyncTracker(board.doc, this.#provider, this.offline);
@@ -187,6 +201,23 @@ export class BoardConnection {
 
 	dismissNotTaken(): void {
 		this.#notTaken = null;
+	}
+
+	/**
+	 * What the server last said this connection may do, when it said so after the page was made
+	 * (the role changed, or changes were sent that a read-only connection does not take); else null.
+	 */
+	get access(): SyncAccess | null {
+		return this.#access;
+	}
+
+	/**
+	 * Loads the page again for the new role. Reading only now: this board's copy on the device goes
+	 * first, so that the changes the server did not take do not come back with it.
+	 */
+	async reloadForNewRole(): Promise<void> {
+		if (this.#access === 'read') await this.offline?.clear().catch(() => undefined);
+		window.location.reload();
 	}
 
 	/** True once the server's copy of the document has been received. */

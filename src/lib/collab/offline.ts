@@ -61,6 +61,12 @@ export class OfflineCopy {
 		open.delete(this.#persistence);
 		await this.#persistence.destroy();
 	}
+
+	/** Removes this board's copy from the device (the document in memory stays as it is). */
+	async clear(): Promise<void> {
+		open.delete(this.#persistence);
+		await this.#persistence.clearData();
+	}
 }
 
 /** The names of Buurtbord's IndexedDB databases on this device. */

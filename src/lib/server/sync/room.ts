@@ -5,6 +5,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
 import { CLOSE_INVALID_UPDATE } from '../../board/layout';
+import { encodeAccessChanged, type SyncAccess } from '../../collab/access-changed';
 import { encodeNotTaken } from '../../collab/not-taken';
 import { UpdateRefusal, type SyncContext, type TakenPart } from './hooks';
 import {
@@ -51,6 +52,11 @@ interface Connection {
 	 * `missing`: per client, the clock of a struct they need (they are tried again once it arrived).
 	 */
 	pending: { parts: Uint8Array[]; bytes: number; missing: Map<number, number> } | null;
+	/**
+	 * The access the connection's page was made for (`?access=` of the socket URL), if it said: it
+	 * is told whenever its actual access differs (access-changed.ts).
+	 */
+	expects: SyncAccess | null;
 }
 
 /**
@@ -138,7 +144,7 @@ export class Room {
 		return this.connections.size;
 	}
 
-	join(ws: WebSocket, context: SyncContext): void {
+	join(ws: WebSocket, context: SyncContext, expects: SyncAccess | null = null): void {
 		const conn: Connection = {
 			ws,
 			context,
@@ -152,7 +158,8 @@ export class Room {
 			),
 			repairs: new RequestBucket(this.limits.syncRequestBurst, this.limits.syncRequestRefillMs),
 			synced: false,
-			pending: null
+			pending: null,
+			expects
 		};
 		conn.handshake!.unref();
 		this.connections.set(ws, conn);
@@ -161,6 +168,9 @@ export class Room {
 		encoding.writeVarUint(step1, MESSAGE_SYNC);
 		syncProtocol.writeSyncStep1(step1, this.doc);
 		this.send(ws, encoding.toUint8Array(step1));
+		// The page was made for another role than the one this connection has (changed meanwhile).
+		const access: SyncAccess = context.readOnly ? 'read' : 'write';
+		if (expects && expects !== access) this.send(ws, encodeAccessChanged(access));
 		const states = this.awareness.getStates();
 		if (states.size > 0) {
 			const message = encoding.createEncoder();
@@ -276,8 +286,15 @@ export class Room {
 		for (const conn of this.connections.values()) {
 			if (conn.context.userId !== userId) continue;
 			touched++;
-			if (access === 'none') conn.ws.close(CLOSE_ACCESS_REVOKED, 'access revoked');
-			else conn.context.readOnly = access === 'read';
+			if (access === 'none') {
+				conn.ws.close(CLOSE_ACCESS_REVOKED, 'access revoked');
+				continue;
+			}
+			const readOnly = access === 'read';
+			if (conn.context.readOnly === readOnly) continue;
+			conn.context.readOnly = readOnly;
+			// The page was made for the old role: it says so (access-changed.ts).
+			if (conn.expects) this.send(conn.ws, encodeAccessChanged(access));
 		}
 		return touched;
 	}

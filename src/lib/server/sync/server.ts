@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type * as Y from 'yjs';
 import { isBoardId } from '../../board/meta';
+import type { SyncAccess } from '../../collab/access-changed';
 import { CLOSE_SIGNED_OUT } from '../../collab/close-codes';
 import type { BoardRole } from '../access';
 import type { SessionEnd } from '../auth/session-events';
@@ -131,7 +132,10 @@ export class SyncServer implements RelayTarget {
 				name = orgDocName(boardId, context.organisationId);
 			}
 			const room = await this.room(name);
-			this.wss.handleUpgrade(request, socket, head, (ws) => this.connect(ws, room, context));
+			const expects = expectedAccess(request.url);
+			this.wss.handleUpgrade(request, socket, head, (ws) =>
+				this.connect(ws, room, context, expects)
+			);
 		} catch (err) {
 			if (err instanceof SyncRefusal) {
 				refuse(socket, err.status, err.message);
@@ -192,7 +196,12 @@ export class SyncServer implements RelayTarget {
 		return room;
 	}
 
-	private connect(ws: WebSocket, room: Room, context: SyncContext): void {
+	private connect(
+		ws: WebSocket,
+		room: Room,
+		context: SyncContext,
+		expects: SyncAccess | null
+	): void {
 		this.alive.add(ws);
 		ws.on('pong', () => this.alive.add(ws));
 		ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -222,7 +231,7 @@ export class SyncServer implements RelayTarget {
 		});
 		this.live.set(ws, { context });
 		this.scheduleRecheck(ws);
-		room.join(ws, context);
+		room.join(ws, context, expects);
 	}
 
 	/** The next check of a connection's credentials: at their expiry, at the latest after sessionRecheckMs. */
@@ -464,6 +473,13 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 /** A websocket close reason is at most 123 bytes of UTF-8. */
+/** The access the page says it was made for: `?access=read|write` on the socket URL (or none). */
+function expectedAccess(url: string | undefined): SyncAccess | null {
+	const query = (url ?? '').split('?')[1];
+	const access = query ? new URLSearchParams(query).get('access') : null;
+	return access === 'read' || access === 'write' ? access : null;
+}
+
 function closeReason(message: string): string {
 	let reason = message;
 	while (Buffer.byteLength(reason) > 123) reason = reason.slice(0, -1);
