@@ -329,3 +329,47 @@ test('in English, row errors are in English too', async ({ page }) => {
 	await expect(page.getByTestId('import-errors')).not.toContainText('ontbreekt');
 	expect(errors).toEqual([]);
 });
+
+test('an import appears on a board someone has open, without a reload', async ({
+	page,
+	browser
+}) => {
+	// A colleague has the board open.
+	const context = await browser.newContext({ locale: 'nl-NL' });
+	await server.signIn(context, owner);
+	const colleague = await context.newPage();
+	const errors = [...pageErrors(page), ...pageErrors(colleague)];
+	await colleague.goto(`${server.url}/boards/spoorbuurt`);
+	await expect(colleague.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true');
+	await expect(colleague.getByTestId('connection-status')).toHaveAttribute(
+		'data-status',
+		'connected'
+	);
+	const search = colleague.getByRole('combobox', { name: 'Zoek een adres' });
+	await search.fill('livelaan 7');
+	const found = colleague
+		.getByRole('listbox', { name: 'Gevonden adressen' })
+		.getByRole('option', { name: /Livelaan 7/ });
+	await expect(found).toHaveCount(0);
+
+	await openImport(page);
+	await page.getByLabel('Kies een bestand (CSV of GeoJSON)').setInputFiles({
+		name: 'nieuw.csv',
+		mimeType: 'text/csv',
+		buffer: Buffer.from(
+			'straat;huisnummer;postcode;woonplaats;lat;lon\r\nLivelaan;7;6512AB;Nijmegen;51.8312;5.8712\r\n'
+		)
+	});
+	await page.getByRole('button', { name: 'Controleren' }).click();
+	await page.getByTestId('import-confirm').click();
+	await expect(page.getByTestId('import-stored')).toContainText('1 nieuw');
+
+	// The colleague's board has it: the search finds it, the panel opens.
+	await search.fill('');
+	await search.fill('livelaan 7');
+	await expect(found).toBeVisible();
+	await search.press('Enter');
+	await expect(colleague.getByTestId('address-panel')).toContainText('Livelaan 7');
+	await context.close();
+	expect(errors).toEqual([]);
+});

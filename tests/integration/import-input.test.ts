@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MESSAGE_REGISTER_CHANGED } from '../../src/lib/collab/register-changed';
 import { IMPORT_PART_ROWS } from '../../src/lib/geo/import';
+import { connectClient, whenSynced } from '../support/clients';
 import { startSeededServer, type SeededServer } from '../support/seeded-server';
 
 /**
@@ -49,6 +51,31 @@ describe('address import input', () => {
 			body: JSON.stringify({ rows })
 		});
 	}
+
+	it('tells the pages that have the board open that the register changed, once it is stored', async () => {
+		const page = connectClient(seeded.server.port, 'spoorbuurt', {
+			cookie: seeded.users.owner.cookie,
+			params: { access: 'write' }
+		});
+		// A connection that does not say which page it serves (an old page, a script) is not told.
+		const other = connectClient(seeded.server.port, 'spoorbuurt', {
+			cookie: seeded.users.owner.cookie
+		});
+		try {
+			const told = [0, 0];
+			page.provider.messageHandlers[MESSAGE_REGISTER_CHANGED] = () => told[0]!++;
+			other.provider.messageHandlers[MESSAGE_REGISTER_CHANGED] = () => told[1]!++;
+			await Promise.all([whenSynced(page), whenSynced(other)]);
+			// A refused import changes nothing.
+			expect((await post([row(1, { street: 'Test\u0000laan' })])).status).toBe(400);
+			expect((await post([row(9001), row(9002)])).status).toBe(200);
+			await expect.poll(() => told[0]).toBe(1);
+			expect(told[1]).toBe(0);
+		} finally {
+			page.destroy();
+			other.destroy();
+		}
+	});
 
 	it('refuses a street name with a NUL character as a bad row, not a server error', async () => {
 		const res = await post([row(1), row(2, { street: 'Test\u0000laan' })]);

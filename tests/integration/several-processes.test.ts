@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MESSAGE_REGISTER_CHANGED } from '../../src/lib/collab/register-changed';
 import { addGesprek, listGesprekken } from '../../src/lib/board';
 import { seedServerUsers, type SeededUser } from '../support/accounts';
 import {
@@ -147,6 +148,45 @@ describe('several processes behind Redis', () => {
 		for (const codes of closes) {
 			await expect.poll(() => codes, { timeout: 2000, interval: 20 }).toContain(4403);
 		}
+		for (const c of clients.splice(-3)) c.destroy();
+	});
+
+	it('an import stored on one process reaches the open pages on every process', async () => {
+		const told = [0, 0, 0];
+		const pages = servers.map((server, i) => {
+			const c = connectClient(server.port, 'spoorbuurt', {
+				cookie: users.owner.cookie,
+				params: { access: 'write' }
+			});
+			clients.push(c);
+			c.provider.messageHandlers[MESSAGE_REGISTER_CHANGED] = () => told[i]!++;
+			return c;
+		});
+		await Promise.all(pages.map((c) => whenSynced(c)));
+		const row = {
+			line: 2,
+			street: 'Relaisstraat',
+			houseNumber: 1,
+			houseLetter: null,
+			addition: null,
+			postcode: '6521ZZ',
+			city: 'Nijmegen',
+			lon: 5.871,
+			lat: 51.831,
+			bagId: null,
+			complexNumber: null
+		};
+		const res = await fetch(`${servers[1]!.url}/boards/spoorbuurt/adressen/import`, {
+			method: 'POST',
+			headers: {
+				cookie: users.owner.cookie,
+				origin: servers[1]!.url,
+				'content-type': 'application/json'
+			},
+			body: JSON.stringify({ rows: [row] })
+		});
+		expect(res.status).toBe(200);
+		await expect.poll(() => told, { timeout: 5000 }).toEqual([1, 1, 1]);
 		for (const c of clients.splice(-3)) c.destroy();
 	});
 

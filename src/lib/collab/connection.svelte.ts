@@ -7,6 +7,7 @@ import { CLOSE_INVALID_UPDATE } from '$lib/board/layout';
 import { CLOSE_SIGNED_OUT } from './close-codes';
 import { MESSAGE_ACCESS_CHANGED, decodeAccessChanged, type SyncAccess } from './access-changed';
 import { MESSAGE_NOT_TAKEN, decodeNotTaken, type NotTaken } from './not-taken';
+import { MESSAGE_REGISTER_CHANGED } from './register-changed';
 import {
 	OfflineCopy,
 	forgetOtherUsers,
@@ -59,6 +60,7 @@ export class BoardConnection {
 	#lastResume = 0;
 	#notTaken = $state.raw<{ count: number; parts: NotTaken[] } | null>(null);
 	#access = $state<SyncAccess | null>(null);
+	#registerChanges = $state(0);
 	readonly #provider: WebsocketProvider;
 	readonly #stop: (() => void)[] = [];
 	/** The board's copy on this device (with `userId`), see offline.ts. */
@@ -103,6 +105,10 @@ export class BoardConnection {
 		this.#provider.messageHandlers[MESSAGE_NOT_TAKEN] = (_encoder, decoder) => {
 			const told = decodeNotTaken(decoder);
 			if (told) this.#notTaken = told;
+		};
+		// The address register changed (an import elsewhere): counted, the page fetches it again.
+		this.#provider.messageHandlers[MESSAGE_REGISTER_CHANGED] = () => {
+			this.#registerChanges++;
 		};
 		// The user's role on the board changed while it is open (see access-changed.ts).
 		this.#provider.messageHandlers[MESSAGE_ACCESS_CHANGED] = (_encoder, decoder) => {
@@ -209,6 +215,11 @@ export class BoardConnection {
 	 */
 	get access(): SyncAccess | null {
 		return this.#access;
+	}
+
+	/** How often the server said the address register changed since the page was made. */
+	get registerChanges(): number {
+		return this.#registerChanges;
 	}
 
 	/**

@@ -323,6 +323,9 @@ export class RedisRelay implements SyncRelay {
 			case 'session-ended':
 				target.endSessions(event.end);
 				break;
+			case 'register-changed':
+				void target.registerChanged(event.boardId, { relayed: true });
+				break;
 		}
 	}
 }

@@ -33,7 +33,9 @@ export type RelayEvent =
 	/** A session ended (sign-out, replaced, expired). */
 	| { type: 'session-ended'; end: SessionEnd }
 	/** A document was changed by the server and compacted: every process holding it compacts too. */
-	| { type: 'compact'; name: string };
+	| { type: 'compact'; name: string }
+	/** A board's address register changed (an import): its open pages fetch it again. */
+	| { type: 'register-changed'; boardId: string };
 
 /** What the relay does in this process for another process's event. */
 export interface RelayTarget {
@@ -47,6 +49,7 @@ export interface RelayTarget {
 	endSessions(end: SessionEnd): number;
 	/** Stores what is pending for a loaded document and replaces its stored log by its state. */
 	compactLoaded(name: string): Promise<void>;
+	registerChanged(boardId: string, options: { relayed: true }): Promise<number>;
 }
 
 /** The transaction origin of document updates and presence changes from another process. */

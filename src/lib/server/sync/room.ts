@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { CLOSE_INVALID_UPDATE } from '../../board/layout';
 import { encodeAccessChanged, type SyncAccess } from '../../collab/access-changed';
 import { encodeNotTaken } from '../../collab/not-taken';
+import { encodeRegisterChanged } from '../../collab/register-changed';
 import { UpdateRefusal, type SyncContext, type TakenPart } from './hooks';
 import {
 	CLOSE_HANDSHAKE_TIMEOUT,
@@ -297,6 +298,17 @@ export class Room {
 			if (conn.expects) this.send(conn.ws, encodeAccessChanged(access));
 		}
 		return touched;
+	}
+
+	/** The board's address register changed: its pages fetch it again (register-changed.ts). */
+	registerChanged(): number {
+		let told = 0;
+		for (const conn of this.connections.values()) {
+			if (!conn.expects) continue;
+			this.send(conn.ws, encodeRegisterChanged());
+			told++;
+		}
+		return told;
 	}
 
 	/** Closes every connection (server shutdown). */

@@ -404,6 +404,20 @@ export class SyncServer implements RelayTarget {
 		return touched;
 	}
 
+	/**
+	 * A board's address register changed (an import was stored): its open pages fetch it again, on
+	 * every process (relay). Returns how many pages were told here.
+	 */
+	async registerChanged(
+		boardId: string,
+		{ relayed = false }: { relayed?: boolean } = {}
+	): Promise<number> {
+		if (!relayed) this.options.relay?.publish({ type: 'register-changed', boardId });
+		const pending = this.rooms.get(boardId);
+		const room = pending && (await pending.catch(() => undefined));
+		return room ? room.registerChanged() : 0;
+	}
+
 	/** Closes every connection of a user on every board (signed out everywhere, account removed). */
 	async disconnectUser(
 		userId: string,

@@ -60,7 +60,10 @@ export const POST: RequestHandler = async (event) => {
 	}
 	if (!assembled.done) return json({ received: assembled.received });
 	try {
-		const stored = await storeImport(getRuntime().db, params.id, assembled.rows);
+		const { db, sync } = getRuntime();
+		const stored = await storeImport(db, params.id, assembled.rows);
+		// Everyone with the board open gets the new addresses (their pages fetch the register again).
+		await sync.registerChanged(params.id).catch(() => 0);
 		return json({ stored });
 	} catch (e) {
 		if (e instanceof BoardNotFoundError) return json({ error: 'board' }, { status: 404 });
