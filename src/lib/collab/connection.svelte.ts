@@ -121,6 +121,9 @@ export class BoardConnection {
 			void this.offline.loaded.then(() => sync.restore());
 		}
 		const onStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }) => {
+			// Back after a drop: an import may have been stored meanwhile, unheard.
+			if (status === 'connected' && this.#everConnected && this.#socket !== 'connected')
+				this.#registerChanges++;
 			this.#socket = status;
 			if (status === 'connected') this.#everConnected = true;
 		};
@@ -217,7 +220,10 @@ export class BoardConnection {
 		return this.#access;
 	}
 
-	/** How often the server said the address register changed since the page was made. */
+	/**
+	 * How often the address register may have changed since the page was made: the server said so,
+	 * or the socket came back after a drop (an import meanwhile would have gone unheard).
+	 */
 	get registerChanges(): number {
 		return this.#registerChanges;
 	}
