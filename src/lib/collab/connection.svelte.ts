@@ -213,8 +213,8 @@ export class BoardConnection {
 	}
 
 	/**
-	 * What the server last said this connection may do, when it said so after the page was made
-	 * (the role changed, or changes were sent that a read-only connection does not take); else null.
+	 * What the server last said this connection may do, when that differed from the access the page
+	 * was made for (the role changed meanwhile, see access-changed.ts); else null.
 	 */
 	get access(): SyncAccess | null {
 		return this.#access;

@@ -1,5 +1,8 @@
 import { error } from '@sveltejs/kit';
 
+/** The content types SvelteKit takes as a form. */
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+
 /**
  * The request's form fields; a body that does not parse as a form (a broken multipart body, a
  * JSON or binary body sent to a form endpoint) is the sender's mistake: 400 or 415, never a 500.
@@ -13,8 +16,6 @@ export async function readForm(request: Request): Promise<FormData> {
 		error(400, 'Malformed form data');
 	}
 }
-
-const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
 
 /**
  * SvelteKit answers a POST to `?/default` (a reserved action name) with an exception, which would

@@ -486,7 +486,6 @@ const STATUS_TEXT: Record<number, string> = {
 	503: 'Service Unavailable'
 };
 
-/** A websocket close reason is at most 123 bytes of UTF-8. */
 /** The access the page says it was made for: `?access=read|write` on the socket URL (or none). */
 function expectedAccess(url: string | undefined): SyncAccess | null {
 	const query = (url ?? '').split('?')[1];
@@ -494,6 +493,7 @@ function expectedAccess(url: string | undefined): SyncAccess | null {
 	return access === 'read' || access === 'write' ? access : null;
 }
 
+/** A websocket close reason is at most 123 bytes of UTF-8. */
 function closeReason(message: string): string {
 	let reason = message;
 	while (Buffer.byteLength(reason) > 123) reason = reason.slice(0, -1);
