@@ -314,47 +314,33 @@ function run(list: Op[]): { refusals: number; partials: number } {
 	const clients = Array.from({ length: CLIENTS }, () => newClient(server));
 	let refusals = 0;
 	let partials = 0;
+	/** One update of a client to the server; false when refused (the client then reloads). */
+	const send = (index: number, update: Uint8Array): boolean => {
+		const result = receive(server, update);
+		if (result.partial) partials++;
+		if (result.refused) {
+			// Refused (4422): the client drops its copy and reloads the board from the server.
+			refusals++;
+			clients[index] = newClient(server);
+			return false;
+		}
+		expectValidBoard(server);
+		return true;
+	};
+	const pull = (to: Y.Doc, from: Y.Doc, origin: string) =>
+		Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)), origin);
 	for (const op of list) {
 		const c = clients[op.client]!;
-		if (op.kind === 'pull') {
-			Y.applyUpdate(c.doc, Y.encodeStateAsUpdate(server, Y.encodeStateVector(c.doc)), 'server');
-			continue;
-		}
-		if (op.kind === 'peer') {
-			const from = clients[op.from]!.doc;
-			Y.applyUpdate(c.doc, Y.encodeStateAsUpdate(from, Y.encodeStateVector(c.doc)), 'peer');
-			continue;
-		}
-		if (op.kind === 'reconnect') {
+		if (op.kind === 'pull') pull(c.doc, server, 'server');
+		else if (op.kind === 'peer') pull(c.doc, clients[op.from]!.doc, 'peer');
+		else if (op.kind === 'reconnect') {
 			// A client back online: its sync step 2, everything the server lacks, as one update.
 			const update = Y.encodeStateAsUpdate(c.doc, Y.encodeStateVector(server));
 			c.outbox.length = 0;
-			const result = receive(server, update);
-			if (result.partial) partials++;
-			if (result.refused) {
-				refusals++;
-				clients[op.client] = newClient(server);
-				continue;
-			}
-			expectValidBoard(server);
-			Y.applyUpdate(c.doc, Y.encodeStateAsUpdate(server, Y.encodeStateVector(c.doc)), 'server');
-			continue;
-		}
-		if (op.kind !== 'deliver') {
-			edit(c, op);
-			continue;
-		}
-		for (const update of c.outbox.splice(0, op.count)) {
-			const result = receive(server, update);
-			if (result.partial) partials++;
-			if (result.refused) {
-				// Refused (4422): the client drops its copy and reloads the board from the server.
-				refusals++;
-				clients[op.client] = newClient(server);
-				break;
-			}
-			expectValidBoard(server);
-		}
+			if (send(op.client, update)) pull(c.doc, server, 'server');
+		} else if (op.kind === 'deliver') {
+			for (const update of c.outbox.splice(0, op.count)) if (!send(op.client, update)) break;
+		} else edit(c, op);
 	}
 	return { refusals, partials };
 }
