@@ -98,3 +98,33 @@ test('a gesprek deleted in another browser while its form is open: said so, and 
 	);
 	expect(errors.flat()).toEqual([]);
 });
+
+test('a notitie deleted in another browser while its form is open: said so', async ({
+	browser
+}) => {
+	const { pageA, pageB, errors } = await twoBrowsers(browser);
+	const text = `Bankje ${Date.now()}`;
+	// Both maps show the same view: B finds the notitie where A put it.
+	const box = (await pageA.getByTestId('board-map').boundingBox())!;
+	const at = { x: box.x + box.width / 2 - 60, y: box.y + box.height / 2 + 40 };
+	await pageA.getByRole('button', { name: 'Notitie op de kaart zetten' }).click();
+	await pageA.mouse.click(at.x, at.y);
+	const formA = pageA.getByTestId('notitie-form');
+	await formA.getByLabel('Tekst').fill(text);
+	await formA.getByRole('button', { name: 'Notitie opslaan' }).click();
+	await expect(formA.getByLabel('Tekst')).toHaveValue(text);
+
+	const formB = pageB.getByTestId('notitie-form');
+	await expect(async () => {
+		await pageB.mouse.click(at.x, at.y);
+		await expect(formB.getByLabel('Tekst')).toHaveValue(text, { timeout: 1000 });
+	}).toPass({ timeout: 15_000 });
+	await formB.getByRole('button', { name: 'Notitie verwijderen' }).click();
+
+	const notice = pageA.getByTestId('gone-notice');
+	await expect(notice.getByRole('alert')).toHaveText('Deze notitie is intussen verwijderd.');
+	await expect(formA).toHaveCount(0);
+	await notice.getByRole('button', { name: 'Sluiten' }).click();
+	await expect(notice).toHaveCount(0);
+	expect(errors.flat()).toEqual([]);
+});
