@@ -1,5 +1,5 @@
-import { expect, test, type Browser } from './test';
-import { collectErrors, openBoard, ownerState, visibleAddresses } from './helpers';
+import { expect, test } from './test';
+import { twoBrowsers, visibleAddresses } from './helpers';
 
 /**
  * One person has an item's form open while another deletes the item: the open form says so
@@ -8,15 +8,6 @@ import { collectErrors, openBoard, ownerState, visibleAddresses } from './helper
  */
 
 test.describe.configure({ timeout: 180_000 });
-
-async function twoBrowsers(browser: Browser) {
-	const pageA = await (await browser.newContext({ storageState: ownerState() })).newPage();
-	const pageB = await (await browser.newContext({ storageState: ownerState() })).newPage();
-	const errors = [pageA, pageB].map(collectErrors);
-	await openBoard(pageA);
-	await openBoard(pageB);
-	return { pageA, pageB, errors };
-}
 
 test('an initiatief deleted in another browser while its form is open: said so, and put back', async ({
 	browser

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 import { formatAddress } from '../../src/lib/geo/address';
 import { decodeRegister, type CompactRegister } from '../../src/lib/geo/register';
 import { ANALYSIS_POINT_LAYERS } from '../../src/lib/map/analysis-features';
@@ -75,6 +75,19 @@ export async function openBoard(page: Page, boardId = 'spoorbuurt', server = '')
 	expect(response?.status()).toBe(200);
 	await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true');
 	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
+}
+
+/**
+ * Two browsers of the owner (contexts of their own, as two people would have) with the demo board
+ * open in both, and the errors each page reports.
+ */
+export async function twoBrowsers(browser: Browser) {
+	const pageA = await (await browser.newContext({ storageState: ownerState() })).newPage();
+	const pageB = await (await browser.newContext({ storageState: ownerState() })).newPage();
+	const errors = [pageA, pageB].map(collectErrors);
+	await openBoard(pageA);
+	await openBoard(pageB);
+	return { pageA, pageB, errors };
 }
 
 export interface ScreenAddress {

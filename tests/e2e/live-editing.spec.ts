@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from './test';
-import { collectErrors, openBoard, ownerState, visibleAddresses } from './helpers';
+import { expect, test, type Page } from './test';
+import { openBoard, twoBrowsers, visibleAddresses } from './helpers';
 
 /**
  * Issue #9, "No edit is ever lost": two people with the same gesprek open in their own browsers.
@@ -9,15 +9,6 @@ import { collectErrors, openBoard, ownerState, visibleAddresses } from './helper
 
 // Two browsers each load the board and its map: on a loaded 2-core machine that takes a while.
 test.describe.configure({ timeout: 180_000 });
-
-async function twoBrowsers(browser: Browser) {
-	const pageA = await (await browser.newContext({ storageState: ownerState() })).newPage();
-	const pageB = await (await browser.newContext({ storageState: ownerState() })).newPage();
-	const errors = [...[pageA, pageB].map(collectErrors)];
-	await openBoard(pageA);
-	await openBoard(pageB);
-	return { pageA, pageB, errors };
-}
 
 /**
  * A records a new gesprek (its form stays open, now live); B opens the same gesprek from the
