@@ -179,12 +179,15 @@ describe('validateBoardUpdate refuses updates that break the model', () => {
 	it('an entity that is not a map, or has an unknown or missing field', () => {
 		const { refused } = setup();
 		refused((d) => d.getMap('notities').set('n1', 'tekst'), /a plain value where notities\.n1/);
-		refused((d) => {
+		/** A notitie's map with every field the layout asks for. */
+		const notitie = () => {
 			const m = new Y.Map();
-			m.set('text', 'x');
-			m.set('lon', 5);
-			m.set('lat', 51);
-			m.set('createdAt', '2024-01-01');
+			for (const [k, v] of Object.entries({ text: 'x', lon: 5, lat: 51, createdAt: '2024-01-01' }))
+				m.set(k, v);
+			return m;
+		};
+		refused((d) => {
+			const m = notitie();
 			m.set('bsn', '123456789');
 			d.getMap('notities').set('n1', m);
 		}, /unknown field "bsn"/);
@@ -195,11 +198,7 @@ describe('validateBoardUpdate refuses updates that break the model', () => {
 		}, /without required field "lon"/);
 		// A required field's only value, deleted again in the same update.
 		refused((d) => {
-			const m = new Y.Map();
-			m.set('text', 'x');
-			m.set('lon', 5);
-			m.set('lat', 51);
-			m.set('createdAt', '2024-01-01');
+			const m = notitie();
 			d.getMap('notities').set('n2', m);
 			m.delete('lon');
 		}, /without required field "lon"/);
