@@ -108,6 +108,45 @@ test('a file chosen while the page script is still loading is read once it has l
 	await expect(page.getByTestId('import-file-info')).toContainText('WINDOWS-1252');
 });
 
+test('an Excel workbook, or GeoJSON without a usable geometry, is refused with a reason', async ({
+	page
+}) => {
+	await openImport(page);
+	const input = page.getByLabel('Kies een bestand (CSV of GeoJSON)');
+	// An .xlsx is a ZIP archive: what Excel saves by default.
+	await input.setInputFiles({
+		name: 'adressen.xlsx',
+		mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+		buffer: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00])
+	});
+	await expect(page.getByRole('alert')).toContainText('Excel-werkmap');
+	await expect(page.getByRole('alert')).toContainText('CSV (gescheiden door lijstscheidingsteken)');
+	await expect(page.getByTestId('import-mapping')).toHaveCount(0);
+
+	const lines = {
+		type: 'FeatureCollection',
+		features: [
+			{
+				type: 'Feature',
+				geometry: {
+					type: 'LineString',
+					coordinates: [
+						[5.85, 51.83],
+						[5.86, 51.83]
+					]
+				},
+				properties: { straat: 'Dorpsstraat', huisnummer: 1 }
+			}
+		]
+	};
+	await input.setInputFiles({
+		name: 'straten.geojson',
+		mimeType: 'application/geo+json',
+		buffer: Buffer.from(JSON.stringify(lines))
+	});
+	await expect(page.getByRole('alert')).toContainText('geometrie is een LineString');
+});
+
 test('a Dutch Excel CSV with bad rows: preview, errors by line, confirm; twice is not double', async ({
 	page
 }) => {

@@ -135,6 +135,34 @@ describe("a corporation's export", () => {
 		for (const vhe of ['1040001', '1040006']) expect(data).toContain(`"${vhe}"`);
 	});
 
+	it('completes the stored addresses from a file without postcodes that gives letters as toevoeging', async () => {
+		const first = await prepare(
+			cp1252(
+				'Straat;Huisnummer;Huisletter;Postcode;Plaats;X;Y\r\n' +
+					'Testlaan;7;A;6512XY;Nijmegen;187100,5;428100,5\r\n' +
+					'Testlaan;9;;6512XY;Nijmegen;187110,5;428100,5\r\n'
+			)
+		);
+		expect((await send(first.rows)).added).toBe(2);
+		// The corporation's own export: no postcodes, "7" + toevoeging "A", and its unit numbers.
+		const own = await prepare(
+			cp1252(
+				'VHE-nummer;Straat;Huisnr.;Huisnr. toev.;Plaats;X;Y\r\n' +
+					'2040007;Testlaan;7;A;Nijmegen;187100,5;428100,5\r\n' +
+					'2040009;Testlaan;9;;Nijmegen;187110,5;428100,5\r\n'
+			),
+			first.preview.added
+		);
+		expect([own.preview.added.length, own.preview.merged]).toEqual([0, 2]);
+		const stored = await send(own.rows);
+		expect([stored.added, stored.mergedWithExisting, stored.updated]).toEqual([0, 2, 2]);
+		const page = await fetch(`${seeded.server.url}/boards/spoorbuurt/adressen/__data.json`, {
+			headers: { cookie: seeded.users.owner.cookie }
+		});
+		const data = await page.text();
+		for (const vhe of ['2040007', '2040009']) expect(data).toContain(`"${vhe}"`);
+	});
+
 	it(
 		`stores a whole region of ${MAX_IMPORT_ROWS.toLocaleString('en')} rows`,
 		{ timeout: 60_000 },

@@ -11,7 +11,7 @@
  *   const merged = mergeImport(register, result.rows);  // ./merge.ts, after the user confirms
  */
 import Papa from 'papaparse';
-import { issue } from './issues';
+import { ImportFileError, issue } from './issues';
 import {
 	applyMappingAsync,
 	headerField,
@@ -33,6 +33,18 @@ export interface DecodedText {
 	encoding: TextEncodingName;
 	/** Whether the bytes started with a byte order mark (removed from `text`). */
 	bom: boolean;
+}
+
+/**
+ * Whether the bytes are an Excel workbook rather than text: .xlsx (a ZIP archive, "PK\x03\x04")
+ * or the older .xls (an OLE compound file, D0 CF 11 E0). Read as CSV they would give a table of
+ * binary junk.
+ */
+export function isSpreadsheet(bytes: Uint8Array): boolean {
+	const starts = (magic: number[]) => magic.every((b, i) => bytes[i] === b);
+	return (
+		starts([0x50, 0x4b, 0x03, 0x04]) || starts([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])
+	);
 }
 
 /**
@@ -157,6 +169,9 @@ function countChar(s: string, ch: string): number {
  * contain line breaks. Empty lines are skipped but still counted.
  */
 export function readCsv(input: Uint8Array | string, options: ReadCsvOptions = {}): CsvTable {
+	if (typeof input !== 'string' && isSpreadsheet(input)) {
+		throw new ImportFileError(issue('file-is-spreadsheet', {}));
+	}
 	const decoded: DecodedText =
 		typeof input === 'string'
 			? { text: input.replace(/^\uFEFF/, ''), encoding: 'utf-8', bom: false }

@@ -9,6 +9,7 @@
  * coordinates are converted. Without a crs member, coordinates in the RD range are taken as RD too.
  */
 import { z } from 'zod';
+import { decodeBytes } from './csv-import';
 import {
 	applyMappingAsync,
 	proposeMapping,
@@ -20,7 +21,7 @@ import {
 	type SourceRow,
 	type SourceTable
 } from './import';
-import { issue, type Issue } from './issues';
+import { ImportFileError, issue, type Issue } from './issues';
 import { isInRdBounds } from './rd';
 
 const position = z.array(z.number()).min(2);
@@ -48,13 +49,10 @@ export const GEOMETRY_COLUMNS = {
 } as const;
 
 /** The file as a whole is not a GeoJSON FeatureCollection; `issue` says why, for the UI. */
-export class GeoJsonImportError extends Error {
-	readonly issue: Issue;
-
+export class GeoJsonImportError extends ImportFileError {
 	constructor(problem: Issue) {
-		super(`${problem.code} ${JSON.stringify(problem.params)}`);
+		super(problem);
 		this.name = 'GeoJsonImportError';
-		this.issue = problem;
 	}
 }
 
@@ -64,6 +62,67 @@ function propertyText(v: unknown): string {
 	if (typeof v === 'number' || typeof v === 'boolean') return String(v);
 	return JSON.stringify(v);
 }
+
+/**
+ * Properties with nested objects unpacked into dotted names (`adres.straat`), so an address kept
+ * in an object becomes columns to map; lists stay one cell (their JSON text).
+ */
+function flatten(
+	props: Record<string, unknown>,
+	prefix = '',
+	out: Record<string, unknown> = {}
+): Record<string, unknown> {
+	for (const [k, v] of Object.entries(props)) {
+		const name = prefix + k;
+		if (v !== null && typeof v === 'object' && !Array.isArray(v) && prefix.split('.').length < 4) {
+			flatten(v as Record<string, unknown>, `${name}.`, out);
+		} else out[name] = v;
+	}
+	return out;
+}
+
+const positions = z.array(position).min(1);
+
+/**
+ * The point to place a feature at: a Point's own, a MultiPoint's (the middle of its points), a
+ * Polygon's or MultiPolygon's (the middle of its outer ring's corners: a building outline, as
+ * BAG "pand" exports have). Null when the coordinates are malformed.
+ */
+function placeOf(type: string, coordinates: unknown): [number, number] | null {
+	const centre = (ring: number[][]): [number, number] => {
+		// A closed ring repeats its first corner at the end: counted once.
+		const first = ring[0]!;
+		const last = ring[ring.length - 1]!;
+		const closed = ring.length > 1 && first[0] === last[0] && first[1] === last[1];
+		const corners = closed ? ring.slice(0, -1) : ring;
+		let x = 0;
+		let y = 0;
+		for (const c of corners) {
+			x += c[0]!;
+			y += c[1]!;
+		}
+		return [x / corners.length, y / corners.length];
+	};
+	if (type === 'Point') {
+		const c = position.safeParse(coordinates);
+		return c.success ? [c.data[0]!, c.data[1]!] : null;
+	}
+	if (type === 'MultiPoint') {
+		const c = positions.safeParse(coordinates);
+		return c.success ? centre(c.data) : null;
+	}
+	if (type === 'Polygon') {
+		const c = z.array(positions).min(1).safeParse(coordinates);
+		return c.success ? centre(c.data[0]!) : null;
+	}
+	if (type === 'MultiPolygon') {
+		const c = z.array(z.array(positions).min(1)).min(1).safeParse(coordinates);
+		return c.success ? centre(c.data.map((polygon) => centre(polygon[0]!))) : null;
+	}
+	return null;
+}
+
+const PLACEABLE = new Set(['Point', 'MultiPoint', 'Polygon', 'MultiPolygon']);
 
 function declaresRd(crsName: string | undefined): boolean {
 	return crsName !== undefined && /(^|[^0-9])28992$/.test(crsName.trim());
@@ -76,7 +135,8 @@ function declaresRd(crsName: string | undefined): boolean {
  */
 export function readGeoJson(input: Uint8Array | string | unknown): SourceTable {
 	let data: unknown = input;
-	if (input instanceof Uint8Array) data = new TextDecoder('utf-8').decode(input);
+	// UTF-8 as RFC 7946 says; a file saved as Windows-1252 anyway keeps its "ä" (decodeBytes).
+	if (input instanceof Uint8Array) data = decodeBytes(input).text;
 	if (typeof data === 'string') {
 		try {
 			data = JSON.parse(data.replace(/^\uFEFF/, ''));
@@ -91,6 +151,7 @@ export function readGeoJson(input: Uint8Array | string | unknown): SourceTable {
 
 	const features = collection.data.features;
 	const errors: ImportIssue[] = [];
+	const warnings: ImportIssue[] = [];
 	const points: {
 		line: number;
 		coords: [number, number] | null;
@@ -106,7 +167,7 @@ export function readGeoJson(input: Uint8Array | string | unknown): SourceTable {
 			errors.push({ ...issue('geojson-not-feature', {}), line });
 			return;
 		}
-		const props = f.data.properties ?? {};
+		const props = flatten(f.data.properties ?? {});
 		for (const k of Object.keys(props)) {
 			if (!keySet.has(k)) {
 				keySet.add(k);
@@ -115,13 +176,13 @@ export function readGeoJson(input: Uint8Array | string | unknown): SourceTable {
 		}
 		const g = f.data.geometry;
 		let coords: [number, number] | null = null;
-		if (g && g.type === 'Point') {
-			const c = position.safeParse(g.coordinates);
-			if (!c.success) {
+		if (g && PLACEABLE.has(g.type)) {
+			coords = placeOf(g.type, g.coordinates);
+			if (!coords || !coords.every(Number.isFinite)) {
 				errors.push({ ...issue('geojson-bad-coordinates', {}), line });
 				return;
 			}
-			coords = [c.data[0]!, c.data[1]!];
+			if (g.type !== 'Point') warnings.push({ ...issue('geojson-centre', { type: g.type }), line });
 		} else if (g) {
 			errors.push({ ...issue('geojson-not-point', { type: g.type }), line });
 			return;
@@ -143,7 +204,7 @@ export function readGeoJson(input: Uint8Array | string | unknown): SourceTable {
 		]
 	}));
 	const presetMapping: ColumnMapping = rd ? { rdX: 0, rdY: 1 } : { lon: 0, lat: 1 };
-	return { headers, rows, errors, presetMapping };
+	return { headers, rows, errors, warnings, presetMapping };
 }
 
 export function previewGeoJson(input: Uint8Array | string | unknown): {

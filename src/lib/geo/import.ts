@@ -17,7 +17,7 @@ import {
 	parseHouseLetter,
 	parseHouseNumber
 } from './normalize';
-import { issue, type CoordinateSystem, type Issue } from './issues';
+import { issue, type CoordinateSystem, type Issue, type TextField } from './issues';
 import { NL_BOUNDS, isInNetherlands, isInRdBounds, rdToWgs84 } from './rd';
 
 export type { Issue, IssueCode } from './issues';
@@ -27,6 +27,14 @@ export type { Issue, IssueCode } from './issues';
  * corporation's region tens of thousands). The browser says so before the user confirms.
  */
 export const MAX_IMPORT_ROWS = 50_000;
+
+/** The most characters the register keeps per text field (the server refuses longer ones). */
+export const TEXT_LIMITS: Readonly<Record<TextField, number>> = {
+	street: 200,
+	city: 200,
+	complexNumber: 64,
+	unitNumber: 64
+};
 /**
  * Rows per upload request: the server's request body limit is 512 KB, so a large import is sent
  * in parts of this many rows (a gzipped part is far below the limit, plain JSON too).
@@ -153,7 +161,11 @@ export const HEADER_SYNONYMS: Record<AddressField, readonly string[]> = {
 		'verhuureenheidnummer',
 		'verhuureenheidnr',
 		'eenheidnummer',
+		'eenheidsnummer',
 		'eenheidnr',
+		'eenheidsnr',
+		'verhuureenheidsnummer',
+		'verhuureenheidsnr',
 		'eenheid',
 		'unitnumber',
 		'unitnr',
@@ -173,6 +185,8 @@ export interface SourceTable {
 	rows: readonly SourceRow[];
 	/** Problems found while reading (e.g. an unclosed quote), with their line. */
 	errors: readonly ImportIssue[];
+	/** Rows the reader took but had to interpret (e.g. a building outline placed at its centre). */
+	warnings?: readonly ImportIssue[];
 	/** Mapping the reader already knows (e.g. GeoJSON geometry columns). */
 	presetMapping?: ColumnMapping;
 }
@@ -259,7 +273,9 @@ export function headerField(header: string): AddressField | null {
 	for (const field of ADDRESS_FIELDS) {
 		if (HEADER_SYNONYMS[field].includes(key)) return field;
 	}
-	return null;
+	// A nested GeoJSON property ("adres.straat") by its own name.
+	const dot = header.lastIndexOf('.');
+	return dot > 0 && dot < header.length - 1 ? headerField(header.slice(dot + 1)) : null;
 }
 
 function samplesOf(table: SourceTable, index: number, max = 3): string[] {
@@ -358,8 +374,12 @@ function axisHint(header: string): 'x' | 'y' | null {
 		.toLowerCase()
 		.split(/[^a-z]+/)
 		.filter(Boolean);
-	const x = words.some((w) => ['x', 'rdx', 'xcoord', 'xcoordinaat', 'lon', 'lng'].includes(w));
-	const y = words.some((w) => ['y', 'rdy', 'ycoord', 'ycoordinaat', 'lat'].includes(w));
+	const x = words.some((w) =>
+		['x', 'rdx', 'xcoord', 'xcoordinaat', 'lon', 'lng', 'oost', 'east', 'easting'].includes(w)
+	);
+	const y = words.some((w) =>
+		['y', 'rdy', 'ycoord', 'ycoordinaat', 'lat', 'noord', 'north', 'northing'].includes(w)
+	);
 	return x === y ? null : x ? 'x' : 'y';
 }
 
@@ -401,7 +421,8 @@ function proposeCoordinates(
 	const relabel = new Map<number, CoordinateField>();
 	for (const f of named) {
 		const kind = kindOf(mapping[f]!);
-		if ((kind === 'lon' || kind === 'lat') && sameAxis(kind, f)) relabel.set(mapping[f]!, kind);
+		// Degrees are told apart by their ranges, so an "X" column of latitudes is the latitude.
+		if (kind === 'lon' || kind === 'lat') relabel.set(mapping[f]!, kind);
 	}
 	if (relabel.size > 0) {
 		for (const f of named) if (relabel.has(mapping[f]!)) clear(f);
@@ -422,10 +443,17 @@ function proposeCoordinates(
 			(axisHint(x.header) === 'x' ? 2 : 0) +
 			(axisHint(y.header) === 'y' ? 2 : 0) +
 			(Math.abs(x.index - y.index) === 1 ? 1 : 0);
+		const system: CoordinateSystem = xField === 'rdX' ? 'rd' : 'wgs84';
+		const byName = mapping[xField] !== undefined || mapping[yField] !== undefined;
 		let best: [ColumnProposal, ColumnProposal] | null = null;
 		for (const x of xs)
 			for (const y of ys)
-				if (x.index !== y.index && (!best || score(x, y) > score(...best))) best = [x, y];
+				if (
+					x.index !== y.index &&
+					(!best || score(x, y) > score(...best)) &&
+					(byName || plausiblePair(table, x, y, system))
+				)
+					best = [x, y];
 		if (!best) continue;
 		if (mapping[xField] === undefined) set(xField, best[0].index);
 		if (mapping[yField] === undefined) set(yField, best[1].index);
@@ -433,10 +461,43 @@ function proposeCoordinates(
 	}
 }
 
-/** RD x and longitude are both east–west; RD y and latitude north–south. */
-function sameAxis(a: CoordinateField, b: CoordinateField): boolean {
-	const axis = (f: CoordinateField) => (f === 'rdX' || f === 'lon' ? 'x' : 'y');
-	return axis(a) === axis(b);
+/**
+ * Whether two columns found by their values alone can be a board's coordinates: their points lie
+ * together (within 60 km, or a degree), and RD metres either have decimals or headers that say x
+ * and y. Two number columns in the RD ranges are otherwise as likely to be contract or relation
+ * numbers, which would scatter a street over the province.
+ */
+function plausiblePair(
+	table: SourceTable,
+	x: ColumnProposal,
+	y: ColumnProposal,
+	system: CoordinateSystem
+): boolean {
+	const sample = (index: number) => {
+		const values: number[] = [];
+		let fractions = false;
+		for (const row of table.rows) {
+			if (values.length >= COORDINATE_SAMPLE_ROWS) break;
+			const text = row.cells[index]?.trim() ?? '';
+			const parsed = parseDecimal(text);
+			if (!parsed.ok || parsed.value === null) continue;
+			values.push(parsed.value);
+			if (/[.,]\d+$/.test(text) && parsed.value % 1 !== 0) fractions = true;
+		}
+		let min = Infinity;
+		let max = -Infinity;
+		for (const v of values) {
+			if (v < min) min = v;
+			if (v > max) max = v;
+		}
+		return { spread: values.length > 0 ? max - min : 0, fractions };
+	};
+	const [sx, sy] = [sample(x.index), sample(y.index)];
+	const limit = system === 'rd' ? 60_000 : 1;
+	if (sx.spread > limit || sy.spread > limit) return false;
+	if (system === 'wgs84') return true; // degrees carry three decimals already (coordinateKind)
+	const named = axisHint(x.header) === 'x' && axisHint(y.header) === 'y';
+	return named || sx.fractions || sy.fractions;
 }
 
 function hasCoordinateColumns(mapping: ColumnMapping): boolean {
@@ -499,8 +560,9 @@ function convertRowCoordinates(
 		system: CoordinateSystem
 	): [number, number] | null => {
 		if (mapping[a] === undefined || mapping[b] === undefined) return null;
-		const pa = parseDecimal(cell(a));
-		const pb = parseDecimal(cell(b));
+		const parse = system === 'rd' ? parseMetres : parseDecimal;
+		const pa = parse(cell(a));
+		const pb = parse(cell(b));
 		if (!pa.ok || !pb.ok) {
 			for (const [p, field] of [
 				[pa, a],
@@ -512,6 +574,8 @@ function convertRowCoordinates(
 			return null;
 		}
 		if (pa.value === null && pb.value === null) return null;
+		// 0;0 is what many systems write for "no coordinates": the row is geocoded instead.
+		if (pa.value === 0 && pb.value === 0) return null;
 		if (pa.value === null || pb.value === null) {
 			errors.push(issue('coordinate-incomplete', { system }));
 			return null;
@@ -563,14 +627,48 @@ function convertRowCoordinates(
 }
 
 /**
- * Splits "Sweelinckstraat 12a-2" into street and number part at the last space before a digit, so
- * numbered streets survive: "43e Straat 12 A" -> "43e Straat" + "12 A".
+ * RD metres as a cell holds them; also with Excel's thousands dots and no decimals ("187.123" is
+ * 187123: no place in the Netherlands has an RD coordinate below 1,000 m).
+ */
+function parseMetres(text: string): ReturnType<typeof parseDecimal> {
+	const t = text.trim();
+	if (/^\d{1,3}(?:\.\d{3})+$/.test(t)) return { ok: true, value: Number(t.replace(/\./g, '')) };
+	return parseDecimal(text);
+}
+
+/**
+ * Whether what is left before a house number can be a street name: it has a letter, and it does
+ * not end in what belongs to a house number ("Dorpsstraat 12 A" of "Dorpsstraat 12 A 2", a dash,
+ * "t/m"). A year may end it ("Plein 1944", "Plein 1940-1945").
+ */
+function plausibleStreet(street: string): boolean {
+	if (!/\p{L}/u.test(street)) return false;
+	const last = street.slice(street.lastIndexOf(' ') + 1);
+	if (/^\d{4}(?:-\d{4})?$/.test(last)) return true;
+	if (/^\d/.test(last) || /^\p{L}$/u.test(last) || last.includes('/')) return false;
+	return /\p{L}/u.test(last);
+}
+
+/**
+ * Splits "Sweelinckstraat 12a-2" into street and number part: at the last space before a digit
+ * where the rest reads as a house number and the part before as a street, so numbered streets
+ * survive ("43e Straat 12 A" -> "43e Straat" + "12 A") and so do letters and toevoegingen with
+ * spaces ("Dorpsstraat 12 A 2" -> "Dorpsstraat" + "12 A 2"). Null when no split reads well.
  */
 export function splitStreetAndNumber(text: string): { street: string; number: string } | null {
-	const m = /^(.*\S)\s+(\d+(?:\s*\S+)?)$/.exec(text.trim());
-	if (!m) return null;
-	return { street: m[1]!, number: m[2]! };
+	const s = text.trim().replace(/\s+/g, ' ');
+	const starts: number[] = [];
+	for (const m of s.matchAll(/ (?=\d)/g)) starts.push(m.index);
+	for (let i = starts.length - 1; i >= 0; i--) {
+		const street = s.slice(0, starts[i]);
+		const number = s.slice(starts[i]! + 1);
+		if (parseHouseNumber(number).ok && plausibleStreet(street)) return { street, number };
+	}
+	return null;
 }
+
+/** Month names as Excel writes them when it takes "12-2" for a date ("12-feb", "1-mrt"). */
+const MONTH = /^(?:jan|feb|mrt|mar|apr|mei|may|jun|jul|aug|sep|okt|oct|nov|dec)$/i;
 
 function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 	if (row.cells.every((c) => c.trim() === '')) return { kind: 'empty' };
@@ -592,6 +690,8 @@ function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 		} else if (numberText.trim() !== '') {
 			// Only the street in the adres column, the number in its own column.
 			street ??= combined;
+		} else if (/\d/.test(combined)) {
+			errors.push(issue('address-split-unclear', { value: combined }));
 		} else {
 			errors.push(issue('address-without-number', { value: combined }));
 		}
@@ -625,6 +725,19 @@ function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 		}
 		addition = add.value;
 	}
+	// A lone letter in the toevoeging column is the huisletter ("12" + "A"): how many
+	// corporation systems export 12A.
+	if (houseLetter === null && addition !== null && /^[A-Za-z]$/.test(addition)) {
+		houseLetter = addition.toUpperCase();
+		addition = null;
+	}
+	if (addition !== null && MONTH.test(addition)) {
+		errors.push(
+			issue('house-number-date', {
+				value: `${numberText.trim()} ${cell('addition').trim()}`.trim()
+			})
+		);
+	}
 
 	let postcode: string | null = null;
 	const rawPostcode = cell('postcode').trim();
@@ -640,6 +753,17 @@ function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 
 	const coords = convertRowCoordinates(cell, mapping, errors, warnings);
 
+	const texts = {
+		street,
+		city: cleanText(cell('city')),
+		complexNumber: cleanText(cell('complexNumber')),
+		unitNumber: cleanText(cell('unitNumber'))
+	};
+	for (const field of Object.keys(TEXT_LIMITS) as TextField[]) {
+		const max = TEXT_LIMITS[field];
+		if ((texts[field]?.length ?? 0) > max) errors.push(issue('text-too-long', { field, max }));
+	}
+
 	if (errors.length > 0) return { kind: 'error', issues: errors };
 	return {
 		kind: 'row',
@@ -651,12 +775,12 @@ function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 			houseLetter,
 			addition,
 			postcode,
-			city: cleanText(cell('city')),
+			city: texts.city,
 			lon: coords?.lon ?? null,
 			lat: coords?.lat ?? null,
 			bagId,
-			complexNumber: cleanText(cell('complexNumber')),
-			unitNumber: cleanText(cell('unitNumber')),
+			complexNumber: texts.complexNumber,
+			unitNumber: texts.unitNumber,
 			needsGeocoding: coords === null
 		}
 	};
@@ -669,7 +793,7 @@ function emptyResult(table: SourceTable): ImportResult {
 			line: e.line,
 			issues: [{ code: e.code, params: e.params } as Issue]
 		})),
-		warnings: [],
+		warnings: [...(table.warnings ?? [])],
 		needsGeocoding: 0,
 		total: 0
 	};
@@ -699,6 +823,7 @@ function processRange(
 
 function finish(result: ImportResult): ImportResult {
 	result.errors.sort((a, b) => a.line - b.line);
+	result.warnings.sort((a, b) => a.line - b.line);
 	return result;
 }
 

@@ -7,6 +7,9 @@
 /** Which coordinate columns a coordinate problem is about. */
 export type CoordinateSystem = 'wgs84' | 'rd';
 
+/** The free-text fields of an address, with a length limit each (TEXT_LIMITS in ./import.ts). */
+export type TextField = 'street' | 'city' | 'complexNumber' | 'unitNumber';
+
 /** Every issue code with the parameters its message gets. */
 export interface IssueParams {
 	// Cells (./normalize.ts)
@@ -24,10 +27,16 @@ export interface IssueParams {
 	'not-a-number': { value: string };
 	/** Not a 16-digit nummeraanduiding id (e.g. mangled by Excel); the row is kept without it. */
 	'bag-id-invalid': { value: string };
+	/** A house number Excel turned into a date ("12-2" became "12-feb"). */
+	'house-number-date': { value: string };
 
 	// Rows (./import.ts)
 	/** The combined adres column has no house number. */
 	'address-without-number': { value: string };
+	/** The combined adres column cannot be told apart into street and number ("Dorpsstraat 12 1 hoog"). */
+	'address-split-unclear': { value: string };
+	/** A cell longer than the register keeps. */
+	'text-too-long': { field: TextField; max: number };
 	'street-missing': Record<string, never>;
 	/** The letter in the house number and the huisletter column disagree. */
 	'letter-conflict': { inNumber: string; inColumn: string };
@@ -65,8 +74,14 @@ export interface IssueParams {
 	'geojson-not-collection': Record<string, never>;
 	'geojson-not-feature': Record<string, never>;
 	'geojson-bad-coordinates': Record<string, never>;
-	/** A geometry other than a Point. */
+	/** A geometry other than a Point, MultiPoint, Polygon or MultiPolygon. */
 	'geojson-not-point': { type: string };
+	/** A building outline (Polygon) or several points: placed at their centre (warning). */
+	'geojson-centre': { type: string };
+
+	// The file as a whole
+	/** An Excel workbook (.xlsx, .xls) rather than a CSV file. */
+	'file-is-spreadsheet': Record<string, never>;
 }
 
 export type IssueCode = keyof IssueParams;
@@ -77,4 +92,15 @@ export type Issue = { [C in IssueCode]: { code: C; params: IssueParams[C] } }[Is
 /** Builds an issue; `params` is checked against the code. */
 export function issue<C extends IssueCode>(code: C, params: IssueParams[C]): Issue {
 	return { code, params } as Issue;
+}
+
+/** A file that cannot be read as an address list at all; the whole file is refused. */
+export class ImportFileError extends Error {
+	readonly issue: Issue;
+
+	constructor(problem: Issue) {
+		super(`${problem.code} ${JSON.stringify(problem.params)}`);
+		this.name = 'ImportFileError';
+		this.issue = problem;
+	}
 }

@@ -1,12 +1,14 @@
 /**
  * Duplicate merging for the address register. Two records are the same address when postcode,
  * house number, letter and toevoeging agree (normalised, case-insensitive; see
- * {@link addressKey}). Duplicates are merged, not doubled: the earlier record stays and later
- * non-empty fields only fill its gaps (an existing register entry is always "earlier").
+ * {@link addressKey}), or, where one has no postcode, street, number, letter and toevoeging in
+ * the same place ({@link AddressIndex}). Duplicates are merged, not doubled: the earlier record
+ * stays and later non-empty fields only fill its gaps (an existing register entry is always
+ * "earlier").
  */
 import type { Address } from './address';
+import { AddressIndex } from './address-index';
 import type { AddressDraft, ImportedAddress } from './import';
-import { addressKey } from './normalize';
 
 const FILLABLE = [
 	'street',
@@ -58,17 +60,16 @@ export interface DedupeResult {
 
 /** Merges duplicates within one import; the first occurrence keeps its place and line. */
 export function dedupeImport(rows: readonly ImportedAddress[]): DedupeResult {
-	const byKey = new Map<string, ImportedAddress>();
+	const index = new AddressIndex<ImportedAddress>();
 	const out: ImportedAddress[] = [];
 	const mergedLines = new Map<number, number[]>();
 	const duplicates: ImportedAddress[] = [];
 	let merged = 0;
 	for (const row of rows) {
-		const key = addressKey(row);
-		const first = byKey.get(key);
+		const first = index.find(row);
 		if (!first) {
 			const copy = { ...row };
-			byKey.set(key, copy);
+			index.add(copy);
 			out.push(copy);
 			continue;
 		}
@@ -95,8 +96,8 @@ export function rowsToSend(
 	duplicates: readonly ImportedAddress[]
 ): ImportedAddress[] {
 	if (duplicates.length === 0) return [...ready];
-	const keys = new Set(ready.map((r) => addressKey(r)));
-	return [...ready, ...duplicates.filter((d) => keys.has(addressKey(d)))];
+	const index = new AddressIndex(ready);
+	return [...ready, ...duplicates.filter((d) => index.has(d))];
 }
 
 export interface RegisterUpdate {
@@ -128,17 +129,12 @@ export function mergeImport(
 	rows: readonly ImportedAddress[]
 ): MergeResult {
 	const within = dedupeImport(rows);
-	const register = new Map<string, Address>();
-	for (const a of existing) {
-		const key = addressKey(a);
-		if (!register.has(key)) register.set(key, a);
-	}
+	const register = new AddressIndex(existing);
 	const updates = new Map<string, RegisterUpdate>();
 	const added: ImportedAddress[] = [];
 	let mergedWithExisting = 0;
 	for (const row of within.rows) {
-		const key = addressKey(row);
-		const current = register.get(key);
+		const current = register.find(row);
 		if (!current) {
 			added.push(row);
 			continue;

@@ -9,9 +9,9 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; issue: Issue };
 
 const fail = (problem: Issue): { ok: false; issue: Issue } => ({ ok: false, issue: problem });
 
-const POSTCODE_RE = /^([1-9][0-9]{3})\s*([A-Za-z]{2})$/;
+const POSTCODE_RE = /^(?:NL\s*-?\s*)?([1-9][0-9]{3})\s*-?\s*([A-Za-z]{2})$/i;
 
-/** "6521 ca" -> "6521CA"; null when it is not a Dutch postcode. */
+/** "6521 ca", "6521-CA", "NL-6521CA" -> "6521CA"; null when it is not a Dutch postcode. */
 export function normalizePostcode(input: string): string | null {
 	const m = POSTCODE_RE.exec(input.trim());
 	if (!m) return null;
@@ -120,10 +120,11 @@ export function compactText(input: string): string {
 		.replace(/[^a-z0-9]/g, '');
 }
 
-/** Trimmed, with runs of whitespace collapsed; empty -> null. */
+/** Trimmed, with runs of whitespace and control characters (NUL and friends) collapsed; empty -> null. */
 export function cleanText(input: string | null | undefined): string | null {
 	if (input === null || input === undefined) return null;
-	const s = input.replace(/\s+/g, ' ').trim();
+	// eslint-disable-next-line no-control-regex
+	const s = input.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
 	return s === '' ? null : s;
 }
 
@@ -137,14 +138,43 @@ export interface AddressKeyParts {
 }
 
 /**
- * The identity of an address for duplicate merging: postcode + number + letter + toevoeging,
+ * Letter and toevoeging as one ("12 A" and "12-A" are the same door): many corporation systems
+ * export the huisletter in their toevoeging column, and the same address then comes with its
+ * letter in one file and as a toevoeging in another.
+ */
+function suffixKey(a: AddressKeyParts): string {
+	return compactText(`${a.houseLetter ?? ''}${a.addition ?? ''}`);
+}
+
+/**
+ * The identity of an address for duplicate merging: postcode + number + letter and toevoeging,
  * normalised and case-insensitive ("6521 ca", "12", "a", "-Bis" equals "6521CA", "12", "A", "bis").
- * Without a postcode the street and place stand in for it.
+ * Without a postcode the street and place stand in for it (see {@link streetNumberKey} for
+ * matching such an address with one that has a postcode).
  */
 export function addressKey(a: AddressKeyParts): string {
 	const postcode = a.postcode ? (normalizePostcode(a.postcode) ?? compactText(a.postcode)) : null;
 	const area = postcode ?? `~${compactText(a.street ?? '')}|${compactText(a.city ?? '')}`;
-	const letter = (a.houseLetter ?? '').trim().toUpperCase();
-	const addition = compactText(a.addition ?? '');
-	return `${area}|${a.houseNumber}|${letter}|${addition}`;
+	return `${area}|${a.houseNumber}|${suffixKey(a)}`;
+}
+
+/** Street + number + letter and toevoeging, without postcode or place; null without a street. */
+export function streetNumberKey(a: AddressKeyParts): string | null {
+	const street = compactText(a.street ?? '');
+	if (street === '') return null;
+	return `${street}|${a.houseNumber}|${suffixKey(a)}`;
+}
+
+/**
+ * Whether two addresses with the same street, number, letter and toevoeging are the same address:
+ * their postcodes agree where both have one, and so do their places.
+ */
+export function sameArea(a: AddressKeyParts, b: AddressKeyParts): boolean {
+	const postcode = (x: AddressKeyParts) =>
+		x.postcode ? (normalizePostcode(x.postcode) ?? compactText(x.postcode)) : '';
+	const city = (x: AddressKeyParts) => compactText(x.city ?? '');
+	const [pa, pb, ca, cb] = [postcode(a), postcode(b), city(a), city(b)];
+	if (pa !== '' && pb !== '' && pa !== pb) return false;
+	if (ca !== '' && cb !== '' && ca !== cb) return false;
+	return true;
 }

@@ -1,10 +1,10 @@
 /**
  * PDOK suggest as the second source of the address search: which queries are worth sending, and
  * which suggestions to show (addresses with a point that are not already in the board's register,
- * compared by {@link addressKey}: postcode + number + letter + toevoeging).
+ * compared as duplicate merging compares them, see {@link AddressIndex}).
  */
-import type { Address } from './address';
-import { addressKey } from './normalize';
+import { AddressIndex } from './address-index';
+import { addressKey, type AddressKeyParts } from './normalize';
 import type { PdokDoc } from './pdok';
 import { parseQuery } from './search';
 
@@ -23,14 +23,11 @@ export function looksLikeAddress(query: string): boolean {
 	return q.length >= 3 && parseQuery(q) !== null;
 }
 
-/** The duplicate keys of the register. */
-export function registerKeys(
-	addresses: readonly Pick<
-		Address,
-		'postcode' | 'houseNumber' | 'houseLetter' | 'addition' | 'street' | 'city'
-	>[]
-): Set<string> {
-	return new Set(addresses.map((a) => addressKey(a)));
+/** The register, to find PDOK's addresses in. */
+export function registerIndex(
+	addresses: readonly AddressKeyParts[]
+): AddressIndex<AddressKeyParts> {
+	return new AddressIndex(addresses);
 }
 
 /**
@@ -39,7 +36,7 @@ export function registerKeys(
  */
 export function pdokExtras(
 	docs: readonly PdokDoc[],
-	keys: ReadonlySet<string>,
+	register: AddressIndex<AddressKeyParts>,
 	limit = 5
 ): PdokSuggestion[] {
 	const out: PdokSuggestion[] = [];
@@ -47,15 +44,16 @@ export function pdokExtras(
 	for (const d of docs) {
 		if (out.length >= limit) break;
 		if (d.type !== 'adres' || d.lon === null || d.lat === null || d.houseNumber === null) continue;
-		const key = addressKey({
+		const parts = {
 			postcode: d.postcode,
 			houseNumber: d.houseNumber,
 			houseLetter: d.houseLetter,
 			addition: d.addition,
 			street: d.street,
 			city: d.city
-		});
-		if (keys.has(key) || seen.has(key)) continue;
+		};
+		const key = addressKey(parts);
+		if (register.has(parts) || seen.has(key)) continue;
 		seen.add(key);
 		out.push({ id: d.id, label: d.displayName, lon: d.lon, lat: d.lat, postcode: d.postcode });
 	}

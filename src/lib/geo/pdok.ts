@@ -284,11 +284,15 @@ export function geocodeQuery(a: AddressToGeocode): PdokQuery {
 	return { q, fq, fl: [...PDOK_ADDRESS_FIELDS], rows: 20 };
 }
 
-/** Whether a document is exactly this address (number, letter and toevoeging all agree). */
+/**
+ * Whether a document is exactly this address (number, letter and toevoeging all agree; a letter
+ * given as the toevoeging, as many corporation systems export "12A", is the BAG's huisletter).
+ */
 export function isSameAddress(doc: PdokDoc, a: AddressToGeocode): boolean {
 	if (doc.houseNumber !== a.houseNumber) return false;
-	if ((doc.houseLetter ?? '').toUpperCase() !== (a.houseLetter ?? '').toUpperCase()) return false;
-	if (compactText(doc.addition ?? '') !== compactText(a.addition ?? '')) return false;
+	const suffix = (letter?: string | null, addition?: string | null) =>
+		compactText(`${letter ?? ''}${addition ?? ''}`);
+	if (suffix(doc.houseLetter, doc.addition) !== suffix(a.houseLetter, a.addition)) return false;
 	if (a.postcode) {
 		return compactText(doc.postcode ?? '') === compactText(a.postcode);
 	}

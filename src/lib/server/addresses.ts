@@ -15,7 +15,7 @@ import { MAX_HOUSE_NUMBER, normalizePostcode } from '../geo/normalize';
 import { insertAddresses, listAddresses } from './boards';
 import type { Db, Queryable, SqlParam } from './db';
 
-import { MAX_IMPORT_ROWS } from '../geo/import';
+import { MAX_IMPORT_ROWS, TEXT_LIMITS } from '../geo/import';
 export { MAX_IMPORT_ROWS };
 /** The most bytes an (unpacked) import payload may have. */
 export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
@@ -50,7 +50,7 @@ export const importRowSchema = z
 			.string()
 			.refine(noControl, 'control character')
 			.transform((s) => s.replace(/\s+/g, ' ').trim())
-			.pipe(z.string().min(1).max(200)),
+			.pipe(z.string().min(1).max(TEXT_LIMITS.street)),
 		houseNumber: z.number().int().min(1).max(MAX_HOUSE_NUMBER),
 		houseLetter: z
 			.string()
@@ -70,16 +70,16 @@ export const importRowSchema = z
 				}
 				return pc;
 			}),
-		city: optionalText(200),
+		city: optionalText(TEXT_LIMITS.city),
 		lon: coordinate(180),
 		lat: coordinate(90),
 		bagId: z
 			.string()
 			.regex(/^\d{16}$/)
 			.nullable(),
-		complexNumber: optionalText(64),
+		complexNumber: optionalText(TEXT_LIMITS.complexNumber),
 		/** The corporation's unit number (VHE); optional for clients that do not send it. */
-		unitNumber: optionalText(64)
+		unitNumber: optionalText(TEXT_LIMITS.unitNumber)
 			.optional()
 			.transform((v) => v ?? null)
 	})

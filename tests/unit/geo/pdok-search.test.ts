@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import suggestSweelinck from './fixtures/pdok-locatieserver-suggest-sweelinck.json';
 import { parsePdokDoc, type PdokDoc } from '../../../src/lib/geo/pdok';
-import { looksLikeAddress, pdokExtras, registerKeys } from '../../../src/lib/geo/pdok-search';
+import { looksLikeAddress, pdokExtras, registerIndex } from '../../../src/lib/geo/pdok-search';
 
 const docs = suggestSweelinck.response.docs
 	.map((d) => parsePdokDoc(d))
@@ -29,7 +29,7 @@ describe('pdok search', () => {
 	});
 
 	it('keeps addresses with a point that are not in the register (by postcode, number, letter, toevoeging)', () => {
-		const extras = pdokExtras(docs, registerKeys(register));
+		const extras = pdokExtras(docs, registerIndex(register));
 		expect(extras).toEqual([
 			{
 				id: 'adr-1c9d9d4f1fae5b6c7d8e9fa0b1c2d3e4',
@@ -40,15 +40,15 @@ describe('pdok search', () => {
 			}
 		]);
 		// Without a register both addresses show; the street ("weg") never does.
-		expect(pdokExtras(docs, new Set()).map((s) => s.label)).toEqual([
+		expect(pdokExtras(docs, registerIndex([])).map((s) => s.label)).toEqual([
 			'Sweelinckstraat 12, 6521CA Nijmegen',
 			'Sweelinckstraat 12A, 6521CA Nijmegen'
 		]);
-		expect(pdokExtras(docs, new Set(), 1)).toHaveLength(1);
+		expect(pdokExtras(docs, registerIndex([]), 1)).toHaveLength(1);
 	});
 
 	it('skips documents without coordinates and doubles', () => {
 		const noPoint = { ...docs[1]!, id: 'x', lon: null, lat: null };
-		expect(pdokExtras([noPoint, docs[1]!, { ...docs[1]!, id: 'y' }], new Set())).toHaveLength(1);
+		expect(pdokExtras([noPoint, docs[1]!, { ...docs[1]!, id: 'y' }], registerIndex([]))).toHaveLength(1);
 	});
 });

@@ -1,5 +1,6 @@
 import type { Issue } from '$lib/geo/issues';
 import { m } from '$lib/paraglide/messages';
+import { fieldLabel } from './fields';
 
 function unhandled(issue: never): never {
 	throw new Error(`No text for import issue ${JSON.stringify(issue)}`);
@@ -27,6 +28,15 @@ export function issueText(issue: Issue): string {
 			return m.import_issue_bag_id_invalid(issue.params);
 		case 'address-without-number':
 			return m.import_issue_address_without_number(issue.params);
+		case 'address-split-unclear':
+			return m.import_issue_address_split_unclear(issue.params);
+		case 'text-too-long':
+			return m.import_issue_text_too_long({
+				field: fieldLabel(issue.params.field),
+				max: issue.params.max
+			});
+		case 'house-number-date':
+			return m.import_issue_house_number_date(issue.params);
 		case 'street-missing':
 			return m.import_issue_street_missing();
 		case 'letter-conflict':
@@ -71,6 +81,10 @@ export function issueText(issue: Issue): string {
 			return m.import_issue_geojson_bad_coordinates();
 		case 'geojson-not-point':
 			return m.import_issue_geojson_not_point(issue.params);
+		case 'geojson-centre':
+			return m.import_issue_geojson_centre(issue.params);
+		case 'file-is-spreadsheet':
+			return m.import_issue_file_is_spreadsheet();
 		default:
 			return unhandled(issue);
 	}
