@@ -67,9 +67,9 @@ async function checkAccessible(resident: Page): Promise<void> {
 		PHONE.width
 	);
 	// Nor clipped: every table ends within the screen.
-	const tableEdges = await page.locator('table').evaluateAll((tables) =>
-		tables.map((t) => t.getBoundingClientRect().right)
-	);
+	const tableEdges = await page
+		.locator('table')
+		.evaluateAll((tables) => tables.map((t) => t.getBoundingClientRect().right));
 	for (const right of tableEdges) expect(right).toBeLessThanOrEqual(PHONE.width);
 	// No application bundle: at most the one small module that upgrades the map (public-map.spec.ts).
 	expect(await page.locator('script:not([src="/_app/public-map.js"])').count()).toBe(0);

@@ -49,6 +49,8 @@ describe('pdok search', () => {
 
 	it('skips documents without coordinates and doubles', () => {
 		const noPoint = { ...docs[1]!, id: 'x', lon: null, lat: null };
-		expect(pdokExtras([noPoint, docs[1]!, { ...docs[1]!, id: 'y' }], registerIndex([]))).toHaveLength(1);
+		expect(
+			pdokExtras([noPoint, docs[1]!, { ...docs[1]!, id: 'y' }], registerIndex([]))
+		).toHaveLength(1);
 	});
 });
