@@ -3,7 +3,7 @@ import type { InitiatiefStatus } from '../board/layout';
 import { listGesprekken } from '../board/gesprekken';
 import { listInitiatieven } from '../board/initiatieven';
 import { listThemas } from '../board/themas';
-import { effectiveK, protectRound, type RawRound, type Shown } from './suppress';
+import { effectiveK, protectRound, type RawRound } from './suppress';
 
 /**
  * The public projection of a board: what residents may see, computed from the board document and
@@ -11,6 +11,12 @@ import { effectiveK, protectRound, type RawRound, type Shown } from './suppress'
  * gesprekken, no names, talents, wishes or worries, no outcome per address and no household's
  * location: streets (their middle), theme counts per street and round, and the initiatives not
  * marked internal at the place the owner chose (a point, or else the street).
+ *
+ * What a cell does not say matters as much as what it says, so the shape is the same whatever was
+ * heard: every street has every round of the board, every round that shows numbers lists every
+ * theme in use, and a suppressed number is one value ('suppressed') whether it was too small or so
+ * large that the others would be too few. A street with fewer than k addresses is not published
+ * at all: its middle would be a house, and its numbers a household's.
  */
 
 /** The fields of an address the projection needs (no house numbers leave this module). */
@@ -27,17 +33,25 @@ export interface PublicationSettings {
 	streets: string[] | null;
 }
 
+/**
+ * A published number: the count, or 'suppressed' (fewer than k, or so many that the households who
+ * did not mention it would be fewer than k; the page says "minder dan k of bijna iedereen").
+ */
+export type PublicShown = 'count' | 'suppressed';
+
 export interface PublicTheme {
 	id: string;
 	name: string;
 	colour: string;
-	shown: Shown;
+	shown: PublicShown;
 	count: number | null;
 }
 
 export interface PublicRound {
 	round: number;
+	/** Null when fewer than k (none included); then `themes` is empty. */
 	households: number | null;
+	/** Always `households === null`; kept for readers of the stored projection. */
 	few: boolean;
 	themes: PublicTheme[];
 }
@@ -125,16 +139,20 @@ export function computeProjection(
 ): PublicProjection {
 	const k = effectiveK(settings.k);
 	const published = settings.streets ? new Set(settings.streets) : null;
-	const streets = streetsOf(addresses).filter((s) => !published || published.has(s.name));
+	const doors = new Map<string, number>();
+	for (const a of addresses) doors.set(a.street, (doors.get(a.street) ?? 0) + 1);
+	const streets = streetsOf(addresses).filter(
+		(s) => (!published || published.has(s.name)) && doors.get(s.name)! >= k
+	);
 	const slugOf = new Map(streets.map((s) => [s.name, s.slug]));
 	const addressById = new Map(addresses.map((a) => [a.id, a]));
 
+	const allThemas = listThemas(doc, { includeArchived: true });
 	const themas = new Map(
-		listThemas(doc, { includeArchived: true }).map((t) => [
-			t.id,
-			{ id: t.id, name: t.name, colour: t.colour }
-		])
+		allThemas.map((t) => [t.id, { id: t.id, name: t.name, colour: t.colour }])
 	);
+	/** Listed in every round with numbers, shown or not; archived themes only with a shown count. */
+	const inUse = allThemas.filter((t) => !t.archived && !t.mergedInto).map((t) => t.id);
 
 	// street → round → household → theme ids (spoken gesprekken, consent not withdrawn).
 	const heard = new Map<string, Map<number, Map<string, Set<string>>>>();
@@ -165,25 +183,34 @@ export function computeProjection(
 		return { lon: round6(m.lon / m.n), lat: round6(m.lat / m.n) };
 	};
 
+	// Every round of the board, in every street: a missing round would say nobody spoke there.
+	const boardRounds = [...new Set([...heard.values()].flatMap((r) => [...r.keys()]))].sort(
+		(a, b) => a - b
+	);
 	const signals: StreetSignal[] = streets.map(({ name, slug }) => {
 		const byRound = heard.get(name) ?? new Map<number, Map<string, Set<string>>>();
-		const rounds = [...byRound.keys()]
-			.sort((a, b) => a - b)
-			.map((round) => {
-				const households = byRound.get(round)!;
-				const counts = new Map<string, number>();
-				for (const themes of households.values()) {
-					for (const id of themes) counts.set(id, (counts.get(id) ?? 0) + 1);
-				}
-				const raw: RawRound = { round, households: households.size, themes: counts };
-				const safe = protectRound(raw, k);
-				return {
-					round,
-					households: safe.households,
-					few: safe.few,
-					themes: safe.themes.map((t) => ({ ...themas.get(t.id)!, shown: t.shown, count: t.count }))
-				};
-			});
+		const rounds = boardRounds.map((round): PublicRound => {
+			const households = byRound.get(round) ?? new Map<string, Set<string>>();
+			const counts = new Map<string, number>(inUse.map((id) => [id, 0]));
+			for (const themes of households.values()) {
+				for (const id of themes) counts.set(id, (counts.get(id) ?? 0) + 1);
+			}
+			const raw: RawRound = { round, households: households.size, themes: counts };
+			const safe = protectRound(raw, k, { keepZero: true });
+			if (safe.households === null) return { round, households: null, few: true, themes: [] };
+			return {
+				round,
+				households: safe.households,
+				few: false,
+				themes: safe.themes
+					.filter((t) => t.shown === 'count' || inUse.includes(t.id))
+					.map((t) => ({
+						...themas.get(t.id)!,
+						shown: t.shown === 'count' ? 'count' : 'suppressed',
+						count: t.count
+					}))
+			};
+		});
 		return { slug, street: name, ...middleOf(name), rounds };
 	});
 
@@ -197,8 +224,9 @@ export function computeProjection(
 			const address = addressById.get(i.place.addressId);
 			if (address) {
 				placeStreet = address.street;
-				// Never the address itself: the street's middle.
-				point = middleOf(address.street);
+				// Never the address itself: the street's middle, and only for a street of k doors or
+				// more (a smaller street's middle is too near the house; the card says the street).
+				if (doors.get(address.street)! >= k) point = middleOf(address.street);
 				near.add(address.street);
 			}
 		} else {

@@ -52,7 +52,7 @@ export interface RawRound {
 	round: number;
 	/** Distinct households spoken in this round. */
 	households: number;
-	/** Theme id → distinct households of this round who mentioned it (> 0). */
+	/** Theme id → distinct households of this round who mentioned it (0 only with `keepZero`). */
 	themes: Map<string, number>;
 }
 
@@ -70,15 +70,21 @@ export interface ProtectedRound {
 
 /**
  * One street's round, protected: the household total, and theme counts only when the total is at
- * least k. Suppressed cells keep no number. Themes sorted by shown count, then id.
+ * least k. Suppressed cells keep no number. Themes sorted by shown count, then id. Themes with a
+ * count of 0 are left out unless `keepZero` (the public projection lists every theme, so that a
+ * theme's presence does not tell that someone mentioned it).
  */
-export function protectRound(raw: RawRound, k: number): ProtectedRound {
+export function protectRound(
+	raw: RawRound,
+	k: number,
+	{ keepZero = false }: { keepZero?: boolean } = {}
+): ProtectedRound {
 	const total = protectCount(raw.households, k);
 	if (total.shown !== 'count') {
 		return { round: raw.round, households: null, few: raw.households > 0, themes: [] };
 	}
 	const themes = [...raw.themes]
-		.filter(([, n]) => n > 0)
+		.filter(([, n]) => keepZero || n > 0)
 		.map(([id, n]) => ({ id, ...protectThemeCount(n, raw.households, k) }))
 		.sort((a, b) => (b.count ?? 0) - (a.count ?? 0) || a.id.localeCompare(b.id));
 	return { round: raw.round, households: raw.households, few: false, themes };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { demoAddresses } from '../../../src/lib/server/demo';
+import { addInitiatief, listThemas } from '../../../src/lib/board';
 import { computeProjection, streetSlug, streetsOf } from '../../../src/lib/privacy/projection';
 import { PUBLIC_STORY, SECRETS, seedPublicStory } from '../../support/public-board';
 
@@ -29,16 +30,33 @@ describe('public projection', () => {
 		const [r1, r2] = swe.rounds;
 		expect(r1!.households).toBe(12);
 		const byId = Object.fromEntries(r1!.themes.map((t) => [t.id, [t.shown, t.count]]));
-		expect(byId).toEqual({
+		expect(byId).toMatchObject({
 			ontmoeting: ['count', 6],
 			'contact-met-buren': ['count', 5],
-			groen: ['few', null],
-			eenzaamheid: ['hidden', null]
+			// Too few, and too many (12 - 10 = 2 did not mention it): one and the same value.
+			groen: ['suppressed', null],
+			eenzaamheid: ['suppressed', null],
+			// Mentioned by nobody: listed all the same, so a listed theme says nothing.
+			veiligheid: ['suppressed', null]
 		});
+		expect(Object.keys(byId).sort()).toEqual(
+			listThemas(story())
+				.map((t) => t.id)
+				.sort()
+		);
 		expect(r2!.households).toBe(10);
-		expect(r2!.themes).toEqual([expect.objectContaining({ id: 'ontmoeting', count: 5 })]);
+		expect(r2!.themes.filter((t) => t.shown === 'count')).toEqual([
+			expect.objectContaining({ id: 'ontmoeting', count: 5 })
+		]);
+		// Fewer than k households, or none: the same, in every round of the board.
 		const dunk = p.streets.find((s) => s.slug === 'dunklerstraat')!;
-		expect(dunk.rounds).toEqual([{ round: 1, households: null, few: true, themes: [] }]);
+		const quiet = p.streets.find((s) => s.slug === 'verhulststraat')!;
+		for (const street of [dunk, quiet]) {
+			expect(street.rounds).toEqual([
+				{ round: 1, households: null, few: true, themes: [] },
+				{ round: 2, households: null, few: true, themes: [] }
+			]);
+		}
 	});
 
 	it('a raised k suppresses more', () => {
@@ -48,7 +66,9 @@ describe('public projection', () => {
 			shown: 'count',
 			count: 6
 		});
-		expect(r1.themes.find((t) => t.id === 'contact-met-buren')).toMatchObject({ shown: 'few' });
+		expect(r1.themes.find((t) => t.id === 'contact-met-buren')).toMatchObject({
+			shown: 'suppressed'
+		});
 	});
 
 	it('publishes only the chosen streets, public initiatives, and no private field', () => {
@@ -72,5 +92,16 @@ describe('public projection', () => {
 		for (const secret of Object.values(SECRETS)) expect(json).not.toContain(secret);
 		expect(json).not.toMatch(/sweelinckstraat-\d/);
 		expect(json).not.toMatch(/houseNumber|niet-thuis|gesproken/);
+	});
+
+	it('publishes no street of fewer than k doors: its middle would be a house', () => {
+		const doc = story();
+		const hofje = { id: 'hofje-1', street: 'Hofje', lon: 5.881235, lat: 51.835432 };
+		addInitiatief(doc, { title: 'Boodschappenhulp', place: { addressId: hofje.id } });
+		const p = computeProjection(doc, [...addresses, hofje], { k: 5, streets: null });
+		expect(p.streets.map((s) => s.street)).not.toContain('Hofje');
+		const help = p.initiatives.find((i) => i.title === 'Boodschappenhulp')!;
+		expect(help).toMatchObject({ placeStreet: 'Hofje', lon: null, lat: null, exact: false });
+		expect(JSON.stringify(p)).not.toContain('5.881235');
 	});
 });
