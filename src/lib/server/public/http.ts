@@ -100,6 +100,9 @@ async function lookup(
 }
 
 export const publicPageCache: Handle = async ({ event, resolve }) => {
+	// SvelteKit gives a page's data request (`…/__data.json`) the page's own URL: kept apart, it
+	// is rendered for every request and never stored in place of the page.
+	if (event.isDataRequest) return resolve(event);
 	const found = await lookup(event.url, event.request.method, (name) =>
 		event.request.headers.get(name)
 	);
@@ -114,6 +117,7 @@ export const publicPageCache: Handle = async ({ event, resolve }) => {
 	if (page?.version !== found.version) {
 		const response = await resolve(event);
 		if (response.status !== 200) return response;
+		if (!response.headers.get('content-type')?.startsWith('text/html')) return response;
 		const headers = [...response.headers].filter(([name]) => name !== 'set-cookie');
 		page = { version: found.version, body: await response.text(), headers };
 		if (pages.size >= MAX_PAGES) pages.clear();

@@ -158,13 +158,21 @@ export async function refreshProjection(db: Db, boardId: string, doc?: Y.Doc): P
 }
 
 /**
- * Published boards' projections as last read, by board id (cleared by every write above). On
- * globalThis: the SvelteKit bundle (the pages) and the server entry (the sync hooks that write)
- * are separate module graphs in one process (see runtime.ts).
+ * Published boards' projections as last read, by board id: cleared by every write above, and read
+ * again after {@link PUBLIC_CACHE_TTL_MS} whatever happened. Other processes (REDIS_URL) and the
+ * Supabase API write the same tables without this process knowing; an unpublished board or an
+ * erased household thus leaves every process's public pages within that time. On globalThis: the
+ * SvelteKit bundle (the pages) and the server entry (the sync hooks that write) are separate
+ * module graphs in one process (see runtime.ts).
  */
+export const PUBLIC_CACHE_TTL_MS = 1000;
+interface CacheEntry {
+	at: number;
+	board: Promise<PublicBoard | null>;
+}
 const CACHE = Symbol.for('buurtbord.publicProjections');
-const cache: Map<string, Promise<PublicBoard | null>> = ((
-	globalThis as typeof globalThis & { [CACHE]?: Map<string, Promise<PublicBoard | null>> }
+const cache: Map<string, CacheEntry> = ((
+	globalThis as typeof globalThis & { [CACHE]?: Map<string, CacheEntry> }
 )[CACHE] ??= new Map());
 
 /** Forgets cached projections (tests that write the tables themselves). */
@@ -177,13 +185,17 @@ export function clearPublicCache(): void {
  * data the public pages get. Computed on first read when a published board has none yet.
  */
 export function readPublicBoard(db: Db, boardId: string): Promise<PublicBoard | null> {
+	const now = performance.now();
 	let entry = cache.get(boardId);
-	if (!entry) {
-		entry = readFromDb(db, boardId);
-		cache.set(boardId, entry);
-		entry.catch(() => cache.delete(boardId));
+	if (!entry || now - entry.at >= PUBLIC_CACHE_TTL_MS) {
+		const fresh: CacheEntry = { at: now, board: readFromDb(db, boardId) };
+		cache.set(boardId, fresh);
+		fresh.board.catch(() => {
+			if (cache.get(boardId) === fresh) cache.delete(boardId);
+		});
+		entry = fresh;
 	}
-	return entry;
+	return entry.board;
 }
 
 interface PublicBoardRow {
