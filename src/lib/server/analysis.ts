@@ -18,6 +18,7 @@ import { listGesprekken, listInitiatieven, listThemas } from '../board';
 import type { BoardRole } from './access';
 import { listAddresses } from './boards';
 import type { Db, Queryable } from './db';
+import { getPublication } from './public/store';
 import { UpdateStore } from './sync/store';
 
 /**
@@ -120,13 +121,17 @@ export async function buildExport(
 					? initiatievenCsv(list, addressById, themas)
 					: JSON.stringify(initiatievenGeoJson(list, addressById, themas));
 		} else {
-			const streets = streetCoverage(addresses, summariseAddresses(addresses, listGesprekken(doc)));
+			// Anonymised as the public pages are: the board's k, and no household that withdrew consent.
+			const gesprekken = listGesprekken(doc).filter((g) => !r.anonymised || !g.consent.withdrawn);
+			const streets = streetCoverage(addresses, summariseAddresses(addresses, gesprekken));
+			const options = {
+				anonymised: r.anonymised,
+				k: r.anonymised ? (await getPublication(db, boardId)).k : undefined
+			};
 			body =
 				r.format === 'csv'
-					? streetAggregatesCsv(streets, themaList, { anonymised: r.anonymised })
-					: JSON.stringify(
-							streetAggregatesGeoJson(streets, addresses, themaList, { anonymised: r.anonymised })
-						);
+					? streetAggregatesCsv(streets, themaList, options)
+					: JSON.stringify(streetAggregatesGeoJson(streets, addresses, themaList, options));
 		}
 		const suffix = r.anonymised ? '-anoniem' : '';
 		return {

@@ -10,7 +10,9 @@ import {
 	gesprekkenCsv,
 	householdsPerTheme,
 	openDoors,
+	protectParts,
 	streetAggregatesCsv,
+	SUPPRESSED,
 	streetCoverage,
 	summariseAddresses,
 	toCsv,
@@ -210,10 +212,22 @@ describe('exports', () => {
 		expect(withNotes).toContain(`"'=HYPERLINK(""x"")"`);
 	});
 
-	it('anonymises: no street under the group size, small counts suppressed', () => {
+	it('anonymises as the public pages do: no street under k doors, no count that can be worked out', () => {
 		const streets = [
 			{
 				street: 'Groot',
+				doors: 30,
+				spoken: 20,
+				noContact: 5,
+				declined: 3,
+				open: 2,
+				themes: new Map([
+					['eenzaamheid', 10],
+					['groen', 17]
+				])
+			},
+			{
+				street: 'Midden',
 				doors: 12,
 				spoken: 8,
 				noContact: 2,
@@ -231,13 +245,42 @@ describe('exports', () => {
 				themes: new Map([['eenzaamheid', 4]])
 			}
 		];
-		const themas = [{ id: 'eenzaamheid', name: 'eenzaamheid', colour: '#000000' }];
+		const themas = [
+			{ id: 'eenzaamheid', name: 'eenzaamheid', colour: '#000000' },
+			{ id: 'groen', name: 'groen', colour: '#00ff00' }
+		];
 		const lines = streetAggregatesCsv(streets, themas, { anonymised: true }).split('\r\n');
 		expect(lines[0]).toBe(
-			'\uFEFFstraat;deuren;gesproken;geen_contact;geweigerd;open;thema_eenzaamheid'
+			'\uFEFFstraat;deuren;gesproken;geen_contact;geweigerd;open;thema_eenzaamheid;thema_groen'
 		);
-		expect(lines.slice(1)).toEqual(['Groot;12;8;<5;0;<5;6', '']);
+		const x = SUPPRESSED;
+		expect(lines.slice(1)).toEqual([
+			// 3 + 2 left out hold 5 households: nothing to work out from the 30 doors. Groen: 20 - 17 = 3
+			// did not mention it, so 17 is left out too.
+			`Groot;30;20;5;${x};${x};10;${x}`,
+			// 2 + 2 left out would give each other away (12 - 8 - 0 = 4): all four go; eenzaamheid 6
+			// of 8 spoken (2 did not) and groen 0 go as well.
+			`Midden;12;${x};${x};${x};${x};${x};${x}`,
+			''
+		]);
+		// A raised k raises every threshold.
+		const k10 = streetAggregatesCsv(streets, themas, { anonymised: true, k: 10 }).split('\r\n');
+		expect(k10[1]).toBe(`Groot;30;20;${x};${x};${x};10;${x}`);
+		expect(k10).toHaveLength(4);
+
 		const open = streetAggregatesCsv(streets, themas, { anonymised: false }).split('\r\n');
-		expect(open.slice(1)).toEqual(['Groot;12;8;2;0;2;6', 'Klein;4;4;0;0;0;4', '']);
+		expect(open.slice(1)).toEqual([
+			'Groot;30;20;5;3;2;10;17',
+			'Midden;12;8;2;0;2;6;0',
+			'Klein;4;4;0;0;0;4;0',
+			''
+		]);
+	});
+
+	it('leaves out outcome counts until the left-out ones hold k households', () => {
+		expect(protectParts([20, 5, 3, 2], 5)).toEqual([20, 5, null, null]);
+		expect(protectParts([20, 5, 4, 0], 5)).toEqual([20, null, null, null]);
+		expect(protectParts([10, 0, 0, 0], 5)).toEqual([10, 0, 0, 0]);
+		expect(protectParts([11, 1, 0, 0], 5)).toEqual([null, null, null, null]);
 	});
 });

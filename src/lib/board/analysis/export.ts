@@ -1,10 +1,11 @@
 /**
  * Exports as Dutch Excel opens them (CSV: UTF-8 with BOM, semicolons, CRLF) and as GeoJSON.
  * Cells that a spreadsheet would run as a formula (starting with = + - @, or a tab or carriage
- * return) get a leading apostrophe. The anonymised export has only per-street aggregates, and
- * a street with fewer than {@link MIN_GROUP_SIZE} households in a count shows that count as
- * "<5" (suppressed), never free text.
+ * return) get a leading apostrophe. The anonymised export has only per-street aggregates,
+ * protected as the public resident pages protect theirs (the board's k, complementary
+ * suppression; see streetRows), never free text.
  */
+import { effectiveK, protectThemeCount } from '../../privacy/suppress';
 import type { Coverage, StreetCoverage } from './coverage';
 import type { AAddress, AGesprek, AThema } from './types';
 
@@ -127,19 +128,83 @@ export function gesprekkenGeoJson(
 	return { type: 'FeatureCollection', features };
 }
 
-/** A count as the anonymised export shows it: the number, or "<5" below the group size. */
-export function suppressed(n: number, min = MIN_GROUP_SIZE): string | number {
-	return n > 0 && n < min ? `<${min}` : n;
+/** A count the anonymised export leaves out: what the public pages say, in one value. */
+export const SUPPRESSED = 'niet getoond';
+
+export interface AggregateOptions {
+	anonymised: boolean;
+	/** The public minimum group size (the board's k, never below {@link MIN_GROUP_SIZE}). */
+	k?: number;
 }
 
 /**
- * Per-street aggregates: doors and outcomes, and households per theme. With `anonymised`, streets
- * with fewer than {@link MIN_GROUP_SIZE} doors are left out and small counts are suppressed.
+ * Outcome counts that add up to a known total (the doors): those of 1 to k-1 households are left
+ * out, and then the smallest others as well until the left-out ones hold k households or more, so
+ * that no left-out count can be worked out from the doors and the rest.
+ */
+export function protectParts(parts: readonly number[], k: number): (number | null)[] {
+	const hidden = parts.map((n) => n > 0 && n < k);
+	const hiddenSum = () => parts.reduce((sum, n, i) => sum + (hidden[i] ? n : 0), 0);
+	while (hidden.some(Boolean) && hiddenSum() < k && hidden.some((h) => !h)) {
+		let smallest = -1;
+		parts.forEach((n, i) => {
+			if (!hidden[i] && (smallest < 0 || n < parts[smallest]!)) smallest = i;
+		});
+		hidden[smallest] = true;
+	}
+	return parts.map((n, i) => (hidden[i] ? null : n));
+}
+
+interface StreetRow {
+	street: string;
+	doors: number;
+	outcomes: [Cell, Cell, Cell, Cell];
+	themes: Cell[];
+}
+
+/**
+ * The streets as an export shows them. Anonymised, as the public pages do (src/lib/privacy): no
+ * street of fewer than k doors; outcome counts protected together ({@link protectParts}); theme
+ * counts only where k or more households were spoken, and each only when both the households that
+ * mentioned it and those that did not are k or more. Every left-out count is {@link SUPPRESSED}.
+ */
+function streetRows(
+	streets: readonly StreetCoverage[],
+	themas: readonly AThema[],
+	{ anonymised, k: chosenK }: AggregateOptions
+): StreetRow[] {
+	if (!anonymised) {
+		return streets.map((s) => ({
+			street: s.street,
+			doors: s.doors,
+			outcomes: [s.spoken, s.noContact, s.declined, s.open],
+			themes: themas.map((t) => s.themes.get(t.id) ?? 0)
+		}));
+	}
+	const k = effectiveK(chosenK);
+	return streets
+		.filter((s) => s.doors >= k)
+		.map((s) => {
+			const outcomes = protectParts([s.spoken, s.noContact, s.declined, s.open], k).map(
+				(n) => n ?? SUPPRESSED
+			) as StreetRow['outcomes'];
+			const themes = themas.map((t) => {
+				if (s.spoken < k) return SUPPRESSED;
+				const n = protectThemeCount(s.themes.get(t.id) ?? 0, s.spoken, k);
+				return n.shown === 'count' ? n.count : SUPPRESSED;
+			});
+			return { street: s.street, doors: s.doors, outcomes, themes };
+		});
+}
+
+/**
+ * Per-street aggregates: doors and outcomes, and households per theme. With `anonymised`, as the
+ * public pages protect them (see streetRows).
  */
 export function streetAggregatesCsv(
 	streets: readonly StreetCoverage[],
 	themas: readonly AThema[],
-	{ anonymised }: { anonymised: boolean }
+	options: AggregateOptions
 ): string {
 	const header = [
 		'straat',
@@ -150,20 +215,12 @@ export function streetAggregatesCsv(
 		'open',
 		...themas.map((t) => `thema_${t.name}`)
 	];
-	const rows = streets
-		.filter((s) => !anonymised || s.doors >= MIN_GROUP_SIZE)
-		.map((s) => {
-			const n = (v: number) => (anonymised ? suppressed(v) : v);
-			return [
-				s.street,
-				s.doors,
-				n(s.spoken),
-				n(s.noContact),
-				n(s.declined),
-				n(s.open),
-				...themas.map((t) => n(s.themes.get(t.id) ?? 0))
-			];
-		});
+	const rows = streetRows(streets, themas, options).map((r) => [
+		r.street,
+		r.doors,
+		...r.outcomes,
+		...r.themes
+	]);
 	return toCsv(header, rows);
 }
 
@@ -172,7 +229,7 @@ export function streetAggregatesGeoJson(
 	streets: readonly StreetCoverage[],
 	addresses: readonly AAddress[],
 	themas: readonly AThema[],
-	{ anonymised }: { anonymised: boolean }
+	options: AggregateOptions
 ): GeoJSON.FeatureCollection {
 	const sums = new Map<string, { lon: number; lat: number; n: number }>();
 	for (const a of addresses) {
@@ -182,14 +239,13 @@ export function streetAggregatesGeoJson(
 		s.n++;
 		sums.set(a.street, s);
 	}
-	const n = (v: number) => (anonymised ? suppressed(v) : v);
 	const features: GeoJSON.Feature[] = [];
-	for (const s of streets) {
-		if (anonymised && s.doors < MIN_GROUP_SIZE) continue;
-		const c = sums.get(s.street);
+	for (const r of streetRows(streets, themas, options)) {
+		const c = sums.get(r.street);
 		if (!c) continue;
-		const themes: Record<string, string | number> = {};
-		for (const t of themas) themes[t.name] = n(s.themes.get(t.id) ?? 0);
+		const themes: Record<string, Cell> = {};
+		themas.forEach((t, i) => (themes[t.name] = r.themes[i]));
+		const [gesproken, geen_contact, geweigerd, open] = r.outcomes;
 		features.push({
 			type: 'Feature',
 			geometry: {
@@ -197,12 +253,12 @@ export function streetAggregatesGeoJson(
 				coordinates: [Math.round((c.lon / c.n) * 1e6) / 1e6, Math.round((c.lat / c.n) * 1e6) / 1e6]
 			},
 			properties: {
-				straat: s.street,
-				deuren: s.doors,
-				gesproken: n(s.spoken),
-				geen_contact: n(s.noContact),
-				geweigerd: n(s.declined),
-				open: n(s.open),
+				straat: r.street,
+				deuren: r.doors,
+				gesproken,
+				geen_contact,
+				geweigerd,
+				open,
 				themas: themes
 			}
 		});
