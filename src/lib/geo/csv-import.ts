@@ -118,6 +118,20 @@ function countDelimiters(line: string): Record<Delimiter, number> {
  */
 export function detectDelimiter(text: string): Delimiter {
 	const lines = text.split(/\r?\n|\r/, 20);
+	// A line that reads as a header (two known column names or more) decides: a title line above
+	// it may have a comma ("Adressenlijst, complex 104") where the header has semicolons.
+	let byHeaders: Delimiter | null = null;
+	let most = 1;
+	for (const line of lines.slice(0, 10)) {
+		for (const d of DELIMITERS) {
+			const known = line.split(d).filter((cell) => headerField(cell.replace(/"/g, '')) !== null);
+			if (known.length > most) {
+				most = known.length;
+				byHeaders = d;
+			}
+		}
+	}
+	if (byHeaders) return byHeaders;
 	const headerLine = lines.find((l) => DELIMITERS.some((d) => l.includes(d))) ?? lines[0] ?? '';
 	const counts = countDelimiters(headerLine);
 	let best: Delimiter = ',';
@@ -232,7 +246,7 @@ export function readCsv(input: Uint8Array | string, options: ReadCsvOptions = {}
 	const rows: SourceRow[] = [];
 	for (let i = headerIndex + 1; i < records.length; i++) {
 		const cells = records[i]!;
-		if (cells.length === 1 && cells[0]!.trim() === '') continue;
+		if (cells.every((c) => c.trim() === '')) continue;
 		rows.push({ line: lines[i]!, cells });
 	}
 

@@ -759,6 +759,11 @@ function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 		complexNumber: cleanText(cell('complexNumber')),
 		unitNumber: cleanText(cell('unitNumber'))
 	};
+	for (const value of [texts.complexNumber, texts.unitNumber]) {
+		if (value && /^\d+(?:[.,]\d+)?E\+?\d+$/i.test(value)) {
+			warnings.push(issue('excel-scientific', { value }));
+		}
+	}
 	for (const field of Object.keys(TEXT_LIMITS) as TextField[]) {
 		const max = TEXT_LIMITS[field];
 		if ((texts[field]?.length ?? 0) > max) errors.push(issue('text-too-long', { field, max }));

@@ -35,6 +35,8 @@ export interface IssueParams {
 	'address-without-number': { value: string };
 	/** The combined adres column cannot be told apart into street and number ("Dorpsstraat 12 1 hoog"). */
 	'address-split-unclear': { value: string };
+	/** A complex or unit number Excel wrote as "1,04E+12": the full number is lost (warning). */
+	'excel-scientific': { value: string };
 	/** A cell longer than the register keeps. */
 	'text-too-long': { field: TextField; max: number };
 	'street-missing': Record<string, never>;

@@ -103,6 +103,14 @@ describe('files as corporations write them', () => {
 		expect(named.proposal.mapping).toMatchObject({ rdX: 2, rdY: 3 });
 	});
 
+	it('takes the delimiter from the header, not from a title line above it', () => {
+		const { table, proposal } = previewCsv(
+			'Adressenlijst, complex 104\nStraat;Huisnummer;Postcode\nDorpsstraat;1;6512XY\n'
+		);
+		expect(table.delimiter).toBe(';');
+		expect(proposal.mapping).toMatchObject({ street: 0, houseNumber: 1, postcode: 2 });
+	});
+
 	it('refuses an Excel workbook with words a user can act on', () => {
 		const xlsx = Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]);
 		const xls = Uint8Array.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0x00]);
@@ -176,6 +184,10 @@ describe('files as corporations write them', () => {
 
 		const zero = importText('Straat;Huisnummer;Postcode;X;Y\nDorpsstraat;1;6512XY;0;0\n');
 		expect([zero.errors, zero.rows[0]!.needsGeocoding]).toEqual([[], true]);
+
+		const shortened = importText('Straat;Huisnummer;VHE\nDorpsstraat;1;1,04E+12\n;;\n');
+		expect(shortened.warnings.map((w) => w.code)).toEqual(['excel-scientific']);
+		expect(shortened.total).toBe(1);
 
 		const unit = previewCsv('Straat;Huisnummer;Eenheidsnummer\nDorpsstraat;1;001234\n');
 		expect(unit.proposal.mapping.unitNumber).toBe(2);

@@ -35,6 +35,8 @@ export function issueText(issue: Issue): string {
 				field: fieldLabel(issue.params.field),
 				max: issue.params.max
 			});
+		case 'excel-scientific':
+			return m.import_issue_excel_scientific(issue.params);
 		case 'house-number-date':
 			return m.import_issue_house_number_date(issue.params);
 		case 'street-missing':
