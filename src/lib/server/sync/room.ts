@@ -288,12 +288,14 @@ export class Room {
 			if (conn.context.userId !== userId) continue;
 			touched++;
 			if (access === 'none') {
-				conn.ws.close(CLOSE_ACCESS_REVOKED, 'access revoked');
+				this.revoke(conn.ws, CLOSE_ACCESS_REVOKED, 'access revoked');
 				continue;
 			}
 			const readOnly = access === 'read';
 			if (conn.context.readOnly === readOnly) continue;
 			conn.context.readOnly = readOnly;
+			// Updates still waiting for missing parts were sent with the old access: never applied.
+			if (readOnly) conn.pending = null;
 			// The page was made for the old role: it says so (access-changed.ts).
 			if (conn.expects) this.send(conn.ws, encodeAccessChanged(access));
 		}
@@ -410,6 +412,11 @@ export class Room {
 			for (const conn of this.connections.values()) {
 				const pending = conn.pending;
 				if (!pending) continue;
+				// A connection that lost write access or is closing: its waiting updates go.
+				if (conn.context.readOnly || conn.ws.readyState !== conn.ws.OPEN) {
+					conn.pending = null;
+					continue;
+				}
 				const ready = [...pending.missing].some(
 					([client, clock]) => Y.getState(this.doc.store, client) > clock
 				);
@@ -434,6 +441,21 @@ export class Room {
 				progress ||= (conn.pending as Connection['pending'])?.bytes !== pending.bytes;
 			}
 		}
+	}
+
+	/**
+	 * Ends a connection whose user lost access (removed, signed out): nothing it sent is applied
+	 * any more, not even updates still waiting for missing parts, and a client that does not
+	 * answer the close is cut off after a second.
+	 */
+	revoke(ws: WebSocket, code: number, reason: string): void {
+		const conn = this.connections.get(ws);
+		if (!conn) {
+			ws.close(code, reason);
+			return;
+		}
+		conn.context.readOnly = true;
+		this.close(conn, code, reason);
 	}
 
 	/** Closes one connection for a reason of its own; its pending updates go at once. */

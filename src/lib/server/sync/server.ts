@@ -57,7 +57,7 @@ export class SyncServer implements RelayTarget {
 	/** Open connections with their context and the timer of their next credentials check. */
 	private readonly live = new Map<
 		WebSocket,
-		{ context: SyncContext; timer?: ReturnType<typeof setTimeout> }
+		{ context: SyncContext; room: Room; timer?: ReturnType<typeof setTimeout> }
 	>();
 
 	constructor(private readonly options: SyncServerOptions) {
@@ -229,7 +229,7 @@ export class SyncServer implements RelayTarget {
 			this.forget(ws);
 			void this.disconnect(ws, room);
 		});
-		this.live.set(ws, { context });
+		this.live.set(ws, { context, room });
 		this.scheduleRecheck(ws);
 		room.join(ws, context, expects);
 	}
@@ -261,8 +261,8 @@ export class SyncServer implements RelayTarget {
 		}
 		if (this.live.get(ws) !== entry) return;
 		if (!result) {
-			ws.close(CLOSE_SIGNED_OUT, 'signed out');
 			this.forget(ws);
+			entry.room.revoke(ws, CLOSE_SIGNED_OUT, 'signed out');
 			return;
 		}
 		entry.context.expiresAt = result.expiresAt;
@@ -284,14 +284,14 @@ export class SyncServer implements RelayTarget {
 	 */
 	endSessions(end: SessionEnd): number {
 		let closed = 0;
-		for (const [ws, { context }] of [...this.live]) {
+		for (const [ws, { context, room }] of [...this.live]) {
 			const matches =
 				'sessionId' in end
 					? context.sessionId !== undefined && context.sessionId === end.sessionId
 					: context.userId === end.userId;
 			if (!matches) continue;
 			this.forget(ws);
-			ws.close(CLOSE_SIGNED_OUT, 'signed out');
+			room.revoke(ws, CLOSE_SIGNED_OUT, 'signed out');
 			closed++;
 		}
 		return closed;
