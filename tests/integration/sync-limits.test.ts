@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
 import { addPin, connectClient, whenSynced, type TestClient } from '../support/clients';
 import { startSeededServer } from '../support/seeded-server';
 import type { ServerProcess } from '../support/server-process';
@@ -98,11 +100,17 @@ describe('per-connection limits of the sync server', () => {
 		expect(peakMb - startMb).toBeLessThan(MEMORY_CEILING_MB);
 	}
 
-	it('closes sockets that never start the sync (4408)', async () => {
+	it('closes sockets that never start the sync (4408), and refuses one user more than their share (429)', async () => {
 		const rss = sampleRss(server.child.pid!);
-		const silent: RawSyncSocket[] = [];
-		for (let i = 0; i < 200; i++) silent.push(rawSyncSocket(server.port, 'spoorbuurt', cookie));
-		await Promise.all(silent.map((s) => s.opened));
+		const tried: RawSyncSocket[] = [];
+		for (let i = 0; i < 200; i++) tried.push(rawSyncSocket(server.port, 'spoorbuurt', cookie));
+		const results = await Promise.allSettled(tried.map((s) => s.opened));
+		const silent = tried.filter((_, i) => results[i]!.status === 'fulfilled');
+		// The user already has two sockets here (a and b): the rest of their share opened.
+		expect(silent).toHaveLength(DEFAULT_LIMITS.socketsPerUser - 2);
+		for (const r of results) {
+			if (r.status === 'rejected') expect(String(r.reason)).toContain('upgrade 429');
+		}
 		const latency = await editToSeenMs(a, b, pinId);
 		const started = performance.now();
 		const codes = await Promise.all(silent.map((s) => s.closed.then((c) => c.code)));
@@ -159,6 +167,37 @@ describe('per-connection limits of the sync server', () => {
 		expect(closedByServer).toBe(true);
 		expectMemoryBounded(rss.stop());
 		attacker.ws.terminate();
+		expectLatencyWithinTwiceIdle(latency);
+	}, 120_000);
+
+	it('bounds one user’s sockets that ask with made-up state vectors and stop reading', async () => {
+		const rss = sampleRss(server.child.pid!);
+		// A state vector naming a client the board does not have: it asks for everything too.
+		const madeUp = new Y.Doc();
+		madeUp.clientID = 1;
+		madeUp.getMap('x').set('a', 1);
+		const e = encoding.createEncoder();
+		encoding.writeVarUint(e, 0);
+		syncProtocol.writeSyncStep1(e, madeUp);
+		const ask = encoding.toUint8Array(e);
+		const attackers = Array.from({ length: DEFAULT_LIMITS.socketsPerUser - 2 }, () =>
+			rawSyncSocket(server.port, 'spoorbuurt', cookie)
+		);
+		await Promise.all(attackers.map((s) => s.opened));
+		for (const s of attackers) {
+			s.ws.pause();
+			for (let i = 0; i < DEFAULT_LIMITS.syncRequestBurst; i++) s.ws.send(ask);
+		}
+		await editToSeenMs(a, b, pinId, 10);
+		const latency = await editToSeenMs(a, b, pinId);
+		// Each socket holds at most one whole board unsent; more closes it (4507).
+		const boardBytes = BOARD_PINS * 1000;
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		const peak = rss.stop();
+		console.log(`${attackers.length} sockets: RSS +${(peak.peakMb - peak.startMb).toFixed(0)} MB`);
+		expect(peak.peakMb - peak.startMb).toBeLessThan((attackers.length * 2 * boardBytes) / 1e6);
+		expectMemoryBounded(peak);
+		for (const s of attackers) s.ws.terminate();
 		expectLatencyWithinTwiceIdle(latency);
 	}, 120_000);
 

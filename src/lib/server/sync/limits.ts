@@ -13,6 +13,8 @@ export const CLOSE_PENDING_TOO_LARGE = 4413;
 export const CLOSE_TOO_MANY_REQUESTS = 4429;
 /** The client does not read what the server sends: its unsent data grew beyond the bound. */
 export const CLOSE_SLOW_CONSUMER = 4507;
+/** The process holds too much unsent data for all its connections: try again shortly. */
+export const CLOSE_BUSY = 4503;
 
 export interface ConnectionLimits {
 	/** A socket must send its first sync message within this time (ms). */
@@ -28,6 +30,17 @@ export interface ConnectionLimits {
 	/** Bytes of updates waiting for missing parts, per connection and per board (all connections). */
 	pendingBytesPerConnection: number;
 	pendingBytesPerBoard: number;
+	/**
+	 * Open sockets of one user on one board (a board page and door mode hold two each: the board
+	 * and the organisation's notes). More are refused with HTTP 429 at the upgrade.
+	 */
+	socketsPerUser: number;
+	/**
+	 * Unsent bytes of all connections of the process together: a sync request whose answer would
+	 * go beyond is not answered and its connection closed (CLOSE_BUSY; the client tries again).
+	 * One user opening many sockets that ask for a big board and do not read stays bounded.
+	 */
+	queuedBytesPerProcess: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ConnectionLimits> = {
@@ -36,7 +49,9 @@ export const DEFAULT_LIMITS: Readonly<ConnectionLimits> = {
 	syncRequestRefillMs: 10_000,
 	outgoingBytes: 4 * 1024 * 1024,
 	pendingBytesPerConnection: 1024 * 1024,
-	pendingBytesPerBoard: 4 * 1024 * 1024
+	pendingBytesPerBoard: 4 * 1024 * 1024,
+	socketsPerUser: 64,
+	queuedBytesPerProcess: 512 * 1024 * 1024
 };
 
 /** A limit was exceeded: the connection is closed with `code`. */

@@ -14,6 +14,7 @@ import {
 	CLOSE_PENDING_TOO_LARGE,
 	CLOSE_SLOW_CONSUMER,
 	CLOSE_TOO_MANY_REQUESTS,
+	CLOSE_BUSY,
 	DEFAULT_LIMITS,
 	LimitExceeded,
 	RequestBucket,
@@ -102,6 +103,8 @@ export class Room {
 	 */
 	private wholeAnswer: Uint8Array | undefined;
 	limits: Readonly<ConnectionLimits> = DEFAULT_LIMITS;
+	/** Unsent bytes of every connection of the process (set by the server; 0 when alone). */
+	queuedInProcess: () => number = () => 0;
 	log: (message: string) => void = (message) => console.log(`[sync] ${message}`);
 
 	constructor(
@@ -189,15 +192,33 @@ export class Room {
 	 * the whole document, encoded once per document state (see wholeAnswer).
 	 */
 	private answer(stateVector: Uint8Array): Uint8Array {
-		// An empty state vector is the single byte 0 (no clients).
-		const empty = stateVector.byteLength === 1 && stateVector[0] === 0;
+		// An empty state vector is the single byte 0 (no clients); one naming only clients this
+		// document does not have asks for everything too (a made-up one must not cost an encoding).
+		const empty =
+			(stateVector.byteLength === 1 && stateVector[0] === 0) || this.knowsNone(stateVector);
 		if (empty && this.wholeAnswer) return this.wholeAnswer;
 		const reply = encoding.createEncoder();
 		encoding.writeVarUint(reply, MESSAGE_SYNC);
-		syncProtocol.writeSyncStep2(reply, this.doc, stateVector);
+		syncProtocol.writeSyncStep2(reply, this.doc, empty ? new Uint8Array([0]) : stateVector);
 		const answer = encoding.toUint8Array(reply);
 		if (empty) this.wholeAnswer = answer;
 		return answer;
+	}
+
+	/** Whether a state vector names no client of this document with a clock above 0. */
+	private knowsNone(stateVector: Uint8Array): boolean {
+		const clients = this.doc.store.clients;
+		for (const [client, clock] of Y.decodeStateVector(stateVector)) {
+			if (clock > 0 && clients.has(client)) return false;
+		}
+		return true;
+	}
+
+	/** How many sockets a user has open on this board. */
+	connectionsOf(userId: string): number {
+		let n = 0;
+		for (const conn of this.connections.values()) if (conn.context.userId === userId) n++;
+		return n;
 	}
 
 	/** Removes a connection, its presence and its pending updates; returns how many remain. */
@@ -243,6 +264,9 @@ export class Room {
 						throw new LimitExceeded(CLOSE_TOO_MANY_REQUESTS, 'too many sync requests');
 					}
 					const answer = this.answer(payload);
+					if (this.queuedInProcess() + answer.byteLength > this.limits.queuedBytesPerProcess) {
+						throw new LimitExceeded(CLOSE_BUSY, 'server busy');
+					}
 					this.largestAnswer = Math.max(this.largestAnswer, answer.byteLength);
 					this.send(ws, answer);
 				} else if (
@@ -475,7 +499,12 @@ export class Room {
 	 */
 	private send(ws: WebSocket, message: Uint8Array): void {
 		if (ws.readyState !== ws.OPEN) return;
-		if (ws.bufferedAmount > this.limits.outgoingBytes + this.largestAnswer) {
+		// What is still unsent plus this message: at most one whole-document answer at a time.
+		const queued = ws.bufferedAmount;
+		if (
+			queued > 0 &&
+			queued + message.byteLength > this.limits.outgoingBytes + this.largestAnswer
+		) {
 			const conn = this.connections.get(ws);
 			if (conn) this.close(conn, CLOSE_SLOW_CONSUMER, 'not reading');
 			else ws.terminate();

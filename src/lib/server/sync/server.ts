@@ -132,6 +132,9 @@ export class SyncServer implements RelayTarget {
 				name = orgDocName(boardId, context.organisationId);
 			}
 			const room = await this.room(name);
+			if (context.userId && room.connectionsOf(context.userId) >= room.limits.socketsPerUser) {
+				throw new SyncRefusal(429, 'too many connections');
+			}
 			const expects = expectedAccess(request.url);
 			this.wss.handleUpgrade(request, socket, head, (ws) =>
 				this.connect(ws, room, context, expects)
@@ -177,6 +180,11 @@ export class SyncServer implements RelayTarget {
 			onChange &&
 				((context, transaction) => onChange.call(this.options.hooks, boardId, context, transaction))
 		);
+		room.queuedInProcess = () => {
+			let queued = 0;
+			for (const ws of this.live.keys()) queued += ws.bufferedAmount;
+			return queued;
+		};
 		try {
 			await room.load((doc) => this.options.hooks.onLoadDocument(boardId, doc));
 		} catch (err) {
