@@ -3,7 +3,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { presenceColour } from '../../../src/lib/collab/presence-state';
-import { PRESENCE_LIMITS, RoomPresence } from '../../../src/lib/server/sync/presence';
+import {
+	PRESENCE_LIMITS,
+	PRESENTATION_RESUME_MS,
+	RoomPresence
+} from '../../../src/lib/server/sync/presence';
 import { awarenessMessage } from '../../support/presence';
 
 /** The awareness payload of a y-websocket awareness message (what Room hands to RoomPresence). */
@@ -115,5 +119,39 @@ describe('RoomPresence', () => {
 		presence.receive(connB, bob, payload([{ clientId: 2, clock: 5, state: {} }]));
 		vi.advanceTimersByTime(100);
 		expect((state(2)?.user as { name: string }).name).toBe('Bob');
+	});
+
+	it('stamps when a presentation started by the server clock, and continues it when restarted at once', () => {
+		vi.setSystemTime(new Date('2026-12-01T10:00:00Z'));
+		const send = (clock: number, value: Record<string, unknown>) => {
+			presence.receive(connA, alice, payload([{ clientId: 1, clock, state: value }]));
+			vi.advanceTimersByTime(PRESENCE_LIMITS.intervalMs);
+		};
+		// A far-future start would lead every presentation for ever: the server's time instead.
+		send(1, { presenting: true, presentingSince: Number.MAX_SAFE_INTEGER });
+		const started = Date.parse('2026-12-01T10:00:00Z');
+		expect(state(1)).toMatchObject({ presenting: true, presentingSince: started });
+		// Stopped and started again at once: the same presentation (who stepped out stays out).
+		vi.advanceTimersByTime(1000);
+		send(2, { presenting: false, presentingSince: 0 });
+		expect(state(1)).toMatchObject({ presenting: false, presentingSince: 0 });
+		send(3, { presenting: true, presentingSince: Date.now() + 5 });
+		expect(state(1)!.presentingSince).toBe(started);
+		// Much later: a new one.
+		send(4, { presenting: false, presentingSince: 0 });
+		vi.advanceTimersByTime(PRESENTATION_RESUME_MS + 1);
+		send(5, { presenting: true, presentingSince: 1 });
+		expect(state(1)!.presentingSince).toBe(Date.now() - PRESENCE_LIMITS.intervalMs);
+	});
+
+	it('never tells others that a read-only member edits something', () => {
+		presence.receive(
+			connB,
+			bob,
+			payload([{ clientId: 2, clock: 1, state: { editing: { kind: 'gesprek', id: 'g1' } } }])
+		);
+		vi.advanceTimersByTime(PRESENCE_LIMITS.intervalMs);
+		expect(state(2)).toBeDefined();
+		expect(state(2)!.editing).toBeUndefined();
 	});
 });

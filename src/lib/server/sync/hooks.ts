@@ -17,7 +17,7 @@ export interface SyncContext {
 	 * Checks the upgrade request's credentials again (at expiry and periodically): the new expiry,
 	 * or null when the session is gone, so the connection is closed with CLOSE_SIGNED_OUT.
 	 */
-	revalidate?: () => Promise<{ expiresAt?: number } | null>;
+	revalidate?: () => Promise<{ expiresAt?: number; access?: 'none' | 'read' | 'write' } | null>;
 	/** Shown to others with this connection's presence (stamped by the server, see presence.ts). */
 	userName?: string;
 	organisationName?: string | null;
@@ -26,7 +26,7 @@ export interface SyncContext {
 /** Why an upgrade is refused; becomes the HTTP status of the refused upgrade. */
 export class SyncRefusal extends Error {
 	constructor(
-		readonly status: 400 | 401 | 403 | 404 | 413 | 503,
+		readonly status: 400 | 401 | 403 | 404 | 413 | 429 | 503,
 		message: string
 	) {
 		super(message);

@@ -85,10 +85,14 @@ export function postgresHooks(
 				// The same credentials again: a built-in session may have been renewed (sliding expiry)
 				// or ended; a Supabase access token is over at its exp (the browser then reconnects
 				// with the renewed one from its cookie).
+				// The membership too: a change that did not come through this process's members page
+				// (another process without Redis, an owner through the Supabase API) applies here as well.
 				async revalidate() {
 					const again = await auth.resolve(credentials);
 					if (!again || again.user.id !== resolved.user.id) return null;
-					return { expiresAt: again.expiresAt?.getTime() };
+					const now = await boardRole(db, resolved.user.id, boardId);
+					const access = !now ? 'none' : now === 'viewer' ? 'read' : 'write';
+					return { expiresAt: again.expiresAt?.getTime(), access };
 				},
 				// Stamped on this connection's presence, so others see who it really is.
 				userName: resolved.user.displayName,

@@ -5,6 +5,7 @@ import {
 	PRESENCE_USER_KEY,
 	presenceColour,
 	presenceStateSchema,
+	type PresenceState,
 	type PresenceUser
 } from '../../collab/presence-state';
 import type { SyncContext } from './hooks';
@@ -46,6 +47,9 @@ export const PRESENCE_LIMITS: PresenceLimits = {
 	entriesPerMessage: 1000
 };
 
+/** Presenting again within this time after stopping continues the same presentation. */
+export const PRESENTATION_RESUME_MS = 30_000;
+
 /** Origin of the presence changes this hook applies (not a connection). */
 export const PRESENCE_ORIGIN = Symbol('buurtbord-presence');
 
@@ -55,6 +59,12 @@ const FOREIGN = Object.freeze({ foreign: true });
 interface Holder {
 	ids: Set<number>;
 	user: PresenceUser | null;
+	/** The connection's access (read-only changes with the member's role). */
+	context: SyncContext;
+	/** When this connection started presenting, by the server's clock; null when it does not. */
+	presentingSince: number | null;
+	/** The last presentation and when it ended: presenting again at once continues it. */
+	lastPresentation: { since: number; endedAt: number } | null;
 	/** Token bucket for awareness messages. */
 	tokens: number;
 	refilledAt: number;
@@ -148,6 +158,9 @@ export class RoomPresence {
 			holder = {
 				ids: new Set(),
 				user: stampFor(context),
+				context,
+				presentingSince: null,
+				lastPresentation: null,
 				tokens: this.limits.messagesPerSecond,
 				refilledAt: Date.now()
 			};
@@ -196,10 +209,38 @@ export class RoomPresence {
 		if (value === null) return 'null';
 		const parsed = presenceStateSchema.safeParse(value);
 		if (!parsed.success) return undefined;
+		const state = parsed.data;
+		// A read-only member edits nothing: others are never told "X bewerkt dit".
+		if (holder.context.readOnly) delete state.editing;
+		this.presentation(holder, state);
 		const json = JSON.stringify(
-			holder.user ? { ...parsed.data, [PRESENCE_USER_KEY]: holder.user } : parsed.data
+			holder.user ? { ...state, [PRESENCE_USER_KEY]: holder.user } : state
 		);
 		return json.length > this.limits.stateBytes ? undefined : json;
+	}
+
+	/**
+	 * When a presentation started is the server's time, not what the client says (the latest
+	 * presenter leads, so a far-future time would lead for ever), and stopping and starting again
+	 * within PRESENTATION_RESUME_MS continues the same presentation: those who chose to look around
+	 * themselves stay out of it (presence.svelte.ts keys that choice by this time).
+	 */
+	private presentation(holder: Holder, state: PresenceState): void {
+		const now = Date.now();
+		if (state.presenting) {
+			if (holder.presentingSince === null) {
+				const last = holder.lastPresentation;
+				holder.presentingSince =
+					last && now - last.endedAt < PRESENTATION_RESUME_MS ? last.since : now;
+			}
+			state.presentingSince = holder.presentingSince;
+			return;
+		}
+		if (holder.presentingSince !== null) {
+			holder.lastPresentation = { since: holder.presentingSince, endedAt: now };
+			holder.presentingSince = null;
+		}
+		if (state.presentingSince !== undefined) state.presentingSince = 0;
 	}
 
 	private schedule(): void {

@@ -12,7 +12,7 @@ import { SyncRefusal, UpdateRefusal, type SyncContext, type SyncHooks } from './
 import { ORG_SEGMENT, orgDocName } from './org-docs';
 import { DebouncedWriter } from './persistence';
 import type { RelayTarget, SyncRelay } from './relay';
-import { CLOSE_BAD_MESSAGE, CLOSE_INVALID_UPDATE, Room } from './room';
+import { CLOSE_ACCESS_REVOKED, CLOSE_BAD_MESSAGE, CLOSE_INVALID_UPDATE, Room } from './room';
 
 export const SYNC_PATH = '/sync/';
 
@@ -258,7 +258,7 @@ export class SyncServer implements RelayTarget {
 	private async recheck(ws: WebSocket): Promise<void> {
 		const entry = this.live.get(ws);
 		if (!entry?.context.revalidate) return;
-		let result: { expiresAt?: number } | null;
+		let result: Awaited<ReturnType<NonNullable<SyncContext['revalidate']>>>;
 		try {
 			result = await entry.context.revalidate();
 		} catch (err) {
@@ -272,6 +272,15 @@ export class SyncServer implements RelayTarget {
 			this.forget(ws);
 			entry.room.revoke(ws, CLOSE_SIGNED_OUT, 'signed out');
 			return;
+		}
+		if (result.access === 'none') {
+			this.forget(ws);
+			entry.room.revoke(ws, CLOSE_ACCESS_REVOKED, 'access revoked');
+			return;
+		}
+		const { userId } = entry.context;
+		if (result.access && userId && (result.access === 'read') !== entry.context.readOnly) {
+			entry.room.reauthorize(userId, result.access);
 		}
 		entry.context.expiresAt = result.expiresAt;
 		this.scheduleRecheck(ws);
@@ -491,6 +500,7 @@ const STATUS_TEXT: Record<number, string> = {
 	403: 'Forbidden',
 	404: 'Not Found',
 	413: 'Payload Too Large',
+	429: 'Too Many Requests',
 	503: 'Service Unavailable'
 };
 
