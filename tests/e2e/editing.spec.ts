@@ -227,6 +227,39 @@ test('two browsers typing in the same note both keep their text', async ({ brows
 	expect(errorsB).toEqual([]);
 });
 
+test('typing over selected text in the notes replaces it, and the other browser sees the same', async ({
+	browser
+}) => {
+	const pageA = await (await browser.newContext({ storageState: ownerState() })).newPage();
+	const pageB = await (await browser.newContext({ storageState: ownerState() })).newPage();
+	const errorsA = collectErrors(pageA);
+	await openBoard(pageA);
+	await openBoard(pageB);
+	const heldBy = `Opbouwwerker ${Date.now()}`;
+	const label = await recordGesprek(pageA, 8, { heldBy, themes: ['Groen'] });
+	const notes = pageA.getByTestId('gesprek-notes');
+	await notes.click();
+	await notes.pressSequentially('Begin. Eind.');
+	// Select "Eind" and type over it, as a user does (also what pasting over a selection does).
+	await notes.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(7, 11));
+	await notes.pressSequentially('Slot');
+	await expect(notes).toHaveValue('Begin. Slot.');
+	await notes.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(0, 5));
+	await pageA.keyboard.insertText('Start');
+	await expect(notes).toHaveValue('Start. Slot.');
+
+	const list = pageB.getByTestId('list-view');
+	await list.getByRole('button', { name: label, exact: true }).click();
+	await pageB
+		.getByTestId('address-panel')
+		.getByTestId('history-item')
+		.filter({ hasText: heldBy })
+		.getByRole('button')
+		.click();
+	await expect(pageB.getByTestId('gesprek-notes')).toHaveValue('Start. Slot.');
+	expect(errorsA).toEqual([]);
+});
+
 test('undo undoes only one’s own change', async ({ browser }) => {
 	const pageA = await (await browser.newContext({ storageState: ownerState() })).newPage();
 	const pageB = await (await browser.newContext({ storageState: ownerState() })).newPage();

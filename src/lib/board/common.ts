@@ -79,7 +79,28 @@ export function parserOf(shape: MapShape): z.ZodType {
 export function readEntity<T>(shape: MapShape, id: string, fields: unknown): T | null {
 	if (!(fields instanceof Y.Map)) return null;
 	const result = parserOf(shape).safeParse(fields.toJSON());
-	return result.success ? ({ id, ...(result.data as object) } as T) : null;
+	return result.success ? ({ id, ...withoutDuplicates(result.data as object) } as T) : null;
+}
+
+/**
+ * Lists read once per value: two people adding the same talent at the same moment (or an undo
+ * that brings back what someone else added again) leave it twice in the document, and pages key
+ * their lists by value or id. Strings once each; records with an id once per id (the first).
+ */
+function withoutDuplicates(data: object): object {
+	const out: Record<string, unknown> = { ...data };
+	for (const [key, value] of Object.entries(out)) {
+		if (!Array.isArray(value) || value.length < 2) continue;
+		const seen = new Set<unknown>();
+		const unique = value.filter((v) => {
+			const k = v !== null && typeof v === 'object' && 'id' in v ? (v as { id: unknown }).id : v;
+			if (seen.has(k)) return false;
+			seen.add(k);
+			return true;
+		});
+		if (unique.length !== value.length) out[key] = unique;
+	}
+	return out;
 }
 
 export function requireEntity(map: Y.Map<Fields>, id: string, what: string): Fields {

@@ -303,8 +303,14 @@ export function updateFollowUp(
 
 export function removeFollowUp(doc: Y.Doc, gesprekId: string, followUpId: string): void {
 	const arr = followUps(doc, gesprekId);
-	const index = followUpIndex(arr, followUpId);
-	transactLocal(doc, () => arr.delete(index, 1));
+	followUpIndex(arr, followUpId);
+	// Every copy of it (two undos of one removal can bring it back twice).
+	transactLocal(doc, () => {
+		const items = arr.toArray();
+		for (let i = items.length - 1; i >= 0; i--) {
+			if (items[i]!.get('id') === followUpId) arr.delete(i, 1);
+		}
+	});
 }
 
 /** Records consent (or its withdrawal). */

@@ -158,10 +158,13 @@ function bindSource(
 ): () => void {
 	let shown = read();
 	textarea.value = shown;
+	/** True while our own edit is written: its removal and insertion are two transactions. */
+	let applying = false;
 
 	const onInput = () => {
 		const value = textarea.value;
 		const { index, remove, insert } = textDiff(shown, value, textarea.selectionEnd);
+		applying = true;
 		try {
 			if (remove > 0) edits.remove(index, remove);
 			if (insert) edits.insert(index, insert);
@@ -170,11 +173,15 @@ function bindSource(
 			if (!(error instanceof BoardInputError)) throw error;
 			onerror(error);
 		} finally {
+			applying = false;
 			shown = read();
 		}
 		if (textarea.value !== shown) textarea.value = shown;
 	};
 	const onChange = (delta: Delta | null) => {
+		// Our own edit, half written (typing over a selection removes, then inserts): the textarea
+		// already shows the result. Rewriting it in between lost the caret and scrambled the text.
+		if (applying) return;
 		const now = read();
 		if (now === textarea.value) {
 			shown = now;
