@@ -5,7 +5,7 @@ import { Gesprekken, Initiatieven, Notities, Themas } from './collections.svelte
 import { localOrigin } from './common';
 import { forgetHistoryOnRemoteRemoval } from './erase';
 import { ensureDefaultThemas, themasMap } from './themas';
-import { createUndoManager } from './undo';
+import { createUndoManager, undoOwn, type UndoResult } from './undo';
 
 /**
  * The board's state for the browser: one instance per open board, over its Y.Doc (the shape of
@@ -82,8 +82,9 @@ export class Board {
 		this.#subscribeUndo();
 		return this.#undo.canRedo();
 	}
-	undo(): void {
-		this.#undo.undo();
+	/** Undoes one's own last step (see undoOwn: 'superseded' when someone else overwrote it). */
+	undo(): UndoResult {
+		return undoOwn(this.#undo);
 	}
 	redo(): void {
 		this.#undo.redo();
