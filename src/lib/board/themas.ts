@@ -96,14 +96,23 @@ export function addThema(doc: Y.Doc, input: NewThema): Thema {
 }
 
 export function getThema(doc: Y.Doc, id: string): Thema | null {
-	return readEntity<Thema>(THEMA_SHAPE, id, themasMap(doc).get(id));
+	return settled(doc, readEntity<Thema>(THEMA_SHAPE, id, themasMap(doc).get(id)));
+}
+
+/**
+ * A theme as readers see it: one whose merges lead back to itself (two people merged two themes
+ * into each other at the same time) and that resolves to itself is the one that stays, active.
+ */
+function settled(doc: Y.Doc, t: Thema | null): Thema | null {
+	if (!t?.mergedInto || resolveThemaId(doc, t.id) !== t.id) return t;
+	return { ...t, mergedInto: null, archived: false };
 }
 
 /** Themes, oldest first; archived and merged ones only when asked. */
 export function listThemas(doc: Y.Doc, { includeArchived = false } = {}): Thema[] {
 	const list: Thema[] = [];
 	for (const [id, fields] of themasMap(doc).entries()) {
-		const t = readEntity<Thema>(THEMA_SHAPE, id, fields);
+		const t = settled(doc, readEntity<Thema>(THEMA_SHAPE, id, fields));
 		if (t && (includeArchived || (!t.archived && !t.mergedInto))) list.push(t);
 	}
 	return list.sort(byCreation);
@@ -139,15 +148,18 @@ export function archiveThema(doc: Y.Doc, id: string, archived = true): Thema {
  */
 export function resolveThemaId(doc: Y.Doc, id: string): string {
 	const map = themasMap(doc);
-	const seen = new Set<string>();
+	const path: string[] = [];
 	let current = id;
-	while (!seen.has(current)) {
-		seen.add(current);
+	for (;;) {
+		const at = path.indexOf(current);
+		// Merged into each other (two people at the same time, one offline): every theme of the
+		// circle counts for the same one, the first by id, on every device.
+		if (at >= 0) return path.slice(at).sort()[0]!;
+		path.push(current);
 		const next = map.get(current)?.get('mergedInto');
-		if (typeof next !== 'string') break;
+		if (typeof next !== 'string' || !map.has(next)) return current;
 		current = next;
 	}
-	return current;
 }
 
 /** Theme ids as readers should see them: merges followed, without duplicates. */

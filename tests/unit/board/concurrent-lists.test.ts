@@ -71,3 +71,31 @@ describe('the same list value added twice at once', () => {
 		expect(getGesprek(a, g.id)!.followUps).toEqual([]);
 	});
 });
+
+describe('two themes merged into each other at the same time', () => {
+	it('keep one of them, active, with every link, on every device', async () => {
+		const { addThema, listThemas, mergeThema } = await import('../../../src/lib/board');
+		const a = new Y.Doc();
+		const b = new Y.Doc();
+		const veiligheid = addThema(a, { name: 'Veiligheid', colour: '#d62728' });
+		const eenzaamheid = addThema(a, { name: 'Eenzaamheid', colour: '#9467bd' });
+		const g = addGesprek(a, {
+			addressId: 'adres-1',
+			date: '2026-12-01',
+			heldBy: 'Ana',
+			outcome: 'gesproken',
+			themeIds: [veiligheid.id]
+		});
+		exchange(a, b);
+		mergeThema(a, eenzaamheid.id, veiligheid.id);
+		mergeThema(b, veiligheid.id, eenzaamheid.id);
+		exchange(a, b);
+		const survivor = [veiligheid.id, eenzaamheid.id].sort()[0]!;
+		for (const doc of [a, b]) {
+			const active = listThemas(doc).map((t) => t.id);
+			expect(active).toContain(survivor);
+			expect(active.filter((id) => id === veiligheid.id || id === eenzaamheid.id)).toHaveLength(1);
+			expect(getGesprek(doc, g.id)!.themeIds).toEqual([survivor]);
+		}
+	});
+});
