@@ -295,3 +295,64 @@ test('presenter mode: everybody follows the presenter, filters included; one ste
 	expect(errors).toEqual([]);
 	for (const page of [olga, erik, vera]) await page.context().close();
 });
+
+test('a follower’s own choice stops following: another address, another tab, a new gesprek', async ({
+	browser
+}) => {
+	const olga = await server.signedInPage(browser, users.olga);
+	const erik = await server.signedInPage(browser, users.erik);
+	const errors = [...collectErrors(olga), ...collectErrors(erik)];
+	for (const page of [olga, erik]) await open(page);
+	const choose = async (page: Page, label: string) => {
+		await page.getByLabel('Of kies een adres').selectOption({ label });
+		await page.getByRole('button', { name: 'Adres openen' }).click();
+	};
+	const heading = (page: Page) =>
+		page.getByTestId('address-panel').getByRole('heading', { level: 2 });
+	const labels = (await olga.getByLabel('Of kies een adres').locator('option').allTextContents())
+		.map((l) => l.trim())
+		.filter((l) => /\d/.test(l));
+	const [first, second, third] = labels as [string, string, string];
+
+	await olga.getByTestId('present-button').click();
+	await expect(erik.getByTestId('presence-banner')).toContainText('Olga Eigenaar presenteert');
+	await choose(olga, first);
+	await expect(heading(erik)).toContainText(first);
+
+	// Erik opens another address himself: it stays open, and he no longer follows.
+	await choose(erik, second);
+	await expect(erik.getByTestId('rejoin-presenter')).toBeVisible();
+	await expect(heading(erik)).toContainText(second);
+	await olga.getByTestId('list-view').getByRole('tab', { name: 'Initiatieven' }).click();
+	await expect(heading(erik)).toContainText(second);
+
+	// Back in; then he picks another tab of the list himself.
+	await erik.getByTestId('rejoin-presenter').click();
+	await expect(heading(erik)).toContainText(first);
+	const tabs = erik.getByTestId('list-view');
+	await expect(tabs.getByRole('tab', { name: 'Initiatieven' })).toHaveAttribute(
+		'aria-selected',
+		'true'
+	);
+	await tabs.getByRole('tab', { name: 'Gesprekken' }).click();
+	await expect(erik.getByTestId('rejoin-presenter')).toBeVisible();
+	await expect(tabs.getByRole('tab', { name: 'Gesprekken' })).toHaveAttribute(
+		'aria-selected',
+		'true'
+	);
+
+	// Back in; he starts a new gesprek: Olga moving on does not take his form away.
+	await erik.getByTestId('rejoin-presenter').click();
+	await expect(tabs.getByRole('tab', { name: 'Initiatieven' })).toHaveAttribute(
+		'aria-selected',
+		'true'
+	);
+	await erik.getByTestId('address-panel').getByRole('button', { name: 'Nieuw gesprek' }).click();
+	await expect(erik.getByTestId('rejoin-presenter')).toBeVisible();
+	await choose(olga, third);
+	await expect(heading(olga)).toContainText(third);
+	await expect(heading(erik)).toContainText(first);
+	await expect(erik.getByTestId('gesprek-form')).toBeVisible();
+	expect(errors).toEqual([]);
+	for (const page of [olga, erik]) await page.context().close();
+});
