@@ -145,4 +145,34 @@ describe('a waiting update after its sender lost access', { timeout: 60_000 }, (
 			expect(titles(colleague)).toEqual(['Daarna', 'Eerste', 'Nog later']);
 		});
 	}
+
+	it('a deletion of an open tab’s next edits is not kept, even from an editor', async () => {
+		const { server, users } = await startSeededServer({}, CAST);
+		servers.push(server);
+		const colleague = connectClient(server.port, 'spoorbuurt', { cookie: users.owner.cookie });
+		clients.push(colleague);
+		await whenSynced(colleague);
+		// The colleague's tab is present (its awareness id is its document's client id).
+		colleague.provider.awareness.setLocalStateField('cursor', { lon: 5.87, lat: 51.83 });
+		const watcher = connectClient(server.port, 'spoorbuurt', { cookie: users.owner.cookie });
+		clients.push(watcher);
+		await whenSynced(watcher);
+		await expect
+			.poll(() => watcher.provider.awareness.getStates().has(colleague.doc.clientID))
+			.toBe(true);
+		addPin(colleague, 'first', 'Eerste');
+		await expect.poll(() => titles(watcher)).toContain('Eerste');
+
+		const id = colleague.doc.clientID;
+		const clock = Y.getState(colleague.doc.store, id);
+		sockets.push(
+			await sendRaw(server.port, users.editor.cookie, futureDeletion(id, clock, 1_000_000))
+		);
+		addPin(colleague, 'after', 'Daarna');
+		await expect.poll(() => titles(watcher)).toEqual(['Daarna', 'Eerste']);
+		const newcomer = connectClient(server.port, 'spoorbuurt', { cookie: users.owner.cookie });
+		clients.push(newcomer);
+		await whenSynced(newcomer);
+		await expect.poll(() => titles(newcomer)).toEqual(['Daarna', 'Eerste']);
+	});
 });

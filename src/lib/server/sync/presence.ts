@@ -139,6 +139,16 @@ export class RoomPresence {
 		for (const id of gone) if (this.owners.get(id) === FOREIGN) this.owners.delete(id);
 	}
 
+	/**
+	 * The user of the open connection that holds an awareness id on this process (a tab's
+	 * awareness id is its document's Yjs client id); undefined when none does.
+	 */
+	holderOf(clientId: number): string | undefined {
+		const owner = this.owners.get(clientId);
+		if (owner === undefined || owner === FOREIGN) return undefined;
+		return this.holders.get(owner)?.context.userId;
+	}
+
 	/** Ids held by open connections (for tests and monitoring). */
 	get heldIds(): number {
 		let held = 0;

@@ -364,7 +364,9 @@ export class Room {
 	 * the server has not seen) is taken out of the document and kept with the connection, bounded;
 	 * it is checked again, with what completes it, before any of it becomes visible.
 	 */
-	private applyFrom(conn: Connection, update: Uint8Array): void {
+	private applyFrom(conn: Connection, received: Uint8Array): void {
+		const userId = conn.context.userId;
+		const update = userId ? this.ownStructsOnly(received, userId) : received;
 		if (this.beforeApply) {
 			// The check decodes the whole update (and throws on one it cannot read): decoded once.
 			const part = this.beforeApply(update, this.doc, () => conn.repairs.take());
@@ -378,10 +380,13 @@ export class Room {
 		} else {
 			applyChecked(this.doc, update, conn.ws);
 		}
-		const { pendingStructs, pendingDs } = this.doc.store;
+		const { pendingStructs } = this.doc.store;
+		let { pendingDs } = this.doc.store;
 		if (!pendingStructs && !pendingDs) return;
 		this.doc.store.pendingStructs = null;
 		this.doc.store.pendingDs = null;
+		if (pendingDs && userId) pendingDs = this.ownDeletionsOnly(pendingDs, userId);
+		if (!pendingStructs && !pendingDs) return;
 		const pending: NonNullable<Connection['pending']> = (conn.pending ??= {
 			parts: [],
 			bytes: 0,
@@ -422,6 +427,68 @@ export class Room {
 				`updates waiting for missing parts on this board exceed ${this.limits.pendingBytesPerBoard} bytes`
 			);
 		}
+	}
+
+	/**
+	 * Whether a Yjs client id is the live tab of another user: their open connection holds it as
+	 * its awareness id (a tab's awareness id is its document's client id).
+	 */
+	private othersTab(client: number, userId: string): boolean {
+		const holder = this.presence.holderOf(client);
+		return holder !== undefined && holder !== userId;
+	}
+
+	/**
+	 * The update without new structs under the client id of another user's open tab: only that
+	 * tab writes them (it resends its own after a crash), and a forged client id could otherwise
+	 * take the colleague's next clocks, so that their real edits were dropped as duplicates.
+	 * Everything else goes on to the check as it came.
+	 */
+	private ownStructsOnly(update: Uint8Array, userId: string): Uint8Array {
+		const { to } = Y.parseUpdateMeta(update);
+		const foreign: number[] = [];
+		for (const [client, end] of to) {
+			if (end <= Y.getState(this.doc.store, client)) continue; // nothing new of this client
+			if (this.othersTab(client, userId)) foreign.push(client);
+		}
+		if (foreign.length === 0) return update;
+		this.log(
+			`board ${this.boardId}: dropped structs under ${foreign.length} client id(s) of another user`
+		);
+		const sv = encoding.createEncoder();
+		encoding.writeVarUint(sv, foreign.length);
+		for (const client of foreign) {
+			encoding.writeVarUint(sv, client);
+			encoding.writeVarUint(sv, Number.MAX_SAFE_INTEGER);
+		}
+		return Y.diffUpdate(update, encoding.toUint8Array(sv));
+	}
+
+	/**
+	 * Deletions waiting for structs not seen yet (V2, as Yjs keeps them), without those of the
+	 * client id of another user's open tab: that tab has not written them yet, so such a deletion
+	 * could only delete its next edits as they arrive. Null when nothing is left.
+	 */
+	private ownDeletionsOnly(pendingDs: Uint8Array, userId: string): Uint8Array | null {
+		const { ds } = Y.decodeUpdateV2(pendingDs) as unknown as {
+			ds: { clients: Map<number, { clock: number; len: number }[]> };
+		};
+		const kept = [...ds.clients].filter(([client]) => !this.othersTab(client, userId));
+		if (kept.length === ds.clients.size) return pendingDs;
+		this.log(`board ${this.boardId}: dropped waiting deletions of another user's client id`);
+		if (kept.length === 0) return null;
+		const update = encoding.createEncoder();
+		encoding.writeVarUint(update, 0);
+		encoding.writeVarUint(update, kept.length);
+		for (const [client, ranges] of kept) {
+			encoding.writeVarUint(update, client);
+			encoding.writeVarUint(update, ranges.length);
+			for (const { clock, len } of ranges) {
+				encoding.writeVarUint(update, clock);
+				encoding.writeVarUint(update, len);
+			}
+		}
+		return Y.convertUpdateFormatV1ToV2(encoding.toUint8Array(update));
 	}
 
 	/**
