@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { addGesprek, type Gesprek } from '../../src/lib/board';
 
 /**
  * Two documents as two browsers on one board, without a server. Updates that arrive carry the
@@ -25,4 +26,9 @@ export function link(a: Y.Doc, b: Y.Doc): () => void {
 export function sync(a: Y.Doc, b: Y.Doc): void {
 	Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)), 'remote');
 	Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)), 'remote');
+}
+
+/** A spoken gesprek at an address, as a factory for tests of the board's commands. */
+export function aGesprek(doc: Y.Doc, addressId = 'adres-1'): Gesprek {
+	return addGesprek(doc, { addressId, date: '2026-12-01', heldBy: 'Ana', outcome: 'gesproken' });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { aGesprek, sync } from '../../support/ydocs';
 import {
 	addFollowUp,
 	addGesprek,
@@ -11,12 +12,6 @@ import {
 	updateInitiatief
 } from '../../../src/lib/board';
 
-/** Two documents that exchange everything both ways (two browsers after a reconnect). */
-function exchange(a: Y.Doc, b: Y.Doc): void {
-	Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
-	Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)));
-}
-
 /**
  * Two people add the same value at the same moment (or an undo brings back what someone added
  * again): the document holds it twice. Pages key their lists by value or id, and a duplicate key
@@ -26,37 +21,27 @@ describe('the same list value added twice at once', () => {
 	it('reads once per value, and one removal removes it', () => {
 		const a = new Y.Doc();
 		const b = new Y.Doc();
-		const g = addGesprek(a, {
-			addressId: 'adres-1',
-			date: '2026-12-01',
-			heldBy: 'Ana',
-			outcome: 'gesproken'
-		});
-		exchange(a, b);
+		const g = aGesprek(a);
+		sync(a, b);
 		updateGesprek(a, g.id, { talents: ['Koken'] });
 		updateGesprek(b, g.id, { talents: ['Koken'] });
-		exchange(a, b);
+		sync(a, b);
 		expect(getGesprek(a, g.id)!.talents).toEqual(['Koken']);
 		updateGesprek(b, g.id, { talents: [] });
-		exchange(a, b);
+		sync(a, b);
 		expect(getGesprek(a, g.id)!.talents).toEqual([]);
 
 		const i = addInitiatief(a, { title: 'Moestuin', place: { lon: 5.87, lat: 51.83 } });
-		exchange(a, b);
+		sync(a, b);
 		updateInitiatief(a, i.id, { addressIds: ['adres-1'] });
 		updateInitiatief(b, i.id, { addressIds: ['adres-1'] });
-		exchange(a, b);
+		sync(a, b);
 		expect(getInitiatief(b, i.id)!.addressIds).toEqual(['adres-1']);
 	});
 
 	it('reads a follow-up brought back twice once, and removes both copies', () => {
 		const a = new Y.Doc();
-		const g = addGesprek(a, {
-			addressId: 'adres-1',
-			date: '2026-12-01',
-			heldBy: 'Ana',
-			outcome: 'gesproken'
-		});
+		const g = aGesprek(a);
 		const f = addFollowUp(a, g.id, { what: 'Bellen' });
 		// As two undos of one removal leave it: the same record twice.
 		const arr = (a.getMap('gesprekken').get(g.id) as Y.Map<unknown>).get('followUps') as Y.Array<
@@ -86,10 +71,10 @@ describe('two themes merged into each other at the same time', () => {
 			outcome: 'gesproken',
 			themeIds: [veiligheid.id]
 		});
-		exchange(a, b);
+		sync(a, b);
 		mergeThema(a, eenzaamheid.id, veiligheid.id);
 		mergeThema(b, veiligheid.id, eenzaamheid.id);
-		exchange(a, b);
+		sync(a, b);
 		const survivor = [veiligheid.id, eenzaamheid.id].sort()[0]!;
 		for (const doc of [a, b]) {
 			const active = listThemas(doc).map((t) => t.id);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { aGesprek, sync } from '../../support/ydocs';
 import {
-	addGesprek,
 	addInitiatief,
 	getGesprek,
 	getInitiatief,
@@ -9,11 +9,6 @@ import {
 	updateInitiatief
 } from '../../../src/lib/board';
 import { BoardContent } from '../../../src/lib/board/content.svelte';
-
-function exchange(a: Y.Doc, b: Y.Doc): void {
-	Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
-	Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)));
-}
 
 /**
  * Undo after a colleague overwrote one's last change: nothing to take back, so nothing happens
@@ -25,21 +20,16 @@ describe('undo of a step someone else overwrote', () => {
 		const a = new Y.Doc();
 		const b = new Y.Doc();
 		const content = new BoardContent(a);
-		const g = addGesprek(a, {
-			addressId: 'adres-1',
-			date: '2026-12-01',
-			heldBy: 'Ana',
-			outcome: 'gesproken'
-		});
+		const g = aGesprek(a);
 		content.stopCapturing();
 		const i = addInitiatief(a, { title: 'Moestuin', place: { lon: 5.87, lat: 51.83 } });
 		content.stopCapturing();
 		updateInitiatief(a, i.id, { status: 'loopt' });
 		content.stopCapturing();
 		updateGesprek(a, g.id, { outcome: 'niet-thuis' });
-		exchange(a, b);
+		sync(a, b);
 		updateGesprek(b, g.id, { outcome: 'geweigerd' });
-		exchange(a, b);
+		sync(a, b);
 
 		expect(content.undo()).toBe('superseded');
 		expect(getGesprek(a, g.id)?.outcome).toBe('geweigerd');
@@ -55,17 +45,12 @@ describe('undo of a step someone else overwrote', () => {
 		const a = new Y.Doc();
 		const b = new Y.Doc();
 		const content = new BoardContent(a);
-		const g = addGesprek(a, {
-			addressId: 'adres-1',
-			date: '2026-12-01',
-			heldBy: 'Ana',
-			outcome: 'gesproken'
-		});
+		const g = aGesprek(a);
 		content.stopCapturing();
 		updateGesprek(a, g.id, { outcome: 'niet-thuis' });
-		exchange(a, b);
+		sync(a, b);
 		updateGesprek(b, g.id, { heldBy: 'Bas' });
-		exchange(a, b);
+		sync(a, b);
 		expect(content.undo()).toBe('undone');
 		expect(getGesprek(a, g.id)).toMatchObject({ outcome: 'gesproken', heldBy: 'Bas' });
 		content.destroy();
