@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { openDb, type Db } from '../../src/lib/server/db';
 import { ensureDemoBoard } from '../../src/lib/server/demo';
-import { withPublicProjection } from '../../src/lib/server/public/projector';
 import { setPublication } from '../../src/lib/server/public/store';
-import { postgresHooks } from '../../src/lib/server/sync/postgres-hooks';
 import { freshDatabase } from '../support/drivers';
-import { seedPublicStory } from '../support/public-board';
+import { storePublicStory } from '../support/public-store';
 import { startServer, type ServerProcess } from '../support/server-process';
 
 /**
@@ -22,12 +19,7 @@ describe('the public page cache', () => {
 		const target = await freshDatabase('postgres');
 		db = await openDb({ databaseUrl: target.databaseUrl, dataDir: '' });
 		await ensureDemoBoard(db);
-		const hooks = withPublicProjection(postgresHooks(db), db, { debounceMs: 10, log: () => {} });
-		const doc = new Y.Doc();
-		seedPublicStory(doc);
-		await hooks.onStoreDocument('spoorbuurt', Y.encodeStateAsUpdate(doc), doc);
-		await hooks.drain();
-		doc.destroy();
+		await storePublicStory(db);
 		server = await startServer({ databaseUrl: target.databaseUrl });
 	}, 120_000);
 	afterAll(async () => {

@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { openDb, type Db } from '../../src/lib/server/db';
-import { withPublicProjection } from '../../src/lib/server/public/projector';
 import {
 	SHORT_CODE_ALPHABET,
 	ensureShortLinks,
 	newShortCode
 } from '../../src/lib/server/public/short-links';
-import { postgresHooks } from '../../src/lib/server/sync/postgres-hooks';
 import { seedServerUsers, type SeededUser } from '../support/accounts';
 import { freshDatabase } from '../support/drivers';
-import { PUBLIC_STORY, SECRETS, seedPublicStory } from '../support/public-board';
+import { PUBLIC_STORY, SECRETS } from '../support/public-board';
+import { storePublicStory } from '../support/public-store';
 import { startServer, type ServerProcess } from '../support/server-process';
 
 /**
@@ -31,12 +29,7 @@ describe('short links of the public street pages', () => {
 		}));
 		db = await openDb({ databaseUrl: target.databaseUrl, dataDir: '' });
 		// The story with its secrets, stored as the sync server stores it.
-		const hooks = withPublicProjection(postgresHooks(db), db, { debounceMs: 10, log: () => {} });
-		const doc = new Y.Doc();
-		seedPublicStory(doc);
-		await hooks.onStoreDocument('spoorbuurt', Y.encodeStateAsUpdate(doc), doc);
-		await hooks.drain();
-		doc.destroy();
+		await storePublicStory(db);
 		code = (await ensureShortLinks(db, 'spoorbuurt', ['sweelinckstraat'])).get('sweelinckstraat')!;
 		server = await startServer({ databaseUrl: target.databaseUrl });
 	}, 120_000);
