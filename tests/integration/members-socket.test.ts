@@ -13,6 +13,7 @@ import {
 	decodeAccessChanged,
 	type SyncAccess
 } from '../../src/lib/collab/access-changed';
+import { memberAction } from '../support/members';
 import { startSeededServer } from '../support/seeded-server';
 import { startServer, type ServerProcess } from '../support/server-process';
 import type { SeedUser } from '../support/accounts';
@@ -57,19 +58,9 @@ describe('board roles on open sockets', { timeout: 60_000 }, () => {
 		action: 'remove' | 'role',
 		fields: Record<string, string>
 	): Promise<number> {
-		const res = await fetch(`${server.url}/boards/spoorbuurt/leden?/${action}`, {
-			method: 'POST',
-			headers: {
-				cookie: ownerCookie,
-				origin: server.url,
-				'content-type': 'application/x-www-form-urlencoded',
-				'x-sveltekit-action': 'true'
-			},
-			body: new URLSearchParams(fields)
-		});
-		const body = (await res.json()) as { type: string; status?: number };
+		const { status, body } = await memberAction(server, ownerCookie, action, fields);
 		expect(body.type, JSON.stringify(body)).toBe('success');
-		return res.status;
+		return status;
 	}
 
 	/**

@@ -12,6 +12,7 @@ import {
 	whenSynced,
 	type TestClient
 } from '../support/clients';
+import { memberAction } from '../support/members';
 import { startSeededServer } from '../support/seeded-server';
 import type { ServerProcess } from '../support/server-process';
 
@@ -85,17 +86,7 @@ describe('a waiting update after its sender lost access', { timeout: 60_000 }, (
 		cookie: string,
 		fields: Record<string, string>
 	) {
-		const res = await fetch(`${server.url}/boards/spoorbuurt/leden?/${action}`, {
-			method: 'POST',
-			headers: {
-				cookie,
-				origin: server.url,
-				'content-type': 'application/x-www-form-urlencoded',
-				'x-sveltekit-action': 'true'
-			},
-			body: new URLSearchParams(fields)
-		});
-		expect(((await res.json()) as { type: string }).type).toBe('success');
+		expect((await memberAction(server, cookie, action, fields)).body.type).toBe('success');
 	}
 
 	for (const how of ['demoted', 'removed', 'signed out'] as const) {
