@@ -80,9 +80,14 @@ export class DoorBook {
 		return this.history(addressId).at(-1) ?? null;
 	}
 
-	/** Today's gesprek at the door, the one door mode edits. */
+	/**
+	 * Today's gesprek at the door held by me, the one door mode edits. A colleague's gesprek at the
+	 * same door on the same day (two people in the street, or one who came by earlier) is theirs:
+	 * a tap here records my own instead of changing theirs.
+	 */
 	current(addressId: string, date = today()): Gesprek | null {
-		return this.history(addressId).findLast((g) => g.date === date) ?? null;
+		const me = this.heldBy();
+		return this.history(addressId).findLast((g) => g.date === date && g.heldBy === me) ?? null;
 	}
 
 	/** The round being walked: the highest one on the board so far. */
