@@ -11,7 +11,7 @@ let dataDir: string;
 let server: OwnServer;
 // One user per test: signing out ends that user's session on the server, so the owner who removes
 // a member in the 4403 test must not be the one who signed out before.
-let users: Record<'owner' | 'signer' | 'editor', SeededUser>;
+let users: Record<'owner' | 'signer' | 'editor' | 'walker', SeededUser>;
 
 test.beforeAll(async () => {
 	test.setTimeout(120_000);
@@ -26,7 +26,8 @@ test.beforeAll(async () => {
 			boards: { spoorbuurt: 'owner' }
 		},
 		signer: { org: 'Woonwaarts', displayName: 'Uit Logger', boards: { spoorbuurt: 'editor' } },
-		editor: { org: 'Woonwaarts', displayName: 'Veld Werker', boards: { spoorbuurt: 'editor' } }
+		editor: { org: 'Woonwaarts', displayName: 'Veld Werker', boards: { spoorbuurt: 'editor' } },
+		walker: { org: 'Woonwaarts', displayName: 'Deur Loper', boards: { spoorbuurt: 'editor' } }
 	});
 	await server.start();
 });
@@ -49,6 +50,43 @@ test('signing out wipes the board copies on the device (IndexedDB and Cache Stor
 	await page.getByRole('button', { name: 'Uitloggen' }).click();
 	await expect(page).toHaveURL(/\/login/);
 	await expect.poll(() => localData(page)).toEqual({ databases: [], caches: [] });
+	await page.context().close();
+});
+
+test('signing out without a connection keeps what was recorded and says why; back online it works', async ({
+	browser
+}) => {
+	const page = await server.signedInPage(browser, users.walker);
+	await openDoorMode(page, 'spoorbuurt', server.url);
+	await waitForOfflineCopy(page);
+	await page.getByRole('button', { name: /^Verhulststraat/ }).click();
+	await page.context().setOffline(true);
+	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'offline');
+	const card = page.getByTestId('door-card');
+	await card.getByRole('button', { name: 'Niet thuis', exact: true }).click();
+	await expect(page.getByTestId('sync-state')).toHaveAttribute('data-state', 'unsent');
+
+	const said: string[] = [];
+	page.on('dialog', (dialog) => {
+		said.push(dialog.message());
+		void dialog.accept();
+	});
+	await page.getByRole('button', { name: 'Uitloggen' }).click();
+	await expect.poll(() => said).toHaveLength(1);
+	expect(said[0]).toContain('geen verbinding met de server');
+	// Nothing wiped, still signed in, the record still waiting to be sent.
+	const kept = await localData(page);
+	expect(kept.databases.length).toBeGreaterThan(0);
+	await expect(page.getByTestId('sync-state')).toHaveAttribute('data-state', 'unsent');
+
+	await page.context().setOffline(false);
+	await expect(page.getByTestId('sync-state')).toHaveAttribute('data-state', 'saved', {
+		timeout: 20_000
+	});
+	await page.getByRole('button', { name: 'Uitloggen' }).click();
+	await expect(page).toHaveURL(/\/login/);
+	await expect.poll(() => localData(page)).toEqual({ databases: [], caches: [] });
+	expect(said).toHaveLength(1);
 	await page.context().close();
 });
 

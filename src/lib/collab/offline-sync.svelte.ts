@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
-import type { OfflineCopy } from './offline';
+import { countUnsent, type OfflineCopy } from './offline';
 import { ServerClocks, updateEnds, type Marker } from './offline-clocks';
 
 export type SyncSummary =
@@ -70,6 +70,8 @@ export class SyncTracker {
 		};
 		doc.on('update', onUpdate);
 		this.#stop.push(() => doc.off('update', onUpdate));
+		// Signing out asks first while changes are not on the server (offline.ts).
+		this.#stop.push(countUnsent(() => this.unsent));
 		const onStatus = ({ status }: { status: string }) => {
 			const connected = status === 'connected';
 			if (connected) {

@@ -1,4 +1,5 @@
 import { IndexeddbPersistence } from 'y-indexeddb';
+import { m } from '$lib/paraglide/messages';
 import type * as Y from 'yjs';
 
 /**
@@ -129,6 +130,31 @@ export function keepPagesOffline(userId: string, paths: string[]): void {
 
 let signingOut = false;
 
+/** This tab's counts of changes not yet on the server (one per open board document). */
+const unsentCounts = new Set<() => number>();
+
+/** Registers a count of unsent changes (SyncTracker); returns the unregistering. */
+export function countUnsent(count: () => number): () => void {
+	unsentCounts.add(count);
+	return () => unsentCounts.delete(count);
+}
+
+function unsentNow(): number {
+	let total = 0;
+	for (const count of unsentCounts) total += count();
+	return total;
+}
+
+/** Whether the server answers (a sign-out only happens there). */
+async function serverReachable(): Promise<boolean> {
+	try {
+		const res = await fetch('/session', { cache: 'no-store' });
+		return res.ok;
+	} catch {
+		return false;
+	}
+}
+
 /**
  * True once this tab's own sign-out form was sent: the server then closes the board socket
  * ("signed out"), and the page must let the form's answer lead to the sign-in page instead of
@@ -142,14 +168,25 @@ export function isSigningOut(): boolean {
  * The sign-out form's submit: the board copies on this device go first (IndexedDB, caches),
  * then the form is sent. Without script the form is sent as is and the sign-out response's
  * Clear-Site-Data header clears the same.
+ *
+ * Not while the server cannot be reached: the session would stay valid there (the next person
+ * on this device would be signed in as this user) while what was recorded offline and not sent
+ * yet was wiped. The user is told instead. With changes not sent yet, the user is asked first.
  */
 export function signOutWipingDevice(event: SubmitEvent): void {
 	const form = event.currentTarget;
 	if (!(form instanceof HTMLFormElement)) return;
 	event.preventDefault();
-	signingOut = true;
-	void navigator.serviceWorker?.controller?.postMessage({ type: 'wipe' });
-	void wipeLocalData()
-		.catch(() => undefined)
-		.then(() => form.submit());
+	void (async () => {
+		if (!(await serverReachable())) {
+			alert(m.signout_offline());
+			return;
+		}
+		const unsent = unsentNow();
+		if (unsent > 0 && !confirm(m.signout_unsent({ count: unsent }))) return;
+		signingOut = true;
+		void navigator.serviceWorker?.controller?.postMessage({ type: 'wipe' });
+		await wipeLocalData().catch(() => undefined);
+		form.submit();
+	})();
 }
