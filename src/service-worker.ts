@@ -14,7 +14,8 @@ import { build, files, version } from '$service-worker';
  *   the signed-in user's id); they are fetched with the user's cookie into a cache that holds one
  *   user's pages only (another user's are dropped first) and served only when the network fails.
  * - The board's address register (`/boards/<id>/adressen.json`) is kept and served the same way.
- * - `wipe` (sign-out, access lost) and a sign-out request empty every cache.
+ * - `wipe` (sign-out, access lost) and a sign-out request empty every cache; `signed-in` (any
+ *   page loaded online by a signed-in user) drops another user's kept pages.
  * Nothing else is intercepted: other requests, the sync socket and other origins go to the network.
  */
 const sw = self as unknown as ServiceWorkerGlobalScope;
@@ -39,16 +40,40 @@ sw.addEventListener('install', (event) => {
 	event.waitUntil(sw.skipWaiting());
 });
 
+// A new version (a deploy): a device that kept the app for offline use gets the new shell at
+// once, and its kept pages again (they name the new version's scripts), while it is online. Before,
+// the old shell went and the new one came only with the next board opened online: door mode
+// opened offline in between had no scripts.
 sw.addEventListener('activate', (event) => {
 	event.waitUntil(
 		(async () => {
-			for (const key of await caches.keys()) {
-				if (key.startsWith('buurtbord-shell-') && key !== SHELL) await caches.delete(key);
-			}
+			const keys = await caches.keys();
+			const old = keys.filter((key) => key.startsWith('buurtbord-shell-') && key !== SHELL);
+			if (old.length > 0) await fillShell().catch(() => undefined);
+			for (const key of old) await caches.delete(key);
+			if (keys.includes(PAGES)) await refreshPages().catch(() => undefined);
 			await sw.clients.claim();
 		})()
 	);
 });
+
+/** The kept pages fetched again (new version), each only replaced by a page itself. */
+async function refreshPages(): Promise<void> {
+	const cache = await caches.open(PAGES);
+	for (const request of await cache.keys()) {
+		const url = new URL(request.url).pathname;
+		if (url === OWNER_KEY) continue;
+		const response = await fetch(url, { credentials: 'same-origin', redirect: 'manual' });
+		if (response.status === 200) await cache.put(url, response);
+	}
+}
+
+/** Someone signed in: another user's kept pages go (their IndexedDB copies go in the page). */
+async function signedIn(userId: string): Promise<void> {
+	const cache = await caches.open(PAGES);
+	const owner = await cache.match(OWNER_KEY);
+	if (owner && (await owner.text()) !== userId) await caches.delete(PAGES);
+}
 
 async function wipe(): Promise<void> {
 	for (const key of await caches.keys()) {
@@ -84,6 +109,8 @@ sw.addEventListener('message', (event) => {
 		event.waitUntil(keepPages(data.userId, data.paths.map(String)).catch(() => undefined));
 	} else if (data?.type === 'wipe') {
 		event.waitUntil(wipe());
+	} else if (data?.type === 'signed-in' && typeof data.userId === 'string') {
+		event.waitUntil(signedIn(data.userId).catch(() => undefined));
 	}
 });
 

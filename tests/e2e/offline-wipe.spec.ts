@@ -11,7 +11,7 @@ let dataDir: string;
 let server: OwnServer;
 // One user per test: signing out ends that user's session on the server, so the owner who removes
 // a member in the 4403 test must not be the one who signed out before.
-let users: Record<'owner' | 'signer' | 'editor' | 'walker', SeededUser>;
+let users: Record<'owner' | 'signer' | 'editor' | 'walker' | 'anna' | 'bob', SeededUser>;
 
 test.beforeAll(async () => {
 	test.setTimeout(120_000);
@@ -27,7 +27,9 @@ test.beforeAll(async () => {
 		},
 		signer: { org: 'Woonwaarts', displayName: 'Uit Logger', boards: { spoorbuurt: 'editor' } },
 		editor: { org: 'Woonwaarts', displayName: 'Veld Werker', boards: { spoorbuurt: 'editor' } },
-		walker: { org: 'Woonwaarts', displayName: 'Deur Loper', boards: { spoorbuurt: 'editor' } }
+		walker: { org: 'Woonwaarts', displayName: 'Deur Loper', boards: { spoorbuurt: 'editor' } },
+		anna: { org: 'Woonwaarts', displayName: 'Anna Veld', boards: { spoorbuurt: 'editor' } },
+		bob: { org: 'HAN', displayName: 'Bob Ander' }
 	});
 	await server.start();
 });
@@ -88,6 +90,45 @@ test('signing out without a connection keeps what was recorded and says why; bac
 	await expect.poll(() => localData(page)).toEqual({ databases: [], caches: [] });
 	expect(said).toHaveLength(1);
 	await page.context().close();
+});
+
+test('someone else signing in on the device after a session ended elsewhere finds nothing of it', async ({
+	browser
+}) => {
+	const page = await server.signedInPage(browser, users.anna);
+	await openDoorMode(page, 'spoorbuurt', server.url);
+	await waitForOfflineCopy(page);
+	expect((await localData(page)).databases.some((d) => d.includes(users.anna.id))).toBe(true);
+	// Anna's session ends on the server while her phone is offline (not through this device's
+	// sign-out, which wipes it).
+	await page.context().setOffline(true);
+	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'offline');
+	const ended = await page.request.post(`${server.url}/logout`, {
+		headers: { origin: server.url },
+		maxRedirects: 0
+	});
+	expect(ended.status()).toBeLessThan(400);
+	// Anna's tab is closed; Bob signs in on the same device (same browser profile).
+	const context = page.context();
+	await page.close();
+	await context.clearCookies();
+	await server.signIn(context, users.bob);
+	await context.setOffline(false);
+	const bob = await context.newPage();
+	await bob.goto(`${server.url}/`);
+	await expect(bob.getByTestId('signed-in-user')).toContainText('Bob Ander');
+	await expect
+		.poll(async () => {
+			const { databases, caches } = await localData(bob);
+			return { anna: databases.filter((d) => d.includes(users.anna.id)), caches };
+		})
+		.toMatchObject({ anna: [] });
+	expect((await localData(bob)).caches).not.toContain('buurtbord-pages');
+	// Offline, Anna's board is not there to open.
+	await context.setOffline(true);
+	await bob.goto(`${server.url}/boards/spoorbuurt/deur`).catch(() => undefined);
+	await expect(bob.getByText('Anna Veld')).toHaveCount(0);
+	await context.close();
 });
 
 test('losing access to the board (4403) wipes its copies on the device', async ({ browser }) => {

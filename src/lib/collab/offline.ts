@@ -109,6 +109,19 @@ export async function wipeLocalData(): Promise<void> {
 	}
 }
 
+/**
+ * Called on every page loaded online by a signed-in user: whatever another user left on this
+ * device goes (their board copies, and the service worker's kept pages). Before, only opening a
+ * board did this, and someone signing in after a session ended elsewhere could open the previous
+ * user's board offline.
+ */
+export function signedInOnDevice(userId: string): void {
+	void forgetOtherUsers(userId).catch(() => undefined);
+	void navigator.serviceWorker?.ready
+		.then((registration) => registration.active?.postMessage({ type: 'signed-in', userId }))
+		.catch(() => undefined);
+}
+
 /** Another user signed in on this device: their predecessor's board copies go. */
 export async function forgetOtherUsers(userId: string): Promise<void> {
 	const mine = `${DB_PREFIX}${userId}:`;
