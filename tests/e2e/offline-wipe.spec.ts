@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './test';
 import type { SeededUser } from '../support/accounts';
+import { openDb } from '../../src/lib/server/db';
 import { OwnServer } from './own-server';
 import { localData, openDoorMode, waitForOfflineCopy } from './field-helpers';
 
@@ -11,7 +12,7 @@ let dataDir: string;
 let server: OwnServer;
 // One user per test: signing out ends that user's session on the server, so the owner who removes
 // a member in the 4403 test must not be the one who signed out before.
-let users: Record<'owner' | 'signer' | 'editor' | 'walker' | 'anna' | 'bob', SeededUser>;
+let users: Record<'owner' | 'signer' | 'editor' | 'walker' | 'anna' | 'bob' | 'away', SeededUser>;
 
 test.beforeAll(async () => {
 	test.setTimeout(120_000);
@@ -29,7 +30,8 @@ test.beforeAll(async () => {
 		editor: { org: 'Woonwaarts', displayName: 'Veld Werker', boards: { spoorbuurt: 'editor' } },
 		walker: { org: 'Woonwaarts', displayName: 'Deur Loper', boards: { spoorbuurt: 'editor' } },
 		anna: { org: 'Woonwaarts', displayName: 'Anna Veld', boards: { spoorbuurt: 'editor' } },
-		bob: { org: 'HAN', displayName: 'Bob Ander' }
+		bob: { org: 'HAN', displayName: 'Bob Ander' },
+		away: { org: 'HAN', displayName: 'Ver Weg', boards: { spoorbuurt: 'editor' } }
 	});
 	await server.start();
 });
@@ -148,4 +150,29 @@ test('losing access to the board (4403) wipes its copies on the device', async (
 	await expect.poll(() => localData(page)).toEqual({ databases: [], caches: [] });
 	await page.context().close();
 	await owner.context().close();
+});
+
+test('removed from the board while the phone could not reach the server: told, and its copies go', async ({
+	browser
+}) => {
+	test.setTimeout(120_000);
+	const page = await server.signedInPage(browser, users.away);
+	await openDoorMode(page, 'spoorbuurt', server.url);
+	await waitForOfflineCopy(page);
+	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
+	// The connection drops (the server is away), and meanwhile the owner removes the member: the
+	// phone never gets the close code, only refused reconnects.
+	await server.stop();
+	const db = await openDb({ dataDir });
+	try {
+		await db.query('delete from public.board_members where user_id = $1', [users.away.id]);
+	} finally {
+		await db.close();
+	}
+	await server.start();
+	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'revoked', {
+		timeout: 60_000
+	});
+	await expect.poll(() => localData(page)).toEqual({ databases: [], caches: [] });
+	await page.context().close();
 });

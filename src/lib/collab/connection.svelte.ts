@@ -37,6 +37,11 @@ const CLOSE_ACCESS_REVOKED = 4403;
 export type ConnectionStatus =
 	'connecting' | 'connected' | 'reconnecting' | 'offline' | 'refused' | 'revoked' | 'signed-out';
 
+/** Refused connection attempts in a row before the page asks whether it may still connect. */
+const FAILED_ATTEMPTS_BEFORE_CHECK = 3;
+/** At most one such question per this interval. */
+const ACCESS_CHECK_INTERVAL_MS = 10_000;
+
 /** After a "signed out" close, the same user may reconnect at most once per this interval. */
 const RESUME_INTERVAL_MS = 60_000;
 
@@ -58,6 +63,11 @@ export class BoardConnection {
 	#revoked = $state(false);
 	#signedOut = $state(false);
 	#lastResume = 0;
+	/** Connection attempts in a row whose socket never opened (a refused upgrade is one). */
+	#failedAttempts = 0;
+	#openedSinceClose = false;
+	#lastAccessCheck = 0;
+	readonly #boardId: string;
 	#notTaken = $state.raw<{ count: number; parts: NotTaken[] } | null>(null);
 	#access = $state<SyncAccess | null>(null);
 	#registerChanges = $state(0);
@@ -87,6 +97,7 @@ export class BoardConnection {
 		} = {}
 	) {
 		this.#online = navigator.onLine;
+		this.#boardId = boardId;
 		if (userId) {
 			void forgetOtherUsers(userId);
 			this.offline = new OfflineCopy(userId, boardId, board.doc);
@@ -125,20 +136,25 @@ export class BoardConnection {
 			if (status === 'connected' && this.#everConnected && this.#socket !== 'connected')
 				this.#registerChanges++;
 			this.#socket = status;
-			if (status === 'connected') this.#everConnected = true;
+			if (status === 'connected') {
+				this.#everConnected = true;
+				this.#openedSinceClose = true;
+				this.#failedAttempts = 0;
+			}
 		};
 		const onSync = (synced: boolean) => (this.#synced = synced);
 		const onClose = (event: CloseEvent | null) => {
+			if (!this.#openedSinceClose && ++this.#failedAttempts >= FAILED_ATTEMPTS_BEFORE_CHECK) {
+				void this.#checkAccess();
+			}
+			this.#openedSinceClose = false;
 			if (event?.code === CLOSE_SIGNED_OUT) {
 				this.#provider.disconnect();
 				void this.#afterSignedOut();
 				return;
 			}
 			if (event?.code === CLOSE_ACCESS_REVOKED) {
-				this.#revoked = true;
-				this.#provider.disconnect();
-				// The device may be in the wrong hands: its copies of the board go.
-				void wipeLocalData();
+				this.#accessLost();
 				return;
 			}
 			if (event?.code !== CLOSE_INVALID_UPDATE && event?.code !== CLOSE_BAD_MESSAGE) return;
@@ -160,6 +176,37 @@ export class BoardConnection {
 			}),
 			on(window, 'offline', () => (this.#online = false))
 		);
+	}
+
+	/** The board is no longer this user's: the device may be in the wrong hands, its copies go. */
+	#accessLost(): void {
+		this.#revoked = true;
+		this.#provider.disconnect();
+		void wipeLocalData();
+	}
+
+	/**
+	 * The socket keeps failing to open (the server refuses the upgrade: a session that ended, or a
+	 * membership that did, while this device was offline, never reaches the page as a close code).
+	 * Asked at most every ACCESS_CHECK_INTERVAL_MS: who is signed in, and is the board still theirs.
+	 */
+	async #checkAccess(): Promise<void> {
+		if (!this.#online || Date.now() - this.#lastAccessCheck < ACCESS_CHECK_INTERVAL_MS) return;
+		this.#lastAccessCheck = Date.now();
+		const expected = (page.data as { account?: { id?: string } | null }).account?.id;
+		const now = await fetch('/session', { headers: { accept: 'application/json' } })
+			.then((res) => (res.ok ? (res.json() as Promise<{ userId: string | null }>) : undefined))
+			.catch(() => undefined);
+		if (now === undefined) return; // the server does not answer: keep trying as before
+		if (now.userId === null || now.userId !== expected) {
+			this.#provider.disconnect();
+			void this.#afterSignedOut();
+			return;
+		}
+		const board = await fetch(`/boards/${encodeURIComponent(this.#boardId)}/adressen.json`, {
+			method: 'HEAD'
+		}).catch(() => undefined);
+		if (board && (board.status === 404 || board.status === 403)) this.#accessLost();
 	}
 
 	/**
