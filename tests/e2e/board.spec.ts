@@ -142,6 +142,32 @@ test.describe('on a phone', () => {
 		await expect.poll(() => renderedTitles(page, 'initiatieven')).toContain(title);
 		expect(errors).toEqual([]);
 	});
+
+	test('an open address and its gesprek form get the room to be used, and no page scrolls sideways', async ({
+		page
+	}) => {
+		await openBoard(page);
+		await page.getByLabel('Of kies een adres').selectOption({ label: 'Obrechtstraat 5' });
+		await page.getByRole('button', { name: 'Adres openen' }).click();
+		const panel = page.getByTestId('address-panel');
+		// Focus goes to the opened address (keyboard and screen reader users, and the phone scrolls).
+		await expect(panel.getByRole('heading', { level: 2 })).toBeFocused();
+		await panel.getByRole('button', { name: 'Nieuw gesprek' }).click();
+		const form = page.getByTestId('gesprek-form');
+		await expect(form).toBeVisible();
+		// Was squeezed into a strip of 24 px.
+		expect((await page.getByTestId('editor-panel').boundingBox())!.height).toBeGreaterThan(400);
+		for (const path of ['', '/deur', '/analyse', '/leden', '/audit']) {
+			await page.goto(`/boards/spoorbuurt${path}`);
+			await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+			const wide = await page.evaluate(() =>
+				[document.documentElement, document.querySelector('main')!].map(
+					(el) => el.scrollWidth - el.clientWidth
+				)
+			);
+			expect(wide, path).toEqual([0, 0]);
+		}
+	});
 });
 
 test('the connection status follows the network', async ({ browser }) => {

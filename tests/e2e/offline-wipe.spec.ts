@@ -12,7 +12,10 @@ let dataDir: string;
 let server: OwnServer;
 // One user per test: signing out ends that user's session on the server, so the owner who removes
 // a member in the 4403 test must not be the one who signed out before.
-let users: Record<'owner' | 'signer' | 'editor' | 'walker' | 'anna' | 'bob' | 'away', SeededUser>;
+let users: Record<
+	'owner' | 'signer' | 'editor' | 'walker' | 'anna' | 'bob' | 'away' | 'demoted',
+	SeededUser
+>;
 
 test.beforeAll(async () => {
 	test.setTimeout(120_000);
@@ -31,7 +34,8 @@ test.beforeAll(async () => {
 		walker: { org: 'Woonwaarts', displayName: 'Deur Loper', boards: { spoorbuurt: 'editor' } },
 		anna: { org: 'Woonwaarts', displayName: 'Anna Veld', boards: { spoorbuurt: 'editor' } },
 		bob: { org: 'HAN', displayName: 'Bob Ander' },
-		away: { org: 'HAN', displayName: 'Ver Weg', boards: { spoorbuurt: 'editor' } }
+		away: { org: 'HAN', displayName: 'Ver Weg', boards: { spoorbuurt: 'editor' } },
+		demoted: { org: 'HAN', displayName: 'Nu Lezer', boards: { spoorbuurt: 'editor' } }
 	});
 	await server.start();
 });
@@ -174,5 +178,43 @@ test('removed from the board while the phone could not reach the server: told, a
 		timeout: 60_000
 	});
 	await expect.poll(() => localData(page)).toEqual({ databases: [], caches: [] });
+	await page.context().close();
+});
+
+test('made viewer while records waited on the phone: a reload shows the board as stored, not them', async ({
+	browser
+}) => {
+	test.setTimeout(120_000);
+	const page = await server.signedInPage(browser, users.demoted);
+	await openDoorMode(page, 'spoorbuurt', server.url);
+	await waitForOfflineCopy(page);
+	await page.getByRole('button', { name: /^Obrechtstraat/ }).click();
+	const card = page.getByTestId('door-card');
+	const door = (await card.getByTestId('door-address').textContent())!.trim();
+	// The server is away while a door is recorded; meanwhile the member becomes a viewer.
+	await server.stop();
+	await card.getByRole('button', { name: 'Geweigerd', exact: true }).click();
+	await expect(page.getByTestId('sync-state')).toHaveAttribute('data-state', 'unsent');
+	const db = await openDb({ dataDir });
+	try {
+		await db.query(`update public.board_members set role = 'viewer' where user_id = $1`, [
+			users.demoted.id
+		]);
+	} finally {
+		await db.close();
+	}
+	await server.start();
+	await page.reload();
+	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected', {
+		timeout: 30_000
+	});
+	await expect(page.getByTestId('sync-state')).not.toHaveAttribute('data-state', 'unsent');
+	await page.getByRole('button', { name: /^Obrechtstraat/ }).click();
+	const shown = page.getByTestId('door-card');
+	await expect(shown.getByTestId('door-address')).toHaveText(door);
+	await expect(shown.getByRole('button', { name: 'Geweigerd', exact: true })).not.toHaveAttribute(
+		'aria-pressed',
+		'true'
+	);
 	await page.context().close();
 });

@@ -129,7 +129,17 @@ export class BoardConnection {
 		if (this.offline) {
 			const sync = new SyncTracker(board.doc, this.#provider, this.offline);
 			this.sync = sync;
-			void this.offline.loaded.then(() => sync.restore());
+			const copy = this.offline;
+			void copy.loaded
+				.then(() => sync.restore())
+				.then(async () => {
+					// A page made for reading that finds changes of this device not on the server (made
+					// before the member became a viewer, offline): they can never be taken, and would
+					// show as records nobody else has. The copy goes, and the page loads the server's.
+					if (access !== 'read' || sync.unsent === 0 || !navigator.onLine) return;
+					await copy.clear().catch(() => undefined);
+					window.location.reload();
+				});
 		}
 		const onStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }) => {
 			// Back after a drop: an import may have been stored meanwhile, unheard.

@@ -10,6 +10,7 @@ import {
 } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { PublicMapData } from './features';
+import { MAPLIBRE_DUTCH } from '../map/locale';
 
 /**
  * The interactive map of a public page, loaded only when JavaScript runs (see enhance.ts). Its
@@ -110,7 +111,7 @@ export async function upgradeMap(holder: HTMLElement): Promise<void> {
 		attributionControl: false,
 		// One finger scrolls the page, two move the map: a phone's page never gets stuck on it.
 		cooperativeGestures: true,
-		locale: holder.lang === 'en' ? {} : DUTCH
+		locale: holder.lang === 'en' ? {} : MAPLIBRE_DUTCH
 	});
 	map.addControl(new AttributionControl({ compact: true }));
 	map.addControl(new NavigationControl({ showCompass: false }));
@@ -147,14 +148,3 @@ export async function upgradeMap(holder: HTMLElement): Promise<void> {
 }
 
 /** MapLibre's own UI texts in Dutch (the English ones are its defaults). */
-const DUTCH: Record<string, string> = {
-	'NavigationControl.ZoomIn': 'Inzoomen',
-	'NavigationControl.ZoomOut': 'Uitzoomen',
-	'NavigationControl.ResetBearing': 'Noorden boven',
-	'AttributionControl.ToggleAttribution': 'Bronvermelding tonen of verbergen',
-	'AttributionControl.MapFeedback': 'Feedback over de kaart',
-	'CooperativeGesturesHandler.WindowsHelpText': 'Gebruik Ctrl + scrollen om in of uit te zoomen',
-	'CooperativeGesturesHandler.MacHelpText': 'Gebruik ⌘ + scrollen om in of uit te zoomen',
-	'CooperativeGesturesHandler.MobileHelpText': 'Gebruik twee vingers om de kaart te verplaatsen',
-	'Map.Title': 'Kaart'
-};

@@ -31,10 +31,25 @@ export function themaLabel(t: Pick<Thema, 'id' | 'name'>): string {
 /** Field errors by path (`heldBy`, `followUps.0.due`, `consent.date`), from a refused command. */
 export type FieldErrors = Record<string, string | undefined>;
 
+/**
+ * A refused value's message in the user's language. The board's commands word their checks in
+ * English for the code; the page shows what the user can act on.
+ */
 function issueText(message: string): string {
-	return /must not be empty|expected string|received undefined/i.test(message)
-		? m.field_required()
-		: m.field_invalid({ detail: message });
+	if (/must not be empty|expected string|received undefined/i.test(message)) {
+		return m.field_required();
+	}
+	const longest = /at most (\d+) (characters|items)/i.exec(message);
+	if (longest) {
+		const max = Number(longest[1]);
+		return longest[2]!.toLowerCase() === 'items'
+			? m.field_too_many({ max })
+			: m.field_too_long({ max });
+	}
+	if (/round/i.test(message)) return m.field_round();
+	if (/date|yyyy-mm-dd/i.test(message)) return m.field_date();
+	if (/colour/i.test(message)) return m.field_colour();
+	return m.field_invalid_value();
 }
 
 /** Turns a BoardInputError into messages per field (with `prefix` before each path). */
