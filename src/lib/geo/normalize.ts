@@ -137,6 +137,11 @@ export interface AddressKeyParts {
 	city?: string | null;
 }
 
+/** A postcode as keys compare it ("6521 ca" → "6521CA"); empty without one. */
+function postcodeKey(a: AddressKeyParts): string {
+	return a.postcode ? (normalizePostcode(a.postcode) ?? compactText(a.postcode)) : '';
+}
+
 /**
  * Letter and toevoeging as one ("12 A" and "12-A" are the same door): many corporation systems
  * export the huisletter in their toevoeging column, and the same address then comes with its
@@ -153,8 +158,7 @@ function suffixKey(a: AddressKeyParts): string {
  * matching such an address with one that has a postcode).
  */
 export function addressKey(a: AddressKeyParts): string {
-	const postcode = a.postcode ? (normalizePostcode(a.postcode) ?? compactText(a.postcode)) : null;
-	const area = postcode ?? `~${compactText(a.street ?? '')}|${compactText(a.city ?? '')}`;
+	const area = postcodeKey(a) || `~${compactText(a.street ?? '')}|${compactText(a.city ?? '')}`;
 	return `${area}|${a.houseNumber}|${suffixKey(a)}`;
 }
 
@@ -170,10 +174,8 @@ export function streetNumberKey(a: AddressKeyParts): string | null {
  * their postcodes agree where both have one, and so do their places.
  */
 export function sameArea(a: AddressKeyParts, b: AddressKeyParts): boolean {
-	const postcode = (x: AddressKeyParts) =>
-		x.postcode ? (normalizePostcode(x.postcode) ?? compactText(x.postcode)) : '';
 	const city = (x: AddressKeyParts) => compactText(x.city ?? '');
-	const [pa, pb, ca, cb] = [postcode(a), postcode(b), city(a), city(b)];
+	const [pa, pb, ca, cb] = [postcodeKey(a), postcodeKey(b), city(a), city(b)];
 	if (pa !== '' && pb !== '' && pa !== pb) return false;
 	if (ca !== '' && cb !== '' && ca !== cb) return false;
 	return true;
