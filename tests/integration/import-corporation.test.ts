@@ -181,9 +181,12 @@ describe("a corporation's export", () => {
 				`50k-row import: read+map+merge ${Math.round(prepared - started)} ms, ` +
 					`upload+store ${Math.round(done - prepared)} ms (parts ${timings.join(', ')} ms)`
 			);
-			// Measured on the shared 2-core machine under load: ~3-4 s in the browser's code, ~18 s to
-			// upload and store (of which ~9 s the last part: validation, merge and insert in one transaction).
-			expect(done - prepared).toBeLessThan(30_000);
+			// Measured on the shared 2-core machine: ~0.8 s in the browser's code, ~3.4 s to upload
+			// and store (of which ~2.3 s the last part: merge and insert in one transaction). Both
+			// were ~19 s and ~13 s while a street and number recurring under many postcodes made the
+			// duplicate search quadratic; the bounds catch that coming back.
+			expect(prepared - started).toBeLessThan(10_000);
+			expect(done - prepared).toBeLessThan(15_000);
 		}
 	);
 });

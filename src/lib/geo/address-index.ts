@@ -4,11 +4,30 @@
  * letter and toevoeging in the same place. A file without postcodes thus finds the register's
  * addresses that have one, and the other way round.
  */
-import { addressKey, sameArea, streetNumberKey, type AddressKeyParts } from './normalize';
+import {
+	addressKey,
+	postcodeKey,
+	sameArea,
+	streetNumberKey,
+	type AddressKeyParts
+} from './normalize';
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+	const list = map.get(key);
+	if (list) list.push(value);
+	else map.set(key, [value]);
+}
 
 export class AddressIndex<T extends AddressKeyParts> {
 	private readonly byKey = new Map<string, T>();
+	/** By street, number, letter and toevoeging: every address. */
 	private readonly byStreet = new Map<string, T[]>();
+	/**
+	 * The same, only those without a postcode: all that an address with a postcode can match
+	 * besides its key (two postcodes that agree give the same key). A region's file where one
+	 * street and number recur under many postcodes thus stays linear, not quadratic.
+	 */
+	private readonly byStreetWithoutPostcode = new Map<string, T[]>();
 
 	constructor(addresses: Iterable<T> = []) {
 		for (const a of addresses) this.add(a);
@@ -21,9 +40,8 @@ export class AddressIndex<T extends AddressKeyParts> {
 		this.byKey.set(key, a);
 		const street = streetNumberKey(a);
 		if (street === null) return;
-		const list = this.byStreet.get(street);
-		if (list) list.push(a);
-		else this.byStreet.set(street, [a]);
+		push(this.byStreet, street, a);
+		if (postcodeKey(a) === '') push(this.byStreetWithoutPostcode, street, a);
 	}
 
 	/**
@@ -35,8 +53,14 @@ export class AddressIndex<T extends AddressKeyParts> {
 		if (exact) return exact;
 		const street = streetNumberKey(a);
 		if (street === null) return undefined;
-		const candidates = (this.byStreet.get(street) ?? []).filter((c) => sameArea(c, a));
-		return candidates.length === 1 ? candidates[0] : undefined;
+		const among = postcodeKey(a) === '' ? this.byStreet : this.byStreetWithoutPostcode;
+		let found: T | undefined;
+		for (const c of among.get(street) ?? []) {
+			if (!sameArea(c, a)) continue;
+			if (found) return undefined;
+			found = c;
+		}
+		return found;
 	}
 
 	has(a: AddressKeyParts): boolean {

@@ -138,7 +138,7 @@ export interface AddressKeyParts {
 }
 
 /** A postcode as keys compare it ("6521 ca" → "6521CA"); empty without one. */
-function postcodeKey(a: AddressKeyParts): string {
+export function postcodeKey(a: AddressKeyParts): string {
 	return a.postcode ? (normalizePostcode(a.postcode) ?? compactText(a.postcode)) : '';
 }
 
