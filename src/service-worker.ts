@@ -64,7 +64,7 @@ async function refreshPages(): Promise<void> {
 		const url = new URL(request.url).pathname;
 		if (url === OWNER_KEY) continue;
 		const response = await fetch(url, { credentials: 'same-origin', redirect: 'manual' });
-		if (response.status === 200) await cache.put(url, response);
+		if (response.status === 200) await cache.put(url, await stamped(response));
 	}
 }
 
@@ -81,7 +81,33 @@ async function wipe(): Promise<void> {
 	}
 }
 
-async function keepPages(userId: string, paths: string[]): Promise<void> {
+/** When a kept page was fetched (a header of the kept copy; ms since the epoch). */
+const KEPT_AT = 'x-buurtbord-kept-at';
+/**
+ * A page kept this recently is not fetched again when a board is opened once more: moving between
+ * a board's pages (board, door mode, analysis) would otherwise render and download its pages and
+ * register again each time. A new version (activate) and a changed register fetch them anyway.
+ */
+const KEPT_FRESH_MS = 10 * 60_000;
+
+async function keptRecently(cache: Cache, url: string): Promise<boolean> {
+	const kept = await cache.match(url);
+	const at = Number(kept?.headers.get(KEPT_AT));
+	return Number.isFinite(at) && at > 0 && Date.now() - at < KEPT_FRESH_MS;
+}
+
+/** A fetched page as it is kept: the same response, stamped with when it was fetched. */
+async function stamped(response: Response): Promise<Response> {
+	const headers = new Headers(response.headers);
+	headers.set(KEPT_AT, String(Date.now()));
+	return new Response(await response.blob(), {
+		status: response.status,
+		statusText: response.statusText,
+		headers
+	});
+}
+
+async function keepPages(userId: string, paths: string[], again: boolean): Promise<void> {
 	let cache = await caches.open(PAGES);
 	const owner = await cache.match(OWNER_KEY);
 	if (!owner || (await owner.text()) !== userId) {
@@ -95,18 +121,27 @@ async function keepPages(userId: string, paths: string[]): Promise<void> {
 	];
 	await Promise.all(
 		urls.map(async (url) => {
+			if (!again && (await keptRecently(cache, url))) return;
 			const response = await fetch(url, { credentials: 'same-origin', redirect: 'manual' });
 			// Only the page itself: never a redirect to the sign-in page or an error.
-			if (response.status === 200) await cache.put(url, response);
+			if (response.status === 200) await cache.put(url, await stamped(response));
 		})
 	);
-	await cache.put(OWNER_KEY, new Response(userId));
+	// Stamped too: when pages were last kept (asked for), whether or not any was fetched again.
+	await cache.put(OWNER_KEY, new Response(userId, { headers: { [KEPT_AT]: String(Date.now()) } }));
 }
 
 sw.addEventListener('message', (event) => {
-	const data = event.data as { type?: string; userId?: unknown; paths?: unknown } | null;
+	const data = event.data as {
+		type?: string;
+		userId?: unknown;
+		paths?: unknown;
+		again?: unknown;
+	} | null;
 	if (data?.type === 'keep-pages' && typeof data.userId === 'string' && Array.isArray(data.paths)) {
-		event.waitUntil(keepPages(data.userId, data.paths.map(String)).catch(() => undefined));
+		event.waitUntil(
+			keepPages(data.userId, data.paths.map(String), data.again === true).catch(() => undefined)
+		);
 	} else if (data?.type === 'wipe') {
 		event.waitUntil(wipe());
 	} else if (data?.type === 'signed-in' && typeof data.userId === 'string') {

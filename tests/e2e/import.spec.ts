@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from './test';
 import type { SeededUser } from '../support/accounts';
+import { openDoorMode, waitForOfflineCopy } from './field-helpers';
 import { gotoWithScriptHeld } from './helpers';
 import { OwnServer } from './own-server';
 
@@ -411,4 +412,69 @@ test('an import appears on a board someone has open, without a reload', async ({
 	await expect(colleague.getByTestId('address-panel')).toContainText('Livelaan 7');
 	await context.close();
 	expect(errors).toEqual([]);
+});
+
+/** When each page kept for offline use was fetched (`x-buurtbord-kept-at`), by path. */
+function keptAt(page: Page): Promise<Record<string, number>> {
+	return page.evaluate(async () => {
+		const cache = await caches.open('buurtbord-pages');
+		const stamps: Record<string, number> = {};
+		for (const request of await cache.keys()) {
+			const kept = await cache.match(request);
+			stamps[new URL(request.url).pathname] = Number(kept?.headers.get('x-buurtbord-kept-at'));
+		}
+		return stamps;
+	});
+}
+
+/** Whether the register kept for offline use has an address in `street`. */
+function keptRegisterHas(page: Page, street: string): Promise<boolean> {
+	return page.evaluate(async (street) => {
+		const kept = await (
+			await caches.open('buurtbord-pages')
+		).match('/boards/spoorbuurt/adressen.json');
+		return kept ? (await kept.text()).includes(street) : false;
+	}, street);
+}
+
+test('a board kept for offline use is not fetched again on every visit, and its register is after an import', async ({
+	page,
+	browser
+}) => {
+	const context = await browser.newContext({ locale: 'nl-NL' });
+	await server.signIn(context, owner);
+	const phone = await context.newPage();
+	await openDoorMode(phone, 'spoorbuurt', server.url);
+	await waitForOfflineCopy(phone);
+	const first = await keptAt(phone);
+	const [board, register, asked] = [
+		'/boards/spoorbuurt',
+		'/boards/spoorbuurt/adressen.json',
+		'/__buurtbord/pages-owner'
+	];
+	expect(first[board]).toBeGreaterThan(0);
+	expect(first[register]).toBeGreaterThan(0);
+
+	// Back to the board: it asks for its pages to be kept again, and they are not fetched again.
+	await phone.goto(`${server.url}/boards/spoorbuurt`);
+	await expect(phone.getByTestId('connection-status')).toHaveAttribute('data-status', 'connected');
+	await expect.poll(async () => (await keptAt(phone))[asked]).toBeGreaterThan(first[asked]);
+	expect(await keptAt(phone)).toMatchObject({ [board]: first[board], [register]: first[register] });
+
+	// An import elsewhere: the kept register gets the new address, for door mode offline.
+	expect(await keptRegisterHas(phone, 'Kepelaan')).toBe(false);
+	await openImport(page);
+	await page.getByLabel('Kies een bestand (CSV of GeoJSON)').setInputFiles({
+		name: 'nieuw.csv',
+		mimeType: 'text/csv',
+		buffer: Buffer.from(
+			'straat;huisnummer;postcode;woonplaats;lat;lon\r\nKepelaan;3;6512AB;Nijmegen;51.8313;5.8713\r\n'
+		)
+	});
+	await page.getByRole('button', { name: 'Controleren' }).click();
+	await page.getByTestId('import-confirm').click();
+	await expect(page.getByTestId('import-stored')).toContainText('1 nieuw');
+	await expect.poll(() => keptRegisterHas(phone, 'Kepelaan')).toBe(true);
+	expect((await keptAt(phone))[board]).toBe(first[board]);
+	await context.close();
 });

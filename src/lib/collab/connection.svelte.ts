@@ -68,6 +68,10 @@ export class BoardConnection {
 	#openedSinceClose = false;
 	#lastAccessCheck = 0;
 	readonly #boardId: string;
+	readonly #userId: string | undefined;
+	/** Whether the board's pages are (being) kept for offline use: after the first sync. */
+	#keeping = false;
+	#stopped = false;
 	#notTaken = $state.raw<{ count: number; parts: NotTaken[] } | null>(null);
 	#access = $state<SyncAccess | null>(null);
 	#registerChanges = $state(0);
@@ -98,15 +102,10 @@ export class BoardConnection {
 	) {
 		this.#online = navigator.onLine;
 		this.#boardId = boardId;
+		this.#userId = userId;
 		if (userId) {
 			void forgetOtherUsers(userId);
 			this.offline = new OfflineCopy(userId, boardId, board.doc);
-			if (navigator.onLine)
-				keepPagesOffline(userId, [
-					`/boards/${boardId}`,
-					`/boards/${boardId}/deur`,
-					`/boards/${boardId}/adressen.json`
-				]);
 		}
 		this.#provider = new WebsocketProvider(syncServerUrl(window.location), boardId, board.doc, {
 			...(awareness ? { awareness } : {}),
@@ -118,13 +117,14 @@ export class BoardConnection {
 			if (told) this.#notTaken = told;
 		};
 		// The address register changed (an import elsewhere): counted, the page fetches it again.
-		this.#provider.messageHandlers[MESSAGE_REGISTER_CHANGED] = () => {
-			this.#registerChanges++;
-		};
+		this.#provider.messageHandlers[MESSAGE_REGISTER_CHANGED] = () => this.#registerChanged();
 		// The user's role on the board changed while it is open (see access-changed.ts).
 		this.#provider.messageHandlers[MESSAGE_ACCESS_CHANGED] = (_encoder, decoder) => {
 			const access = decodeAccessChanged(decoder);
-			if (access) this.#access = access;
+			if (!access) return;
+			this.#access = access;
+			// The kept pages were made for the old role: kept again, for the new one.
+			if (this.#keeping) this.#keep({ again: true });
 		};
 		if (this.offline) {
 			const sync = new SyncTracker(board.doc, this.#provider, this.offline);
@@ -144,7 +144,7 @@ export class BoardConnection {
 		const onStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }) => {
 			// Back after a drop: an import may have been stored meanwhile, unheard.
 			if (status === 'connected' && this.#everConnected && this.#socket !== 'connected')
-				this.#registerChanges++;
+				this.#registerChanged();
 			this.#socket = status;
 			if (status === 'connected') {
 				this.#everConnected = true;
@@ -152,7 +152,10 @@ export class BoardConnection {
 				this.#failedAttempts = 0;
 			}
 		};
-		const onSync = (synced: boolean) => (this.#synced = synced);
+		const onSync = (synced: boolean) => {
+			this.#synced = synced;
+			if (synced && userId && !this.#keeping) this.#keepPages();
+		};
 		const onClose = (event: CloseEvent | null) => {
 			if (!this.#openedSinceClose && ++this.#failedAttempts >= FAILED_ATTEMPTS_BEFORE_CHECK) {
 				void this.#checkAccess();
@@ -186,6 +189,32 @@ export class BoardConnection {
 			}),
 			on(window, 'offline', () => (this.#online = false))
 		);
+	}
+
+	/**
+	 * Keeps the board's pages and register on this device for offline use, once the board has
+	 * loaded and the page is idle: the shell's and pages' downloads do not compete with the
+	 * board's own first load (the document and the register), on a phone's connection least of all.
+	 */
+	#keepPages(): void {
+		this.#keeping = true;
+		const keep = () => this.#keep();
+		if ('requestIdleCallback' in window) requestIdleCallback(keep, { timeout: 2_000 });
+		else setTimeout(keep, 500);
+	}
+
+	#keep(options: { again?: boolean } = {}): void {
+		if (this.#stopped || !this.#userId || !navigator.onLine) return;
+		const board = `/boards/${this.#boardId}`;
+		keepPagesOffline(this.#userId, [board, `${board}/deur`, `${board}/adressen.json`], options);
+	}
+
+	/** The address register changed (an import), or may have while the socket was away. */
+	#registerChanged(): void {
+		this.#registerChanges++;
+		// The kept copy too: door mode offline must find the new addresses.
+		if (this.#keeping && this.#userId && navigator.onLine)
+			keepPagesOffline(this.#userId, [`/boards/${this.#boardId}/adressen.json`], { again: true });
 	}
 
 	/** The board is no longer this user's: the device may be in the wrong hands, its copies go. */
@@ -300,6 +329,7 @@ export class BoardConnection {
 	}
 
 	destroy(): void {
+		this.#stopped = true;
 		for (const stop of this.#stop.splice(0)) stop();
 		this.sync?.destroy();
 		void this.offline?.destroy();

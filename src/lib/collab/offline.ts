@@ -131,13 +131,18 @@ export async function forgetOtherUsers(userId: string): Promise<void> {
 
 /**
  * Asks the service worker to keep these pages of this board (fetched with the user's cookie)
- * for offline use. It keeps one user's pages only: another user's are dropped first.
+ * for offline use. It keeps one user's pages only: another user's are dropped first. A page kept
+ * a short while ago is not fetched again unless `again` (it changed: the register after an import).
  */
-export function keepPagesOffline(userId: string, paths: string[]): void {
+export function keepPagesOffline(
+	userId: string,
+	paths: string[],
+	{ again = false }: { again?: boolean } = {}
+): void {
 	const worker = navigator.serviceWorker;
 	if (!worker) return;
 	void worker.ready.then((registration) =>
-		registration.active?.postMessage({ type: 'keep-pages', userId, paths })
+		registration.active?.postMessage({ type: 'keep-pages', userId, paths, again })
 	);
 }
 

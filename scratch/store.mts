@@ -1,0 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDb } from '../src/lib/server/db';
+import { storeImport } from '../src/lib/server/addresses';
+import { createBoard } from '../src/lib/server/boards';
+const db = await openDb({ dataDir: mkdtempSync(join(tmpdir(), 'st-')) });
+await createBoard(db, { id: 'b1', name: 'B', centerLon: 5.8, centerLat: 51.8, zoom: 15 }).catch((e) => console.log('createBoard', e.message));
+const rows = Array.from({ length: 50000 }, (_, i) => ({ line: i + 2, street: 'Händelstraat', houseNumber: (i % 100) + 1, houseLetter: null, addition: null, postcode: `6${String(100 + Math.floor(i / 100)).padStart(3, '0')}KL`, city: 'Nijmegen', lon: 5.8 + i * 1e-6, lat: 51.8, bagId: null, complexNumber: '104', unitNumber: String(1040000 + i) }));
+let t = performance.now();
+console.log(await storeImport(db, 'b1', rows as never), Math.round(performance.now() - t));
+await db.close();
