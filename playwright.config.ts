@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
+import { testServerEntry } from './server/bundle';
 import { assertSupportedNode } from './server/node-version';
 
 assertSupportedNode('The end-to-end tests');
@@ -10,7 +11,7 @@ assertSupportedNode('The end-to-end tests');
 const node = JSON.stringify(process.execPath);
 
 /**
- * End-to-end tests against the real built app: `node --import tsx server/index.ts` serving
+ * End-to-end tests against the real built app: the bundled server (server/bundle.ts) serving
  * build/ (run `vite build` first; `npm test` does) on a fresh PGlite data folder per run.
  */
 const port = Number(process.env.E2E_PORT ?? 4391);
@@ -95,7 +96,8 @@ export default defineConfig({
 			env: { PDOK_FIXTURE_PORT: String(pdokFixturePort) }
 		},
 		{
-			command: `${node} --import tsx server/index.ts`,
+			// The bundled server (server/bundle.ts), bundled fresh for the run: what `npm start` runs.
+			command: `${node} --import tsx tests/support/server-bundle-setup.ts && ${node} ${testServerEntry()}`,
 			url: `http://127.0.0.1:${port}/`,
 			reuseExistingServer: false,
 			timeout: 120_000,

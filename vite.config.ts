@@ -68,7 +68,8 @@ export default defineConfig({
 		globalSetup: [
 			'tests/support/node-version-setup.ts',
 			'tests/support/temp-run-setup.ts',
-			'tests/support/global-postgres.ts'
+			'tests/support/global-postgres.ts',
+			'tests/support/server-bundle-setup.ts'
 		],
 		// Most files wait on servers and sockets, not the CPU: two at a time even on two cores.
 		maxWorkers: Math.max(2, availableParallelism()),

@@ -10,6 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { bundleServer } from './bundle';
 import { assertSupportedNode } from './node-version';
 
 assertSupportedNode('Buurtbord');
@@ -62,18 +63,4 @@ if (reason) {
 }
 
 // The server entry as an ES module in `build/` (the packages stay in node_modules).
-const { build } = await import('esbuild');
-await build({
-	entryPoints: { buurtbord: 'server/index.ts' },
-	outdir: buildDir,
-	// What is loaded only when configured (Redis, PostgreSQL, mail) stays in chunks of its own.
-	splitting: true,
-	chunkNames: 'buurtbord-chunks/[name]-[hash]',
-	bundle: true,
-	platform: 'node',
-	format: 'esm',
-	target: 'node22',
-	packages: 'external',
-	sourcemap: true,
-	logLevel: 'warning'
-});
+await bundleServer(buildDir);

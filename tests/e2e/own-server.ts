@@ -3,10 +3,11 @@ import { once } from 'node:events';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/sessions';
 import { seedServerUsers, type SeededUser, type SeedUser } from '../support/accounts';
+import { testServerEntry } from '../../server/bundle';
 
 /**
  * A server of a test's own (not the shared webServer): for tests that kill it or need other
- * settings. Same entry as production: node --import tsx server/index.ts serving build/.
+ * settings. Same entry as production: the bundled server (server/bundle.ts) serving build/.
  */
 export class OwnServer {
 	private child: ChildProcess | null = null;
@@ -63,7 +64,7 @@ export class OwnServer {
 	}
 
 	async start(): Promise<void> {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+		const child = spawn(process.execPath, [testServerEntry()], {
 			env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', ...this.env },
 			stdio: ['ignore', 'pipe', 'pipe']
 		});

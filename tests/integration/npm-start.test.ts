@@ -6,8 +6,8 @@ import { tempDataDir } from '../support/server-process';
 /**
  * The README's first command, as a user runs it: `npm start` on a new data folder bundles the
  * server, starts it with plain `node`, the flags in package.json's `config.node_flags` and the
- * environment in `config.node_env`, and serves the demo board. (The other tests start
- * server/index.ts under tsx.) `npm test` builds the app first, so `npm start` finds a current
+ * environment in `config.node_env`, and serves the demo board. (The other tests start the same
+ * bundle under a name of their own, build/buurtbord-test.js.) `npm test` builds the app first, so `npm start` finds a current
  * build and only bundles the server.
  */
 describe('npm start', () => {

@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lockPathFor } from '../../src/lib/server/db/lock';
+import { testServerEntry } from '../../server/bundle';
 
 /** The real Buurtbord server (server/index.ts with the built app) as a child process. */
 export interface ServerProcess {
@@ -63,10 +64,15 @@ export async function startServer(env: ServerEnv = {}): Promise<ServerProcess> {
 			'build/handler.js is missing: run `npm run build` before the integration tests'
 		);
 	}
+	if (!existsSync(testServerEntry())) {
+		throw new Error(
+			`${testServerEntry()} is missing: the tests' global set-up bundles it (tests/support/server-bundle-setup.ts)`
+		);
+	}
 	// A data folder made here is the process's own: removed once it has ended.
 	const dataDir = env.dataDir ?? tempDataDir();
 	const ownsDataDir = env.dataDir === undefined;
-	const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+	const child = spawn(process.execPath, [testServerEntry()], {
 		env: {
 			...process.env,
 			PORT: String(env.port ?? 0),
