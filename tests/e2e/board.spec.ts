@@ -89,6 +89,43 @@ test('the home page lists the demo board', async ({ page }) => {
 	expect(errors).toEqual([]);
 });
 
+test('the keyboard focus shows as a ring with at least 3:1 contrast on the page', async ({
+	page
+}) => {
+	await page.goto('/');
+	const link = page.getByRole('link', { name: 'Spoorbuurt' });
+	await expect(link).toBeVisible();
+	// Tab until the board link has the focus (a keyboard focus, so :focus-visible applies).
+	for (let i = 0; i < 20 && !(await link.evaluate((el) => el === document.activeElement)); i++)
+		await page.keyboard.press('Tab');
+	await expect(link).toBeFocused();
+	const ring = await link.evaluate((el) => {
+		const style = getComputedStyle(el);
+		return {
+			width: parseFloat(style.outlineWidth),
+			outline: style.outlineColor,
+			page:
+				getComputedStyle(document.body).backgroundColor !== 'rgba(0, 0, 0, 0)'
+					? getComputedStyle(document.body).backgroundColor
+					: getComputedStyle(document.documentElement).backgroundColor
+		};
+	});
+	expect(ring.width).toBeGreaterThanOrEqual(2);
+	const luminance = (css: string) => {
+		const [r, g, b] = css
+			.match(/\d+(\.\d+)?/g)!
+			.slice(0, 3)
+			.map(Number);
+		const channel = (v: number) => {
+			const c = v / 255;
+			return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+		};
+		return 0.2126 * channel(r!) + 0.7152 * channel(g!) + 0.0722 * channel(b!);
+	};
+	const [light, dark] = [luminance(ring.page), luminance(ring.outline)].sort((a, b) => b - a);
+	expect((light! + 0.05) / (dark! + 0.05)).toBeGreaterThanOrEqual(3);
+});
+
 test('an unknown or invalid board id gives a 404 page', async ({ page }) => {
 	for (const id of ['bestaat-niet', 'A%C3%A9', 'x'.repeat(80), '..%2F..%2Fetc']) {
 		const response = await page.goto(`/boards/${id}`);
