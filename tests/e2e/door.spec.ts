@@ -98,3 +98,34 @@ test('door mode lists every street with its open doors', async ({ page }) => {
 	await expect(streets).toHaveCount(9);
 	await expect(streets.first()).toContainText(/\d+ van \d+ deuren open/);
 });
+
+test('door mode comes back at the same street, side and door after a reload', async ({ page }) => {
+	await openDoorMode(page);
+	const streetButton = page.getByRole('button', { name: /deuren open$/ }).nth(1);
+	const street = (await streetButton.locator('.street-name').textContent())!.trim();
+	await streetButton.click();
+	await page.getByRole('button', { name: 'Even', exact: true }).click();
+	await page.getByRole('button', { name: 'Volgende deur' }).click();
+	await page.getByRole('button', { name: 'Volgende deur' }).click();
+	const address = (await page.getByTestId('door-address').textContent())!.trim();
+	const position = (await page.getByTestId('door-position').textContent())!.trim();
+
+	await page.reload();
+	await expect(page.getByTestId('door-address')).toHaveText(address);
+	await expect(page.getByTestId('door-position')).toHaveText(position);
+	await expect(page.locator('.street-bar strong')).toHaveText(street);
+	await expect(page.getByRole('button', { name: 'Even', exact: true })).toHaveAttribute(
+		'aria-pressed',
+		'true'
+	);
+
+	// Choosing another street is kept too: the reload shows the list of streets.
+	await page.getByRole('button', { name: 'Andere straat' }).click();
+	await page.reload();
+	await expect(page.getByRole('button', { name: /deuren open$/ }).first()).toBeVisible();
+	await expect(page.getByTestId('door-card')).toHaveCount(0);
+
+	// An address naming a street that is not in the register opens the list, not an empty walk.
+	await page.goto('/boards/spoorbuurt/deur?straat=Nergensstraat&deur=x');
+	await expect(page.getByRole('button', { name: /deuren open$/ }).first()).toBeVisible();
+});
