@@ -179,8 +179,10 @@ test('follow a person: the map and selection follow them; own pan or Escape stop
 	const follow = vera.getByRole('button', { name: /Volg Olga Eigenaar/ });
 	await follow.click();
 	await expect(follow).toHaveAttribute('aria-pressed', 'true');
-	await expect(vera.getByTestId('presence-banner')).toContainText('U volgt Olga Eigenaar');
-	await expect(vera.getByTestId('presence-announcement')).toContainText('U volgt nu Olga Eigenaar');
+	await expect(vera.getByTestId('presence-banner')).toContainText('Je volgt Olga Eigenaar');
+	await expect(vera.getByTestId('presence-announcement')).toContainText(
+		'Je volgt nu Olga Eigenaar'
+	);
 
 	const start = await view(olga);
 	await moveMap(olga, start.lon + 0.002, start.lat + 0.001, start.zoom + 0.5);
@@ -205,7 +207,7 @@ test('follow a person: the map and selection follow them; own pan or Escape stop
 	await vera.keyboard.press('Escape');
 	await expect(vera.getByTestId('presence-banner')).toHaveCount(0);
 	await expect(vera.getByTestId('presence-announcement')).toContainText(
-		'U volgt Olga Eigenaar niet meer'
+		'Je volgt Olga Eigenaar niet meer'
 	);
 	await moveMap(olga, moved.lon - 0.003, moved.lat, moved.zoom);
 	// Follow again, then Vera pans herself (a drag): following stops, her map stays hers.
@@ -244,7 +246,7 @@ test('presenter mode: everybody follows the presenter, filters included; one ste
 	for (const page of [olga, erik, vera]) await open(page);
 
 	await olga.getByTestId('present-button').click();
-	await expect(olga.getByTestId('presence-banner')).toContainText('U presenteert');
+	await expect(olga.getByTestId('presence-banner')).toContainText('Je presenteert');
 	for (const page of [erik, vera]) {
 		await expect(page.getByTestId('presence-banner')).toContainText('Olga Eigenaar presenteert');
 		await expect(page.getByTestId('presence-announcement')).toContainText(
