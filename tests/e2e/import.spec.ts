@@ -94,6 +94,19 @@ async function openImport(page: Page): Promise<number> {
 	return registerCount(page);
 }
 
+/** Imports one address (a row of straat;huisnummer;postcode;woonplaats;lat;lon) and stores it. */
+async function importOneAddress(page: Page, row: string): Promise<void> {
+	await openImport(page);
+	await page.getByLabel('Kies een bestand (CSV of GeoJSON)').setInputFiles({
+		name: 'nieuw.csv',
+		mimeType: 'text/csv',
+		buffer: Buffer.from(`straat;huisnummer;postcode;woonplaats;lat;lon\r\n${row}\r\n`)
+	});
+	await page.getByRole('button', { name: 'Controleren' }).click();
+	await page.getByTestId('import-confirm').click();
+	await expect(page.getByTestId('import-stored')).toContainText('1 nieuw');
+}
+
 async function registerCount(page: Page): Promise<number> {
 	return Number(await page.getByTestId('register-count').getAttribute('data-count'));
 }
@@ -392,17 +405,7 @@ test('an import appears on a board someone has open, without a reload', async ({
 		.getByRole('option', { name: /Livelaan 7/ });
 	await expect(found).toHaveCount(0);
 
-	await openImport(page);
-	await page.getByLabel('Kies een bestand (CSV of GeoJSON)').setInputFiles({
-		name: 'nieuw.csv',
-		mimeType: 'text/csv',
-		buffer: Buffer.from(
-			'straat;huisnummer;postcode;woonplaats;lat;lon\r\nLivelaan;7;6512AB;Nijmegen;51.8312;5.8712\r\n'
-		)
-	});
-	await page.getByRole('button', { name: 'Controleren' }).click();
-	await page.getByTestId('import-confirm').click();
-	await expect(page.getByTestId('import-stored')).toContainText('1 nieuw');
+	await importOneAddress(page, 'Livelaan;7;6512AB;Nijmegen;51.8312;5.8712');
 
 	// The colleague's board has it: the search finds it, the panel opens.
 	await search.fill('');
@@ -463,17 +466,7 @@ test('a board kept for offline use is not fetched again on every visit, and its 
 
 	// An import elsewhere: the kept register gets the new address, for door mode offline.
 	expect(await keptRegisterHas(phone, 'Kepelaan')).toBe(false);
-	await openImport(page);
-	await page.getByLabel('Kies een bestand (CSV of GeoJSON)').setInputFiles({
-		name: 'nieuw.csv',
-		mimeType: 'text/csv',
-		buffer: Buffer.from(
-			'straat;huisnummer;postcode;woonplaats;lat;lon\r\nKepelaan;3;6512AB;Nijmegen;51.8313;5.8713\r\n'
-		)
-	});
-	await page.getByRole('button', { name: 'Controleren' }).click();
-	await page.getByTestId('import-confirm').click();
-	await expect(page.getByTestId('import-stored')).toContainText('1 nieuw');
+	await importOneAddress(page, 'Kepelaan;3;6512AB;Nijmegen;51.8313;5.8713');
 	await expect.poll(() => keptRegisterHas(phone, 'Kepelaan')).toBe(true);
 	expect((await keptAt(phone))[board]).toBe(first[board]);
 	await context.close();
