@@ -381,3 +381,29 @@ test('the list view works by keyboard, and its selection follows to the map and 
 	).toHaveAttribute('aria-current', 'true');
 	expect(errors).toEqual([]);
 });
+
+test('after saving a gesprek by keyboard the focus stays on its save button', async ({ page }) => {
+	await openBoard(page);
+	const addresses = await visibleAddresses(page);
+	const target = addresses[5]!;
+	await page.mouse.click(target.x, target.y);
+	const panel = page.getByTestId('address-panel');
+	await panel.getByRole('button', { name: 'Nieuw gesprek' }).click();
+	const form = panel.getByTestId('gesprek-form');
+	const heldBy = `Opbouwwerker ${Date.now()}`;
+	await form.getByLabel('Gevoerd door').fill(heldBy);
+	const save = form.getByRole('button', { name: 'Gesprek opslaan' });
+	await save.focus();
+	await page.keyboard.press('Enter');
+
+	// The new gesprek's form is replaced by the saved one's: the focus is on its save button.
+	await expect(panel.getByTestId('history-item').filter({ hasText: heldBy })).toBeVisible();
+	await expect(form.getByRole('heading', { level: 3 })).not.toHaveText('Nieuw gesprek');
+	await expect(save).toBeFocused();
+
+	// Enter in a field of the saved gesprek saves it: the focus goes to the save button too.
+	await form.getByLabel('Gevoerd door').fill(`${heldBy} en Bas`);
+	await form.getByLabel('Gevoerd door').press('Enter');
+	await expect(save).toBeFocused();
+	await expect(panel.getByTestId('history-item').filter({ hasText: 'en Bas' })).toBeVisible();
+});
