@@ -154,7 +154,7 @@ export class BoardConnection {
 		};
 		const onSync = (synced: boolean) => {
 			this.#synced = synced;
-			if (synced && userId && !this.#keeping) this.#keepPages();
+			if (synced && this.#userId && !this.#keeping) this.#keepPages();
 		};
 		const onClose = (event: CloseEvent | null) => {
 			if (!this.#openedSinceClose && ++this.#failedAttempts >= FAILED_ATTEMPTS_BEFORE_CHECK) {
@@ -203,18 +203,20 @@ export class BoardConnection {
 		else setTimeout(keep, 500);
 	}
 
-	#keep(options: { again?: boolean } = {}): void {
+	/** Asks for the board's pages (or `only` the register) to be kept; see keepPagesOffline. */
+	#keep(options: { again?: boolean; only?: 'register' } = {}): void {
 		if (this.#stopped || !this.#userId || !navigator.onLine) return;
 		const board = `/boards/${this.#boardId}`;
-		keepPagesOffline(this.#userId, [board, `${board}/deur`, `${board}/adressen.json`], options);
+		const register = `${board}/adressen.json`;
+		const paths = options.only === 'register' ? [register] : [board, `${board}/deur`, register];
+		keepPagesOffline(this.#userId, paths, { again: options.again });
 	}
 
 	/** The address register changed (an import), or may have while the socket was away. */
 	#registerChanged(): void {
 		this.#registerChanges++;
 		// The kept copy too: door mode offline must find the new addresses.
-		if (this.#keeping && this.#userId && navigator.onLine)
-			keepPagesOffline(this.#userId, [`/boards/${this.#boardId}/adressen.json`], { again: true });
+		if (this.#keeping) this.#keep({ again: true, only: 'register' });
 	}
 
 	/** The board is no longer this user's: the device may be in the wrong hands, its copies go. */
