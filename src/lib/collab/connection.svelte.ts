@@ -136,7 +136,7 @@ export class BoardConnection {
 					// A page made for reading that finds changes of this device not on the server (made
 					// before the member became a viewer, offline): they can never be taken, and would
 					// show as records nobody else has. The copy goes, and the page loads the server's.
-					if (access !== 'read' || sync.unsent === 0 || !navigator.onLine) return;
+					if (access !== 'read' || sync.unsentToServer === 0 || !navigator.onLine) return;
 					await copy.clear().catch(() => undefined);
 					window.location.reload();
 				});

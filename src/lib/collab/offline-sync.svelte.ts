@@ -1,10 +1,16 @@
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import { countUnsent, type OfflineCopy } from './offline';
 import { ServerClocks, updateEnds, type Marker } from './offline-clocks';
+import { MESSAGE_STORED, decodeStored, encodeStoredRequest } from './stored';
+
+/** While changes are sent but not known to be stored, the server is asked again this often. */
+const ASK_AGAIN_MS = 1_500;
 
 export type SyncSummary =
 	| { state: 'saved' }
+	/** Connected, everything sent, some of it not stored yet (the server's write delay). */
+	| { state: 'saving' }
 	/** `offlineSince`: a timestamp (ms), or null while connected. */
 	| { state: 'unsent'; count: number; offlineSince: number | null }
 	| { state: 'offline'; since: number };
@@ -22,7 +28,11 @@ export function combineSync(
 		(sum, s) => sum + (s?.state === 'unsent' ? s.count : 0),
 		0
 	);
-	if (count === 0) return main;
+	if (count === 0) {
+		if (main.state === 'saved' && others.some((s) => s?.state === 'saving'))
+			return { state: 'saving' };
+		return main;
+	}
 	const offlineSince =
 		main.state === 'offline' ? main.since : main.state === 'unsent' ? main.offlineSince : null;
 	return { state: 'unsent', count, offlineSince };
@@ -36,20 +46,27 @@ export function combineSync(
  * tracker sends a sync step 1 that claims, for each client where this device is ahead, only what
  * the server is known to have; the server answers with what it holds beyond that, which tells
  * how far it has taken our changes (offline-clocks.ts). The server applies the messages of one
- * socket in order, so the answer comes after our updates were applied; it stores them within 0.6 s
- * (BUURTBORD_PERSIST_MAX_WAIT_MS plus BUURTBORD_PERSIST_COMMIT_INTERVAL_MS).
+ * socket in order, so the answer comes after our updates were applied.
  *
- * A local change counts as unsent while any of its structs is beyond the server's known clock.
- * The server's clocks, the list of unsent changes and the moment the connection was lost are kept
- * with the offline copy, so they survive a reload.
+ * Applied is not stored: the server writes within its write delay (0.6 s by default), and a crash
+ * before that loses what only it had. So the tracker also asks what is stored (stored.ts); the
+ * server answers once its database has everything it had applied when asked.
+ *
+ * A local change counts as unsent while any of its structs is beyond the server's known clock,
+ * and as saving while any is beyond what the server said is stored. The server's clocks, the list
+ * of changes not known to be stored and the moment the connection was lost are kept with the
+ * offline copy, so they survive a reload.
  */
 export class SyncTracker {
 	readonly #server = new ServerClocks();
+	/** What the server said is stored (a lower bound; part of what it has). */
+	readonly #stored = new ServerClocks();
 	#markers = $state.raw<Marker[]>([]);
 	#serverVersion = $state(0);
 	#connected = $state(false);
 	#offlineSince = $state<number | null>(null);
 	#probeTimer: ReturnType<typeof setTimeout> | null = null;
+	#askTimer: ReturnType<typeof setTimeout> | null = null;
 	#socket: WebSocket | null = null;
 	readonly #stop: (() => void)[] = [];
 
@@ -70,6 +87,10 @@ export class SyncTracker {
 		};
 		doc.on('update', onUpdate);
 		this.#stop.push(() => doc.off('update', onUpdate));
+		provider.messageHandlers[MESSAGE_STORED] = (_encoder, decoder) => {
+			const stateVector = decodeStored(decoder);
+			if (stateVector) this.#onStored(stateVector);
+		};
 		// Signing out asks first while changes are not on the server (offline.ts).
 		this.#stop.push(countUnsent(() => this.unsent));
 		const onStatus = ({ status }: { status: string }) => {
@@ -105,12 +126,14 @@ export class SyncTracker {
 	/** Loads what an earlier session of this page knew (call once the offline copy is loaded). */
 	async restore(): Promise<void> {
 		if (!this.copy) return;
-		const [server, markers, since] = await Promise.all([
+		const [server, stored, markers, since] = await Promise.all([
 			this.copy.get<Uint8Array>('serverStateVector'),
+			this.copy.get<Uint8Array>('storedStateVector'),
 			this.copy.get<string>('pendingChanges'),
 			this.copy.get<number>('offlineSince')
 		]);
 		if (server instanceof Uint8Array) this.#server.restore(server);
+		if (stored instanceof Uint8Array) this.#stored.restore(stored);
 		if (typeof markers === 'string') {
 			try {
 				this.#markers = [...(JSON.parse(markers) as Marker[]), ...this.#markers];
@@ -124,19 +147,32 @@ export class SyncTracker {
 		this.#scheduleProbe();
 	}
 
-	/** The number of this device's changes the server does not have yet. */
+	/** The number of this device's changes the server is not known to have stored. */
 	get unsent(): number {
 		void this.#serverVersion;
-		const pending = this.#markers.filter((m) => !this.#server.has(m)).length;
-		if (pending > 0) return pending;
-		// Changes the list does not know of (kept before it): at least one if the clocks are ahead.
-		return this.#server.known && this.#server.behind(this.doc) ? 1 : 0;
+		return this.#markers.length + this.#unknownAhead();
+	}
+
+	/** Of those, the ones the server is not known to have at all. */
+	get unsentToServer(): number {
+		void this.#serverVersion;
+		return this.#markers.filter((m) => !this.#server.has(m)).length + this.#unknownAhead();
+	}
+
+	/** Changes the list does not know of (kept before it): at least one if the clocks are ahead. */
+	#unknownAhead(): number {
+		return this.#markers.length === 0 && this.#server.known && this.#server.behind(this.doc)
+			? 1
+			: 0;
 	}
 
 	get summary(): SyncSummary {
-		const count = this.unsent;
-		if (count > 0) return { state: 'unsent', count, offlineSince: this.#offlineSince };
-		if (!this.#connected) return { state: 'offline', since: this.#offlineSince ?? Date.now() };
+		const offlineSince = this.#offlineSince;
+		// Offline, a change the server had but had not stored may have to be sent again.
+		const count = this.#connected ? this.unsentToServer : this.unsent;
+		if (count > 0) return { state: 'unsent', count, offlineSince };
+		if (!this.#connected) return { state: 'offline', since: offlineSince ?? Date.now() };
+		if (this.unsent > 0) return { state: 'saving' };
 		return { state: 'saved' };
 	}
 
@@ -164,10 +200,47 @@ export class SyncTracker {
 		}
 	}
 
-	/** Changes the server has are forgotten (the list stays short). */
+	/** The server's answer to "what is stored?": changes it covers are safe. */
+	#onStored(stateVector: Uint8Array): void {
+		let entries: Map<number, number>;
+		try {
+			entries = Y.decodeStateVector(stateVector);
+		} catch {
+			return;
+		}
+		// What is stored the server has.
+		const changed = this.#stored.merge(entries);
+		if (this.#server.merge(entries) || changed) {
+			this.#prune();
+			this.#serverVersion++;
+			this.#persist();
+		}
+		if (this.#markers.length === 0 && this.#askTimer) {
+			clearTimeout(this.#askTimer);
+			this.#askTimer = null;
+		}
+	}
+
+	/** Changes the server has stored are forgotten (the list stays short). */
 	#prune(): void {
-		const left = this.#markers.filter((m) => !this.#server.has(m));
+		const left = this.#markers.filter((m) => !this.#stored.has(m));
 		if (left.length !== this.#markers.length) this.#markers = left;
+	}
+
+	/**
+	 * Asks the server what is stored while some change is not known to be, again every
+	 * ASK_AGAIN_MS: a change of ours the server applies later (it waited for another's part) is
+	 * then heard of too. The server answers only when something new was stored.
+	 */
+	#ask(): void {
+		if (this.#markers.length === 0) return;
+		const ws = this.provider.ws;
+		if (!this.provider.wsconnected || !ws || ws.readyState !== WebSocket.OPEN) return;
+		ws.send(encodeStoredRequest() as Uint8Array<ArrayBuffer>);
+		this.#askTimer ??= setTimeout(() => {
+			this.#askTimer = null;
+			this.#ask();
+		}, ASK_AGAIN_MS);
 	}
 
 	#scheduleProbe(delay = 300): void {
@@ -178,17 +251,21 @@ export class SyncTracker {
 			if (!this.provider.wsconnected || !ws || ws.readyState !== WebSocket.OPEN) return;
 			const probe = this.#server.probe(this.doc);
 			if (probe) ws.send(probe as Uint8Array<ArrayBuffer>);
+			// After our updates and the probe: answered once they are stored.
+			this.#ask();
 		}, delay);
 	}
 
 	#persist(): void {
 		if (!this.copy) return;
 		void this.copy.set('serverStateVector', this.#server.encode());
+		void this.copy.set('storedStateVector', this.#stored.encode());
 		void this.copy.set('pendingChanges', JSON.stringify(this.#markers));
 	}
 
 	destroy(): void {
 		if (this.#probeTimer) clearTimeout(this.#probeTimer);
+		if (this.#askTimer) clearTimeout(this.#askTimer);
 		for (const stop of this.#stop.splice(0)) stop();
 	}
 }

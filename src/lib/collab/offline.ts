@@ -163,6 +163,20 @@ function unsentNow(): number {
 	return total;
 }
 
+/** How long signing out waits for changes to be stored before it asks. */
+const SIGNOUT_WAIT_MS = 3_000;
+
+/** The number of changes not stored yet, once it is 0 or after `ms`. */
+async function unsentAfter(ms: number): Promise<number> {
+	const until = Date.now() + ms;
+	let unsent = unsentNow();
+	while (unsent > 0 && Date.now() < until) {
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		unsent = unsentNow();
+	}
+	return unsent;
+}
+
 /** Whether the server answers (a sign-out only happens there). */
 async function serverReachable(): Promise<boolean> {
 	try {
@@ -200,7 +214,8 @@ export function signOutWipingDevice(event: SubmitEvent): void {
 			alert(m.signout_offline());
 			return;
 		}
-		const unsent = unsentNow();
+		// Changes made just now are usually stored within a second: no question for those.
+		const unsent = await unsentAfter(SIGNOUT_WAIT_MS);
 		if (unsent > 0 && !confirm(m.signout_unsent({ count: unsent }))) return;
 		signingOut = true;
 		void navigator.serviceWorker?.controller?.postMessage({ type: 'wipe' });

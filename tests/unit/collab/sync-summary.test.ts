@@ -28,4 +28,16 @@ describe('one sync state for the board and its confidential notes', () => {
 		});
 		expect(combineSync(null, [{ state: 'unsent', count: 1, offlineSince: null }])).toBeNull();
 	});
+
+	it('says saving while a note change is sent but not stored, unless something is unsent', () => {
+		expect(combineSync({ state: 'saved' }, [{ state: 'saving' }])).toEqual({ state: 'saving' });
+		expect(combineSync({ state: 'saving' }, [{ state: 'saved' }])).toEqual({ state: 'saving' });
+		expect(
+			combineSync({ state: 'saving' }, [{ state: 'unsent', count: 2, offlineSince: null }])
+		).toEqual({ state: 'unsent', count: 2, offlineSince: null });
+		expect(combineSync({ state: 'offline', since: 3 }, [{ state: 'saving' }])).toEqual({
+			state: 'offline',
+			since: 3
+		});
+	});
 });

@@ -62,6 +62,16 @@ export class DebouncedWriter {
 	private stopped = false;
 	/** When the oldest unstored update arrived. */
 	pendingSince: number | undefined;
+	/** How many updates were pushed so far; `storedCount` of them are stored (in order). */
+	pushedCount = 0;
+	storedCount = 0;
+	/**
+	 * Called as a write takes its updates (everything pushed so far): what the write will hold,
+	 * e.g. the document's state vector at that moment, handed to `onStored` once it is stored.
+	 */
+	snapshot?: () => Uint8Array | null;
+	/** Told after each successful write: every update pushed before `upTo` is now stored. */
+	onStored?: (upTo: number, snapshot: Uint8Array | null) => void;
 
 	constructor(private readonly options: PersistenceOptions) {}
 
@@ -84,6 +94,7 @@ export class DebouncedWriter {
 
 	push(update: Uint8Array): void {
 		this.pending.push(update);
+		this.pushedCount++;
 		this.pendingSince ??= Date.now();
 		unstored.add(this);
 		// While the database is failing the retry timer writes everything; no faster attempts.
@@ -107,10 +118,15 @@ export class DebouncedWriter {
 			if (this.pending.length === 0) return;
 			const batch = this.pending;
 			this.pending = [];
+			// Every update pushed so far is in this batch (a failed one is put back in front).
+			const upTo = this.pushedCount;
+			const snapshot = this.snapshot?.() ?? null;
 			const merged = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
 			try {
 				await withTimeout(this.options.store(merged), this.options.storeTimeoutMs ?? 10_000);
 				persistenceCounters.stored++;
+				this.storedCount = upTo;
+				this.tellStored(upTo, snapshot);
 				if (this.pending.length === 0) {
 					this.pendingSince = undefined;
 					unstored.delete(this);
@@ -134,6 +150,15 @@ export class DebouncedWriter {
 			}
 		});
 		return this.writing;
+	}
+
+	/** A listener's failure is not the write's: the updates are stored either way. */
+	private tellStored(upTo: number, snapshot: Uint8Array | null): void {
+		try {
+			this.onStored?.(upTo, snapshot);
+		} catch (err) {
+			console.error('[sync] after a write:', err);
+		}
 	}
 
 	private scheduleRetry(delay: number): void {

@@ -8,6 +8,7 @@ import { CLOSE_INVALID_UPDATE } from '../../board/layout';
 import { encodeAccessChanged, type SyncAccess } from '../../collab/access-changed';
 import { encodeNotTaken } from '../../collab/not-taken';
 import { encodeRegisterChanged } from '../../collab/register-changed';
+import { MESSAGE_STORED } from '../../collab/stored';
 import { UpdateRefusal, type SyncContext, type TakenPart } from './hooks';
 import {
 	CLOSE_HANDSHAKE_TIMEOUT,
@@ -23,6 +24,7 @@ import {
 } from './limits';
 import { DebouncedWriter } from './persistence';
 import { RoomPresence } from './presence';
+import { StoredAnswers } from './stored-answers';
 
 /** y-websocket message types. */
 export const MESSAGE_SYNC = 0;
@@ -71,6 +73,8 @@ export class Room {
 	/** Who may announce what, stamped with whom, how often (presence.ts). */
 	readonly presence = new RoomPresence(this.awareness);
 	private readonly connections = new Map<WebSocket, Connection>();
+	/** The pages' questions what is stored (collab/stored.ts). */
+	private readonly stored: StoredAnswers;
 	/** A change of the document: to storage and to every synced connection. */
 	private readonly onUpdate = (update: Uint8Array) => {
 		this.wholeAnswer = undefined;
@@ -121,6 +125,7 @@ export class Room {
 	) {
 		// The server holds no presence of its own.
 		this.awareness.setLocalState(null);
+		this.stored = new StoredAnswers(this.doc, writer, (ws, message) => this.send(ws, message));
 		if (afterApply) {
 			// Client updates are applied with their socket as the origin (applyChecked).
 			this.doc.on('afterTransaction', (transaction: Y.Transaction) => {
@@ -229,6 +234,7 @@ export class Room {
 			conn.pending = null;
 			this.connections.delete(ws);
 			this.presence.leave(ws);
+			this.stored.leave(ws);
 		}
 		return this.connections.size;
 	}
@@ -297,6 +303,9 @@ export class Room {
 				this.send(ws, encoding.toUint8Array(message));
 				break;
 			}
+			case MESSAGE_STORED:
+				this.stored.ask(ws);
+				break;
 			default:
 				throw new Error(`unknown message type ${type}`);
 		}
@@ -344,6 +353,7 @@ export class Room {
 
 	destroy(): void {
 		this.wholeAnswer = undefined;
+		this.stored.destroy();
 		this.presence.destroy();
 		this.awareness.destroy();
 		this.doc.destroy();
