@@ -24,7 +24,7 @@ function storedAnswers(client: TestClient): { at: number; stateVector: Map<numbe
 }
 
 function ask(client: TestClient): void {
-	client.provider.ws!.send(encodeStoredRequest());
+	client.provider.ws!.send(encodeStoredRequest() as Uint8Array<ArrayBuffer>);
 }
 
 /** Whether a state vector covers everything a client wrote. */
