@@ -18,7 +18,15 @@ export type Panel =
  */
 export class BoardEditor {
 	panel = $state.raw<Panel>(null);
-	placing = $state<'initiatief' | 'notitie' | null>(null);
+	/** The place-on-map mode: a new initiatief or notitie, or moving a free-point initiatief. */
+	placing = $state<'initiatief' | 'notitie' | 'move' | null>(null);
+	/** The initiatief being moved (`placing` 'move'). */
+	#moving: string | null = null;
+	/**
+	 * The map's centre, once the page has a map: placing "at the cross" is the way to place and
+	 * move without a pointer (the map pans with the arrow keys).
+	 */
+	mapCenter: () => { lon: number; lat: number } | null = () => null;
 	flyTarget = $state.raw<{ lon: number; lat: number } | null>(null);
 	readonly content: BoardContent;
 	readonly #addressById: () => ReadonlyMap<string, Address>;
@@ -92,12 +100,34 @@ export class BoardEditor {
 		this.panel = { kind: 'deleted' };
 	}
 
+	/** Moving a free-point initiatief: a click on the map (or the cross) puts it there. */
+	startMove(id: string): void {
+		this.#moving = id;
+		this.placing = 'move';
+	}
+
 	/** The click that ends the place-on-map mode. */
 	place(lon: number, lat: number): void {
 		const mode = this.placing;
 		this.placing = null;
-		if (mode === 'initiatief') this.panel = { kind: 'initiatief', id: null, place: { lon, lat } };
+		if (mode === 'move') {
+			const id = this.#moving;
+			this.#moving = null;
+			if (id && this.content.initiatieven.get(id)) {
+				this.move(id, lon, lat);
+				this.panel = { kind: 'initiatief', id, place: null };
+			}
+		} else if (mode === 'initiatief')
+			this.panel = { kind: 'initiatief', id: null, place: { lon, lat } };
 		else if (mode === 'notitie') this.panel = { kind: 'notitie', id: null, point: { lon, lat } };
+	}
+
+	/** Places at the map's centre (the cross): the keyboard's click. False without a map. */
+	placeAtCenter(): boolean {
+		const center = this.mapCenter();
+		if (!center || !this.placing) return false;
+		this.place(center.lon, center.lat);
+		return true;
 	}
 
 	/** A free-point initiatief dragged on the map. */
