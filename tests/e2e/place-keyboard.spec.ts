@@ -44,7 +44,7 @@ test('by keyboard: an initiatief placed at the cross and moved there, seen in th
 	// Place mode by keyboard: the hint says how, the cross shows where.
 	await pageA.getByRole('button', { name: 'Initiatief op de kaart zetten' }).focus();
 	await pageA.keyboard.press('Enter');
-	await expect(pageA.getByTestId('placing-hint')).toContainText('pijltjestoetsen');
+	await expect(pageA.getByTestId('place-keyboard')).toContainText('pijltjestoetsen');
 	await expect(pageA.getByTestId('place-cross')).toBeVisible();
 	const spot = await panWithKeys(pageA, 'ArrowRight', 3);
 	await pageA.getByRole('button', { name: 'Op het kruis plaatsen' }).focus();
