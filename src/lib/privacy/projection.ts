@@ -3,6 +3,7 @@ import type { InitiatiefStatus } from '../board/layout';
 import { listGesprekken } from '../board/gesprekken';
 import { listInitiatieven } from '../board/initiatieven';
 import { listThemas } from '../board/themas';
+import type { PublishGate } from './publish-gate';
 import { effectiveK, protectRound, type RawRound } from './suppress';
 
 /**
@@ -132,10 +133,15 @@ function metres(a: { lon: number; lat: number }, b: { lon: number; lat: number }
 
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 
+/**
+ * With a `gate`, each street's round is published anew only when k households changed since its
+ * last publication (publish-gate.ts); without one, as it is now (a first publication, tests).
+ */
 export function computeProjection(
 	doc: Y.Doc,
 	addresses: readonly ProjectionAddress[],
-	settings: PublicationSettings
+	settings: PublicationSettings,
+	gate?: PublishGate
 ): PublicProjection {
 	const k = effectiveK(settings.k);
 	const published = settings.streets ? new Set(settings.streets) : null;
@@ -197,19 +203,22 @@ export function computeProjection(
 			}
 			const raw: RawRound = { round, households: households.size, themes: counts };
 			const safe = protectRound(raw, k, { keepZero: true });
-			if (safe.households === null) return { round, households: null, few: true, themes: [] };
-			return {
-				round,
-				households: safe.households,
-				few: false,
-				themes: safe.themes
-					.filter((t) => t.shown === 'count' || inUse.includes(t.id))
-					.map((t) => ({
-						...themas.get(t.id)!,
-						shown: t.shown === 'count' ? 'count' : 'suppressed',
-						count: t.count
-					}))
-			};
+			const fresh: PublicRound =
+				safe.households === null
+					? { round, households: null, few: true, themes: [] }
+					: {
+							round,
+							households: safe.households,
+							few: false,
+							themes: safe.themes
+								.filter((t) => t.shown === 'count' || inUse.includes(t.id))
+								.map((t) => ({
+									...themas.get(t.id)!,
+									shown: t.shown === 'count' ? 'count' : 'suppressed',
+									count: t.count
+								}))
+						};
+			return gate ? gate.round(name, fresh, households, { byId: themas, inUse }) : fresh;
 		});
 		return { slug, street: name, ...middleOf(name), rounds };
 	});

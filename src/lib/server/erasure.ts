@@ -3,6 +3,7 @@ import { eraseHousehold as eraseFromDocument, type ErasedHousehold } from '../bo
 import { gesprekkenMap } from '../board/gesprekken';
 import { recordAudit } from './audit';
 import { eraseHistory } from './history/store';
+import { refreshProjection } from './public/store';
 import type { Db, Queryable } from './db';
 import type { Runtime } from './runtime';
 import { listOrgDocs, orgDocName, removeNotes } from './sync/org-docs';
@@ -61,6 +62,8 @@ export async function eraseHousehold(
 	confidentialNotes += await removeConfidentialNotes(db, sync, boardId, added);
 	// Their history too (field values, deleted gesprekken's last fields, notes changes).
 	await eraseHistory(db, boardId, [...before, ...erased.gesprekIds], addressId);
+	// The public pages' basis forgets what the household said (publish-gate.ts) before the vacuum.
+	await refreshProjection(db, boardId);
 	await vacuumDocumentLogs(db);
 	await recordAudit(db, { boardId, actorId, action: 'household.erase' });
 	return {
@@ -101,5 +104,7 @@ async function removeConfidentialNotes(
  * run inside a transaction. It locks the tables for the moment it takes: storing edits waits.
  */
 export async function vacuumDocumentLogs(db: Db): Promise<void> {
-	await db.exec('vacuum full public.board_updates, public.org_note_updates, public.item_history');
+	await db.exec(
+		'vacuum full public.board_updates, public.org_note_updates, public.item_history, public.publication_basis'
+	);
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
 import type { Db, Queryable } from '../db';
 import { getBoard } from '../boards';
@@ -11,6 +11,7 @@ import {
 	type PublicProjection,
 	type StreetSignal
 } from '../../privacy/projection';
+import { PublishGate, type CellBasis } from '../../privacy/publish-gate';
 import { effectiveK } from '../../privacy/suppress';
 
 /**
@@ -92,9 +93,17 @@ export async function loadStoredDocument(db: Db, boardId: string): Promise<Y.Doc
 	return doc;
 }
 
+/** The publish gate's hash (privacy/publish-gate.ts): 96 bits of SHA-256. */
+function gateHash(text: string): string {
+	return createHash('sha256').update(text).digest('base64url').slice(0, 16);
+}
+
 /**
  * Recomputes a board's public projection from its document (or its stored state) and replaces the
- * stored projection in one transaction. Boards that are not published keep no projection at all.
+ * stored projection in one transaction. A street's round changes only when at least k households
+ * changed in it since it was last published (publish-gate.ts): the basis row is locked for the
+ * transaction, so recomputations (also of other processes) take their turns and each is compared
+ * with the last one stored. Boards that are not published keep no projection and no basis.
  */
 export async function refreshProjection(db: Db, boardId: string, doc?: Y.Doc): Promise<void> {
 	const board = await getBoard(db, boardId);
@@ -102,7 +111,12 @@ export async function refreshProjection(db: Db, boardId: string, doc?: Y.Doc): P
 	const publication = await getPublication(db, boardId);
 	if (!publication.published) {
 		await db.transaction(async (tx) => {
-			for (const table of ['street_signals', 'public_initiatives', 'public_boards']) {
+			for (const table of [
+				'street_signals',
+				'public_initiatives',
+				'public_boards',
+				'publication_basis'
+			]) {
 				await tx.query(`delete from public.${table} where board_id = $1`, [boardId]);
 			}
 		});
@@ -111,38 +125,72 @@ export async function refreshProjection(db: Db, boardId: string, doc?: Y.Doc): P
 	}
 	const addresses = await projectionAddresses(db, boardId);
 	const own = doc ? null : await loadStoredDocument(db, boardId);
-	let projection: PublicProjection;
 	try {
-		projection = computeProjection(doc ?? own!, addresses, publication);
+		await db.transaction(async (tx) => {
+			await tx.query(
+				`insert into public.publication_basis (board_id, salt) values ($1, $2)
+				 on conflict (board_id) do nothing`,
+				[boardId, randomBytes(18).toString('base64url')]
+			);
+			const [basis] = await tx.query<{ salt: string; cells: Record<string, CellBasis> }>(
+				'select salt, cells from public.publication_basis where board_id = $1 for update',
+				[boardId]
+			);
+			const previous = await tx.query<{ street: string; rounds: StreetSignal['rounds'] }>(
+				'select street, rounds from public.street_signals where board_id = $1',
+				[boardId]
+			);
+			const gate = new PublishGate(
+				basis!,
+				new Map(previous.map((p) => [p.street, p.rounds])),
+				effectiveK(publication.k),
+				gateHash
+			);
+			const projection = computeProjection(doc ?? own!, addresses, publication, gate);
+			await writeProjection(tx, boardId, board, projection);
+			await tx.query(
+				`update public.publication_basis set cells = $2::text::jsonb, updated_at = now()
+				 where board_id = $1`,
+				[boardId, JSON.stringify(gate.next)]
+			);
+		});
 	} finally {
 		own?.destroy();
 	}
+	cache.delete(boardId);
+}
+
+async function writeProjection(
+	tx: Queryable,
+	boardId: string,
+	board: NonNullable<Awaited<ReturnType<typeof getBoard>>>,
+	projection: PublicProjection
+): Promise<void> {
 	const version = createHash('sha256')
 		.update(JSON.stringify([board, projection]))
 		.digest('base64url')
 		.slice(0, 16);
-	await db.transaction(async (tx) => {
-		await tx.query(
-			`insert into public.public_boards
+	await tx.query(
+		`insert into public.public_boards
 			   (board_id, name, center_lon, center_lat, zoom, min_group, version, updated_at)
 			 values ($1, $2, $3, $4, $5, $6, $7, now())
 			 on conflict (board_id) do update
 			 set name = excluded.name, center_lon = excluded.center_lon, center_lat = excluded.center_lat,
 			     zoom = excluded.zoom, min_group = excluded.min_group, version = excluded.version,
 			     updated_at = now()`,
-			[boardId, board.name, board.centerLon, board.centerLat, board.zoom, projection.k, version]
-		);
-		await tx.query('delete from public.street_signals where board_id = $1', [boardId]);
-		await tx.query(
-			`insert into public.street_signals (board_id, slug, street, lon, lat, rounds)
+		[boardId, board.name, board.centerLon, board.centerLat, board.zoom, projection.k, version]
+	);
+	await tx.query('delete from public.street_signals where board_id = $1', [boardId]);
+	await tx.query(
+		`insert into public.street_signals (board_id, slug, street, lon, lat, rounds)
 			 select $1, s.slug, s.street, s.lon, s.lat, s.rounds
 			 from jsonb_to_recordset($2::text::jsonb)
 			   as s(slug text, street text, lon double precision, lat double precision, rounds jsonb)`,
-			[boardId, JSON.stringify(projection.streets)]
-		);
-		await tx.query('delete from public.public_initiatives where board_id = $1', [boardId]);
-		await tx.query(
-			`insert into public.public_initiatives (board_id, id, title, description, status, themes,
+		[boardId, JSON.stringify(projection.streets)]
+	);
+	await tx.query('delete from public.public_initiatives where board_id = $1', [boardId]);
+	await tx.query(
+		`insert into public.public_initiatives (board_id, id, title, description, status, themes,
 			   start_date, public_contact, place_street, lon, lat, exact, street_slugs, created_at)
 			 select $1, i.id, i.title, i.description, i.status, i.themes, i."startDate",
 			   i."publicContact", i."placeStreet", i.lon, i.lat, i.exact,
@@ -151,17 +199,16 @@ export async function refreshProjection(db: Db, boardId: string, doc?: Y.Doc): P
 			   as i(id text, title text, description text, status text, themes jsonb, "startDate" date,
 			        "publicContact" text, "placeStreet" text, lon double precision,
 			        lat double precision, exact boolean, "streetSlugs" jsonb, "createdAt" text)`,
-			[boardId, JSON.stringify(projection.initiatives)]
-		);
-	});
-	cache.delete(boardId);
+		[boardId, JSON.stringify(projection.initiatives)]
+	);
 }
 
 /**
  * Published boards' projections as last read, by board id: cleared by every write above, and read
  * again after {@link PUBLIC_CACHE_TTL_MS} whatever happened. Other processes (REDIS_URL) and the
- * Supabase API write the same tables without this process knowing; an unpublished board or an
- * erased household thus leaves every process's public pages within that time. On globalThis: the
+ * Supabase API write the same tables without this process knowing; an unpublished board thus
+ * leaves every process's public pages within that time (an erased household's part of a street's
+ * numbers goes with the street's next publication, publish-gate.ts). On globalThis: the
  * SvelteKit bundle (the pages) and the server entry (the sync hooks that write) are separate
  * module graphs in one process (see runtime.ts).
  */
