@@ -18,6 +18,11 @@ import { seedPublicStory } from '../support/public-board';
  * round changes only once k households changed since it was last published; the stored basis
  * holds no address and no theme.
  */
+async function open(driver: (typeof DRIVERS)[number]): Promise<Db> {
+	const target = await freshDatabase(driver);
+	return openDb({ dataDir: target.dataDir ?? '', databaseUrl: target.databaseUrl });
+}
+
 describe.each(DRIVERS)('the public page over time (%s)', (driver) => {
 	let db: Db | undefined;
 	afterEach(async () => {
@@ -45,7 +50,7 @@ describe.each(DRIVERS)('the public page over time (%s)', (driver) => {
 	}
 
 	it('shows one more household only together with k-1 others', async () => {
-		db = await openDb(await freshDatabase(driver));
+		db = await open(driver);
 		await ensureDemoBoard(db);
 		await setPublication(db, 'spoorbuurt', { published: true, k: 5, streets: null });
 		const doc = new Y.Doc();
@@ -79,7 +84,7 @@ describe.each(DRIVERS)('the public page over time (%s)', (driver) => {
 	}, 60_000);
 
 	it('forgets the basis with the publication', async () => {
-		db = await openDb(await freshDatabase(driver));
+		db = await open(driver);
 		await ensureDemoBoard(db);
 		const doc = new Y.Doc();
 		seedPublicStory(doc);
