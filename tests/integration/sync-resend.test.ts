@@ -1,9 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { addPin, connectClient, whenSynced, type TestClient } from '../support/clients';
-import { seedServerUsers } from '../support/accounts';
-import { DRIVERS, freshDatabase } from '../support/drivers';
-import { OWNER_ONLY } from '../support/seeded-server';
-import { startServer, type ServerEnv, type ServerProcess } from '../support/server-process';
+import { describe, expect, it } from 'vitest';
+import { addPin, whenSynced, type TestClient } from '../support/clients';
+import { DRIVERS } from '../support/drivers';
+import { syncTestbed } from '../support/sync-testbed';
 
 /** Every close a client's provider sees (code and reason). */
 function closes(client: TestClient): { code: number; reason: string }[] {
@@ -22,32 +20,14 @@ function closes(client: TestClient): { code: number; reason: string }[] {
  * server is killed (kill -9) before it stores that and restarted on the same data; B re-sends.
  */
 describe.each(DRIVERS)('a client re-sending edits after a crash (%s)', (driver) => {
-	const servers: ServerProcess[] = [];
-	const clients: TestClient[] = [];
-	let cookie = '';
-	const client = (port: number) => {
-		const c = connectClient(port, 'spoorbuurt', { cookie });
-		clients.push(c);
-		return c;
-	};
-	const server = async (env: ServerEnv) => {
-		const s = await startServer({
-			...env,
-			// A wide window between applying and storing: the crash lands in it.
-			extra: { BUURTBORD_PERSIST_DEBOUNCE_MS: '5000', BUURTBORD_PERSIST_MAX_WAIT_MS: '60000' }
-		});
-		servers.push(s);
-		return s;
-	};
-
-	afterEach(async () => {
-		for (const c of clients.splice(0)) c.destroy();
-		for (const s of servers.splice(0)) await s.stop('SIGKILL');
+	// A wide window between applying and storing: the crash lands in it.
+	const { fresh, client, server } = syncTestbed({
+		BUURTBORD_PERSIST_DEBOUNCE_MS: '5000',
+		BUURTBORD_PERSIST_MAX_WAIT_MS: '60000'
 	});
 
 	it('accepts B again: its lost title stays lost, its new pin is kept', async () => {
-		const db = await freshDatabase(driver);
-		cookie = (await seedServerUsers(db, OWNER_ONLY)).owner.cookie;
+		const db = await fresh(driver);
 		const first = await server(db);
 		// A's client id is the higher one, so A's title wins the conflict (Yjs orders by client id).
 		const [a, b] = [client(first.port), client(first.port)].sort(

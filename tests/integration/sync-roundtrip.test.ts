@@ -1,39 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { addPin, connectClient, titles, whenSynced, type TestClient } from '../support/clients';
-import { DRIVERS, freshDatabase } from '../support/drivers';
-import { seedServerUsers } from '../support/accounts';
-import { OWNER_ONLY } from '../support/seeded-server';
-import { startServer, type ServerProcess } from '../support/server-process';
+import { describe, expect, it } from 'vitest';
+import { addPin, titles, whenSynced } from '../support/clients';
+import { DRIVERS } from '../support/drivers';
+import { syncTestbed } from '../support/sync-testbed';
 
 /**
  * The real server process (server/index.ts with the built app) on port 0, two Node y-websocket
  * clients, and restarts: graceful (SIGTERM) and kill -9. Against PGlite and PostgreSQL 15.
  */
 describe.each(DRIVERS)('sync through the server on %s', (driver) => {
-	const servers: ServerProcess[] = [];
-	const clients: TestClient[] = [];
-	// The owner's session cookie, seeded into each fresh database (sessions survive restarts).
-	let cookie = '';
-	const client = (port: number) => {
-		const c = connectClient(port, 'spoorbuurt', { cookie });
-		clients.push(c);
-		return c;
-	};
-	const fresh = async () => {
-		const db = await freshDatabase(driver);
-		cookie = (await seedServerUsers(db, OWNER_ONLY)).owner.cookie;
-		return db;
-	};
-	const server = async (env: Parameters<typeof startServer>[0]) => {
-		const s = await startServer(env);
-		servers.push(s);
-		return s;
-	};
-
-	afterEach(async () => {
-		for (const c of clients.splice(0)) c.destroy();
-		for (const s of servers.splice(0)) await s.stop('SIGKILL');
-	});
+	const testbed = syncTestbed();
+	const { client, server } = testbed;
+	const fresh = () => testbed.fresh(driver);
 
 	it('delivers an edit on one client to the other', async () => {
 		const s = await server(await fresh());

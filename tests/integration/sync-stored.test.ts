@@ -1,12 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { MESSAGE_STORED, encodeStoredRequest } from '../../src/lib/collab/stored';
-import { addPin, connectClient, whenSynced, type TestClient } from '../support/clients';
-import { seedServerUsers } from '../support/accounts';
-import { DRIVERS, freshDatabase } from '../support/drivers';
-import { OWNER_ONLY } from '../support/seeded-server';
-import { startServer, type ServerEnv, type ServerProcess } from '../support/server-process';
+import { addPin, whenSynced, type TestClient } from '../support/clients';
+import { DRIVERS } from '../support/drivers';
+import { syncTestbed } from '../support/sync-testbed';
 
 /** A server's write delay in these tests: long enough that "applied" and "stored" differ. */
 const WRITE_DELAY_MS = 2_000;
@@ -40,34 +38,13 @@ function covers(stateVector: Map<number, number>, client: TestClient): boolean {
  * killed the moment it answered still has the change after a restart.
  */
 describe.each(DRIVERS)('what the server says is stored (%s)', (driver) => {
-	const servers: ServerProcess[] = [];
-	const clients: TestClient[] = [];
-	let cookie = '';
-	const client = (port: number) => {
-		const c = connectClient(port, 'spoorbuurt', { cookie });
-		clients.push(c);
-		return c;
-	};
-	const server = async (env: ServerEnv) => {
-		const s = await startServer({
-			...env,
-			extra: {
-				BUURTBORD_PERSIST_DEBOUNCE_MS: String(WRITE_DELAY_MS),
-				BUURTBORD_PERSIST_MAX_WAIT_MS: String(WRITE_DELAY_MS)
-			}
-		});
-		servers.push(s);
-		return s;
-	};
-
-	afterEach(async () => {
-		for (const c of clients.splice(0)) c.destroy();
-		for (const s of servers.splice(0)) await s.stop('SIGKILL');
+	const { fresh, client, server } = syncTestbed({
+		BUURTBORD_PERSIST_DEBOUNCE_MS: String(WRITE_DELAY_MS),
+		BUURTBORD_PERSIST_MAX_WAIT_MS: String(WRITE_DELAY_MS)
 	});
 
 	it('answers after the write, and a crash right after the answer loses nothing', async () => {
-		const db = await freshDatabase(driver);
-		cookie = (await seedServerUsers(db, OWNER_ONLY)).owner.cookie;
+		const db = await fresh(driver);
 		const first = await server(db);
 		const editor = client(first.port);
 		const answers = storedAnswers(editor);
@@ -91,8 +68,7 @@ describe.each(DRIVERS)('what the server says is stored (%s)', (driver) => {
 	}, 120_000);
 
 	it('answers a question once per stored state, however often it is asked', async () => {
-		const db = await freshDatabase(driver);
-		cookie = (await seedServerUsers(db, OWNER_ONLY)).owner.cookie;
+		const db = await fresh(driver);
 		const { port } = await server(db);
 		const editor = client(port);
 		const answers = storedAnswers(editor);

@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addPin, connectClient, titles, whenSynced, type TestClient } from '../support/clients';
+import { addPin, titles, whenSynced, type TestClient } from '../support/clients';
 import { seedServerUsers } from '../support/accounts';
 import { MESSAGE_NOT_TAKEN, decodeNotTaken, type NotTaken } from '../../src/lib/collab/not-taken';
 import { OWNER_ONLY } from '../support/seeded-server';
-import { startServer, tempDataDir, type ServerProcess } from '../support/server-process';
+import { tempDataDir } from '../support/server-process';
+import { syncTestbed } from '../support/sync-testbed';
 
 /** Resolves with the first close the client's provider sees (code and reason). */
 function firstClose(client: TestClient): Promise<{ code: number; reason: string }> {
@@ -35,25 +36,12 @@ function notTaken(client: TestClient): NotTaken[] {
  * cannot read still closes the connection (4400).
  */
 describe('the sync server takes the valid part of an update that breaks the model', () => {
-	const servers: ServerProcess[] = [];
-	const clients: TestClient[] = [];
-	let cookie = '';
-	const client = (port: number) => {
-		const c = connectClient(port, 'spoorbuurt', { cookie });
-		clients.push(c);
-		return c;
-	};
-
-	afterEach(async () => {
-		for (const c of clients.splice(0)) c.destroy();
-		for (const s of servers.splice(0)) await s.stop('SIGKILL');
-	});
+	const { signIn, client, server } = syncTestbed();
 
 	it('applies the valid part, names what it did not take, keeps that from others and from storage', async () => {
 		const dataDir = tempDataDir();
-		cookie = (await seedServerUsers({ dataDir }, OWNER_ONLY)).owner.cookie;
-		const first = await startServer({ dataDir });
-		servers.push(first);
+		signIn((await seedServerUsers({ dataDir }, OWNER_ONLY)).owner.cookie);
+		const first = await server({ dataDir });
 		const good = client(first.port);
 		await whenSynced(good);
 		addPin(good, 'p1', 'Voortuin wordt ontmoetingsplek');
@@ -123,8 +111,7 @@ describe('the sync server takes the valid part of an update that breaks the mode
 		expect(await first.stop('SIGTERM')).toBe(0);
 		const [ic, sc] = await Promise.all([intruderClosed, sloppyClosed]);
 		expect([ic.code, sc.code].every((code) => code < 4000)).toBe(true);
-		const second = await startServer({ dataDir });
-		servers.push(second);
+		const second = await server({ dataDir });
 		const later = client(second.port);
 		await whenSynced(later);
 		expect(titles(later)).toEqual(expected);
