@@ -11,15 +11,23 @@ import { OwnServer } from './own-server';
 let dataDir: string;
 let server: OwnServer;
 let owner: SeededUser;
+let signer: SeededUser;
 
 test.beforeAll(async () => {
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-saved-'));
 	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 1, {
 		BUURTBORD_DATA_DIR: dataDir,
-		BUURTBORD_PERSIST_DEBOUNCE_MS: '3000',
-		BUURTBORD_PERSIST_MAX_WAIT_MS: '3000'
+		BUURTBORD_PERSIST_DEBOUNCE_MS: '2000',
+		BUURTBORD_PERSIST_MAX_WAIT_MS: '2000'
 	});
-	owner = await server.seedOwner();
+	({ owner, signer } = await server.seed({
+		owner: {
+			org: 'Buurtteam Spoorbuurt',
+			displayName: 'Eigenaar',
+			boards: { spoorbuurt: 'owner' }
+		},
+		signer: { org: 'Woonwaarts', displayName: 'Uit Logger', boards: { spoorbuurt: 'editor' } }
+	}));
 	await server.start();
 });
 
@@ -60,4 +68,30 @@ test('"Alles opgeslagen" only once the server stored it: closing the page and a 
 	await expect(fresh.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true');
 	await expect(await initiatiefRow(fresh, title)).toBeVisible();
 	await other.close();
+});
+
+test('signing out right after a change waits for it to be stored instead of asking', async ({
+	browser
+}) => {
+	test.setTimeout(60_000);
+	const page = await server.signedInPage(browser, signer);
+	await page.goto(`${server.url}/boards/spoorbuurt`);
+	await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true');
+	const said: string[] = [];
+	page.on('dialog', (dialog) => {
+		said.push(dialog.message());
+		void dialog.accept();
+	});
+	const title = `Bankje vlak voor het afmelden ${Date.now()}`;
+	await addInitiatiefAt(page, 'Dunklerstraat 4', title);
+	await expect(page.getByTestId('sync-state')).toHaveAttribute('data-state', 'saving');
+	await page.getByRole('button', { name: 'Uitloggen', exact: true }).click();
+	await expect(page).toHaveURL(/\/login/);
+	expect(said).toEqual([]);
+	await page.context().close();
+
+	const other = await server.signedInPage(browser, owner);
+	await other.goto(`${server.url}/boards/spoorbuurt`);
+	await expect(await initiatiefRow(other, title)).toBeVisible();
+	await other.context().close();
 });
