@@ -150,20 +150,18 @@ export class SyncTracker {
 	/** The number of this device's changes the server is not known to have stored. */
 	get unsent(): number {
 		void this.#serverVersion;
-		return this.#markers.length + this.#unknownAhead();
+		return this.#markers.length || this.#unknownAhead();
 	}
 
 	/** Of those, the ones the server is not known to have at all. */
 	get unsentToServer(): number {
 		void this.#serverVersion;
-		return this.#markers.filter((m) => !this.#server.has(m)).length + this.#unknownAhead();
+		return this.#markers.filter((m) => !this.#server.has(m)).length || this.#unknownAhead();
 	}
 
 	/** Changes the list does not know of (kept before it): at least one if the clocks are ahead. */
 	#unknownAhead(): number {
-		return this.#markers.length === 0 && this.#server.known && this.#server.behind(this.doc)
-			? 1
-			: 0;
+		return this.#server.known && this.#server.behind(this.doc) ? 1 : 0;
 	}
 
 	get summary(): SyncSummary {
