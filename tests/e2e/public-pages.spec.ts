@@ -231,6 +231,10 @@ test('the projection tables hold no secret, internal initiative or suppressed nu
 	// Published again, then read as the database holds it (the server holds PGlite: stop it first).
 	const ownerPage = await server.signedInPage(browser, owner);
 	await ownerPage.goto(`${server.url}/boards/spoorbuurt/instellingen`);
+	// The owner is told why the numbers do not follow every gesprek.
+	await expect(ownerPage.getByTestId('publication')).toContainText(
+		'veranderen pas als er sinds de vorige keer minstens 5 huishoudens'
+	);
 	await ownerPage.getByLabel("Openbare pagina's aan").check();
 	await ownerPage.getByTestId('publication').getByRole('button', { name: 'Opslaan' }).click();
 	await expect(ownerPage.getByTestId('publication').getByRole('status')).toHaveText('Opgeslagen.');
