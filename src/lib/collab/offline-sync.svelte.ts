@@ -4,13 +4,18 @@ import { countUnsent, type OfflineCopy } from './offline';
 import { ServerClocks, updateEnds, type Marker } from './offline-clocks';
 import { MESSAGE_STORED, decodeStored, encodeStoredRequest } from './stored';
 
+/** The first question what is stored, this long after a change of this device. */
+const ASK_FIRST_MS = 300;
 /** While changes are sent but not known to be stored, the server is asked again this often. */
 const ASK_AGAIN_MS = 1_500;
 
 export type SyncSummary =
 	| { state: 'saved' }
-	/** Connected, everything sent, some of it not stored yet (the server's write delay). */
-	| { state: 'saving' }
+	/**
+	 * Connected, everything sent, some of it not stored yet (the server's write delay); `since`:
+	 * when the oldest of those changes was made (ms).
+	 */
+	| { state: 'saving'; since: number }
 	/** `offlineSince`: a timestamp (ms), or null while connected. */
 	| { state: 'unsent'; count: number; offlineSince: number | null }
 	| { state: 'offline'; since: number };
@@ -29,9 +34,12 @@ export function combineSync(
 		0
 	);
 	if (count === 0) {
-		if (main.state === 'saved' && others.some((s) => s?.state === 'saving'))
-			return { state: 'saving' };
-		return main;
+		if (main.state !== 'saved' && main.state !== 'saving') return main;
+		const since = [main, ...others].reduce(
+			(oldest, s) => (s?.state === 'saving' ? Math.min(oldest, s.since) : oldest),
+			Infinity
+		);
+		return since === Infinity ? main : { state: 'saving', since };
 	}
 	const offlineSince =
 		main.state === 'offline' ? main.since : main.state === 'unsent' ? main.offlineSince : null;
@@ -62,6 +70,8 @@ export class SyncTracker {
 	/** What the server said is stored (a lower bound; part of what it has). */
 	readonly #stored = new ServerClocks();
 	#markers = $state.raw<Marker[]>([]);
+	/** When each change in the list was made (or, kept from an earlier session, loaded). */
+	readonly #madeAt = new WeakMap<Marker, number>();
 	#serverVersion = $state(0);
 	#connected = $state(false);
 	#offlineSince = $state<number | null>(null);
@@ -81,9 +91,15 @@ export class SyncTracker {
 			if (origin === provider || (copy && origin === copy.origin) || notLocal(origin)) return;
 			const ends = updateEnds(update);
 			if (ends.length === 0) return; // deletions only: no structs to wait for
+			this.#madeAt.set(ends, Date.now());
 			this.#markers = [...this.#markers, ends];
 			this.#persist();
 			this.#scheduleProbe();
+			// Throttled, not debounced: while someone types without pause, the question still goes.
+			this.#askTimer ??= setTimeout(() => {
+				this.#askTimer = null;
+				this.#ask();
+			}, ASK_FIRST_MS);
 		};
 		doc.on('update', onUpdate);
 		this.#stop.push(() => doc.off('update', onUpdate));
@@ -136,7 +152,10 @@ export class SyncTracker {
 		if (stored instanceof Uint8Array) this.#stored.restore(stored);
 		if (typeof markers === 'string') {
 			try {
-				this.#markers = [...(JSON.parse(markers) as Marker[]), ...this.#markers];
+				const kept = JSON.parse(markers) as Marker[];
+				const now = Date.now();
+				for (const marker of kept) this.#madeAt.set(marker, now);
+				this.#markers = [...kept, ...this.#markers];
 			} catch {
 				// unreadable: counted from the clocks instead (see unsent)
 			}
@@ -170,7 +189,11 @@ export class SyncTracker {
 		const count = this.#connected ? this.unsentToServer : this.unsent;
 		if (count > 0) return { state: 'unsent', count, offlineSince };
 		if (!this.#connected) return { state: 'offline', since: offlineSince ?? Date.now() };
-		if (this.unsent > 0) return { state: 'saving' };
+		if (this.unsent > 0) {
+			const now = Date.now();
+			const since = this.#markers.reduce((t, m) => Math.min(t, this.#madeAt.get(m) ?? now), now);
+			return { state: 'saving', since };
+		}
 		return { state: 'saved' };
 	}
 

@@ -29,13 +29,23 @@ describe('one sync state for the board and its confidential notes', () => {
 		expect(combineSync(null, [{ state: 'unsent', count: 1, offlineSince: null }])).toBeNull();
 	});
 
-	it('says saving while a note change is sent but not stored, unless something is unsent', () => {
-		expect(combineSync({ state: 'saved' }, [{ state: 'saving' }])).toEqual({ state: 'saving' });
-		expect(combineSync({ state: 'saving' }, [{ state: 'saved' }])).toEqual({ state: 'saving' });
+	it('says saving while a note change is sent but not stored, since the oldest such change', () => {
+		expect(combineSync({ state: 'saved' }, [{ state: 'saving', since: 5 }])).toEqual({
+			state: 'saving',
+			since: 5
+		});
 		expect(
-			combineSync({ state: 'saving' }, [{ state: 'unsent', count: 2, offlineSince: null }])
+			combineSync({ state: 'saving', since: 9 }, [
+				{ state: 'saving', since: 4 },
+				{ state: 'saved' }
+			])
+		).toEqual({ state: 'saving', since: 4 });
+		expect(
+			combineSync({ state: 'saving', since: 9 }, [
+				{ state: 'unsent', count: 2, offlineSince: null }
+			])
 		).toEqual({ state: 'unsent', count: 2, offlineSince: null });
-		expect(combineSync({ state: 'offline', since: 3 }, [{ state: 'saving' }])).toEqual({
+		expect(combineSync({ state: 'offline', since: 3 }, [{ state: 'saving', since: 1 }])).toEqual({
 			state: 'offline',
 			since: 3
 		});
