@@ -70,6 +70,8 @@ async function refreshPages(): Promise<void> {
 
 /** Someone signed in: another user's kept pages go (their IndexedDB copies go in the page). */
 async function signedIn(userId: string): Promise<void> {
+	// caches.open would make an empty one, which then looked like someone's kept pages.
+	if (!(await caches.has(PAGES))) return;
 	const cache = await caches.open(PAGES);
 	const owner = await cache.match(OWNER_KEY);
 	if (owner && (await owner.text()) !== userId) await caches.delete(PAGES);
