@@ -78,7 +78,7 @@ test('an editor opens a gesprek; the owner sees who opened which one in the audi
 
 	// The owner reaches it from the board, through the settings page.
 	await openBoard(ownerPage, 'spoorbuurt', server.url);
-	await ownerPage.getByRole('link', { name: 'Bewaartermijn en auditlog' }).click();
+	await ownerPage.getByRole('link', { name: 'Instellingen' }).click();
 	await ownerPage.getByRole('link', { name: 'Auditlog bekijken' }).click();
 	await expect(ownerPage.getByRole('heading', { level: 1 })).toContainText('Auditlog');
 	const opened = ownerPage.locator('[data-testid="audit-entry"][data-action="gesprek.open"]');

@@ -8,6 +8,7 @@ import { seedServerUsers, type SeededUser } from '../support/accounts';
 import { connectClient, whenSynced } from '../support/clients';
 import { PUBLIC_STORY, SECRETS, seedPublicStory } from '../support/public-board';
 import { OwnServer } from './own-server';
+import { approveTexts } from './review-helpers';
 
 /**
  * The flyer's short link, followed on a phone, and the public neighbourhood map: an SVG without
@@ -21,7 +22,7 @@ let owner: SeededUser;
 
 const PHONE = { width: 360, height: 740 };
 
-test.beforeAll(async () => {
+test.beforeAll(async ({ browser }) => {
 	test.setTimeout(180_000);
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-public-map-'));
 	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 1, {
@@ -38,6 +39,10 @@ test.beforeAll(async () => {
 	try {
 		await whenSynced(client);
 		seedPublicStory(client.doc);
+		// An owner approves the initiatieven's texts for the public pages.
+		const ownerPage = await server.signedInPage(browser, owner);
+		await approveTexts(ownerPage, server.url, [PUBLIC_STORY.garden, PUBLIC_STORY.coffee]);
+		await ownerPage.context().close();
 		await expect
 			.poll(
 				async () => {

@@ -8,6 +8,8 @@ import { seedServerUsers, type SeededUser } from '../support/accounts';
 import { connectClient, whenSynced } from '../support/clients';
 import { PUBLIC_STORY, SECRETS, seedPublicStory } from '../support/public-board';
 import { OwnServer } from './own-server';
+import { openBoard } from './helpers';
+import { approveTexts, reviewOf } from './review-helpers';
 
 // Its own server: it publishes and unpublishes the demo board and reads its data folder.
 // The second test reads what the first left in the data folder.
@@ -109,6 +111,12 @@ test('a resident opens their street on a phone without JavaScript; nothing perso
 			)
 			.toContain('10 huishoudens');
 		await expect(page.getByRole('heading', { level: 1 })).toContainText('Spoorbuurt');
+		// The initiatieven only once an owner approved their texts.
+		await expect(page.getByText(PUBLIC_STORY.coffee)).toHaveCount(0);
+		const reviewer = await server.signedInPage(browser, owner);
+		await approveTexts(reviewer, server.url, [PUBLIC_STORY.garden, PUBLIC_STORY.coffee]);
+		await reviewer.context().close();
+		await page.goto(`${server.url}/buurt/spoorbuurt`);
 		await expect(page.getByText(PUBLIC_STORY.coffee)).toBeVisible();
 		await expect(page.getByRole('listitem').filter({ hasText: 'Dunklerstraat' })).toContainText(
 			'minder dan 5'
@@ -224,6 +232,107 @@ test('a resident opens their street on a phone without JavaScript; nothing perso
 	for (const secret of Object.values(SECRETS)) expect(server.log).not.toContain(secret);
 });
 
+test('an initiatief text reaches the public page only as an owner approved it, while a colleague edits it', async ({
+	browser
+}) => {
+	test.setTimeout(180_000);
+	const ownerPage = await server.signedInPage(browser, owner);
+	await ownerPage.goto(`${server.url}/boards/spoorbuurt/instellingen`);
+	await ownerPage.getByLabel("Openbare pagina's aan").check();
+	await ownerPage.getByTestId('publication').getByRole('button', { name: 'Opslaan' }).click();
+	await expect(ownerPage.getByTestId('publication').getByRole('status')).toHaveText('Opgeslagen.');
+	const garden = reviewOf(ownerPage, PUBLIC_STORY.garden);
+	await expect(garden).toHaveAttribute('data-state', 'approved');
+	// The internal initiatief is not up for review at all.
+	await expect(ownerPage.getByTestId('initiative-reviews')).not.toContainText(SECRETS.internal);
+
+	const resident = await browser.newContext({
+		storageState: { cookies: [], origins: [] },
+		viewport: PHONE,
+		javaScriptEnabled: false,
+		locale: 'nl-NL'
+	});
+	const residentPage = await resident.newPage();
+	const streetPage = `${server.url}/buurt/spoorbuurt/sweelinckstraat`;
+	const publicGarden = residentPage
+		.getByTestId('public-initiative')
+		.filter({ hasText: PUBLIC_STORY.garden });
+	await expect
+		.poll(async () => {
+			await residentPage.goto(streetPage);
+			return publicGarden.count();
+		})
+		.toBe(1);
+
+	// A colleague writes something personal into the description, in the board.
+	const colleague = await server.signedInPage(browser, owner);
+	await openBoard(colleague, 'spoorbuurt', server.url);
+	const list = colleague.getByTestId('list-view');
+	await list.getByRole('tab', { name: 'Initiatieven' }).click();
+	await list
+		.getByTestId('initiatief-table')
+		.getByRole('button', { name: PUBLIC_STORY.garden, exact: true })
+		.click();
+	const form = colleague.getByTestId('initiatief-form');
+	await expect(form.getByTestId('initiatief-review-hint')).toBeVisible();
+	const description = form.getByLabel('Beschrijving');
+	await description.fill('Mevrouw De Vries van nummer 12, net uit het ziekenhuis, doet mee.');
+
+	// The owner sees it changed; residents keep the approved text.
+	await expect
+		.poll(async () => {
+			await ownerPage.reload();
+			return garden.getAttribute('data-state');
+		})
+		.toBe('changed');
+	await expect(garden).toContainText('Mevrouw De Vries');
+	await garden.getByText('Wat bewoners nu zien').click();
+	await expect(garden.locator('details')).toContainText('met planten van de corporatie');
+	await residentPage.goto(streetPage);
+	await expect(publicGarden).toContainText('met planten van de corporatie');
+	await expect(residentPage.getByText('De Vries')).toHaveCount(0);
+
+	// The colleague corrects it while the owner still has the personal version on screen: the
+	// owner's approval of what they read is refused, and the page shows the new text.
+	await description.fill('Samen de voortuinen opknappen. Iedereen is welkom.');
+	// (Read as the server has it now, without reloading the owner's page.)
+	await expect
+		.poll(async () => {
+			const res = await ownerPage.request.get(`${server.url}/boards/spoorbuurt/instellingen`);
+			return (await res.text()).includes('Iedereen is welkom');
+		})
+		.toBe(true);
+	await garden.getByRole('button', { name: 'Deze tekst goedkeuren' }).click();
+	await expect(garden.getByRole('alert')).toContainText(
+		'De tekst is intussen op het bord gewijzigd'
+	);
+	await expect(garden).toContainText('Iedereen is welkom');
+	await expect(garden).not.toContainText('De Vries');
+	await residentPage.goto(streetPage);
+	await expect(residentPage.getByText('De Vries')).toHaveCount(0);
+
+	// Approving what is there now publishes it.
+	await garden.getByRole('button', { name: 'Deze tekst goedkeuren' }).click();
+	await expect(garden).toHaveAttribute('data-state', 'approved');
+	await residentPage.goto(streetPage);
+	await expect(publicGarden).toContainText('Iedereen is welkom');
+
+	// Withdrawn: off the public page; both acts are in the audit log.
+	await garden.getByRole('button', { name: 'Van de openbare pagina halen' }).click();
+	await expect(garden).toHaveAttribute('data-state', 'waiting');
+	await residentPage.goto(streetPage);
+	await expect(publicGarden).toHaveCount(0);
+	await ownerPage.goto(`${server.url}/boards/spoorbuurt/audit`);
+	await expect(ownerPage.getByText('haalde een initiatief van de openbare pagina')).toBeVisible();
+	await expect(
+		ownerPage.getByText('keurde de tekst van een initiatief goed voor de openbare pagina').first()
+	).toBeVisible();
+
+	await resident.close();
+	await colleague.context().close();
+	await ownerPage.context().close();
+});
+
 test('the projection tables hold no secret, internal initiative or suppressed number', async ({
 	browser
 }) => {
@@ -245,10 +354,15 @@ test('the projection tables hold no secret, internal initiative or suppressed nu
 		const rows = await db.query<{ t: string }>(
 			`select (select coalesce(json_agg(s), '[]') from public.street_signals s)::text
 			   || (select coalesce(json_agg(i), '[]') from public.public_initiatives i)::text
-			   || (select coalesce(json_agg(b), '[]') from public.public_boards b)::text as t`
+			   || (select coalesce(json_agg(b), '[]') from public.public_boards b)::text
+			   || (select coalesce(json_agg(r), '[]') from public.initiative_reviews r)::text as t`
 		);
 		const all = rows[0]!.t;
-		expect(all).toContain(PUBLIC_STORY.garden);
+		// The garden was taken off the public page by the test before; the coffee morning stays.
+		expect(all).toContain(PUBLIC_STORY.coffee);
+		expect(all).not.toContain(PUBLIC_STORY.garden);
+		// The personal text a colleague typed was never approved: it is in none of these tables.
+		expect(all).not.toContain('De Vries');
 		expect(all).toMatch(/"households":\s?12/);
 		for (const secret of Object.values(SECRETS)) expect(all).not.toContain(secret);
 		expect(all).not.toMatch(/sweelinckstraat-\d/);

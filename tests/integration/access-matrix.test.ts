@@ -299,6 +299,21 @@ describe('the access matrix', () => {
 			expect: { anonymous: 303, viewer: 403, editor: 403, owner: 400, otherOrg: 403, ...NOT_MEMBER }
 		},
 		{
+			// Approving a text for the public pages is the owners' (reviews.ts).
+			name: 'POST /boards/spoorbuurt/instellingen?/approveInitiative (no such initiatief)',
+			run: http(
+				'POST',
+				'/boards/spoorbuurt/instellingen?/approveInitiative',
+				'id=bestaat-niet&hash=x'
+			),
+			expect: { anonymous: 303, viewer: 403, editor: 403, owner: 404, otherOrg: 403, ...NOT_MEMBER }
+		},
+		{
+			name: 'POST /boards/spoorbuurt/instellingen?/withdrawInitiative (no such approval)',
+			run: http('POST', '/boards/spoorbuurt/instellingen?/withdrawInitiative', 'id=bestaat-niet'),
+			expect: { anonymous: 303, viewer: 403, editor: 403, owner: 404, otherOrg: 403, ...NOT_MEMBER }
+		},
+		{
 			name: 'POST /boards/spoorbuurt/wissen (an address not in the register)',
 			run: http(
 				'POST',

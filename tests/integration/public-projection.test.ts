@@ -12,6 +12,7 @@ import {
 import { postgresHooks } from '../../src/lib/server/sync/postgres-hooks';
 import { freshDatabase } from '../support/drivers';
 import { PUBLIC_STORY, SECRETS, seedPublicStory } from '../support/public-board';
+import { approveStory } from '../support/public-store';
 
 /**
  * The public projection on PostgreSQL 15: written by the sync hooks when a board document is
@@ -43,6 +44,7 @@ describe('public projection on PostgreSQL', () => {
 		const hooks = withPublicProjection(postgresHooks(db), db, { debounceMs: 20, log: () => {} });
 		const doc = new Y.Doc();
 		seedPublicStory(doc);
+		await approveStory(db, doc);
 		await hooks.onStoreDocument('spoorbuurt', Y.encodeStateAsUpdate(doc), doc);
 		await hooks.drain();
 
@@ -67,6 +69,9 @@ describe('public projection on PostgreSQL', () => {
 			/permission denied/
 		);
 		expect(await asAnon('select * from public.addresses')).toEqual([]);
+		await expect(asAnon('select * from public.initiative_reviews')).rejects.toThrow(
+			/permission denied/
+		);
 		await expect(
 			asAnon(`update public.public_initiatives set title = 'x' returning 1`)
 		).rejects.toThrow(/permission denied/);

@@ -1,5 +1,12 @@
 import type * as Y from 'yjs';
-import { addGesprek, addInitiatief, ensureDefaultThemas, insertNotes } from '../../src/lib/board';
+import {
+	addGesprek,
+	addInitiatief,
+	ensureDefaultThemas,
+	insertNotes,
+	listInitiatieven
+} from '../../src/lib/board';
+import { freeTextOf, type ApprovedText } from '../../src/lib/privacy/projection';
 
 /**
  * A story on the demo board (its addresses: `<street-slug>-<number>`, see src/lib/server/demo.ts)
@@ -92,4 +99,11 @@ function seedStory(doc: Y.Doc): void {
 		status: 'in-voorbereiding',
 		internal: true
 	});
+}
+
+/** Every public initiatief's text as it is now, approved (what an owner does on the settings page). */
+export function approveAll(doc: Y.Doc): Map<string, ApprovedText> {
+	return new Map(
+		listInitiatieven(doc, { includeInternal: false }).map((i) => [i.id, freeTextOf(i)])
+	);
 }

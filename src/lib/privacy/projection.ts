@@ -11,7 +11,8 @@ import { effectiveK, protectRound, type RawRound } from './suppress';
  * the address register, already aggregated and suppressed (suppress.ts). It holds no free text of
  * gesprekken, no names, talents, wishes or worries, no outcome per address and no household's
  * location: streets (their middle), theme counts per street and round, and the initiatives not
- * marked internal at the place the owner chose (a point, or else the street).
+ * marked internal whose text an owner approved, at the place the owner chose (a point, or else
+ * the street).
  *
  * What a cell does not say matters as much as what it says, so the shape is the same whatever was
  * heard: every street has every round of the board, every round that shows numbers lists every
@@ -87,6 +88,29 @@ export interface PublicInitiatief {
 	createdAt: string;
 }
 
+/**
+ * The free text of an initiatief as an owner approved it for the public pages
+ * (public.initiative_reviews): the public pages show an initiatief only once approved, and then
+ * this text, not what the board holds now.
+ */
+export interface ApprovedText {
+	title: string;
+	description: string;
+	publicContact: string;
+}
+
+/** The free text of an initiatief that an approval covers. */
+export function freeTextOf(i: ApprovedText): ApprovedText {
+	return { title: i.title, description: i.description, publicContact: i.publicContact };
+}
+
+/** Whether two texts are the same (what an owner approved is what the board holds). */
+export function sameText(a: ApprovedText, b: ApprovedText): boolean {
+	return (
+		a.title === b.title && a.description === b.description && a.publicContact === b.publicContact
+	);
+}
+
 export interface PublicProjection {
 	k: number;
 	streets: StreetSignal[];
@@ -136,11 +160,13 @@ const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 /**
  * With a `gate`, each street's round is published anew only when k households changed since its
  * last publication (publish-gate.ts); without one, as it is now (a first publication, tests).
+ * Initiatieven are published only when `approved` has their text, and with that text.
  */
 export function computeProjection(
 	doc: Y.Doc,
 	addresses: readonly ProjectionAddress[],
 	settings: PublicationSettings,
+	approved: ReadonlyMap<string, ApprovedText>,
 	gate?: PublishGate
 ): PublicProjection {
 	const k = effectiveK(settings.k);
@@ -225,6 +251,8 @@ export function computeProjection(
 
 	const initiatives: PublicInitiatief[] = [];
 	for (const i of listInitiatieven(doc, { includeInternal: false })) {
+		const text = approved.get(i.id);
+		if (!text) continue;
 		const near = new Set<string>();
 		let placeStreet: string | null = null;
 		let point: { lon: number; lat: number } | null = null;
@@ -257,15 +285,15 @@ export function computeProjection(
 		}
 		initiatives.push({
 			id: i.id,
-			title: i.title,
-			description: i.description,
+			title: text.title,
+			description: text.description,
 			status: i.status,
 			themes: i.themeIds.flatMap((id) => {
 				const t = themas.get(id);
 				return t ? [t] : [];
 			}),
 			startDate: i.startDate,
-			publicContact: i.publicContact,
+			publicContact: text.publicContact,
 			placeStreet,
 			lon: point?.lon ?? null,
 			lat: point?.lat ?? null,

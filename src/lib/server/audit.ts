@@ -5,7 +5,8 @@ import type { Queryable } from './db';
 
 /**
  * What the audit log records. Keep in step with the check on public.audit_log.action
- * (supabase/migrations/20261125160000_audit_retention.sql).
+ * (supabase/migrations/20261125160000_audit_retention.sql, last changed in
+ * 20261202120000_initiative_reviews.sql).
  */
 export const AUDIT_ACTIONS = [
 	'gesprek.open',
@@ -16,7 +17,9 @@ export const AUDIT_ACTIONS = [
 	'member.add',
 	'member.role',
 	'member.remove',
-	'board.export'
+	'board.export',
+	'initiative.approve',
+	'initiative.withdraw'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -5,6 +5,9 @@ import type { BoardMeta } from '../board/meta';
 import { createBoard, getBoard, insertAddresses } from './boards';
 import type { Db } from './db';
 import { setPublication } from './public/store';
+import { approveText } from './public/reviews';
+import { listInitiatieven } from '../board/initiatieven';
+import { freeTextOf } from '../privacy/projection';
 
 export const DEMO_BOARD: BoardMeta = {
 	id: 'spoorbuurt',
@@ -34,11 +37,15 @@ export async function ensureDemoBoard(
 	await db.transaction(async (tx) => {
 		await createBoard(tx, DEMO_BOARD);
 		await insertAddresses(tx, DEMO_BOARD.id, demo.addresses);
-		if (story)
+		if (story) {
 			await tx.query('insert into public.board_updates (board_id, data) values ($1, $2)', [
 				DEMO_BOARD.id,
 				Y.encodeStateAsUpdate(demo.doc)
 			]);
+			// The story's texts are invented: approved for the public pages from the start.
+			for (const i of listInitiatieven(demo.doc, { includeInternal: false }))
+				await approveText(tx, DEMO_BOARD.id, i.id, freeTextOf(i), null);
+		}
 		// The demo shows the public resident pages (/buurt/spoorbuurt); new boards start unpublished.
 		await setPublication(tx, DEMO_BOARD.id, { published: true, k: 5, streets: null });
 	});

@@ -13,6 +13,7 @@ import {
 } from '$lib/board';
 import { LIMITS } from '$lib/board/layout';
 import { computeProjection } from '$lib/privacy/projection';
+import { approveAll } from '../../support/public-board';
 import { UpdateRefusal } from '$lib/server/sync/hooks';
 import { validateBoardUpdate } from '$lib/server/sync/validate';
 
@@ -142,9 +143,9 @@ describe('a description stored as a plain string (boards from before)', () => {
 				'Moestuin achter de school'
 			]);
 		}
-		expect(computeProjection(a, [], { k: 5, streets: null }).initiatives[0]!.description).toBe(
-			'Moestuin achter de school'
-		);
+		expect(
+			computeProjection(a, [], { k: 5, streets: null }, approveAll(a)).initiatives[0]!.description
+		).toBe('Moestuin achter de school');
 
 		// The first edit upgrades it (one transaction) and types into it.
 		let transactions = 0;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addGesprek, addInitiatief, addThema, OUTCOMES } from '../../../src/lib/board';
 import { computeProjection } from '../../../src/lib/privacy/projection';
+import { approveAll } from '../../support/public-board';
 import { effectiveK } from '../../../src/lib/privacy/suppress';
 
 /**
@@ -86,7 +87,12 @@ describe('the public projection of random boards', () => {
 						return title;
 					});
 
-					const p = computeProjection(doc, ADDRESSES, { k: chosenK, streets: null });
+					const p = computeProjection(
+						doc,
+						ADDRESSES,
+						{ k: chosenK, streets: null },
+						approveAll(doc)
+					);
 					const k = effectiveK(chosenK);
 					expect(p.k).toBe(k);
 

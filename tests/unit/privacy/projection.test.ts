@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { demoAddresses } from '../../../src/lib/server/demo';
-import { addInitiatief, listThemas } from '../../../src/lib/board';
-import { computeProjection, streetSlug, streetsOf } from '../../../src/lib/privacy/projection';
-import { PUBLIC_STORY, SECRETS, seedPublicStory } from '../../support/public-board';
+import {
+	addInitiatief,
+	listInitiatieven,
+	listThemas,
+	updateInitiatief
+} from '../../../src/lib/board';
+import {
+	computeProjection,
+	freeTextOf,
+	streetSlug,
+	streetsOf
+} from '../../../src/lib/privacy/projection';
+import { approveAll, PUBLIC_STORY, SECRETS, seedPublicStory } from '../../support/public-board';
 
 const addresses = demoAddresses().map(({ id, street, lon, lat }) => ({ id, street, lon, lat }));
 
@@ -11,6 +21,11 @@ function story(): Y.Doc {
 	const doc = new Y.Doc();
 	seedPublicStory(doc);
 	return doc;
+}
+
+/** The projection with every public initiatief's text approved as it is now. */
+function project(doc: Y.Doc, settings: { k: number; streets: string[] | null }) {
+	return computeProjection(doc, addresses, settings, approveAll(doc));
 }
 
 describe('public projection', () => {
@@ -25,7 +40,7 @@ describe('public projection', () => {
 	});
 
 	it('counts households per street and round, suppressed below k', () => {
-		const p = computeProjection(story(), addresses, { k: 5, streets: null });
+		const p = project(story(), { k: 5, streets: null });
 		const swe = p.streets.find((s) => s.slug === 'sweelinckstraat')!;
 		const [r1, r2] = swe.rounds;
 		expect(r1!.households).toBe(12);
@@ -60,7 +75,7 @@ describe('public projection', () => {
 	});
 
 	it('a raised k suppresses more', () => {
-		const p = computeProjection(story(), addresses, { k: 6, streets: null });
+		const p = project(story(), { k: 6, streets: null });
 		const r1 = p.streets.find((s) => s.slug === 'sweelinckstraat')!.rounds[0]!;
 		expect(r1.themes.find((t) => t.id === 'ontmoeting')).toMatchObject({
 			shown: 'count',
@@ -72,7 +87,7 @@ describe('public projection', () => {
 	});
 
 	it('publishes only the chosen streets, public initiatives, and no private field', () => {
-		const p = computeProjection(story(), addresses, {
+		const p = project(story(), {
 			k: 5,
 			streets: ['Sweelinckstraat', 'Dunklerstraat']
 		});
@@ -98,10 +113,43 @@ describe('public projection', () => {
 		const doc = story();
 		const hofje = { id: 'hofje-1', street: 'Hofje', lon: 5.881235, lat: 51.835432 };
 		addInitiatief(doc, { title: 'Boodschappenhulp', place: { addressId: hofje.id } });
-		const p = computeProjection(doc, [...addresses, hofje], { k: 5, streets: null });
+		const p = computeProjection(
+			doc,
+			[...addresses, hofje],
+			{ k: 5, streets: null },
+			approveAll(doc)
+		);
 		expect(p.streets.map((s) => s.street)).not.toContain('Hofje');
 		const help = p.initiatives.find((i) => i.title === 'Boodschappenhulp')!;
 		expect(help).toMatchObject({ placeStreet: 'Hofje', lon: null, lat: null, exact: false });
 		expect(JSON.stringify(p)).not.toContain('5.881235');
+	});
+
+	it('publishes an initiatief only with the text an owner approved', () => {
+		const doc = story();
+		const garden = listInitiatieven(doc).find((i) => i.title === PUBLIC_STORY.garden)!;
+		// Nothing approved: no initiatief at all.
+		expect(
+			computeProjection(doc, addresses, { k: 5, streets: null }, new Map()).initiatives
+		).toEqual([]);
+		const approved = new Map([[garden.id, freeTextOf(garden)]]);
+		// A colleague then writes something personal into it: the public keeps the approved text.
+		updateInitiatief(doc, garden.id, {
+			title: 'Geveltuin van mevrouw De Vries (nr 12)',
+			description: 'Net uit het ziekenhuis',
+			publicContact: '06-12345678',
+			status: 'afgerond'
+		});
+		const p = computeProjection(doc, addresses, { k: 5, streets: null }, approved);
+		expect(p.initiatives).toHaveLength(1);
+		expect(p.initiatives[0]).toMatchObject({
+			id: garden.id,
+			title: PUBLIC_STORY.garden,
+			publicContact: PUBLIC_STORY.gardenContact,
+			// Structured fields follow the board.
+			status: 'afgerond'
+		});
+		const json = JSON.stringify(p);
+		for (const leak of ['De Vries', 'ziekenhuis', '06-12345678']) expect(json).not.toContain(leak);
 	});
 });

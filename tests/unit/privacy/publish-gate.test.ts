@@ -74,7 +74,7 @@ class Published {
 			this.k,
 			hash
 		);
-		const p = computeProjection(this.doc, ADDRESSES, { k: this.k, streets: null }, gate);
+		const p = computeProjection(this.doc, ADDRESSES, { k: this.k, streets: null }, new Map(), gate);
 		this.basis = gate.next;
 		this.previous = new Map(p.streets.map((s) => [s.street, s.rounds]));
 		// No round yet (nobody spoke): shown as an empty round would be.

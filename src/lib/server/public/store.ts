@@ -12,6 +12,7 @@ import {
 	type StreetSignal
 } from '../../privacy/projection';
 import { PublishGate, type CellBasis } from '../../privacy/publish-gate';
+import { approvedTexts } from './reviews';
 import { effectiveK } from '../../privacy/suppress';
 
 /**
@@ -146,7 +147,8 @@ export async function refreshProjection(db: Db, boardId: string, doc?: Y.Doc): P
 				effectiveK(publication.k),
 				gateHash
 			);
-			const projection = computeProjection(doc ?? own!, addresses, publication, gate);
+			const approved = await approvedTexts(tx, boardId);
+			const projection = computeProjection(doc ?? own!, addresses, publication, approved, gate);
 			await writeProjection(tx, boardId, board, projection);
 			await tx.query(
 				`update public.publication_basis set cells = $2::text::jsonb, updated_at = now()

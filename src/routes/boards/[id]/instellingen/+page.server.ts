@@ -5,11 +5,15 @@ import { getBoard } from '$lib/server/boards';
 import { requireBoardRole } from '$lib/server/guard';
 import { getRetention, purgeDate, setRetention } from '$lib/server/retention';
 import { loadPublication, savePublication } from './publication';
+import { approveInitiative, loadReviews, withdrawInitiative } from './reviews';
 import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/forms';
 
-/** Board settings (owners only): the end date and retention period of the board's private content. */
+/**
+ * Board settings (owners only): the end date and retention period of the board's private content,
+ * the public pages and the review of initiatief texts for them.
+ */
 export const load: PageServerLoad = async (event) => {
 	const { boardId } = await requireBoardRole(event, 'owner');
 	const { db } = getRuntime();
@@ -22,7 +26,8 @@ export const load: PageServerLoad = async (event) => {
 		retentionDays: retention.retentionDays,
 		purgeOn: retention.endsOn ? purgeDate(retention.endsOn, retention.retentionDays) : null,
 		purgedAt: retention.purgedAt?.toISOString() ?? null,
-		publication: await loadPublication(db, boardId)
+		publication: await loadPublication(db, boardId),
+		reviews: await loadReviews(boardId)
 	};
 };
 
@@ -35,6 +40,8 @@ const retentionForm = z.object({
 
 export const actions: Actions = {
 	publication: savePublication,
+	approveInitiative,
+	withdrawInitiative,
 	retention: async (event) => {
 		const { boardId, user } = await requireBoardRole(event, 'owner');
 		const form = await readForm(event.request);

@@ -1,0 +1,80 @@
+import type { Queryable } from '../db';
+import type { ApprovedText } from '../../privacy/projection';
+
+/**
+ * Owners' approvals of initiatief texts for the public pages (public.initiative_reviews, migration
+ * 20261202120000): the projection publishes an initiatief only with its approved text. Written by
+ * the server only, after checking the text against the board document (the settings page).
+ */
+
+export interface InitiativeReview extends ApprovedText {
+	initiativeId: string;
+	approvedAt: string;
+	approvedBy: string | null;
+}
+
+/** The approved texts of a board, by initiatief id. */
+export async function approvedTexts(
+	db: Queryable,
+	boardId: string
+): Promise<Map<string, InitiativeReview>> {
+	const rows = await db.query<{
+		initiative_id: string;
+		title: string;
+		description: string;
+		public_contact: string;
+		approved_at: Date | string;
+		approved_by: string | null;
+	}>(
+		`select initiative_id, title, description, public_contact, approved_at, approved_by
+		 from public.initiative_reviews where board_id = $1`,
+		[boardId]
+	);
+	return new Map(
+		rows.map((r) => [
+			r.initiative_id,
+			{
+				initiativeId: r.initiative_id,
+				title: r.title,
+				description: r.description,
+				publicContact: r.public_contact,
+				approvedAt: new Date(r.approved_at).toISOString(),
+				approvedBy: r.approved_by
+			}
+		])
+	);
+}
+
+/** Stores `text` as the approved text of an initiatief (replacing an earlier approval). */
+export async function approveText(
+	db: Queryable,
+	boardId: string,
+	initiativeId: string,
+	text: ApprovedText,
+	userId: string | null
+): Promise<void> {
+	await db.query(
+		`insert into public.initiative_reviews
+		   (board_id, initiative_id, title, description, public_contact, approved_by, approved_at)
+		 values ($1, $2, $3, $4, $5, $6, now())
+		 on conflict (board_id, initiative_id) do update
+		 set title = excluded.title, description = excluded.description,
+		     public_contact = excluded.public_contact, approved_by = excluded.approved_by,
+		     approved_at = now()`,
+		[boardId, initiativeId, text.title, text.description, text.publicContact, userId]
+	);
+}
+
+/** Withdraws an approval: the initiatief leaves the public pages. Returns whether there was one. */
+export async function withdrawText(
+	db: Queryable,
+	boardId: string,
+	initiativeId: string
+): Promise<boolean> {
+	const rows = await db.query(
+		`delete from public.initiative_reviews where board_id = $1 and initiative_id = $2
+		 returning 1`,
+		[boardId, initiativeId]
+	);
+	return rows.length > 0;
+}
