@@ -15,7 +15,8 @@ import {
 	parseBagId,
 	parseDecimal,
 	parseHouseLetter,
-	parseHouseNumber
+	parseHouseNumber,
+	splitPostcodeAndCity
 } from './normalize';
 import { issue, type CoordinateSystem, type Issue, type TextField } from './issues';
 import { NL_BOUNDS, isInNetherlands, isInRdBounds, rdToWgs84 } from './rd';
@@ -49,6 +50,7 @@ export const ADDRESS_FIELDS = [
 	'addition',
 	'postcode',
 	'city',
+	'postcodeAndCity',
 	'lat',
 	'lon',
 	'rdX',
@@ -81,6 +83,7 @@ export const FIELD_LABELS: Record<AddressField, string> = {
 	addition: 'Toevoeging',
 	postcode: 'Postcode',
 	city: 'Woonplaats',
+	postcodeAndCity: 'Postcode en woonplaats',
 	lat: 'Breedtegraad (lat)',
 	lon: 'Lengtegraad (lon)',
 	rdX: 'RD x',
@@ -111,6 +114,17 @@ export const HEADER_SYNONYMS: Record<AddressField, readonly string[]> = {
 	],
 	postcode: ['postcode', 'pc', 'postalcode', 'zipcode', 'zip'],
 	city: ['woonplaats', 'plaats', 'woonplaatsnaam', 'plaatsnaam', 'city', 'town'],
+	postcodeAndCity: [
+		'postcodeenplaats',
+		'postcodeplaats',
+		'postcodewoonplaats',
+		'postcodeenwoonplaats',
+		'pcplaats',
+		'pcwoonplaats',
+		'pcenplaats',
+		'postcodeandcity',
+		'postcodecity'
+	],
 	lat: ['lat', 'latitude', 'breedtegraad', 'breedte', 'wgs84lat'],
 	lon: ['lon', 'lng', 'long', 'longitude', 'lengtegraad', 'lengte', 'wgs84lon'],
 	rdX: [
@@ -321,6 +335,15 @@ export function proposeMapping(table: SourceTable): MappingProposal {
 			(c) => c.field === null && c.samples.length > 0 && c.samples.every(isPostcode)
 		);
 		if (guess) assign('postcode', guess.index, 'content');
+	}
+	if (mapping.postcode === undefined && mapping.postcodeAndCity === undefined) {
+		const guess = columns.find(
+			(c) =>
+				c.field === null &&
+				c.samples.length > 0 &&
+				c.samples.every((s) => splitPostcodeAndCity(s) !== null)
+		);
+		if (guess) assign('postcodeAndCity', guess.index, 'content');
 	}
 	proposeCoordinates(table, columns, mapping);
 	return {
@@ -740,10 +763,21 @@ function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 	}
 
 	let postcode: string | null = null;
+	let city = cleanText(cell('city'));
 	const rawPostcode = cell('postcode').trim();
 	if (rawPostcode !== '') {
 		postcode = normalizePostcode(rawPostcode);
 		if (postcode === null) errors.push(issue('postcode-invalid', { value: rawPostcode }));
+	}
+	const rawPostcodeAndCity = cell('postcodeAndCity').trim();
+	if (rawPostcodeAndCity !== '' && (rawPostcode === '' || city === null)) {
+		const split = splitPostcodeAndCity(rawPostcodeAndCity);
+		if (split) {
+			if (rawPostcode === '') postcode = split.postcode;
+			city ??= cleanText(split.city);
+		} else if (rawPostcode === '') {
+			errors.push(issue('postcode-invalid', { value: rawPostcodeAndCity }));
+		}
 	}
 
 	let bagId: string | null = null;
@@ -755,7 +789,7 @@ function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 
 	const texts = {
 		street,
-		city: cleanText(cell('city')),
+		city,
 		complexNumber: cleanText(cell('complexNumber')),
 		unitNumber: cleanText(cell('unitNumber'))
 	};

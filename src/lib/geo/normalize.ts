@@ -22,6 +22,22 @@ export function isPostcode(input: string): boolean {
 	return normalizePostcode(input) !== null;
 }
 
+const POSTCODE_AND_CITY_RE =
+	/^(?:NL\s*-?\s*)?([1-9][0-9]{3}\s*-?\s*[A-Za-z]{2})(?:\s+|\s*,\s*)(\S.*)$/i;
+
+/**
+ * A postcode and place in one cell, as address labels and many exports write them:
+ * "6521 AB  NIJMEGEN", "6521AB, Nijmegen". Null when it does not start with a Dutch postcode
+ * followed by a place.
+ */
+export function splitPostcodeAndCity(input: string): { postcode: string; city: string } | null {
+	const m = POSTCODE_AND_CITY_RE.exec(input.trim());
+	if (!m) return null;
+	const postcode = normalizePostcode(m[1]!);
+	const city = m[2]!.replace(/\s+/g, ' ').trim();
+	return postcode && city ? { postcode, city } : null;
+}
+
 /** The highest house number the BAG allows. */
 export const MAX_HOUSE_NUMBER = 99999;
 
@@ -45,7 +61,8 @@ const HOUSE_NUMBER_PATTERNS: readonly RegExp[] = [
  * Only positive integers up to 99999 (the BAG range) are accepted.
  */
 export function parseHouseNumber(input: string): Parsed<HouseNumberParts> {
-	const s = input.trim();
+	// "12.0" or "12,0": a whole number that a spreadsheet or script wrote as a decimal.
+	const s = input.trim().replace(/^(\d+)[.,]0+$/, '$1');
 	if (s === '') return fail(issue('house-number-missing', {}));
 	for (const re of HOUSE_NUMBER_PATTERNS) {
 		const m = re.exec(s);

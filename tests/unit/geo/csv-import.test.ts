@@ -332,6 +332,47 @@ describe('awkward variants', () => {
 		});
 	});
 
+	it('splits postcode and place written in one column, by its header or its contents', () => {
+		const byHeader = readCsv(
+			[
+				'Adres;Postcode en plaats',
+				'Sweelinckstraat 12 A;6521 AB  NIJMEGEN',
+				'Dr. de Blécourtstraat 3 bis;6521AB, Nijmegen',
+				'Sweelinckstraat 14;Nijmegen'
+			].join('\n')
+		);
+		const proposal = proposeMapping(byHeader);
+		expect(proposal.mapping).toMatchObject({ streetAndNumber: 0, postcodeAndCity: 1 });
+		const result = applyMapping(byHeader, proposal.mapping);
+		expect(result.rows.map((r) => [r.street, r.houseNumber, r.postcode, r.city])).toEqual([
+			['Sweelinckstraat', 12, '6521AB', 'NIJMEGEN'],
+			['Dr. de Blécourtstraat', 3, '6521AB', 'Nijmegen']
+		]);
+		// A cell without a postcode in front is not guessed at: the row says why.
+		expect(result.errors).toEqual([
+			{ line: 4, issues: [{ code: 'postcode-invalid', params: { value: 'Nijmegen' } }] }
+		]);
+
+		// No telling header ("Kolom2"): the values show it.
+		const byContents = readCsv('Straat;Nr;Kolom2\nSweelinckstraat;12;6521 AB Nijmegen\n');
+		const guessed = proposeMapping(byContents);
+		expect(guessed.mapping.postcodeAndCity).toBe(2);
+		expect(guessed.columns[2]!.reason).toBe('content');
+		expect(applyMapping(byContents, guessed.mapping).rows[0]).toMatchObject({
+			postcode: '6521AB',
+			city: 'Nijmegen'
+		});
+	});
+
+	it('takes a whole number written as a decimal ("12.0", "12,0") as the house number', () => {
+		const table = readCsv('straat;huisnummer\nA-straat;12.0\nA-straat;14,0\nA-straat;12.5\n');
+		const result = applyMapping(table, proposeMapping(table).mapping);
+		expect(result.rows.map((r) => r.houseNumber)).toEqual([12, 14]);
+		expect(result.errors).toEqual([
+			{ line: 4, issues: [{ code: 'house-number-invalid', params: { value: '12.5' } }] }
+		]);
+	});
+
 	it('skips rows that are entirely empty (;;;) without errors', () => {
 		const table = readCsv('straat;huisnummer;postcode\n;;\nA-straat;1;6521CA\n ; ; \n');
 		const result = applyMapping(table, proposeMapping(table).mapping);

@@ -9,6 +9,7 @@ const LABELS: Record<AddressField, () => string> = {
 	addition: m.import_field_addition,
 	postcode: m.import_field_postcode,
 	city: m.import_field_city,
+	postcodeAndCity: m.import_field_postcodeAndCity,
 	lat: m.import_field_lat,
 	lon: m.import_field_lon,
 	rdX: m.import_field_rdX,
