@@ -274,9 +274,15 @@ test('an initiatief text reaches the public page only as an owner approved it, w
 		.getByRole('button', { name: PUBLIC_STORY.garden, exact: true })
 		.click();
 	const form = colleague.getByTestId('initiatief-form');
-	await expect(form.getByTestId('initiatief-review-hint')).toBeVisible();
+	const hint = form.getByTestId('initiatief-review-hint');
+	await expect(hint).toHaveAttribute('data-state', 'approved');
+	await expect(colleague.getByTestId('review-count')).toHaveCount(0);
 	const description = form.getByLabel('Beschrijving');
 	await description.fill('Mevrouw De Vries van nummer 12, net uit het ziekenhuis, doet mee.');
+	// The form says so at once, and the owners' settings link counts it.
+	await expect(hint).toHaveAttribute('data-state', 'changed');
+	await expect(hint).toContainText('de openbare pagina toont de vorige tekst');
+	await expect(colleague.getByTestId('review-count')).toHaveText('1 te keuren');
 
 	// The owner sees it changed; residents keep the approved text.
 	await expect

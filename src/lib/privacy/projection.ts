@@ -4,6 +4,9 @@ import { listGesprekken } from '../board/gesprekken';
 import { listInitiatieven } from '../board/initiatieven';
 import { listThemas } from '../board/themas';
 import type { PublishGate } from './publish-gate';
+import type { ApprovedText } from './review';
+
+export { freeTextOf, sameText, type ApprovedText } from './review';
 import { effectiveK, protectRound, type RawRound } from './suppress';
 
 /**
@@ -86,29 +89,6 @@ export interface PublicInitiatief {
 	exact: boolean;
 	streetSlugs: string[];
 	createdAt: string;
-}
-
-/**
- * The free text of an initiatief as an owner approved it for the public pages
- * (public.initiative_reviews): the public pages show an initiatief only once approved, and then
- * this text, not what the board holds now.
- */
-export interface ApprovedText {
-	title: string;
-	description: string;
-	publicContact: string;
-}
-
-/** The free text of an initiatief that an approval covers. */
-export function freeTextOf(i: ApprovedText): ApprovedText {
-	return { title: i.title, description: i.description, publicContact: i.publicContact };
-}
-
-/** Whether two texts are the same (what an owner approved is what the board holds). */
-export function sameText(a: ApprovedText, b: ApprovedText): boolean {
-	return (
-		a.title === b.title && a.description === b.description && a.publicContact === b.publicContact
-	);
 }
 
 export interface PublicProjection {

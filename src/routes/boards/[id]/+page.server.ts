@@ -5,6 +5,8 @@ import { confidentialPageData } from '$lib/server/confidential';
 import { requireBoardRole } from '$lib/server/guard';
 import { retentionNotices } from '$lib/server/retention';
 import { getRuntime } from '$lib/server/runtime';
+import { approvedTexts } from '$lib/server/public/reviews';
+import { freeTextOf, type ApprovedText } from '$lib/privacy/review';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -20,6 +22,10 @@ export const load: PageServerLoad = async (event) => {
 		role === 'owner' ? await retentionNotices(db, event.locals.user!.id, new Date(), board.id) : [];
 	// Who I am on this board's presence (the server stamps the same on what others see of me).
 	const presenceSelf = { id: user.id, colour: presenceColour(user.id) };
+	// The initiatief texts owners approved for the public pages (public anyway), so that the
+	// initiatief form says where its text stands and owners see what waits for their review.
+	const approved: Record<string, ApprovedText> = {};
+	for (const [id, review] of await approvedTexts(db, boardId)) approved[id] = freeTextOf(review);
 	// userId: the board's copy on this device is kept per user (src/lib/collab/offline.ts).
-	return { board, role, confidential, retention, presenceSelf, userId: user.id };
+	return { board, role, confidential, retention, presenceSelf, userId: user.id, approved };
 };

@@ -7,7 +7,7 @@ import { readForm } from '$lib/server/forms';
 import { approvedTexts, approveText, withdrawText } from '$lib/server/public/reviews';
 import { refreshProjection } from '$lib/server/public/store';
 import { getRuntime } from '$lib/server/runtime';
-import { freeTextOf, sameText, type ApprovedText } from '$lib/privacy/projection';
+import { freeTextOf, reviewState, type ApprovedText, type ReviewState } from '$lib/privacy/review';
 
 /**
  * The owners' review of initiatief texts for the public pages (see server/public/reviews.ts):
@@ -23,7 +23,7 @@ function textHash(text: ApprovedText): string {
 		.slice(0, 22);
 }
 
-export type ReviewState = 'waiting' | 'approved' | 'changed';
+export type { ReviewState };
 
 export interface ReviewItem {
 	id: string;
@@ -46,11 +46,7 @@ export async function loadReviews(boardId: string): Promise<ReviewItem[]> {
 	);
 	return current.map(({ id, text }) => {
 		const review = approved.get(id);
-		const state: ReviewState = !review
-			? 'waiting'
-			: sameText(review, text)
-				? 'approved'
-				: 'changed';
+		const state = reviewState(text, review);
 		return {
 			id,
 			text,

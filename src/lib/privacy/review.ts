@@ -1,0 +1,36 @@
+/**
+ * The owners' review of initiatief texts for the public pages: an initiatief's title, description
+ * and public contact are free text that can name a household, so the public projection takes an
+ * initiatief only with a text an owner approved (public.initiative_reviews), and then that text.
+ * Shared by the projection (server), the settings page and the board page (its hint and count).
+ */
+
+/** The free text an approval covers. */
+export interface ApprovedText {
+	title: string;
+	description: string;
+	publicContact: string;
+}
+
+/** The free text of an initiatief that an approval covers. */
+export function freeTextOf(i: ApprovedText): ApprovedText {
+	return { title: i.title, description: i.description, publicContact: i.publicContact };
+}
+
+/** Whether two texts are the same (what an owner approved is what the board holds). */
+export function sameText(a: ApprovedText, b: ApprovedText): boolean {
+	return (
+		a.title === b.title && a.description === b.description && a.publicContact === b.publicContact
+	);
+}
+
+/**
+ * Where an initiatief's text stands: not approved (not on the public pages), approved as it is,
+ * or changed since its approval (the public pages keep the approved text).
+ */
+export type ReviewState = 'waiting' | 'approved' | 'changed';
+
+export function reviewState(text: ApprovedText, approved: ApprovedText | undefined): ReviewState {
+	if (!approved) return 'waiting';
+	return sameText(approved, text) ? 'approved' : 'changed';
+}
