@@ -245,6 +245,12 @@ test('an initiatief text reaches the public page only as an owner approved it, w
 	await expect(garden).toHaveAttribute('data-state', 'approved');
 	// The internal initiatief is not up for review at all.
 	await expect(ownerPage.getByTestId('initiative-reviews')).not.toContainText(SECRETS.internal);
+	const axe = await new AxeBuilder({ page: ownerPage })
+		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+		.analyze();
+	expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual(
+		[]
+	);
 
 	const resident = await browser.newContext({
 		storageState: { cookies: [], origins: [] },
