@@ -154,16 +154,21 @@ export interface CsvTable extends SourceTable {
 
 /**
  * The header row: the first of the first 10 records in which at least two cells are known
- * headers (so title lines like "Adressenlijst complex 104" above it are skipped); else record 0.
+ * headers (so title lines like "Adressenlijst complex 104" above it are skipped); null if none.
  */
-function findHeaderRow(records: readonly string[][]): number {
+export function knownHeaderRow(records: readonly (readonly string[])[]): number | null {
 	const limit = Math.min(records.length, 10);
 	for (let i = 0; i < limit; i++) {
 		let known = 0;
 		for (const cell of records[i]!) if (headerField(cell) !== null) known++;
 		if (known >= 2) return i;
 	}
-	return 0;
+	return null;
+}
+
+/** The header row ({@link knownHeaderRow}), else record 0. */
+function findHeaderRow(records: readonly string[][]): number {
+	return knownHeaderRow(records) ?? 0;
 }
 
 export interface ReadCsvOptions {

@@ -84,6 +84,10 @@ export interface IssueParams {
 	// The file as a whole
 	/** An Excel workbook (.xlsx, .xls) rather than a CSV file. */
 	'file-is-spreadsheet': Record<string, never>;
+	/** An Excel 97-2003 workbook (.xls), which is not read: .xlsx and CSV are. */
+	'file-is-old-excel': Record<string, never>;
+	/** A ZIP file that is not an Excel workbook that can be read (damaged, .ods, another ZIP). */
+	'file-unreadable-workbook': Record<string, never>;
 }
 
 export type IssueCode = keyof IssueParams;

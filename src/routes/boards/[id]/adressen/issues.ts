@@ -87,6 +87,10 @@ export function issueText(issue: Issue): string {
 			return m.import_issue_geojson_centre(issue.params);
 		case 'file-is-spreadsheet':
 			return m.import_issue_file_is_spreadsheet();
+		case 'file-is-old-excel':
+			return m.import_issue_file_is_old_excel();
+		case 'file-unreadable-workbook':
+			return m.import_issue_file_unreadable_workbook();
 		default:
 			return unhandled(issue);
 	}
