@@ -5,7 +5,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import Papa from 'papaparse';
+import writeExcelFile from 'write-excel-file/node';
 import { importCsv } from '../src/lib/geo/csv-import';
+import { applyMappingAsync } from '../src/lib/geo/import';
+import { previewXlsx } from '../src/lib/geo/xlsx-import';
 import { openDb } from '../src/lib/server/db';
 import { parseImportPayload, storeImport } from '../src/lib/server/addresses';
 import { ensureDemoBoard, DEMO_BOARD } from '../src/lib/server/demo';
@@ -84,6 +87,34 @@ export async function benchImport(
 		step: 'decode + parse + map + RD→WGS84',
 		medianMs: median(parse),
 		runsMs: parse
+	});
+
+	// The same list as an Excel workbook (numbers in number cells), read as the import page does.
+	const cells = text
+		.trim()
+		.split('\r\n')
+		.map((line, i) =>
+			line.split(';').map((cell) => {
+				const number = cell.replace(',', '.');
+				return i > 0 && cell !== '' && /^\d+(\.\d+)?$/.test(number) ? Number(number) : cell || null;
+			})
+		);
+	const workbook = new Uint8Array(await writeExcelFile(cells).toBuffer());
+	const xlsx: number[] = [];
+	for (let i = 0; i < runs; i++) {
+		const [ms, result] = await time(async () => {
+			const { table, proposal } = await previewXlsx(workbook);
+			return applyMappingAsync(table, proposal.mapping);
+		});
+		if (result.rows.length !== parsed.rows.length)
+			throw new Error(`import bench: the workbook gave ${result.rows.length} rows`);
+		xlsx.push(ms);
+	}
+	rows.push({
+		driver: 'browser-side',
+		step: `read .xlsx (${Math.round(workbook.length / 1024)} KiB) + map + RD→WGS84`,
+		medianMs: median(xlsx),
+		runsMs: xlsx
 	});
 
 	// What the import page sends: the row fields without the client-side geocoding flag.
