@@ -72,7 +72,8 @@ export const PRESENCE_USER_KEY = 'user';
 
 /**
  * A person's colour, derived from their user id (the same on every screen and every visit):
- * a hue from a hash of the id, dark enough for white text and for a line on the map.
+ * a hue from a hash of the id, dark enough for white text (at least 4.5:1, WCAG AA for the small
+ * initials on it; yellows and greens need a lower lightness than blues) and for a line on the map.
  */
 export function presenceColour(userId: string): string {
 	let hash = 2166136261;
@@ -81,7 +82,20 @@ export function presenceColour(userId: string): string {
 		hash = Math.imul(hash, 16777619);
 	}
 	const hue = (hash >>> 0) % 360;
-	return hslToHex(hue, 0.7, 0.38);
+	for (let lightness = 0.38; ; lightness -= 0.02) {
+		const colour = hslToHex(hue, 0.7, lightness);
+		if (contrastWithWhite(colour) >= 4.5 || lightness <= 0.2) return colour;
+	}
+}
+
+/** WCAG contrast ratio of white text on a colour "#rrggbb". */
+export function contrastWithWhite(colour: string): number {
+	const channel = (i: number) => {
+		const c = parseInt(colour.slice(1 + 2 * i, 3 + 2 * i), 16) / 255;
+		return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+	};
+	const luminance = 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2);
+	return 1.05 / (luminance + 0.05);
 }
 
 function hslToHex(h: number, s: number, l: number): string {
