@@ -323,15 +323,24 @@ test('an initiatief text reaches the public page only as an owner approved it, w
 	await residentPage.goto(streetPage);
 	await expect(residentPage.getByText('De Vries')).toHaveCount(0);
 
-	// Approving what is there now publishes it.
+	// Approving what is there now publishes it; the colleague's open form says so at once.
 	await garden.getByRole('button', { name: 'Deze tekst goedkeuren' }).click();
 	await expect(garden).toHaveAttribute('data-state', 'approved');
 	await residentPage.goto(streetPage);
 	await expect(publicGarden).toContainText('Iedereen is welkom');
+	await expect(hint).toHaveAttribute('data-state', 'approved');
+	await expect(colleague.getByTestId('review-count')).toHaveCount(0);
+	await expect(description).toHaveValue('Samen de voortuinen opknappen. Iedereen is welkom.');
+	await expect(colleague.getByTestId('connection-status')).toHaveAttribute(
+		'data-status',
+		'connected'
+	);
 
 	// Withdrawn: off the public page; both acts are in the audit log.
 	await garden.getByRole('button', { name: 'Van de openbare pagina halen' }).click();
 	await expect(garden).toHaveAttribute('data-state', 'waiting');
+	await expect(hint).toHaveAttribute('data-state', 'waiting');
+	await expect(colleague.getByTestId('review-count')).toHaveText('1 te keuren');
 	await residentPage.goto(streetPage);
 	await expect(publicGarden).toHaveCount(0);
 	await ownerPage.goto(`${server.url}/boards/spoorbuurt/audit`);

@@ -3,8 +3,10 @@ import postgres from 'postgres';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGE_REGISTER_CHANGED } from '../../src/lib/collab/register-changed';
-import { addGesprek, listGesprekken } from '../../src/lib/board';
+import { decodeChangedPart, MESSAGE_REGISTER_CHANGED } from '../../src/lib/collab/register-changed';
+import { freeTextOf } from '../../src/lib/privacy/review';
+import { textHash } from '../../src/lib/server/public/reviews';
+import { addGesprek, addInitiatief, listGesprekken } from '../../src/lib/board';
 import { seedServerUsers, type SeededUser } from '../support/accounts';
 import {
 	addPin,
@@ -187,6 +189,43 @@ describe('several processes behind Redis', () => {
 		});
 		expect(res.status).toBe(200);
 		await expect.poll(() => told, { timeout: 5000 }).toEqual([1, 1, 1]);
+		for (const c of clients.splice(-3)) c.destroy();
+	});
+
+	it("an owner's approval of an initiatief text on one process reaches the open pages on every process", async () => {
+		const told = servers.map(() => [] as string[]);
+		const pages = servers.map((server, i) => {
+			const c = connectClient(server.port, 'spoorbuurt', {
+				cookie: users.owner.cookie,
+				params: { access: 'write' }
+			});
+			clients.push(c);
+			c.provider.messageHandlers[MESSAGE_REGISTER_CHANGED] = (_encoder, decoder) =>
+				told[i]!.push(decodeChangedPart(decoder));
+			return c;
+		});
+		await Promise.all(pages.map((c) => whenSynced(c)));
+		// Written on process 3, approved through process 2 (which reads the live document).
+		const initiatief = addInitiatief(pages[2]!.doc, {
+			title: 'Buurtbank bij het relais',
+			description: 'Een bank om samen op te zitten.',
+			place: { lon: 5.871, lat: 51.831 }
+		});
+		const approve = () =>
+			fetch(`${servers[1]!.url}/boards/spoorbuurt/instellingen?/approveInitiative`, {
+				method: 'POST',
+				headers: {
+					cookie: users.owner.cookie,
+					origin: servers[1]!.url,
+					'content-type': 'application/x-www-form-urlencoded',
+					'x-sveltekit-action': 'true'
+				},
+				body: new URLSearchParams({ id: initiatief.id, hash: textHash(freeTextOf(initiatief)) })
+			}).then(async (res) => ((await res.json()) as { type: string }).type);
+		await expect.poll(approve, { timeout: 5000 }).toBe('success');
+		await expect
+			.poll(() => told, { timeout: 5000 })
+			.toEqual([['approvals'], ['approvals'], ['approvals']]);
 		for (const c of clients.splice(-3)) c.destroy();
 	});
 

@@ -7,7 +7,7 @@ import { CLOSE_INVALID_UPDATE } from '$lib/board/layout';
 import { CLOSE_SIGNED_OUT } from './close-codes';
 import { MESSAGE_ACCESS_CHANGED, decodeAccessChanged, type SyncAccess } from './access-changed';
 import { MESSAGE_NOT_TAKEN, decodeNotTaken, type NotTaken } from './not-taken';
-import { MESSAGE_REGISTER_CHANGED } from './register-changed';
+import { decodeChangedPart, MESSAGE_REGISTER_CHANGED } from './register-changed';
 import {
 	OfflineCopy,
 	forgetOtherUsers,
@@ -75,6 +75,7 @@ export class BoardConnection {
 	#notTaken = $state.raw<{ count: number; parts: NotTaken[] } | null>(null);
 	#access = $state<SyncAccess | null>(null);
 	#registerChanges = $state(0);
+	#approvalsChanges = $state(0);
 	readonly #provider: WebsocketProvider;
 	readonly #stop: (() => void)[] = [];
 	/** The board's copy on this device (with `userId`), see offline.ts. */
@@ -117,7 +118,11 @@ export class BoardConnection {
 			if (told) this.#notTaken = told;
 		};
 		// The address register changed (an import elsewhere): counted, the page fetches it again.
-		this.#provider.messageHandlers[MESSAGE_REGISTER_CHANGED] = () => this.#registerChanged();
+		// Or an owner approved initiatief texts: counted, the page reloads its data.
+		this.#provider.messageHandlers[MESSAGE_REGISTER_CHANGED] = (_encoder, decoder) => {
+			if (decodeChangedPart(decoder) === 'approvals') this.#approvalsChanges++;
+			else this.#registerChanged();
+		};
 		// The user's role on the board changed while it is open (see access-changed.ts).
 		this.#provider.messageHandlers[MESSAGE_ACCESS_CHANGED] = (_encoder, decoder) => {
 			const access = decodeAccessChanged(decoder);
@@ -312,6 +317,11 @@ export class BoardConnection {
 	 * How often the address register may have changed since the page was made: the server said so,
 	 * or the socket came back after a drop (an import meanwhile would have gone unheard).
 	 */
+	/** How often owners changed the approved initiatief texts while the board was open. */
+	get approvalsChanges(): number {
+		return this.#approvalsChanges;
+	}
+
 	get registerChanges(): number {
 		return this.#registerChanges;
 	}

@@ -1,3 +1,4 @@
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 
 /**
@@ -10,8 +11,27 @@ import * as encoding from 'lib0/encoding';
  */
 export const MESSAGE_REGISTER_CHANGED = 11;
 
-export function encodeRegisterChanged(): Uint8Array {
+/**
+ * What changed on the server besides the document: the register (the message without a body, as
+ * before), or the initiatief texts owners approved for the public pages (a body of 1: the page
+ * reloads its data; a page that predates this reads it as the register and fetches that again,
+ * which costs it nothing).
+ */
+export type ServerPart = 'register' | 'approvals';
+
+export function encodeRegisterChanged(part: ServerPart = 'register'): Uint8Array {
 	const e = encoding.createEncoder();
 	encoding.writeVarUint(e, MESSAGE_REGISTER_CHANGED);
+	if (part === 'approvals') encoding.writeVarUint(e, 1);
 	return encoding.toUint8Array(e);
+}
+
+export function decodeChangedPart(decoder: decoding.Decoder): ServerPart {
+	try {
+		return decoding.hasContent(decoder) && decoding.readVarUint(decoder) === 1
+			? 'approvals'
+			: 'register';
+	} catch {
+		return 'register';
+	}
 }

@@ -5,6 +5,9 @@
  * Shared by the projection (server), the settings page and the board page (its hint and count).
  */
 
+/** The board page's data that holds the approved texts (SvelteKit `depends`/`invalidate`). */
+export const APPROVED_DATA = 'buurtbord:approved-texts';
+
 /** The free text an approval covers. */
 export interface ApprovedText {
 	title: string;

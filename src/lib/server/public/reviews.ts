@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Queryable } from '../db';
 import type { ApprovedText } from '../../privacy/projection';
 
@@ -6,6 +7,17 @@ import type { ApprovedText } from '../../privacy/projection';
  * 20261202120000): the projection publishes an initiatief only with its approved text. Written by
  * the server only, after checking the text against the board document (the settings page).
  */
+
+/**
+ * The text an owner was shown, as the settings page sends it back with an approval: the approval
+ * is refused when the board's text changed meanwhile.
+ */
+export function textHash(text: ApprovedText): string {
+	return createHash('sha256')
+		.update(JSON.stringify([text.title, text.description, text.publicContact]))
+		.digest('base64url')
+		.slice(0, 22);
+}
 
 export interface InitiativeReview extends ApprovedText {
 	initiativeId: string;

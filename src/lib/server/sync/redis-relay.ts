@@ -324,7 +324,7 @@ export class RedisRelay implements SyncRelay {
 				target.endSessions(event.end);
 				break;
 			case 'register-changed':
-				void target.registerChanged(event.boardId, { relayed: true });
+				void target.registerChanged(event.boardId, { relayed: true, part: event.part });
 				break;
 		}
 	}

@@ -1,5 +1,6 @@
 import type { SessionEnd } from '../auth/session-events';
 import type { BoardRole } from '../access';
+import type { ServerPart } from '../../collab/register-changed';
 import type { Room } from './room';
 
 /**
@@ -35,7 +36,7 @@ export type RelayEvent =
 	/** A document was changed by the server and compacted: every process holding it compacts too. */
 	| { type: 'compact'; name: string }
 	/** A board's address register changed (an import): its open pages fetch it again. */
-	| { type: 'register-changed'; boardId: string };
+	| { type: 'register-changed'; boardId: string; part?: ServerPart };
 
 /** What the relay does in this process for another process's event. */
 export interface RelayTarget {
@@ -49,7 +50,7 @@ export interface RelayTarget {
 	endSessions(end: SessionEnd): number;
 	/** Stores what is pending for a loaded document and replaces its stored log by its state. */
 	compactLoaded(name: string): Promise<void>;
-	registerChanged(boardId: string, options: { relayed: true }): Promise<number>;
+	registerChanged(boardId: string, options: { relayed: true; part?: ServerPart }): Promise<number>;
 }
 
 /** The transaction origin of document updates and presence changes from another process. */

@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import { CLOSE_INVALID_UPDATE } from '../../board/layout';
 import { encodeAccessChanged, type SyncAccess } from '../../collab/access-changed';
 import { encodeNotTaken } from '../../collab/not-taken';
-import { encodeRegisterChanged } from '../../collab/register-changed';
+import { encodeRegisterChanged, type ServerPart } from '../../collab/register-changed';
 import { MESSAGE_STORED } from '../../collab/stored';
 import { UpdateRefusal, type SyncContext, type TakenPart } from './hooks';
 import {
@@ -335,12 +335,16 @@ export class Room {
 		return touched;
 	}
 
-	/** The board's address register changed: its pages fetch it again (register-changed.ts). */
-	registerChanged(): number {
+	/**
+	 * The board's address register (or its approved initiatief texts) changed: its pages fetch it
+	 * again (register-changed.ts).
+	 */
+	registerChanged(part: ServerPart = 'register'): number {
 		let told = 0;
+		const message = encodeRegisterChanged(part);
 		for (const conn of this.connections.values()) {
 			if (!conn.expects) continue;
-			this.send(conn.ws, encodeRegisterChanged());
+			this.send(conn.ws, message);
 			told++;
 		}
 		return told;

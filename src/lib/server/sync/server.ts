@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type * as Y from 'yjs';
 import { isBoardId } from '../../board/meta';
 import type { SyncAccess } from '../../collab/access-changed';
+import type { ServerPart } from '../../collab/register-changed';
 import { CLOSE_SIGNED_OUT } from '../../collab/close-codes';
 import type { BoardRole } from '../access';
 import type { SessionEnd } from '../auth/session-events';
@@ -427,12 +428,12 @@ export class SyncServer implements RelayTarget {
 	 */
 	async registerChanged(
 		boardId: string,
-		{ relayed = false }: { relayed?: boolean } = {}
+		{ relayed = false, part = 'register' }: { relayed?: boolean; part?: ServerPart } = {}
 	): Promise<number> {
-		if (!relayed) this.options.relay?.publish({ type: 'register-changed', boardId });
+		if (!relayed) this.options.relay?.publish({ type: 'register-changed', boardId, part });
 		const pending = this.rooms.get(boardId);
 		const room = pending && (await pending.catch(() => undefined));
-		return room ? room.registerChanged() : 0;
+		return room ? room.registerChanged(part) : 0;
 	}
 
 	/** Closes every connection of a user on every board (signed out everywhere, account removed). */

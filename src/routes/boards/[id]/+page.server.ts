@@ -6,11 +6,13 @@ import { requireBoardRole } from '$lib/server/guard';
 import { retentionNotices } from '$lib/server/retention';
 import { getRuntime } from '$lib/server/runtime';
 import { approvedTexts } from '$lib/server/public/reviews';
-import { freeTextOf, type ApprovedText } from '$lib/privacy/review';
+import { APPROVED_DATA, freeTextOf, type ApprovedText } from '$lib/privacy/review';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { boardId, role, user } = await requireBoardRole(event, 'viewer');
+	// Loaded again when an owner approves initiatief texts (BoardView, register-changed.ts).
+	event.depends(APPROVED_DATA);
 	const { db } = getRuntime();
 	const board = await getBoard(db, boardId);
 	if (!board) error(404, 'Board not found');

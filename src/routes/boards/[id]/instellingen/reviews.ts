@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import { listInitiatieven } from '$lib/board/initiatieven';
 import { recordAudit } from '$lib/server/audit';
 import { requireBoardRole } from '$lib/server/guard';
 import { readForm } from '$lib/server/forms';
-import { approvedTexts, approveText, withdrawText } from '$lib/server/public/reviews';
+import { approvedTexts, approveText, textHash, withdrawText } from '$lib/server/public/reviews';
 import { refreshProjection } from '$lib/server/public/store';
 import { getRuntime } from '$lib/server/runtime';
 import { freeTextOf, reviewState, type ApprovedText, type ReviewState } from '$lib/privacy/review';
@@ -14,14 +13,6 @@ import { freeTextOf, reviewState, type ApprovedText, type ReviewState } from '$l
  * every initiatief not marked internal, its text now and as approved, and the actions that
  * approve the text an owner read or take the initiatief off the public pages.
  */
-
-/** What the owner read: the approval is refused when the board's text changed meanwhile. */
-function textHash(text: ApprovedText): string {
-	return createHash('sha256')
-		.update(JSON.stringify([text.title, text.description, text.publicContact]))
-		.digest('base64url')
-		.slice(0, 22);
-}
 
 export type { ReviewState };
 
@@ -82,6 +73,8 @@ export async function approveInitiative(event: RequestEvent) {
 		await recordAudit(tx, { boardId, actorId: user.id, action: 'initiative.approve', subject: id });
 	});
 	await refreshProjection(db, boardId);
+	// The board's open pages show it (the initiatief form's hint, owners' count).
+	await sync.registerChanged(boardId, { part: 'approvals' }).catch(() => 0);
 	return { reviewId: id, reviewDone: 'approved' as const };
 }
 
@@ -89,7 +82,7 @@ export async function withdrawInitiative(event: RequestEvent) {
 	const { boardId, user } = await requireBoardRole(event, 'owner');
 	const form = await readForm(event.request);
 	const id = String(form.get('id') ?? '');
-	const { db } = getRuntime();
+	const { db, sync } = getRuntime();
 	const removed = await db.transaction(async (tx) => {
 		const had = await withdrawText(tx, boardId, id);
 		if (had)
@@ -103,5 +96,6 @@ export async function withdrawInitiative(event: RequestEvent) {
 	});
 	if (!removed) return reviewFail(404, id, 'gone');
 	await refreshProjection(db, boardId);
+	await sync.registerChanged(boardId, { part: 'approvals' }).catch(() => 0);
 	return { reviewId: id, reviewDone: 'withdrawn' as const };
 }
