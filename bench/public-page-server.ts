@@ -12,7 +12,8 @@ import { startBuurtbord } from '../src/lib/server/app';
 import { readConfig } from '../src/lib/server/config';
 import { refreshProjection } from '../src/lib/server/public/store';
 import { logger } from '../src/lib/server/ops/log';
-import { seedPublicStory } from '../tests/support/public-board';
+import { approveText } from '../src/lib/server/public/reviews';
+import { approveAll, seedPublicStory } from '../tests/support/public-board';
 import { requestListener, SCHEME_HEADER } from '../server/http';
 
 const dataDir = process.env.BENCH_DATA_DIR!;
@@ -20,7 +21,12 @@ process.env.PROTOCOL_HEADER = SCHEME_HEADER;
 const app = await startBuurtbord(
 	readConfig({ BUURTBORD_DATA_DIR: dataDir, BUURTBORD_DEMO: 'true' })
 );
-await app.sync.withDocument('spoorbuurt', (doc) => seedPublicStory(doc));
+// The story's initiatieven with their texts approved, as an owner does for the public pages.
+const approved = await app.sync.withDocument('spoorbuurt', (doc) => {
+	seedPublicStory(doc);
+	return approveAll(doc);
+});
+for (const [id, text] of approved) await approveText(app.db, 'spoorbuurt', id, text, null);
 await refreshProjection(app.db, 'spoorbuurt');
 const { handler } = (await import(
 	pathToFileURL(resolve(process.env.BUURTBORD_BUILD_DIR || 'build', 'handler.js')).href
