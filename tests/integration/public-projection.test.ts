@@ -10,9 +10,11 @@ import {
 	setPublication
 } from '../../src/lib/server/public/store';
 import { postgresHooks } from '../../src/lib/server/sync/postgres-hooks';
+import { listInitiatieven, removeInitiatief } from '../../src/lib/board';
 import { freshDatabase } from '../support/drivers';
 import { PUBLIC_STORY, SECRETS, seedPublicStory } from '../support/public-board';
 import { approveStory } from '../support/public-store';
+import { approveText } from '../../src/lib/server/public/reviews';
 
 /**
  * The public projection on PostgreSQL 15: written by the sync hooks when a board document is
@@ -75,6 +77,44 @@ describe('public projection on PostgreSQL', () => {
 		await expect(
 			asAnon(`update public.public_initiatives set title = 'x' returning 1`)
 		).rejects.toThrow(/permission denied/);
+		doc.destroy();
+	});
+
+	it('forgets an approved text once its initiatief is deleted, and keeps the others', async () => {
+		const hooks = withPublicProjection(postgresHooks(db), db, { debounceMs: 20, log: () => {} });
+		await db.query(`delete from public.initiative_reviews where board_id = 'spoorbuurt'`);
+		const doc = new Y.Doc();
+		seedPublicStory(doc);
+		await approveStory(db, doc);
+		// An initiatief this document has not received yet (made on another process) keeps its
+		// approval.
+		await approveText(
+			db,
+			'spoorbuurt',
+			'elders-gemaakt',
+			{ title: 'Nog onderweg', description: '', publicContact: '' },
+			null
+		);
+		const reviewed = async () =>
+			(
+				await db.query<{ title: string }>(
+					`select title from public.initiative_reviews where board_id = 'spoorbuurt' order by 1`
+				)
+			).map((r) => r.title);
+		await hooks.onStoreDocument('spoorbuurt', Y.encodeStateAsUpdate(doc), doc);
+		await hooks.drain();
+		expect(await reviewed()).toEqual(
+			[PUBLIC_STORY.coffee, PUBLIC_STORY.garden, 'Nog onderweg'].sort()
+		);
+		const garden = listInitiatieven(doc).find((i) => i.title === PUBLIC_STORY.garden)!;
+		removeInitiatief(doc, garden.id);
+		await hooks.onStoreDocument('spoorbuurt', Y.encodeStateAsUpdate(doc), doc);
+		await hooks.drain();
+		expect(await reviewed()).toEqual([PUBLIC_STORY.coffee, 'Nog onderweg'].sort());
+		const initiatives = await asAnon<{ title: string }>(
+			'select title from public.public_initiatives'
+		);
+		expect(initiatives.map((i) => i.title)).toEqual([PUBLIC_STORY.coffee]);
 		doc.destroy();
 	});
 

@@ -77,6 +77,29 @@ export async function approveText(
 	);
 }
 
+/**
+ * Forgets the approved texts of initiatieven that were deleted from the board, so that no copy of
+ * their text outlives them here. `deleted` says which ids the document knows as deleted: an id it
+ * does not know at all (a document that has not yet received a new initiatief, on another
+ * process) keeps its approval.
+ */
+export async function forgetDeleted(
+	db: Queryable,
+	boardId: string,
+	deleted: (initiativeId: string) => boolean
+): Promise<number> {
+	const ids = (await approvedTexts(db, boardId)).keys();
+	const gone = [...ids].filter(deleted);
+	if (gone.length === 0) return 0;
+	const rows = await db.query(
+		`delete from public.initiative_reviews
+		 where board_id = $1 and initiative_id = any($2::text[])
+		 returning 1`,
+		[boardId, gone]
+	);
+	return rows.length;
+}
+
 /** Withdraws an approval: the initiatief leaves the public pages. Returns whether there was one. */
 export async function withdrawText(
 	db: Queryable,

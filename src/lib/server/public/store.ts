@@ -12,7 +12,8 @@ import {
 	type StreetSignal
 } from '../../privacy/projection';
 import { PublishGate, type CellBasis } from '../../privacy/publish-gate';
-import { approvedTexts } from './reviews';
+import { approvedTexts, forgetDeleted } from './reviews';
+import { initiatievenMap } from '../../board/initiatieven';
 import { effectiveK } from '../../privacy/suppress';
 
 /**
@@ -109,6 +110,12 @@ function gateHash(text: string): string {
 export async function refreshProjection(db: Db, boardId: string, doc?: Y.Doc): Promise<void> {
 	const board = await getBoard(db, boardId);
 	if (!board) return;
+	// With the live document: approvals of initiatieven deleted from it go (reviews.ts). A deleted
+	// map entry stays in Yjs's map as a deleted item; an id it has never seen is not there at all.
+	if (doc) {
+		const entries = initiatievenMap(doc)._map;
+		await forgetDeleted(db, boardId, (id) => entries.get(id)?.deleted === true);
+	}
 	const publication = await getPublication(db, boardId);
 	if (!publication.published) {
 		await db.transaction(async (tx) => {
