@@ -6,6 +6,7 @@ import { requireBoardRole } from '$lib/server/guard';
 import { retentionNotices } from '$lib/server/retention';
 import { getRuntime } from '$lib/server/runtime';
 import { approvedTexts } from '$lib/server/public/reviews';
+import { getPublication } from '$lib/server/public/store';
 import { APPROVED_DATA, freeTextOf, type ApprovedText } from '$lib/privacy/review';
 import type { PageServerLoad } from './$types';
 
@@ -28,6 +29,17 @@ export const load: PageServerLoad = async (event) => {
 	// initiatief form says where its text stands and owners see what waits for their review.
 	const approved: Record<string, ApprovedText> = {};
 	for (const [id, review] of await approvedTexts(db, boardId)) approved[id] = freeTextOf(review);
+	// Owners are counted the texts that wait only while the public pages are on.
+	const published = role === 'owner' && (await getPublication(db, boardId)).published;
 	// userId: the board's copy on this device is kept per user (src/lib/collab/offline.ts).
-	return { board, role, confidential, retention, presenceSelf, userId: user.id, approved };
+	return {
+		board,
+		role,
+		confidential,
+		retention,
+		presenceSelf,
+		userId: user.id,
+		approved,
+		published
+	};
 };
