@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from './test';
-import { OwnServer } from './own-server';
+import { demoStoryServer } from './own-server';
 
 /**
  * Every page a professional works in passes axe (WCAG 2.2 A and AA), on the demo board with its
@@ -14,29 +11,7 @@ import { OwnServer } from './own-server';
  */
 test.describe.configure({ mode: 'serial' });
 
-let dir: string;
-let server: OwnServer;
-let token: string;
-
-test.beforeAll(async () => {
-	test.setTimeout(180_000);
-	dir = mkdtempSync(join(tmpdir(), 'buurtbord-a11y-'));
-	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 10, {
-		BUURTBORD_DATA_DIR: join(dir, 'pglite'),
-		BUURTBORD_DEMO: 'true',
-		PUBLIC_BASEMAP_STYLE_URL: ''
-	});
-	// The first start creates the demo board with its story; then the owner is added.
-	await server.start();
-	await server.stop('SIGTERM');
-	token = (await server.seedOwner()).token;
-	await server.start();
-});
-
-test.afterAll(async () => {
-	await server?.stop('SIGTERM');
-	rmSync(dir, { recursive: true, force: true });
-});
+const demo = demoStoryServer(10, 'a11y');
 
 async function violations(page: Page): Promise<string[]> {
 	const result = await new AxeBuilder({ page })
@@ -49,8 +24,8 @@ async function violations(page: Page): Promise<string[]> {
 
 test('the board with its panel, forms and lists passes axe', async ({ browser }) => {
 	test.setTimeout(180_000);
-	const page = await server.signedInPage(browser, { token });
-	await page.goto(`${server.url}/boards/spoorbuurt`);
+	const page = await demo.server.signedInPage(browser, demo.owner);
+	await page.goto(`${demo.server.url}/boards/spoorbuurt`);
 	await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true', {
 		timeout: 60_000
 	});
@@ -89,7 +64,7 @@ test('the board with its panel, forms and lists passes axe', async ({ browser })
 
 test("the board's own pages pass axe", async ({ browser }) => {
 	test.setTimeout(180_000);
-	const page = await server.signedInPage(browser, { token });
+	const page = await demo.server.signedInPage(browser, demo.owner);
 	for (const path of [
 		'/',
 		'/boards/spoorbuurt/analyse',
@@ -99,7 +74,7 @@ test("the board's own pages pass axe", async ({ browser }) => {
 		'/boards/spoorbuurt/audit',
 		'/boards/spoorbuurt/deur'
 	]) {
-		const response = await page.goto(`${server.url}${path}`);
+		const response = await page.goto(`${demo.server.url}${path}`);
 		expect(response?.status(), path).toBe(200);
 		await page.waitForLoadState('networkidle');
 		expect(await violations(page), path).toEqual([]);

@@ -1,39 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from './test';
 import { collectErrors } from './helpers';
-import { OwnServer } from './own-server';
+import { demoStoryServer } from './own-server';
 
 /**
  * The opbouwwerker's map on the demo board with its story (BUURTBORD_DEMO=true): address states
  * and themes on the map, the legend, filters that change map and lists at once, door coverage.
  */
-const port = Number(process.env.E2E_PORT ?? 4391) + 4;
-let server: OwnServer;
-let dir: string;
-let token: string;
-
-test.beforeAll(async () => {
-	// Two starts of a new PGlite data folder on a busy machine.
-	test.setTimeout(240_000);
-	dir = mkdtempSync(join(tmpdir(), 'buurtbord-analysis-'));
-	server = new OwnServer(port, {
-		BUURTBORD_DATA_DIR: join(dir, 'pglite'),
-		BUURTBORD_DEMO: 'true',
-		PUBLIC_BASEMAP_STYLE_URL: ''
-	});
-	// The first start creates the demo board with its story; then the owner is added.
-	await server.start();
-	await server.stop('SIGTERM');
-	token = (await server.seedOwner()).token;
-	await server.start();
-});
-
-test.afterAll(async () => {
-	await server?.stop('SIGTERM');
-	rmSync(dir, { recursive: true, force: true });
-});
+const demo = demoStoryServer(4, 'analysis');
 
 /** The board page, its map loaded (SwiftShader on a busy machine can take a while). */
 async function openBoard(page: Page, _board: string, url: string) {
@@ -57,10 +32,10 @@ async function analysedPoints(page: Page) {
 }
 
 test('the map shows each door’s state and themes, with a legend', async ({ browser }) => {
-	const page = await server.signedInPage(browser, { token });
+	const page = await demo.server.signedInPage(browser, demo.owner);
 	const errors = collectErrors(page);
 	await page.setViewportSize({ width: 1400, height: 900 });
-	await openBoard(page, 'spoorbuurt', server.url);
+	await openBoard(page, 'spoorbuurt', demo.server.url);
 	const legend = page.getByTestId('analysis-legend');
 	await expect(legend).toBeVisible();
 	const count = async (state: string) =>
@@ -102,9 +77,9 @@ test('the map shows each door’s state and themes, with a legend', async ({ bro
 });
 
 test('filters apply to the map and the lists at once', async ({ browser }) => {
-	const page = await server.signedInPage(browser, { token });
+	const page = await demo.server.signedInPage(browser, demo.owner);
 	await page.setViewportSize({ width: 1400, height: 900 });
-	await openBoard(page, 'spoorbuurt', server.url);
+	await openBoard(page, 'spoorbuurt', demo.server.url);
 	const filters = page.getByTestId('analysis-filters');
 	const summary = page.getByTestId('analysis-summary');
 	await expect(summary).toContainText('van 150 deuren');
@@ -142,9 +117,9 @@ test('filters apply to the map and the lists at once', async ({ browser }) => {
 // Was a defect: a filter change reached the map as an updateData with removeAllProperties, which
 // MapLibre 6.17 applies by dropping every property (match too), so no point stayed bright.
 test('open doors only: exactly the listed doors stay bright on the map', async ({ browser }) => {
-	const page = await server.signedInPage(browser, { token });
+	const page = await demo.server.signedInPage(browser, demo.owner);
 	await page.setViewportSize({ width: 1400, height: 900 });
-	await openBoard(page, 'spoorbuurt', server.url);
+	await openBoard(page, 'spoorbuurt', demo.server.url);
 	const filters = page.getByTestId('analysis-filters');
 	await filters.getByLabel('Straat').selectOption('Valeriusstraat');
 	await filters.getByLabel('Ronde').selectOption({ index: 2 });
@@ -159,8 +134,8 @@ test('open doors only: exactly the listed doors stay bright on the map', async (
 });
 
 test('exports download with the right content and are audited', async ({ browser }) => {
-	const page = await server.signedInPage(browser, { token });
-	await openBoard(page, 'spoorbuurt', server.url);
+	const page = await demo.server.signedInPage(browser, demo.owner);
+	await openBoard(page, 'spoorbuurt', demo.server.url);
 	await page.getByTestId('analysis-page-link').click();
 	await expect(page.getByRole('heading', { level: 1 })).toContainText('Analyse');
 	const row = page.getByTestId('street-coverage').locator('tr[data-street="Sweelinckstraat"]');
@@ -217,7 +192,7 @@ test('exports download with the right content and are audited', async ({ browser
 	expect(geo.features.map((f) => f.properties?.titel)).toContain('Buurtmoestuin');
 
 	// Each download is in the audit log.
-	await page.goto(`${server.url}/boards/spoorbuurt/audit`);
+	await page.goto(`${demo.server.url}/boards/spoorbuurt/audit`);
 	await expect(page.locator('[data-testid="audit-entry"][data-action="board.export"]')).toHaveCount(
 		3
 	);

@@ -1,9 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/sessions';
 import { seedServerUsers, type SeededUser, type SeedUser } from '../support/accounts';
 import { testServerEntry } from '../../server/bundle';
+import { test } from './test';
 
 /**
  * A server of a test's own (not the shared webServer): for tests that kill it or need other
@@ -91,4 +95,42 @@ export class OwnServer {
 		child.kill(signal);
 		await exited;
 	}
+}
+
+/**
+ * A server of a spec file's own on a fresh data folder with the demo board and its story
+ * (BUURTBORD_DEMO=true) and one owner: started before the file's tests (the first start creates
+ * the board, then the owner is added), stopped and its folder removed after them.
+ */
+export function demoStoryServer(portOffset: number, name: string) {
+	let server: OwnServer | undefined;
+	let dir: string | undefined;
+	let token: string | undefined;
+	test.beforeAll(async () => {
+		// Two starts of a new PGlite data folder on a busy machine.
+		test.setTimeout(240_000);
+		dir = mkdtempSync(join(tmpdir(), `buurtbord-${name}-`));
+		server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + portOffset, {
+			BUURTBORD_DATA_DIR: join(dir, 'pglite'),
+			BUURTBORD_DEMO: 'true',
+			PUBLIC_BASEMAP_STYLE_URL: ''
+		});
+		await server.start();
+		await server.stop('SIGTERM');
+		token = (await server.seedOwner()).token;
+		await server.start();
+	});
+	test.afterAll(async () => {
+		await server?.stop('SIGTERM');
+		if (dir) rmSync(dir, { recursive: true, force: true });
+	});
+	return {
+		get server(): OwnServer {
+			return server!;
+		},
+		/** The board's owner, for `server.signedInPage`. */
+		get owner(): { token: string } {
+			return { token: token! };
+		}
+	};
 }

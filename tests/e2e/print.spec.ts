@@ -1,41 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test } from './test';
 import { gotoWithScriptHeld } from './helpers';
-import { OwnServer } from './own-server';
+import { demoStoryServer } from './own-server';
 
 /**
  * The print view of the analysis page (issue 10, "Print"): a map image, its legend and the street
  * table, for the whole board or one street, in the print media and in a PDF, in black and white.
  */
-const port = Number(process.env.E2E_PORT ?? 4391) + 5;
-let server: OwnServer;
-let dir: string;
-let token: string;
-
-test.beforeAll(async () => {
-	test.setTimeout(240_000);
-	dir = mkdtempSync(join(tmpdir(), 'buurtbord-print-'));
-	server = new OwnServer(port, {
-		BUURTBORD_DATA_DIR: join(dir, 'pglite'),
-		BUURTBORD_DEMO: 'true',
-		PUBLIC_BASEMAP_STYLE_URL: ''
-	});
-	await server.start();
-	await server.stop('SIGTERM');
-	token = (await server.seedOwner()).token;
-	await server.start();
-});
-
-test.afterAll(async () => {
-	await server?.stop('SIGTERM');
-	rmSync(dir, { recursive: true, force: true });
-});
+const demo = demoStoryServer(5, 'print');
 
 test('the print view holds the map image, its legend and the street table', async ({ browser }) => {
-	const page = await server.signedInPage(browser, { token });
-	await page.goto(`${server.url}/boards/spoorbuurt/analyse`);
+	const page = await demo.server.signedInPage(browser, demo.owner);
+	await page.goto(`${demo.server.url}/boards/spoorbuurt/analyse`);
 	await page.emulateMedia({ media: 'print' });
 
 	const image = page.getByRole('img', { name: /Kaart van \d+ adressen/ });
@@ -80,8 +55,8 @@ test('the print view holds the map image, its legend and the street table', asyn
 });
 
 test('one street can be printed on its own', async ({ browser }) => {
-	const page = await server.signedInPage(browser, { token });
-	await page.goto(`${server.url}/boards/spoorbuurt/analyse`);
+	const page = await demo.server.signedInPage(browser, demo.owner);
+	await page.goto(`${demo.server.url}/boards/spoorbuurt/analyse`);
 	await page.getByLabel('Afdrukken voor').selectOption('Sweelinckstraat');
 	await page.getByRole('button', { name: 'Toon' }).click();
 	await expect(page).toHaveURL(/street=Sweelinckstraat/);
@@ -95,8 +70,8 @@ test('one street can be printed on its own', async ({ browser }) => {
 });
 
 test('a street chosen while the page script is still loading stays chosen', async ({ browser }) => {
-	const page = await server.signedInPage(browser, { token });
-	const release = await gotoWithScriptHeld(page, `${server.url}/boards/spoorbuurt/analyse`);
+	const page = await demo.server.signedInPage(browser, demo.owner);
+	const release = await gotoWithScriptHeld(page, `${demo.server.url}/boards/spoorbuurt/analyse`);
 	await page.getByLabel('Afdrukken voor').selectOption('Sweelinckstraat');
 	await release();
 	await expect(page.getByLabel('Afdrukken voor')).toHaveValue('Sweelinckstraat');
