@@ -564,7 +564,11 @@ export function validateMapping(mapping: ColumnMapping, columnCount: number): st
 type RowOutcome =
 	| { kind: 'row'; row: ImportedAddress; warnings: Issue[] }
 	| { kind: 'error'; issues: Issue[] }
-	| { kind: 'empty' };
+	| { kind: 'empty' }
+	| { kind: 'summary'; value: string };
+
+/** A cell that starts a totals line of an export: "Totaal: 150", "Aantal eenheden 150". */
+const SUMMARY = /^(?:sub|eind)?(?:totaal|total|aantal|som)\b/i;
 
 interface Coordinates {
 	lon: number;
@@ -701,6 +705,16 @@ function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 	};
 	const errors: Issue[] = [];
 	const warnings: Issue[] = [];
+
+	// A totals line at the end of an export: no street, no number, a cell that says "Totaal".
+	if (
+		cleanText(cell('street')) === null &&
+		cell('houseNumber').trim() === '' &&
+		cleanText(cell('streetAndNumber')) === null
+	) {
+		const summary = row.cells.find((c) => SUMMARY.test(c.trim()));
+		if (summary !== undefined) return { kind: 'summary', value: summary.trim().slice(0, 80) };
+	}
 
 	let street = cleanText(cell('street'));
 	let numberText = cell('houseNumber');
@@ -849,6 +863,13 @@ function processRange(
 		const source = table.rows[i]!;
 		const outcome = interpretRow(source, mapping);
 		if (outcome.kind === 'empty') continue;
+		if (outcome.kind === 'summary') {
+			result.warnings.push({
+				...issue('summary-row-skipped', { value: outcome.value }),
+				line: source.line
+			});
+			continue;
+		}
 		result.total++;
 		if (outcome.kind === 'error') {
 			result.errors.push({ line: source.line, issues: outcome.issues });

@@ -31,6 +31,8 @@ export interface IssueParams {
 	'house-number-date': { value: string };
 
 	// Rows (./import.ts)
+	/** A totals line of the export ("Totaal: 150"), without an address: skipped, not an error. */
+	'summary-row-skipped': { value: string };
 	/** The combined adres column has no house number. */
 	'address-without-number': { value: string };
 	/** The combined adres column cannot be told apart into street and number ("Dorpsstraat 12 1 hoog"). */

@@ -373,6 +373,29 @@ describe('awkward variants', () => {
 		]);
 	});
 
+	it("skips an export's totals line with a warning, not as a rejected row", () => {
+		const table = readCsv(
+			[
+				'Eenheid;Straat;Huisnummer;Postcode',
+				'1;Sweelinckstraat;12;6521AB',
+				'2;Sweelinckstraat;14;6521AB',
+				'',
+				'Totaal: 2;;;',
+				';;;Aantal eenheden 2',
+				// A row without an address that is no totals line stays an error.
+				'3;;;6521AB'
+			].join('\n')
+		);
+		const result = applyMapping(table, proposeMapping(table).mapping);
+		expect(result.rows).toHaveLength(2);
+		expect(result.total).toBe(3);
+		expect(result.warnings).toEqual([
+			{ code: 'summary-row-skipped', params: { value: 'Totaal: 2' }, line: 5 },
+			{ code: 'summary-row-skipped', params: { value: 'Aantal eenheden 2' }, line: 6 }
+		]);
+		expect(result.errors.map((e) => e.line)).toEqual([7]);
+	});
+
 	it('skips rows that are entirely empty (;;;) without errors', () => {
 		const table = readCsv('straat;huisnummer;postcode\n;;\nA-straat;1;6521CA\n ; ; \n');
 		const result = applyMapping(table, proposeMapping(table).mapping);

@@ -26,6 +26,8 @@ export function issueText(issue: Issue): string {
 			return m.import_issue_not_a_number(issue.params);
 		case 'bag-id-invalid':
 			return m.import_issue_bag_id_invalid(issue.params);
+		case 'summary-row-skipped':
+			return m.import_issue_summary_row_skipped(issue.params);
 		case 'address-without-number':
 			return m.import_issue_address_without_number(issue.params);
 		case 'address-split-unclear':
