@@ -41,6 +41,16 @@ export interface ConnectionLimits {
 	 * One user opening many sockets that ask for a big board and do not read stays bounded.
 	 */
 	queuedBytesPerProcess: number;
+	/**
+	 * Incoming messages of one user on one board (all their sockets there together): a bucket of
+	 * `messageBurst` messages refilled at `messagesPerSecond`, and one of `byteBurst` bytes refilled
+	 * at `bytesPerSecond`. Beyond either, the server stops reading that user's sockets until the
+	 * budget is back (backpressure: nothing is dropped, the client's messages wait in TCP).
+	 */
+	messageBurst: number;
+	messagesPerSecond: number;
+	byteBurst: number;
+	bytesPerSecond: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ConnectionLimits> = {
@@ -51,7 +61,11 @@ export const DEFAULT_LIMITS: Readonly<ConnectionLimits> = {
 	pendingBytesPerConnection: 1024 * 1024,
 	pendingBytesPerBoard: 4 * 1024 * 1024,
 	socketsPerUser: 64,
-	queuedBytesPerProcess: 512 * 1024 * 1024
+	queuedBytesPerProcess: 512 * 1024 * 1024,
+	messageBurst: 300,
+	messagesPerSecond: 150,
+	byteBurst: 16 * 1024 * 1024,
+	bytesPerSecond: 2 * 1024 * 1024
 };
 
 /** A limit was exceeded: the connection is closed with `code`. */
@@ -83,6 +97,57 @@ export class RequestBucket {
 		if (this.tokens < 1) return false;
 		this.tokens -= 1;
 		return true;
+	}
+}
+
+/**
+ * What one user may send on one board (ConnectionLimits.messageBurst and the rest). Unlike
+ * RequestBucket, a message is never refused: the budget goes into debt, and `take` says how long
+ * to stop reading before it is paid off.
+ */
+export class IncomingBudget {
+	private messages: number;
+	private bytes: number;
+	private last: number;
+
+	constructor(
+		private readonly limits: Pick<
+			ConnectionLimits,
+			'messageBurst' | 'messagesPerSecond' | 'byteBurst' | 'bytesPerSecond'
+		>,
+		now = performance.now()
+	) {
+		this.messages = limits.messageBurst;
+		this.bytes = limits.byteBurst;
+		this.last = now;
+	}
+
+	/** Charges one message of `bytes`; returns how long (ms) to stop reading, 0 when in budget. */
+	take(bytes: number, now = performance.now()): number {
+		this.refill(now);
+		this.messages -= 1;
+		this.bytes -= bytes;
+		return this.owed();
+	}
+
+	/** How long (ms) until the debt is paid off, 0 when there is none. */
+	wait(now = performance.now()): number {
+		this.refill(now);
+		return this.owed();
+	}
+
+	private refill(now: number): void {
+		const { messageBurst, messagesPerSecond, byteBurst, bytesPerSecond } = this.limits;
+		const elapsed = Math.max(0, now - this.last) / 1000;
+		this.last = now;
+		this.messages = Math.min(messageBurst, this.messages + elapsed * messagesPerSecond);
+		this.bytes = Math.min(byteBurst, this.bytes + elapsed * bytesPerSecond);
+	}
+
+	private owed(): number {
+		const { messagesPerSecond, bytesPerSecond } = this.limits;
+		const seconds = Math.max(-this.messages / messagesPerSecond, -this.bytes / bytesPerSecond, 0);
+		return Math.ceil(seconds * 1000);
 	}
 }
 

@@ -18,6 +18,7 @@ import {
 	CLOSE_BUSY,
 	DEFAULT_LIMITS,
 	LimitExceeded,
+	IncomingBudget,
 	RequestBucket,
 	closeReason,
 	type ConnectionLimits
@@ -48,6 +49,10 @@ interface Connection {
 	syncRequests: RequestBucket;
 	/** Taking the valid part of a refused update copies the whole document: bounded like sync requests. */
 	repairs: RequestBucket;
+	/** Each presence query is answered with everyone's presence: bounded like sync requests. */
+	presenceQueries: RequestBucket;
+	/** What this user may send on this board, shared by all their sockets here. */
+	budget: IncomingBudget;
 	/** Set by the first sync request: from then on the connection receives document updates. */
 	synced: boolean;
 	/**
@@ -166,6 +171,11 @@ export class Room {
 				this.limits.syncRequestRefillMs
 			),
 			repairs: new RequestBucket(this.limits.syncRequestBurst, this.limits.syncRequestRefillMs),
+			presenceQueries: new RequestBucket(
+				this.limits.syncRequestBurst,
+				this.limits.syncRequestRefillMs
+			),
+			budget: this.budgetOf(context.userId),
 			synced: false,
 			pending: null,
 			expects
@@ -224,6 +234,28 @@ export class Room {
 		let n = 0;
 		for (const conn of this.connections.values()) if (conn.context.userId === userId) n++;
 		return n;
+	}
+
+	/** The incoming budget of a user on this board (of the connection alone without a user). */
+	private budgetOf(userId: string | null | undefined): IncomingBudget {
+		if (!userId) return new IncomingBudget(this.limits);
+		for (const conn of this.connections.values()) {
+			if (conn.context.userId === userId) return conn.budget;
+		}
+		return new IncomingBudget(this.limits);
+	}
+
+	/**
+	 * Charges a received message of `bytes` to its sender's budget on this board: how long (ms) the
+	 * caller should stop reading the socket, 0 when within the budget.
+	 */
+	charge(ws: WebSocket, bytes: number): number {
+		return this.connections.get(ws)?.budget.take(bytes) ?? 0;
+	}
+
+	/** How long (ms) the sender of this socket is still over its budget. */
+	owed(ws: WebSocket): number {
+		return this.connections.get(ws)?.budget.wait() ?? 0;
 	}
 
 	/** Removes a connection, its presence and its pending updates; returns how many remain. */
@@ -292,6 +324,10 @@ export class Room {
 				this.presence.receive(ws, conn.context, decoding.readVarUint8Array(decoder));
 				break;
 			case MESSAGE_QUERY_AWARENESS: {
+				// Browsers never ask over the socket (y-websocket asks only its BroadcastChannel).
+				if (!conn.presenceQueries.take()) {
+					throw new LimitExceeded(CLOSE_TOO_MANY_REQUESTS, 'too many presence queries');
+				}
 				const message = encoding.createEncoder();
 				encoding.writeVarUint(message, MESSAGE_AWARENESS);
 				encoding.writeVarUint8Array(

@@ -69,6 +69,8 @@ export class SyncServer implements RelayTarget {
 		});
 		this.pingTimer = setInterval(() => {
 			for (const ws of this.wss.clients) {
+				// Not read on purpose (over its budget, see connect): its pong waits unread too.
+				if (ws.isPaused) continue;
 				if (!this.alive.has(ws)) {
 					ws.terminate();
 					continue;
@@ -216,6 +218,22 @@ export class SyncServer implements RelayTarget {
 		ws.on('message', (data: Buffer, isBinary: boolean) => {
 			// A connection being closed (signed out, access revoked) changes nothing any more.
 			if (ws.readyState !== ws.OPEN) return;
+			// Over the user's budget on this board: read nothing more from this socket until it is
+			// paid off. What ws has already read still arrives (and deepens the debt); nothing is
+			// dropped.
+			const wait = room.charge(ws, data.byteLength);
+			if (wait > 0 && !ws.isPaused) {
+				ws.pause();
+				const resume = (ms: number) =>
+					setTimeout(() => {
+						if (ws.readyState !== ws.OPEN) return;
+						const more = room.owed(ws);
+						if (more > 0) return resume(more);
+						this.alive.add(ws);
+						ws.resume();
+					}, ms);
+				resume(wait);
+			}
 			try {
 				if (!isBinary) throw new Error('text message');
 				room.receive(ws, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
