@@ -354,6 +354,94 @@ test('an initiatief text reaches the public page only as an owner approved it, w
 	await ownerPage.context().close();
 });
 
+test('a theme a colleague renames is public only under the name an owner approved', async ({
+	browser
+}) => {
+	test.setTimeout(180_000);
+	const ownerPage = await server.signedInPage(browser, owner);
+	await ownerPage.goto(`${server.url}/boards/spoorbuurt/instellingen`);
+	const reviews = ownerPage.getByTestId('theme-reviews');
+	// The built-in themes under their own names need no review.
+	await expect(reviews).toContainText("Er zijn geen toegevoegde of hernoemde thema's.");
+
+	const resident = await browser.newContext({
+		storageState: { cookies: [], origins: [] },
+		viewport: PHONE,
+		locale: 'nl-NL'
+	});
+	const residentPage = await resident.newPage();
+	const streetPage = `${server.url}/buurt/spoorbuurt/sweelinckstraat`;
+	const themeCell = (name: RegExp) => residentPage.locator('main').getByText(name);
+	await residentPage.goto(streetPage);
+	await expect(themeCell(/^ontmoeting$/i).first()).toBeVisible();
+
+	// A colleague types a resident's name into a theme.
+	const colleague = await server.signedInPage(browser, owner);
+	await openBoard(colleague, 'spoorbuurt', server.url);
+	await colleague.getByRole('button', { name: "Thema's beheren" }).click();
+	const manager = colleague.getByTestId('thema-manager');
+	const personal = 'Dhr. Bakker nr 14 valt vaak';
+	await manager.getByLabel('Naam van Ontmoeting', { exact: true }).fill(personal);
+	await manager.getByLabel('Naam van Ontmoeting', { exact: true }).press('Tab');
+	await expect(manager.getByLabel(`Naam van ${personal}`, { exact: true })).toHaveValue(personal);
+	// The owners' count has it (besides the initiatief withdrawn in the test before).
+	await expect(colleague.getByTestId('review-count')).toHaveText('2 te keuren');
+
+	// Residents never see it; the owner does, waiting.
+	const theme = reviews.getByTestId('theme-review').filter({ hasText: personal });
+	await expect
+		.poll(async () => {
+			await ownerPage.reload();
+			return theme.getAttribute('data-state');
+		})
+		.toBe('waiting');
+	for (const url of [streetPage, `${server.url}/buurt/spoorbuurt`]) {
+		await residentPage.goto(url);
+		await expect(residentPage.locator('body')).not.toContainText('Bakker');
+	}
+	await expect(themeCell(/^ontmoeting$/i)).toHaveCount(0);
+	const json = await residentPage.request.get(`${server.url}/buurt/spoorbuurt/kaart.json`);
+	expect(await json.text()).not.toContain('Bakker');
+
+	// The colleague corrects it while the owner has the personal name on screen: refused.
+	const corrected = 'ontmoeten';
+	await manager.getByLabel(`Naam van ${personal}`, { exact: true }).fill(corrected);
+	await manager.getByLabel(`Naam van ${personal}`, { exact: true }).press('Tab');
+	await expect
+		.poll(async () => {
+			const res = await ownerPage.request.get(`${server.url}/boards/spoorbuurt/instellingen`);
+			return (await res.text()).includes(`>${corrected}<`);
+		})
+		.toBe(true);
+	await theme.getByRole('button', { name: 'Deze naam goedkeuren' }).click();
+	await expect(reviews.getByRole('alert')).toContainText('Iemand heeft de naam intussen veranderd');
+	const fixed = reviews.getByTestId('theme-review').filter({ hasText: corrected });
+	await expect(fixed).toHaveAttribute('data-state', 'waiting');
+
+	// Approved: public under that name; the colleague's count goes down without a reload.
+	await fixed.getByRole('button', { name: 'Deze naam goedkeuren' }).click();
+	await expect(fixed).toHaveAttribute('data-state', 'approved');
+	await expect(colleague.getByTestId('review-count')).toHaveText('1 te keuren');
+	await residentPage.goto(streetPage);
+	await expect(themeCell(/^ontmoeten$/i).first()).toBeVisible();
+	await expect(residentPage.locator('body')).not.toContainText('Bakker');
+
+	// Withdrawn: off the public pages again; both acts are audited.
+	await fixed.getByRole('button', { name: "Van de openbare pagina's halen" }).click();
+	await expect(fixed).toHaveAttribute('data-state', 'waiting');
+	await residentPage.goto(streetPage);
+	await expect(themeCell(/^ontmoeten$/i)).toHaveCount(0);
+	await ownerPage.goto(`${server.url}/boards/spoorbuurt/audit`);
+	await expect(ownerPage.getByText("haalde een thema van de openbare pagina's")).toBeVisible();
+	await expect(
+		ownerPage.getByText("keurde de naam van een thema goed voor de openbare pagina's")
+	).toBeVisible();
+
+	await resident.close();
+	await colleague.context().close();
+	await ownerPage.context().close();
+});
+
 test('the projection tables hold no secret, internal initiative or suppressed number', async ({
 	browser
 }) => {

@@ -314,6 +314,21 @@ describe('the access matrix', () => {
 			expect: { anonymous: 303, viewer: 403, editor: 403, owner: 404, otherOrg: 403, ...NOT_MEMBER }
 		},
 		{
+			// So is approving an added or renamed theme's name (theme-reviews.ts).
+			name: 'POST /boards/spoorbuurt/instellingen?/approveTheme (no such theme)',
+			run: http(
+				'POST',
+				'/boards/spoorbuurt/instellingen?/approveTheme',
+				'id=bestaat-niet&name=x'
+			),
+			expect: { anonymous: 303, viewer: 403, editor: 403, owner: 404, otherOrg: 403, ...NOT_MEMBER }
+		},
+		{
+			name: 'POST /boards/spoorbuurt/instellingen?/withdrawTheme (no such approval)',
+			run: http('POST', '/boards/spoorbuurt/instellingen?/withdrawTheme', 'id=bestaat-niet'),
+			expect: { anonymous: 303, viewer: 403, editor: 403, owner: 404, otherOrg: 403, ...NOT_MEMBER }
+		},
+		{
 			name: 'POST /boards/spoorbuurt/wissen (an address not in the register)',
 			run: http(
 				'POST',

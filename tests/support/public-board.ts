@@ -4,7 +4,8 @@ import {
 	addInitiatief,
 	ensureDefaultThemas,
 	insertNotes,
-	listInitiatieven
+	listInitiatieven,
+	listThemas
 } from '../../src/lib/board';
 import { freeTextOf, type ApprovedText } from '../../src/lib/privacy/projection';
 
@@ -102,6 +103,11 @@ function seedStory(doc: Y.Doc): void {
 }
 
 /** Every public initiatief's text as it is now, approved (what an owner does on the settings page). */
+/** Every theme's name approved as it is now (added or renamed themes are public only so). */
+export function approveThemeNames(doc: Y.Doc): Map<string, string> {
+	return new Map(listThemas(doc, { includeArchived: true }).map((t) => [t.id, t.name]));
+}
+
 export function approveAll(doc: Y.Doc): Map<string, ApprovedText> {
 	return new Map(
 		listInitiatieven(doc, { includeInternal: false }).map((i) => [i.id, freeTextOf(i)])

@@ -4,7 +4,7 @@ import { listGesprekken } from '../board/gesprekken';
 import { listInitiatieven } from '../board/initiatieven';
 import { listThemas } from '../board/themas';
 import type { PublishGate } from './publish-gate';
-import type { ApprovedText } from './review';
+import { publicThemeName, type ApprovedText } from './review';
 
 export { freeTextOf, sameText, type ApprovedText } from './review';
 import { effectiveK, protectRound, type RawRound } from './suppress';
@@ -126,6 +126,13 @@ export function streetsOf(
 	});
 }
 
+export interface ProjectionOptions {
+	/** Publish each street's round anew only when k households changed (publish-gate.ts). */
+	gate?: PublishGate;
+	/** Owners' approved names of added or renamed themes, by theme id (review.ts). */
+	themeNames?: ReadonlyMap<string, string>;
+}
+
 /** Initiatives at a point count as near a street with an address within this distance. */
 const NEAR_METRES = 150;
 
@@ -147,7 +154,7 @@ export function computeProjection(
 	addresses: readonly ProjectionAddress[],
 	settings: PublicationSettings,
 	approved: ReadonlyMap<string, ApprovedText>,
-	gate?: PublishGate
+	{ gate, themeNames = new Map() }: ProjectionOptions = {}
 ): PublicProjection {
 	const k = effectiveK(settings.k);
 	const published = settings.streets ? new Set(settings.streets) : null;
@@ -159,12 +166,18 @@ export function computeProjection(
 	const slugOf = new Map(streets.map((s) => [s.name, s.slug]));
 	const addressById = new Map(addresses.map((a) => [a.id, a]));
 
+	// Only themes with a public name (built in, or approved by an owner: review.ts), under it.
 	const allThemas = listThemas(doc, { includeArchived: true });
 	const themas = new Map(
-		allThemas.map((t) => [t.id, { id: t.id, name: t.name, colour: t.colour }])
+		allThemas.flatMap((t) => {
+			const name = publicThemeName(t, themeNames);
+			return name === null ? [] : [[t.id, { id: t.id, name, colour: t.colour }] as const];
+		})
 	);
 	/** Listed in every round with numbers, shown or not; archived themes only with a shown count. */
-	const inUse = allThemas.filter((t) => !t.archived && !t.mergedInto).map((t) => t.id);
+	const inUse = allThemas
+		.filter((t) => !t.archived && !t.mergedInto && themas.has(t.id))
+		.map((t) => t.id);
 
 	// street → round → household → theme ids (spoken gesprekken, consent not withdrawn).
 	const heard = new Map<string, Map<number, Map<string, Set<string>>>>();

@@ -3,7 +3,10 @@
  * and public contact are free text that can name a household, so the public projection takes an
  * initiatief only with a text an owner approved (public.initiative_reviews), and then that text.
  * Shared by the projection (server), the settings page and the board page (its hint and count).
+ * Theme names are reviewed the same way (public.theme_reviews), except the built-in ones.
  */
+
+import { DEFAULT_THEMAS } from '../board/themas';
 
 /** The board page's data that holds the approved texts (SvelteKit `depends`/`invalidate`). */
 export const APPROVED_DATA = 'buurtbord:approved-texts';
@@ -37,3 +40,38 @@ export function reviewState(text: ApprovedText, approved: ApprovedText | undefin
 	if (!approved) return 'waiting';
 	return sameText(approved, text) ? 'approved' : 'changed';
 }
+
+/**
+ * A theme's name on the public pages: the name an owner approved (kept after a rename until an
+ * owner approves the new one), or a built-in theme's own name while it still has it. A theme a
+ * professional added or renamed has no public name until an owner approved it (null): the public
+ * pages leave it out.
+ */
+export function publicThemeName(
+	theme: { id: string; name: string },
+	approvedNames: ReadonlyMap<string, string>
+): string | null {
+	const approved = approvedNames.get(theme.id);
+	if (approved !== undefined) return approved;
+	return BUILT_IN_NAMES.get(theme.id) === theme.name ? theme.name : null;
+}
+
+/**
+ * Where a theme's name stands for the public pages: built in (needs no approval), waiting,
+ * approved as it is, or changed since its approval.
+ */
+export type ThemeReviewState = 'built-in' | ReviewState;
+
+export function themeReviewState(
+	theme: { id: string; name: string },
+	approved: string | undefined
+): ThemeReviewState {
+	if (approved === undefined) {
+		return BUILT_IN_NAMES.get(theme.id) === theme.name ? 'built-in' : 'waiting';
+	}
+	return approved === theme.name ? 'approved' : 'changed';
+}
+
+const BUILT_IN_NAMES: ReadonlyMap<string, string> = new Map(
+	DEFAULT_THEMAS.map((t) => [t.id, t.name])
+);

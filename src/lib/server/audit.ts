@@ -6,7 +6,7 @@ import type { Queryable } from './db';
 /**
  * What the audit log records. Keep in step with the check on public.audit_log.action
  * (supabase/migrations/20261125160000_audit_retention.sql, last changed in
- * 20261202120000_initiative_reviews.sql).
+ * 20261202140000_theme_reviews.sql).
  */
 export const AUDIT_ACTIONS = [
 	'gesprek.open',
@@ -19,7 +19,9 @@ export const AUDIT_ACTIONS = [
 	'member.remove',
 	'board.export',
 	'initiative.approve',
-	'initiative.withdraw'
+	'initiative.withdraw',
+	'theme.approve',
+	'theme.withdraw'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addGesprek, addInitiatief, addThema, OUTCOMES } from '../../../src/lib/board';
 import { computeProjection } from '../../../src/lib/privacy/projection';
-import { approveAll } from '../../support/public-board';
+import { approveAll, approveThemeNames } from '../../support/public-board';
 import { effectiveK } from '../../../src/lib/privacy/suppress';
 
 /**
@@ -91,7 +91,8 @@ describe('the public projection of random boards', () => {
 						doc,
 						ADDRESSES,
 						{ k: chosenK, streets: null },
-						approveAll(doc)
+						approveAll(doc),
+						{ themeNames: approveThemeNames(doc) }
 					);
 					const k = effectiveK(chosenK);
 					expect(p.k).toBe(k);

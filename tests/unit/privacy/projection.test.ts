@@ -4,7 +4,9 @@ import { demoAddresses } from '../../../src/lib/server/demo';
 import {
 	addInitiatief,
 	listInitiatieven,
+	addThema,
 	listThemas,
+	renameThema,
 	updateInitiatief
 } from '../../../src/lib/board';
 import {
@@ -151,5 +153,37 @@ describe('public projection', () => {
 		});
 		const json = JSON.stringify(p);
 		for (const leak of ['De Vries', 'ziekenhuis', '06-12345678']) expect(json).not.toContain(leak);
+	});
+	it('shows an added or renamed theme only under the name an owner approved', () => {
+		const doc = story();
+		const settings = { k: 5, streets: null };
+		const themesOf = (p: ReturnType<typeof computeProjection>) => {
+			const swe = p.streets.find((s) => s.slug === 'sweelinckstraat')!;
+			return swe.rounds[0]!.themes.map((t) => `${t.id}:${t.name}`);
+		};
+		const households = (p: ReturnType<typeof computeProjection>) =>
+			p.streets.find((s) => s.slug === 'sweelinckstraat')!.rounds[0]!.households;
+		const before = computeProjection(doc, addresses, settings, approveAll(doc));
+		// An editor types a resident's name into a theme: it is not public.
+		renameThema(doc, 'ontmoeting', 'Dhr. Bakker nr 14 valt vaak');
+		const added = addThema(doc, { name: 'Mevr. Jansen, dementie', colour: '#123456' });
+		const typed = computeProjection(doc, addresses, settings, approveAll(doc));
+		const json = JSON.stringify(typed);
+		expect(json).not.toContain('Bakker');
+		expect(json).not.toContain('Jansen');
+		expect(themesOf(typed)).not.toContain(expect.stringMatching(/^ontmoeting:/));
+		// Its households still count; the built-in names stay.
+		expect(households(typed)).toBe(households(before));
+		expect(themesOf(typed)).toContain('groen:groen');
+		// The owner approves a corrected name; a later rename waits for a new approval.
+		renameThema(doc, 'ontmoeting', 'ontmoeten');
+		const themeNames = new Map([['ontmoeting', 'ontmoeten']]);
+		const approved = computeProjection(doc, addresses, settings, approveAll(doc), { themeNames });
+		expect(themesOf(approved)).toContain('ontmoeting:ontmoeten');
+		renameThema(doc, 'ontmoeting', 'Dhr. Bakker');
+		const again = computeProjection(doc, addresses, settings, approveAll(doc), { themeNames });
+		expect(themesOf(again)).toContain('ontmoeting:ontmoeten');
+		expect(JSON.stringify(again)).not.toContain('Bakker');
+		expect(themesOf(again)).not.toContain(expect.stringMatching(new RegExp(`^${added.id}:`)));
 	});
 });

@@ -10,6 +10,7 @@ import {
 	updateGesprek
 } from '../../../src/lib/board';
 import { computeProjection, type PublicRound } from '../../../src/lib/privacy/projection';
+import { approveThemeNames } from '../../support/public-board';
 import {
 	PublishGate,
 	REMOVED,
@@ -74,7 +75,11 @@ class Published {
 			this.k,
 			hash
 		);
-		const p = computeProjection(this.doc, ADDRESSES, { k: this.k, streets: null }, new Map(), gate);
+		const p = computeProjection(this.doc, ADDRESSES, { k: this.k, streets: null }, new Map(), {
+			gate,
+			// The owner approved the themes' names (review.ts).
+			themeNames: approveThemeNames(this.doc)
+		});
 		this.basis = gate.next;
 		this.previous = new Map(p.streets.map((s) => [s.street, s.rounds]));
 		// No round yet (nobody spoke): shown as an empty round would be.

@@ -113,3 +113,53 @@ export async function withdrawText(
 	);
 	return rows.length > 0;
 }
+
+/**
+ * The approved names of a board's added or renamed themes, by theme id (public.theme_reviews,
+ * migration 20261202140000): the projection shows such a theme only under its approved name.
+ */
+export async function approvedThemeNames(
+	db: Queryable,
+	boardId: string
+): Promise<Map<string, { name: string; approvedAt: string }>> {
+	const rows = await db.query<{ theme_id: string; name: string; approved_at: Date | string }>(
+		'select theme_id, name, approved_at from public.theme_reviews where board_id = $1',
+		[boardId]
+	);
+	return new Map(
+		rows.map((r) => [
+			r.theme_id,
+			{ name: r.name, approvedAt: new Date(r.approved_at).toISOString() }
+		])
+	);
+}
+
+/** Stores `name` as the approved name of a theme (replacing an earlier approval). */
+export async function approveThemeName(
+	db: Queryable,
+	boardId: string,
+	themeId: string,
+	name: string,
+	userId: string | null
+): Promise<void> {
+	await db.query(
+		`insert into public.theme_reviews (board_id, theme_id, name, approved_by, approved_at)
+		 values ($1, $2, $3, $4, now())
+		 on conflict (board_id, theme_id) do update
+		 set name = excluded.name, approved_by = excluded.approved_by, approved_at = now()`,
+		[boardId, themeId, name, userId]
+	);
+}
+
+/** Withdraws a theme name's approval: the theme leaves the public pages. Returns whether there was one. */
+export async function withdrawThemeName(
+	db: Queryable,
+	boardId: string,
+	themeId: string
+): Promise<boolean> {
+	const rows = await db.query(
+		'delete from public.theme_reviews where board_id = $1 and theme_id = $2 returning 1',
+		[boardId, themeId]
+	);
+	return rows.length > 0;
+}

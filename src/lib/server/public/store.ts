@@ -12,7 +12,7 @@ import {
 	type StreetSignal
 } from '../../privacy/projection';
 import { PublishGate, type CellBasis } from '../../privacy/publish-gate';
-import { approvedTexts, forgetDeleted } from './reviews';
+import { approvedTexts, approvedThemeNames, forgetDeleted } from './reviews';
 import { initiatievenMap } from '../../board/initiatieven';
 import { effectiveK } from '../../privacy/suppress';
 
@@ -155,7 +155,13 @@ export async function refreshProjection(db: Db, boardId: string, doc?: Y.Doc): P
 				gateHash
 			);
 			const approved = await approvedTexts(tx, boardId);
-			const projection = computeProjection(doc ?? own!, addresses, publication, approved, gate);
+			const themeNames = new Map(
+				[...(await approvedThemeNames(tx, boardId))].map(([id, { name }]) => [id, name])
+			);
+			const projection = computeProjection(doc ?? own!, addresses, publication, approved, {
+				gate,
+				themeNames
+			});
 			await writeProjection(tx, boardId, board, projection);
 			await tx.query(
 				`update public.publication_basis set cells = $2::text::jsonb, updated_at = now()

@@ -5,7 +5,7 @@ import { confidentialPageData } from '$lib/server/confidential';
 import { requireBoardRole } from '$lib/server/guard';
 import { retentionNotices } from '$lib/server/retention';
 import { getRuntime } from '$lib/server/runtime';
-import { approvedTexts } from '$lib/server/public/reviews';
+import { approvedTexts, approvedThemeNames } from '$lib/server/public/reviews';
 import { getPublication } from '$lib/server/public/store';
 import { APPROVED_DATA, freeTextOf, type ApprovedText } from '$lib/privacy/review';
 import type { PageServerLoad } from './$types';
@@ -29,6 +29,9 @@ export const load: PageServerLoad = async (event) => {
 	// initiatief form says where its text stands and owners see what waits for their review.
 	const approved: Record<string, ApprovedText> = {};
 	for (const [id, review] of await approvedTexts(db, boardId)) approved[id] = freeTextOf(review);
+	// The same for the names of added or renamed themes (privacy/review.ts).
+	const approvedThemes: Record<string, string> = {};
+	for (const [id, { name }] of await approvedThemeNames(db, boardId)) approvedThemes[id] = name;
 	// Owners are counted the texts that wait only while the public pages are on.
 	const published = role === 'owner' && (await getPublication(db, boardId)).published;
 	// userId: the board's copy on this device is kept per user (src/lib/collab/offline.ts).
@@ -40,6 +43,7 @@ export const load: PageServerLoad = async (event) => {
 		presenceSelf,
 		userId: user.id,
 		approved,
+		approvedThemes,
 		published
 	};
 };

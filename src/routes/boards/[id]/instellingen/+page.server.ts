@@ -6,13 +6,14 @@ import { requireBoardRole } from '$lib/server/guard';
 import { getRetention, purgeDate, setRetention } from '$lib/server/retention';
 import { loadPublication, savePublication } from './publication';
 import { approveInitiative, loadReviews, withdrawInitiative } from './reviews';
+import { approveTheme, loadThemeReviews, withdrawTheme } from './theme-reviews';
 import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/forms';
 
 /**
  * Board settings (owners only): the end date and retention period of the board's private content,
- * the public pages and the review of initiatief texts for them.
+ * the public pages and the review of initiatief texts and theme names for them.
  */
 export const load: PageServerLoad = async (event) => {
 	const { boardId } = await requireBoardRole(event, 'owner');
@@ -27,7 +28,8 @@ export const load: PageServerLoad = async (event) => {
 		purgeOn: retention.endsOn ? purgeDate(retention.endsOn, retention.retentionDays) : null,
 		purgedAt: retention.purgedAt?.toISOString() ?? null,
 		publication: await loadPublication(db, boardId),
-		reviews: await loadReviews(boardId)
+		reviews: await loadReviews(boardId),
+		themeReviews: await loadThemeReviews(boardId)
 	};
 };
 
@@ -42,6 +44,8 @@ export const actions: Actions = {
 	publication: savePublication,
 	approveInitiative,
 	withdrawInitiative,
+	approveTheme,
+	withdrawTheme,
 	retention: async (event) => {
 		const { boardId, user } = await requireBoardRole(event, 'owner');
 		const form = await readForm(event.request);
