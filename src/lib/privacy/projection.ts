@@ -252,7 +252,8 @@ export function computeProjection(
 		let exact = false;
 		if ('addressId' in i.place) {
 			const address = addressById.get(i.place.addressId);
-			if (address) {
+			// A street the owner left out of the public pages is neither named nor marked.
+			if (address && (!published || published.has(address.street))) {
 				placeStreet = address.street;
 				// Never the address itself: the street's middle, and only for a street of k doors or
 				// more (a smaller street's middle is too near the house; the card says the street).
@@ -266,7 +267,7 @@ export function computeProjection(
 			for (const a of addresses) {
 				const d = metres(a, i.place);
 				if (d <= NEAR_METRES) near.add(a.street);
-				if (d < best) {
+				if (d < best && (!published || published.has(a.street))) {
 					best = d;
 					placeStreet = a.street;
 				}

@@ -109,6 +109,12 @@ describe('public projection', () => {
 		for (const secret of Object.values(SECRETS)) expect(json).not.toContain(secret);
 		expect(json).not.toMatch(/sweelinckstraat-\d/);
 		expect(json).not.toMatch(/houseNumber|niet-thuis|gesproken/);
+
+		// A street the owner left out is neither named nor marked for an initiatief there.
+		const without = project(story(), { k: 5, streets: ['Dunklerstraat'] });
+		const hidden = without.initiatives.find((i) => i.title === PUBLIC_STORY.garden)!;
+		expect(hidden).toMatchObject({ placeStreet: null, lon: null, lat: null, streetSlugs: [] });
+		expect(JSON.stringify(without)).not.toContain('Sweelinckstraat');
 	});
 
 	it('publishes no street of fewer than k doors: its middle would be a house', () => {
