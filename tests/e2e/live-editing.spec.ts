@@ -171,6 +171,38 @@ test('a change from elsewhere shows in an open form without overwriting the fiel
 	expect(errors.flat()).toEqual([]);
 });
 
+test('two people adding to the end of the same short field at once both keep their words', async ({
+	browser
+}) => {
+	const { pageA, pageB, errors } = await twoBrowsers(browser);
+	const heldBy = `Opbouwwerker ${Date.now()}`;
+	const { formA, formB } = await bothOpen(pageA, pageB, 5, heldBy);
+	const inputA = formA.getByLabel('Gevoerd door');
+	const inputB = formB.getByLabel('Gevoerd door');
+
+	// B starts typing slowly (every key restarts the wait before writing), A adds and leaves the
+	// field meanwhile: B's field keeps B's typing, and A's words reach B's page.
+	await inputB.click();
+	await inputB.press('End');
+	const typingB = inputB.pressSequentially(' en Els', { delay: 150 });
+	await inputA.click();
+	await inputA.press('End');
+	await inputA.pressSequentially(' en Eddy');
+	await inputA.blur();
+	await expect(
+		pageB.getByTestId('address-panel').getByTestId('history-item').filter({ hasText: 'en Eddy' })
+	).toHaveCount(1);
+	await typingB;
+	await expect(inputB).toHaveValue(`${heldBy} en Els`);
+	await inputB.blur();
+
+	// Both words, in both browsers: nobody's addition was written over.
+	for (const input of [inputA, inputB]) {
+		await expect(input).toHaveValue(`${heldBy} en Eddy en Els`);
+	}
+	expect(errors.flat()).toEqual([]);
+});
+
 test('undo takes back one’s own field change and leaves the other’s', async ({ browser }) => {
 	const { pageA, pageB, errors } = await twoBrowsers(browser);
 	const heldBy = `Welzijnswerker ${Date.now()}`;
