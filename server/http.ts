@@ -39,6 +39,19 @@ export function requestListener({
 	return (req, res) => {
 		if (setScheme) markScheme(req);
 		res.on('finish', () => dropUnreadBody(req));
+		// A file piped into the response (the static files of the build) that fails to read, e.g.
+		// a file removed since the server started (a new build put in place under a running
+		// server, with an old page still open): that response fails, not the whole process.
+		res.on('pipe', (source) =>
+			source.on('error', (err: NodeJS.ErrnoException) => {
+				log.warn(
+					{ err: { code: err.code }, url: req.url?.split('?')[0] },
+					'static file unreadable'
+				);
+				if (res.headersSent) res.destroy();
+				else res.writeHead(404).end();
+			})
+		);
 		handleOps(req, res)
 			.then(async (handled) => handled || (await servePublicPage(req, res)))
 			.then(
