@@ -74,12 +74,34 @@ export function decodeBytes(bytes: Uint8Array): DecodedText {
 			bom: true
 		};
 	}
+	// UTF-16 without a BOM (some export tools): text of Latin letters has a zero byte in every
+	// other place, which neither UTF-8 text nor Windows-1252 text has.
+	const utf16 = utf16WithoutBom(bytes);
+	if (utf16) {
+		return { text: new TextDecoder(utf16).decode(bytes), encoding: utf16, bom: false };
+	}
 	try {
 		const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 		return { text, encoding: 'utf-8', bom: false };
 	} catch {
 		return { text: decodeWindows1252(bytes), encoding: 'windows-1252', bom: false };
 	}
+}
+
+/** 'utf-16le'/'utf-16be' when most odd (or even) bytes of the file's start are zero. */
+function utf16WithoutBom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+	const n = Math.min(bytes.length, 4096) & ~1;
+	if (n < 4) return null;
+	let evenZero = 0;
+	let oddZero = 0;
+	for (let i = 0; i < n; i += 2) {
+		if (bytes[i] === 0) evenZero++;
+		if (bytes[i + 1] === 0) oddZero++;
+	}
+	const pairs = n / 2;
+	if (oddZero > pairs * 0.6 && evenZero < pairs * 0.1) return 'utf-16le';
+	if (evenZero > pairs * 0.6 && oddZero < pairs * 0.1) return 'utf-16be';
+	return null;
 }
 
 /** Windows-1252 bytes 0x80-0x9F (where it differs from Latin-1); undefined ones stay as is. */

@@ -648,7 +648,10 @@ function convertRowCoordinates(
 			errors.push(issue('rd-outside-nl', { x: rd[0], y: rd[1] }));
 			return null;
 		}
-		return rdToWgs84(x, y);
+		// The RD grid reaches into Belgium and Germany: said, as for degrees.
+		const point = rdToWgs84(x, y);
+		if (!isInNetherlands(point.lon, point.lat)) warnings.push(issue('outside-nl', {}));
+		return point;
 	}
 	return null;
 }

@@ -46,6 +46,18 @@ describe('decoding', () => {
 		for (let i = 0; i < s.length; i++) bytes[2 + i * 2] = s.charCodeAt(i);
 		expect(decodeBytes(bytes)).toEqual({ text: s, encoding: 'utf-16le', bom: true });
 	});
+
+	it('reads UTF-16 without a BOM, little- and big-endian', () => {
+		const s = 'straat;huisnummer;woonplaats\nSweelinckstraat;12;Nijmegen\nCafé-straat;3;Lent';
+		const le = new Uint8Array(s.length * 2);
+		const be = new Uint8Array(s.length * 2);
+		for (let i = 0; i < s.length; i++) {
+			le[i * 2] = s.charCodeAt(i);
+			be[i * 2 + 1] = s.charCodeAt(i);
+		}
+		expect(decodeBytes(le)).toEqual({ text: s, encoding: 'utf-16le', bom: false });
+		expect(decodeBytes(be)).toEqual({ text: s, encoding: 'utf-16be', bom: false });
+	});
 });
 
 describe('delimiter detection', () => {
@@ -232,6 +244,18 @@ describe('awkward variants', () => {
 		]);
 		expect(result.warnings.map((w) => w.line)).toEqual([3, 4]);
 		expect(result.warnings.map((w) => w.code)).toEqual(['latlon-swapped', 'rd-in-latlon']);
+	});
+
+	it('warns about RD metres that lie outside the Netherlands, as it does for degrees', () => {
+		const text = [
+			'straat;huisnummer;X-coördinaat (RD);Y-coördinaat (RD)',
+			'Sweelinckstraat;1;187136;428140',
+			'Grensweg;2;12000;300000'
+		].join('\n');
+		const result = applyMapping(readCsv(text), proposeMapping(readCsv(text)).mapping);
+		expect(result.errors).toEqual([]);
+		expect(result.rows).toHaveLength(2);
+		expect(result.warnings.map((w) => [w.line, w.code])).toEqual([[3, 'outside-nl']]);
 	});
 
 	it('maps synonyms: nummeraanduiding_id, huisnummertoevoeging, latitude/longitude, complex', () => {
