@@ -206,7 +206,7 @@ test('two people adding to the end of the same short field at once both keep the
 test('undo takes back one’s own field change and leaves the other’s', async ({ browser }) => {
 	const { pageA, pageB, errors } = await twoBrowsers(browser);
 	const heldBy = `Welzijnswerker ${Date.now()}`;
-	const { formA, formB } = await bothOpen(pageA, pageB, 10, heldBy);
+	const { formA, formB, label } = await bothOpen(pageA, pageB, 10, heldBy);
 
 	await formB.getByRole('checkbox', { name: 'Participatie' }).check();
 	await expect(formA.getByRole('checkbox', { name: 'Participatie' })).toBeChecked();
@@ -218,6 +218,10 @@ test('undo takes back one’s own field change and leaves the other’s', async 
 		await expect(form.getByLabel('Uitkomst')).toHaveValue('gesproken');
 		await expect(form.getByRole('checkbox', { name: 'Participatie' })).toBeChecked();
 	}
+	// The page says what it undid: the board's undo reaches changes no longer on screen too.
+	await expect(pageA.getByTestId('undo-notice')).toHaveText(
+		`Ongedaan gemaakt: je wijziging in het gesprek bij ${label}.`
+	);
 	expect(errors.flat()).toEqual([]);
 });
 

@@ -5,7 +5,7 @@ import { Gesprekken, Initiatieven, Notities, Themas } from './collections.svelte
 import { localOrigin } from './common';
 import { forgetHistoryOnRemoteRemoval } from './erase';
 import { ensureDefaultThemas, themasMap } from './themas';
-import { createUndoManager, undoOwn, type UndoResult } from './undo';
+import { createUndoManager, undoOwn, type UndoneEntity, type UndoResult } from './undo';
 
 /**
  * The board's state for the browser: one instance per open board, over its Y.Doc (the shape of
@@ -83,8 +83,8 @@ export class Board {
 		return this.#undo.canRedo();
 	}
 	/** Undoes one's own last step (see undoOwn: 'superseded' when someone else overwrote it). */
-	undo(): UndoResult {
-		return undoOwn(this.#undo);
+	undo(onUndone?: (entities: UndoneEntity[]) => void): UndoResult {
+		return undoOwn(this.#undo, onUndone);
 	}
 	redo(): void {
 		this.#undo.redo();

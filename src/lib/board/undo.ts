@@ -78,7 +78,11 @@ export type UndoResult = 'undone' | 'superseded' | 'nothing';
  * before it (deleting the gesprek A made, or turning back an unrelated initiatief), so that step
  * is dropped instead and the caller tells the user.
  */
-export function undoOwn(manager: Y.UndoManager): UndoResult {
+export function undoOwn(
+	manager: Y.UndoManager,
+	/** Told which entities the undo changed (the board's undo covers all of one's own changes). */
+	onUndone?: (entities: UndoneEntity[]) => void
+): UndoResult {
 	const top = manager.undoStack.at(-1);
 	if (!top) return 'nothing';
 	if (top.meta.get(SUPERSEDED)) {
@@ -89,7 +93,58 @@ export function undoOwn(manager: Y.UndoManager): UndoResult {
 		]);
 		return 'superseded';
 	}
-	return manager.undo() ? 'undone' : 'nothing';
+	let entities: UndoneEntity[] = [];
+	const popped = (event: StackItemEvent) => {
+		entities = entitiesOf(manager.doc, event.changedParentTypes);
+	};
+	manager.on('stack-item-popped', popped);
+	try {
+		if (!manager.undo()) return 'nothing';
+	} finally {
+		manager.off('stack-item-popped', popped);
+	}
+	onUndone?.(entities);
+	return 'undone';
+}
+
+/** An entity an undo changed: its top-level map (`gesprekken`, …) and id. */
+export interface UndoneEntity {
+	kind: string;
+	id: string;
+}
+
+/** The entities (children of the board's top-level maps) that the changed types belong to. */
+/** What Y.UndoManager tells with 'stack-item-popped' (its own type is not exported). */
+type StackItemEvent = Extract<
+	Parameters<Parameters<Y.UndoManager['on']>[1]>[0],
+	{ changedParentTypes: unknown }
+>;
+type ChangedTypes = StackItemEvent['changedParentTypes'];
+type AnyType = ChangedTypes extends Map<infer T, unknown> ? T : never;
+
+function entitiesOf(doc: Y.Doc, changed: ChangedTypes): UndoneEntity[] {
+	const tops = new Map<unknown, string>(
+		Object.keys(BOARD_LAYOUT).map((name) => [doc.getMap(name), name])
+	);
+	const found = new Map<string, UndoneEntity>();
+	const add = (kind: string, id: string) => found.set(`${kind}/${id}`, { kind, id });
+	for (const [type, events] of changed) {
+		const top = tops.get(type);
+		if (top) {
+			// An entity added or removed as a whole (the map's own events; the others are its
+			// descendants', listed with every parent).
+			for (const event of events) {
+				if (event.target !== type || !(event instanceof Y.YMapEvent)) continue;
+				for (const key of event.keysChanged) add(top, key);
+			}
+			continue;
+		}
+		let t: AnyType = type;
+		while (t._item && !tops.has(t._item.parent)) t = t._item.parent as AnyType;
+		const item = t._item;
+		if (item?.parentSub) add(tops.get(item.parent)!, item.parentSub);
+	}
+	return [...found.values()];
 }
 
 /** Whether two delete sets (as id ranges) share an id. */
