@@ -39,42 +39,17 @@ function layers(current: string | null): LayerSpecification[] {
 			}
 		},
 		{
-			// Diamonds, as in the SVG map and the page's key (PublicMap.svelte): told apart from the
-			// streets' circles by shape, not only by colour.
 			id: 'public-initiatives',
-			type: 'symbol',
+			type: 'circle',
 			source: 'public-initiatives',
-			layout: {
-				'icon-image': DIAMOND,
-				'icon-allow-overlap': true,
-				'icon-ignore-placement': true
+			paint: {
+				'circle-radius': 7,
+				'circle-color': INITIATIVE,
+				'circle-stroke-color': '#ffffff',
+				'circle-stroke-width': 2
 			}
 		}
 	];
-}
-
-const DIAMOND = 'public-initiative-diamond';
-
-/** The initiatives' mark: an orange diamond with a white edge, drawn once at twice the size. */
-function diamond(): ImageData {
-	const size = 36;
-	const canvas = document.createElement('canvas');
-	canvas.width = size;
-	canvas.height = size;
-	const context = canvas.getContext('2d')!;
-	const h = size / 2;
-	context.beginPath();
-	context.moveTo(h, 2);
-	context.lineTo(size - 2, h);
-	context.lineTo(h, size - 2);
-	context.lineTo(2, h);
-	context.closePath();
-	context.fillStyle = INITIATIVE;
-	context.fill();
-	context.lineWidth = 4;
-	context.strokeStyle = '#ffffff';
-	context.stroke();
-	return context.getImageData(0, 0, size, size);
 }
 
 function style(data: PublicMapData, current: string | null, base: StyleSpecification | null) {
@@ -137,11 +112,6 @@ export async function upgradeMap(holder: HTMLElement): Promise<void> {
 		// One finger scrolls the page, two move the map: a phone's page never gets stuck on it.
 		cooperativeGestures: true,
 		locale: holder.lang === 'en' ? {} : MAPLIBRE_DUTCH
-	});
-	map.on('styleimagemissing', (e: { id: string }) => {
-		if (e.id === DIAMOND && !map.hasImage(DIAMOND)) {
-			map.addImage(DIAMOND, diamond(), { pixelRatio: 2 });
-		}
 	});
 	map.addControl(new AttributionControl({ compact: true }));
 	map.addControl(new NavigationControl({ showCompass: false }));
