@@ -7,6 +7,11 @@ declare global {
 			message: string;
 			/** Reference of an unexpected error, to find it in the server log. */
 			id?: string;
+			/**
+			 * A residents' page that is not there (a street, a switched-off board): the board whose
+			 * public overview still exists, for the way back. Public pages only.
+			 */
+			publicBoard?: { id: string; name: string };
 		}
 		interface Locals {
 			/** The signed-in professional, or null (a resident or someone not signed in). */

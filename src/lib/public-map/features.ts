@@ -31,6 +31,14 @@ export function publicMapData(
 	const suffix = lang === 'en' ? '?lang=en' : '';
 	const href = (slug: string) => `/buurt/${board.id}/${slug}${suffix}`;
 	const published = new Set(board.streets.map((s) => s.slug));
+	const slugOf = new Map(board.streets.map((s) => [s.street, s.slug]));
+	/**
+	 * The street page an initiative links to: the street of its place ("Waar: Valeriusstraat"),
+	 * and only when that street is not published the first published street it is in or near.
+	 */
+	const streetOf = (i: PublicInitiatief): string | undefined =>
+		(i.placeStreet ? slugOf.get(i.placeStreet) : undefined) ??
+		i.streetSlugs.find((slug) => published.has(slug));
 	return {
 		centre: [board.centerLon, board.centerLat],
 		zoom: board.zoom,
@@ -46,7 +54,7 @@ export function publicMapData(
 			type: 'FeatureCollection',
 			features: board.initiatives.flatMap((i) => {
 				if (i.lon === null || i.lat === null) return [];
-				const street = i.streetSlugs.find((slug) => published.has(slug));
+				const street = streetOf(i);
 				return [
 					{
 						type: 'Feature' as const,

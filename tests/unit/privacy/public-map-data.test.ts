@@ -55,6 +55,41 @@ describe('the public map data', () => {
 		]);
 	});
 
+	it('links an initiative to the street of its place, not the first street near it', () => {
+		// "Waar: Valeriusstraat", also near Diepenbrockstraat (first in the sorted list).
+		const streets = [
+			street('diepenbrockstraat', 'Diepenbrockstraat', 5.85),
+			street('valeriusstraat', 'Valeriusstraat', 5.86)
+		];
+		const near = ['diepenbrockstraat', 'valeriusstraat'];
+		const data = publicMapData(
+			{
+				...board,
+				streets,
+				initiatives: [
+					initiative('tuinen', {
+						lon: 5.86,
+						lat: 51.8,
+						placeStreet: 'Valeriusstraat',
+						streetSlugs: near
+					}),
+					// Its place's street not published: the first published street it is near.
+					initiative('elders', {
+						lon: 5.85,
+						lat: 51.8,
+						placeStreet: 'Nietgepubliceerd',
+						streetSlugs: near
+					})
+				]
+			},
+			'nl'
+		);
+		expect(data.initiatives.features.map((f) => [f.properties.id, f.properties.href])).toEqual([
+			['tuinen', '/buurt/spoorbuurt/valeriusstraat'],
+			['elders', '/buurt/spoorbuurt/diepenbrockstraat']
+		]);
+	});
+
 	it('carries no theme numbers, descriptions or anything beyond what the map draws', () => {
 		const text = JSON.stringify(publicMapData(board, 'nl'));
 		expect(text).not.toContain('households');

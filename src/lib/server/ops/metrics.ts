@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { persistenceBacklog, persistenceCounters } from '../sync/persistence';
+import { publicCacheSize } from '../public/store';
 
 /** Counted where it happens (postgres-hooks.ts), read by /metrics. */
 export const syncCounters = { updates: 0, refused: 0 };
@@ -65,6 +66,12 @@ export function createMetrics(sources: MetricsSources): Registry {
 		'buurtbord_boards_loaded',
 		'Documents (boards, organisation notes) loaded in memory',
 		() => sources.sync.loadedBoards
+	);
+	gauge(
+		registry,
+		'buurtbord_public_cache_boards',
+		'Boards whose public projection the public pages keep in memory (published ones only)',
+		publicCacheSize
 	);
 	mirroredCounter(
 		registry,

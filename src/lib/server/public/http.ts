@@ -33,11 +33,20 @@ export function isPublicPath(url: URL): boolean {
 }
 
 /**
- * For a public page, the request as paraglide should see it: the URL's language as the locale
- * cookie, the browser's preference and other cookies left out. Null for any other page.
+ * Residents' part of the site: the public pages, their map data, and the flyers' short links,
+ * also where they answer "not found" (a mistyped street, a switched-off board, an unknown code).
+ */
+export function isResidentsPath(pathname: string): boolean {
+	return pathname.startsWith('/buurt/') || pathname.startsWith('/s/');
+}
+
+/**
+ * For a residents' page (also its "not found" page), the request as paraglide should see it: the
+ * URL's language as the locale cookie, the browser's preference and other cookies left out. Null
+ * for any other page.
  */
 export function publicLocaleRequest(event: RequestEvent): Request | null {
-	if (!isPublicPath(event.url)) return null;
+	if (!isResidentsPath(event.url.pathname)) return null;
 	const headers = new Headers(event.request.headers);
 	headers.delete('accept-language');
 	headers.set('cookie', `PARAGLIDE_LOCALE=${publicLang(event.url)}`);

@@ -1,14 +1,16 @@
-import { error } from '@sveltejs/kit';
-import { getRuntime } from '$lib/server/runtime';
 import { PUBLIC_CACHE_CONTROL, publicLang } from '$lib/server/public/http';
-import { readPublicBoard } from '$lib/server/public/store';
+import { publicNotFound, publishedBoard, toCanonical } from '$lib/server/public/pages';
 import type { PageServerLoad } from './$types';
 
 /** A street page: public, from the public projection only (never the board document). */
 export const load: PageServerLoad = async ({ params, url, setHeaders }) => {
-	const board = await readPublicBoard(getRuntime().db, params.board);
-	const street = board?.streets.find((s) => s.slug === params.street);
-	if (!board || !street) error(404, 'Not Found');
+	const board = await publishedBoard(params.board);
+	if (!board) publicNotFound(null);
+	// Slugs are lower case; a flyer's street typed with capitals finds its page too.
+	const typed = params.street.toLowerCase();
+	const street = board.streets.find((s) => s.slug === typed);
+	if (!street) publicNotFound(board);
+	toCanonical(url, `/buurt/${board.id}/${street.slug}`);
 	setHeaders({ 'cache-control': PUBLIC_CACHE_CONTROL });
 	const near = board.initiatives.filter((i) => i.streetSlugs.includes(street.slug));
 	return {

@@ -1,0 +1,23 @@
+import { redirect } from '@sveltejs/kit';
+import { PUBLIC_CACHE_CONTROL } from '$lib/server/public/http';
+import { publicNotFound } from '$lib/server/public/pages';
+import { resolveShortLink } from '$lib/server/public/short-links';
+import { getRuntime } from '$lib/server/runtime';
+import type { PageServerLoad } from './$types';
+
+// Plain HTML like the pages it leads to (its "not found" page included): no script.
+export const csr = false;
+
+/**
+ * A flyer's short link: a redirect to the street's public page while it is published (a CDN may
+ * keep the redirect for a few seconds, like the page), the residents' "not found" page otherwise,
+ * never a redirect to an empty page. A page route rather than an endpoint so that a browser gets
+ * that page (an endpoint's 404 is JSON). `?lang=en` is passed on.
+ */
+export const load: PageServerLoad = async ({ params, url, setHeaders }) => {
+	const path = await resolveShortLink(getRuntime().db, params.code);
+	if (!path) publicNotFound(null);
+	const lang = url.searchParams.get('lang') === 'en' ? '?lang=en' : '';
+	setHeaders({ 'cache-control': PUBLIC_CACHE_CONTROL });
+	redirect(302, `${path}${lang}`);
+};
