@@ -165,7 +165,10 @@ describe('restoring a gesprek deleted while its form is open (QA session "kerngr
 			heldBy: 'Els',
 			outcome: 'gesproken'
 		});
-		a.doc.getMap<Y.Map<unknown>>('gesprekken').get(g.id)!.set('confidential', '6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f');
+		a.doc
+			.getMap<Y.Map<unknown>>('gesprekken')
+			.get(g.id)!
+			.set('confidential', '6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f');
 		expect(a.gesprekken.get(g.id)?.confidential).toBe('6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f');
 		b.gesprekken.remove(g.id);
 		expect(a.gesprekken.departed(g.id)?.confidential).toBe('6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f');
