@@ -85,6 +85,14 @@ abstract class Collection<T extends { id: string; createdAt: string }> {
 		return this.index.get(id);
 	}
 
+	/**
+	 * What this tab last showed of an entity deleted since (by anyone), or null: restoring it
+	 * brings back what its form held when it went (restore.ts).
+	 */
+	departed(id: string): T | null {
+		return this.index.departed(id);
+	}
+
 	/** How many entities were read from the document so far (measurements, tests). */
 	get reads(): number {
 		return this.index.reads;

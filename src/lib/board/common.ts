@@ -50,7 +50,26 @@ export function localOrigin(doc: Y.Doc): object {
 	return origin;
 }
 
+const readOnlyDocs = new WeakSet<Y.Doc>();
+
+/**
+ * Marks this tab's copy of `doc` as read only, or editable again: the user's role on the board
+ * changed while it is open (collab/access-changed.ts). The server drops a reader's updates, so a
+ * command run meanwhile (a field's pending write as its form turns read only) would change only this
+ * device's copy, as if saved. Read only, `transactLocal` writes nothing.
+ */
+export function setLocalReadOnly(doc: Y.Doc, readOnly: boolean): void {
+	if (readOnly) readOnlyDocs.add(doc);
+	else readOnlyDocs.delete(doc);
+}
+
+/** Whether this tab's copy of `doc` is read only (setLocalReadOnly). */
+export function isLocalReadOnly(doc: Y.Doc): boolean {
+	return readOnlyDocs.has(doc);
+}
+
 export function transactLocal(doc: Y.Doc, fn: () => void): void {
+	if (readOnlyDocs.has(doc)) return;
 	doc.transact(fn, localOrigin(doc));
 }
 

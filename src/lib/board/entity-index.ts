@@ -8,6 +8,9 @@ import { byCreation, type Fields } from './common';
  * of every entity that did not change, so derived state (filters, map features) can skip them.
  * Plain TypeScript (no runes): the board state (content.svelte.ts) wraps it for Svelte.
  */
+/** How many deleted entities' last values an index keeps (see EntityIndex.departed). */
+const DEPARTED_KEPT = 200;
+
 export class EntityIndex<T extends { id: string; createdAt: string | number }> {
 	readonly #map: Y.Map<Fields>;
 	readonly #read: (id: string) => T | null;
@@ -18,6 +21,11 @@ export class EntityIndex<T extends { id: string; createdAt: string | number }> {
 	#dirty = new Set<string>();
 	#all = true;
 	#listeners = new Set<() => void>();
+	/**
+	 * The last value read of entities deleted while this index was open, newest last (bounded):
+	 * what this tab showed of them (a form's notes, say) when they went, for putting them back.
+	 */
+	#departed = new Map<string, T>();
 	readonly #observer: (events: Y.YEvent<Y.AbstractType<unknown>>[]) => void;
 	/** How many entities were read (for tests and measurements). */
 	reads = 0;
@@ -28,7 +36,10 @@ export class EntityIndex<T extends { id: string; createdAt: string | number }> {
 		this.#observer = (events) => {
 			for (const event of events) {
 				if (event.target === map && event instanceof Y.YMapEvent) {
-					for (const key of event.keysChanged) this.#dirty.add(key);
+					for (const key of event.keysChanged) {
+						this.#dirty.add(key);
+						this.#remember(key, event.changes.keys.get(key)?.action);
+					}
 				} else {
 					const id = event.path[0];
 					if (typeof id === 'string') this.#dirty.add(id);
@@ -79,6 +90,28 @@ export class EntityIndex<T extends { id: string; createdAt: string | number }> {
 		this.#list = list;
 	}
 
+	#remember(id: string, action: 'add' | 'update' | 'delete' | undefined): void {
+		if (action !== 'delete') {
+			this.#departed.delete(id);
+			return;
+		}
+		const last = this.#byId.get(id);
+		if (!last) return;
+		this.#departed.delete(id);
+		this.#departed.set(id, last);
+		if (this.#departed.size > DEPARTED_KEPT) {
+			this.#departed.delete(this.#departed.keys().next().value!);
+		}
+	}
+
+	/**
+	 * The last value this tab read of an entity deleted since (also by someone else), or null: what
+	 * it showed when the entity went. Null once the entity exists again.
+	 */
+	departed(id: string): T | null {
+		return this.#departed.get(id) ?? null;
+	}
+
 	#load(id: string): T | null {
 		this.reads++;
 		const entity = this.#map.has(id) ? this.#read(id) : null;
@@ -106,5 +139,6 @@ export class EntityIndex<T extends { id: string; createdAt: string | number }> {
 	destroy(): void {
 		this.#map.unobserveDeep(this.#observer);
 		this.#listeners.clear();
+		this.#departed.clear();
 	}
 }

@@ -1,5 +1,6 @@
 import type { Board } from './content.svelte';
-import type { GesprekListField, GesprekPatch, NewGesprek } from './gesprekken';
+import { transactLocal } from './common';
+import type { ConsentPatch, GesprekListField, GesprekPatch, NewGesprek } from './gesprekken';
 import type { InitiatiefListField, InitiatiefPatch, NewInitiatief } from './initiatieven';
 import type { NewNotitie, NotitiePatch } from './notities';
 
@@ -122,10 +123,25 @@ export function stillDeleted(board: Board, entries: readonly HistoryEntry[]): Hi
 	});
 }
 
+/** The filled fields of a consent record (partly filled counts), or null when none is. */
+function filledConsent(value: unknown): ConsentPatch | null {
+	if (!value || typeof value !== 'object') return null;
+	const { recordedBy, date, withdrawn } = value as Record<string, unknown>;
+	const patch: ConsentPatch = {};
+	if (typeof recordedBy === 'string' && recordedBy.trim()) patch.recordedBy = recordedBy;
+	if (typeof date === 'string' && date) patch.date = date;
+	if (withdrawn === true) patch.withdrawn = true;
+	return Object.keys(patch).length > 0 ? patch : null;
+}
+
 /**
  * Recreates a deleted item from its last fields (the history's 'delete' entry) under its own id, so
- * its history goes on: a new change that syncs and can be undone (undo deletes it again). Free-text
- * notes were never kept, so they start empty. Returns the item's id. Throws when it exists again.
+ * its history goes on: a new change that syncs and can be undone (undo deletes it again), in one
+ * step. A gesprek also gets back what this tab last showed of it (`departed`): its shared notes
+ * (the history never holds notes text), as the form held them when it went, and its consent as far
+ * as it was filled in (the history's, else the form's). Confidential notes live in the
+ * organisation's document and go with the gesprek: they do not come back (GoneNotice says so).
+ * Returns the item's id. Throws when it exists again.
  */
 export function restoreDeleted(board: Board, entry: HistoryEntry): string {
 	if (isBack(board, entry)) throw new Error('This item has been restored already');
@@ -135,7 +151,8 @@ export function restoreDeleted(board: Board, entry: HistoryEntry): string {
 	const id = entry.entityId;
 	switch (entry.kind) {
 		case 'gesprek': {
-			const consent = last.consent as { recordedBy?: string | null; date?: string | null } | null;
+			const seen = board.gesprekken.departed(id);
+			const consent = filledConsent(last.consent) ?? filledConsent(seen?.consent);
 			const input = {
 				...pick(['addressId', 'date', 'round', 'heldBy', 'outcome', 'themeIds']),
 				...pick(GESPREK_LISTS),
@@ -147,9 +164,16 @@ export function restoreDeleted(board: Board, entry: HistoryEntry): string {
 							status: f.status
 						}))
 					: [],
-				consent: consent?.recordedBy && consent.date ? consent : null
+				consent: null,
+				// A confidential gesprek's shared notes are empty (its notes are its organisation's).
+				notes: seen && !seen.confidential ? seen.notes : ''
 			} as NewGesprek;
-			return board.gesprekken.add(input, null, { id }).id;
+			// One transaction: one undo step, and nobody sees the gesprek without its consent.
+			transactLocal(board.doc, () => {
+				board.gesprekken.add(input, null, { id });
+				if (consent) board.gesprekken.patchConsent(id, consent);
+			});
+			return id;
 		}
 		case 'initiatief':
 			return board.initiatieven.add(

@@ -4,6 +4,7 @@ import { page } from '$app/state';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { CLOSE_INVALID_UPDATE } from '$lib/board/layout';
+import { setLocalReadOnly } from '$lib/board/common';
 import { CLOSE_SIGNED_OUT } from './close-codes';
 import { MESSAGE_ACCESS_CHANGED, decodeAccessChanged, type SyncAccess } from './access-changed';
 import { MESSAGE_NOT_TAKEN, decodeNotTaken, type NotTaken } from './not-taken';
@@ -104,6 +105,8 @@ export class BoardConnection {
 		this.#online = navigator.onLine;
 		this.#boardId = boardId;
 		this.#userId = userId;
+		// A page made for reading (a viewer's) writes nothing to the board, as below once demoted.
+		if (access === 'read') setLocalReadOnly(board.doc, true);
 		if (userId) {
 			void forgetOtherUsers(userId);
 			this.offline = new OfflineCopy(userId, boardId, board.doc);
@@ -128,6 +131,9 @@ export class BoardConnection {
 			const access = decodeAccessChanged(decoder);
 			if (!access) return;
 			this.#access = access;
+			// Reading only now: no command writes to this device's copy any more (the server would
+			// drop it, while the page showed it as saved). The page disables its controls too.
+			setLocalReadOnly(board.doc, access === 'read');
 			// The kept pages were made for the old role: kept again, for the new one.
 			if (this.#keeping) this.#keep({ again: true });
 		};

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createUndoManager } from '../../../src/lib/board';
+import { createUndoManager, insertNotes } from '../../../src/lib/board';
 import { Board } from '../../../src/lib/board/content.svelte';
 import {
 	canRestore,
@@ -119,6 +119,61 @@ describe('restoring a deleted item', () => {
 			['koken'],
 			''
 		]);
+		done();
+	});
+});
+
+describe('restoring a gesprek deleted while its form is open (QA session "kerngroep")', () => {
+	it('brings back the notes as this tab showed them and a partly filled consent, in one undo step', () => {
+		const { a, b, undo, done } = pair();
+		// B's history: B deletes it (A's editor has it open and types on).
+		const entries = history(b.doc);
+		const g = a.gesprekken.add({
+			addressId: 'adres-4',
+			date: '2026-11-21',
+			heldBy: 'Eddy',
+			outcome: 'gesproken',
+			notes: 'Eerste zin van een collega. '
+		});
+		a.gesprekken.patchConsent(g.id, { recordedBy: 'Eddy' });
+		insertNotes(a.doc, g.id, 28, 'Eddy typt nog door');
+		// A's form shows it (the panel reads it after every change).
+		expect(a.gesprekken.get(g.id)?.notes).toBe('Eerste zin van een collega. Eddy typt nog door');
+		b.gesprekken.remove(g.id);
+		expect(a.gesprekken.get(g.id)).toBeNull();
+		undo.clear();
+
+		restoreDeleted(a, deletion(entries, g.id));
+		for (const board of [a, b]) {
+			const back = board.gesprekken.get(g.id)!;
+			expect(back.notes).toBe('Eerste zin van een collega. Eddy typt nog door');
+			expect(back.consent).toEqual({ recordedBy: 'Eddy', date: null, withdrawn: false });
+			expect(back.heldBy).toBe('Eddy');
+		}
+		// One step: undo deletes it again, consent and notes with it.
+		undo.undo();
+		expect(b.gesprekken.get(g.id)).toBeNull();
+		done();
+	});
+
+	it('puts no confidential notes into the shared document', () => {
+		const { a, b, done } = pair();
+		const entries = history(b.doc);
+		const g = a.gesprekken.add({
+			addressId: 'adres-5',
+			date: '2026-11-21',
+			heldBy: 'Els',
+			outcome: 'gesproken'
+		});
+		a.doc
+			.getMap<Y.Map<unknown>>('gesprekken')
+			.get(g.id)!
+			.set('confidential', '6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f');
+		expect(a.gesprekken.get(g.id)?.confidential).toBe('6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f');
+		b.gesprekken.remove(g.id);
+		expect(a.gesprekken.departed(g.id)?.confidential).toBe('6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f');
+		restoreDeleted(a, deletion(entries, g.id));
+		expect(b.gesprekken.get(g.id)?.notes).toBe('');
 		done();
 	});
 });

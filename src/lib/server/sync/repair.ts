@@ -154,8 +154,14 @@ class Fixer {
 				continue;
 			}
 			if (!item || item.deleted) {
-				// Deleted: entities may go, fields of a map only with their map or when optional.
-				if (shape.kind === 'map' && !shape.optional?.includes(key) && this.restore(type, key)) {
+				// Deleted: entities may go, fields of a map only with their map or when optional. A map
+				// that goes itself (its entity deleted, here or by this update) takes its fields along.
+				if (
+					shape.kind === 'map' &&
+					!shape.optional?.includes(key) &&
+					!goneWithAncestor(type) &&
+					this.restore(type, key)
+				) {
 					this.report(at, 'required');
 				}
 				continue;
@@ -364,4 +370,12 @@ function pathOf(type: Type): string[] | null {
 	const root = Y.findRootTypeKey(current);
 	path.unshift(root);
 	return path;
+}
+
+/** Whether a type is deleted, or held (at any depth) by a deleted one: it goes with its entity. */
+function goneWithAncestor(type: Type): boolean {
+	for (let item = type._item; item; item = (item.parent as Type | null)?._item ?? null) {
+		if (item.deleted) return true;
+	}
+	return false;
 }

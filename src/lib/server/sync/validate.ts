@@ -366,7 +366,11 @@ class UpdateCheck {
 			// A map created by this update is checked for its required fields in run().
 			const type = holder.content instanceof Y.ContentType ? holder.content.type : null;
 			if (!type?.doc) continue;
-			if (holder.deleted || this.gone(holder)) continue;
+			// A field of an entity that goes (deleted on the server already, or by this update; or a
+			// nested map of such an entity: consent, a follow-up) may lose its value with it: a value
+			// set concurrently with the entity's deletion is discarded, and the old value it replaced
+			// is gone with the entity, not "deleted without a new value".
+			if (this.goneWithAncestor(holder)) continue;
 			const current = type._map.get(key);
 			if (!current || current.deleted) continue;
 			// The usual edit: live new values, one of them placed right after the current value
@@ -384,6 +388,21 @@ class UpdateCheck {
 				throw new UpdateRefusal(`deletes the field ${describe(place)}`);
 			}
 		}
+	}
+
+	/**
+	 * Whether the type `holder` holds goes, with it or with a type around it: deleted in the
+	 * document (the server has the deletion already) or by this update.
+	 */
+	private goneWithAncestor(holder: Y.Item): boolean {
+		for (let item: Y.Item | null = holder; item;) {
+			if (item.deleted || this.gone(item)) return true;
+			const place = this.place(item);
+			if (place === GONE) return true;
+			if (place === PENDING) return false;
+			item = place.holder;
+		}
+		return false;
 	}
 
 	/**
