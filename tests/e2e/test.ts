@@ -1,7 +1,7 @@
 import { test as base } from '@playwright/test';
 
 export { expect } from '@playwright/test';
-export type { Browser, BrowserContext, Page, WebSocketRoute } from '@playwright/test';
+export type { Browser, BrowserContext, Locator, Page, WebSocketRoute } from '@playwright/test';
 
 /**
  * Playwright's `test`, plus: every browser context a test opens itself (a second or third person,
