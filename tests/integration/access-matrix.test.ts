@@ -316,11 +316,7 @@ describe('the access matrix', () => {
 		{
 			// So is approving an added or renamed theme's name (theme-reviews.ts).
 			name: 'POST /boards/spoorbuurt/instellingen?/approveTheme (no such theme)',
-			run: http(
-				'POST',
-				'/boards/spoorbuurt/instellingen?/approveTheme',
-				'id=bestaat-niet&name=x'
-			),
+			run: http('POST', '/boards/spoorbuurt/instellingen?/approveTheme', 'id=bestaat-niet&name=x'),
 			expect: { anonymous: 303, viewer: 403, editor: 403, owner: 404, otherOrg: 403, ...NOT_MEMBER }
 		},
 		{
