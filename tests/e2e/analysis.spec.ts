@@ -291,7 +291,9 @@ test('the cluster popup names the themes as the legend does, in the page’s lan
 	await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true', {
 		timeout: 60_000
 	});
-	await page.evaluate(() => window.__buurtbordMap!.jumpTo({ zoom: 14.2 }));
+	await page.evaluate(() =>
+		(window.__buurtbordMap! as unknown as import('maplibre-gl').Map).jumpTo({ zoom: 14.2 })
+	);
 	const box = (await page.getByTestId('board-map').boundingBox())!;
 	let cluster: { x: number; y: number } | undefined;
 	await expect
