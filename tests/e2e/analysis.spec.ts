@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from './test';
-import { collectErrors } from './helpers';
+import { collectErrors, openAddressFromPicker } from './helpers';
 import { demoStoryServer } from './own-server';
+import { DEFAULT_THEMA_LABELS } from '../../src/lib/board/labels';
 
 /**
  * The opbouwwerker's map on the demo board with its story (BUURTBORD_DEMO=true): address states
@@ -176,7 +177,7 @@ test('exports download with the right content and are audited', async ({ browser
 	// Not trim(): it would take the BOM (a white-space character to JavaScript) too.
 	const lines = gesprekken.text.replace(/\r\n$/, '').split('\r\n');
 	expect(lines[0]).toBe(
-		'\uFEFFid;adres;straat;postcode;complex;vhe;datum;ronde;gevoerd_door;uitkomst;themas;talenten;wensen;zorgen'
+		'\uFEFFid;adres;straat;postcode;complex;vhe;datum;ronde;gevoerd_door;uitkomst;themas;talenten;wensen;zorgen;toestemming'
 	);
 	// The VHE column holds the unit number (it held the complex number before).
 	expect(lines[1]).toMatch(/;SPB-\d+;10\d{5};/);
@@ -191,9 +192,231 @@ test('exports download with the right content and are audited', async ({ browser
 	const geo = JSON.parse(initiatieven.text) as GeoJSON.FeatureCollection;
 	expect(geo.features.map((f) => f.properties?.titel)).toContain('Buurtmoestuin');
 
-	// Each download is in the audit log.
+	// The same gesprekken with their shared notes: another file name.
+	await form.getByLabel('Wat').selectOption({ label: 'Gesprekken' });
+	await form.getByLabel('Bestandsformaat').selectOption('csv');
+	await form.getByLabel(/Met gedeelde notities/).check();
+	const withNotes = await download();
+	expect(withNotes.name).toBe('spoorbuurt-gesprekken-met-notities.csv');
+	expect(withNotes.text.split('\r\n')[0]).toMatch(/;toestemming;notities$/);
+
+	// Each download is in the audit log, saying what it held (never what was in it). Was a
+	// defect: the subject column showed "–" for every export.
 	await page.goto(`${demo.server.url}/boards/spoorbuurt/audit`);
-	await expect(page.locator('[data-testid="audit-entry"][data-action="board.export"]')).toHaveCount(
-		3
+	const exports = page.locator('[data-testid="audit-entry"][data-action="board.export"]');
+	await expect(exports).toHaveCount(4);
+	// Newest first.
+	await expect(exports.getByTestId('audit-export')).toHaveText([
+		'Gesprekken · CSV · niet geanonimiseerd · met gedeelde notities',
+		'Initiatieven · GeoJSON · niet geanonimiseerd',
+		'Gesprekken · CSV · niet geanonimiseerd · zonder notities',
+		'Per straat (totalen) · CSV · geanonimiseerd'
+	]);
+});
+
+// Was a defect: theme, outcome and "gevoerd door" recomputed each door's state from the matching
+// gesprekken only, so Thema = Eenzaamheid said "35 van 150 deuren gesproken, 115 open" and listed
+// doors with gesprekken as still to walk.
+test('a theme, outcome or holder filter picks doors; spoken doors stay spoken', async ({
+	browser
+}) => {
+	const page = await demo.server.signedInPage(browser, demo.owner);
+	await page.setViewportSize({ width: 1400, height: 900 });
+	await openBoard(page, 'spoorbuurt', demo.server.url);
+	const filters = page.getByTestId('analysis-filters');
+	const summary = page.getByTestId('analysis-summary');
+	const legend = page.getByTestId('analysis-legend');
+	const openDoorsHeading = page.getByText(/^Open deuren \(\d+\)$/);
+	await expect(summary).toContainText('van 150 deuren');
+	const legendCounts = () =>
+		Promise.all(
+			['open', 'no-contact', 'declined', 'spoken'].map(
+				async (state) => (await legend.getByTestId(`legend-count-${state}`).textContent())!
+			)
+		);
+	await expect.poll(async () => Number((await legendCounts())[3])).toBeGreaterThan(60);
+	const before = {
+		summary: (await summary.textContent())!.trim(),
+		legend: await legendCounts(),
+		open: (await openDoorsHeading.textContent())!
+	};
+	const spoken = Number(before.legend[3]);
+	await expect(page.getByTestId('analysis-matching')).toHaveCount(0);
+
+	for (const [label, option] of [
+		[/^Thema/, { label: 'Eenzaamheid' }],
+		[/^Uitkomst/, { label: 'Niet thuis' }],
+		[/^Gevoerd door/, { index: 1 }]
+	] as const) {
+		const select = filters.getByRole('combobox', { name: label });
+		await select.selectOption(option);
+		// Some doors match, and the doors' states, the open doors and the legend are as before.
+		const matching = page.getByTestId('analysis-matching');
+		await expect(matching).toContainText(/\d+ daarvan passen bij het filter/);
+		const n = Number(/(\d+) daarvan/.exec((await matching.textContent())!)![1]);
+		expect(n, String(label)).toBeGreaterThan(0);
+		expect(n, String(label)).toBeLessThan(150);
+		await expect(summary).toContainText(before.summary);
+		expect(await legendCounts(), String(label)).toEqual(before.legend);
+		await expect(openDoorsHeading).toHaveText(before.open);
+		await select.selectOption('');
+	}
+
+	// On the map a doors that matches a theme keeps its state: points are bright or faded,
+	// never "not visited" because another theme was heard there.
+	await filters.getByLabel('Weergave').selectOption({ label: 'Adressen' });
+	await filters.getByRole('combobox', { name: /^Thema/ }).selectOption({ label: 'Eenzaamheid' });
+	await expect
+		.poll(async () => {
+			const points = await analysedPoints(page);
+			return points.some((p) => p.match === 0 && p.state === 'spoken');
+		})
+		.toBe(true);
+	const points = await analysedPoints(page);
+	expect(points.filter((p) => p.match === 1).every((p) => p.state === 'spoken')).toBe(true);
+	expect(points.filter((p) => p.state === 'spoken').length).toBeLessThanOrEqual(spoken);
+	await page.close();
+});
+
+// Was a defect: the popup of a cluster listed the themes as stored ("vergrijzing: 8"), lower case
+// and in Dutch on an English page, while the legend said "Ageing".
+test('the cluster popup names the themes as the legend does, in the page’s language', async ({
+	browser
+}) => {
+	const page = await demo.server.signedInPage(browser, demo.owner);
+	await page.setViewportSize({ width: 1400, height: 900 });
+	await openBoard(page, 'spoorbuurt', demo.server.url);
+	await page.getByRole('button', { name: 'English' }).click();
+	await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+	await expect(page.getByTestId('board-map')).toHaveAttribute('data-loaded', 'true', {
+		timeout: 60_000
+	});
+	await page.evaluate(() =>
+		(window.__buurtbordMap! as unknown as import('maplibre-gl').Map).jumpTo({ zoom: 14.2 })
 	);
+	const box = (await page.getByTestId('board-map').boundingBox())!;
+	let cluster: { x: number; y: number } | undefined;
+	await expect
+		.poll(async () => {
+			cluster = await page.evaluate(() => {
+				const map = window.__buurtbordMap! as unknown as import('maplibre-gl').Map;
+				const found = map
+					.queryRenderedFeatures({ layers: ['analysis-cluster-circles'] })
+					.sort((a, b) => Number(b.properties.point_count) - Number(a.properties.point_count));
+				if (!found[0]) return undefined;
+				const at = map.project(
+					(found[0].geometry as GeoJSON.Point).coordinates as [number, number]
+				);
+				return { x: at.x, y: at.y };
+			});
+			return cluster !== undefined;
+		})
+		.toBe(true);
+	await page.mouse.move(box.x + cluster!.x, box.y + cluster!.y);
+	const popup = page.locator('.cluster-popup');
+	await expect(popup).toBeVisible();
+	const items = await popup.locator('li').allTextContents();
+	expect(items.length).toBeGreaterThan(0);
+	// Every name is a standard theme's English label (the demo has only standard themes).
+	const english = Object.values(DEFAULT_THEMA_LABELS.en) as string[];
+	for (const item of items) expect(english, item).toContain(item.replace(/: \d+$/, ''));
+	await page.getByRole('button', { name: 'Nederlands' }).click();
+	await expect(page.locator('html')).toHaveAttribute('lang', 'nl');
+	await page.close();
+});
+
+// Was a defect: radius=abc (a hand-edited address) dropped the distance limit and emptied the field.
+test('a radius that is not a number is the default radius', async ({ browser }) => {
+	const page = await demo.server.signedInPage(browser, demo.owner);
+	const base = `${demo.server.url}/boards/spoorbuurt/analyse`;
+	await page.goto(base);
+	const near = await page
+		.getByLabel('Bij initiatief')
+		.locator('option')
+		.nth(1)
+		.getAttribute('value');
+	const rows = async (radius: string) => {
+		await page.goto(`${base}?talent=&near=${near}&radius=${radius}`);
+		await expect(page.getByLabel('Binnen (meter)')).toHaveValue('300');
+		const table = page.getByTestId('talents-table');
+		return (await table.count()) ? table.locator('tbody tr').allTextContents() : [];
+	};
+	const standard = await rows('300');
+	expect(await rows('abc')).toEqual(standard);
+	expect(await rows('-5')).toEqual(standard);
+	await page.goto(`${base}?talent=`);
+	expect(await page.getByTestId('talents-table').locator('tbody tr').count()).toBeGreaterThan(
+		standard.length
+	);
+	await page.close();
+});
+
+// Was a privacy defect: a household whose consent was withdrawn ("Ingetrokken") was still offered
+// in "Talenten zoeken" and exported with its talents, wishes and worries, with nothing saying so.
+// Last in this file: it changes the demo's data.
+test('a household that withdrew consent is not offered for activation and is exported without what it said', async ({
+	browser
+}) => {
+	const page = await demo.server.signedInPage(browser, demo.owner);
+	const base = `${demo.server.url}/boards/spoorbuurt/analyse`;
+	await page.goto(`${base}?talent=`);
+	const first = page.getByTestId('talents-table').locator('tbody tr').first();
+	const address = (await first.locator('td').first().textContent())!.trim();
+	const talents = (await first.locator('td').nth(1).textContent())!.split(', ');
+	expect(talents.length).toBeGreaterThan(0);
+
+	// Withdrawn on every gesprek at that address, in the address panel.
+	await openBoard(page, 'spoorbuurt', demo.server.url);
+	await openAddressFromPicker(page, address);
+	const panel = page.getByTestId('address-panel');
+	const items = panel.getByTestId('history-item');
+	const n = await items.count();
+	expect(n).toBeGreaterThan(0);
+	for (let i = 0; i < n; i++) {
+		await items.nth(i).getByRole('button', { name: 'Bewerken' }).click();
+		const form = panel.getByTestId('gesprek-form');
+		await form.getByRole('checkbox', { name: 'Ingetrokken' }).check();
+		await form.getByRole('button', { name: 'Gesprek opslaan' }).click();
+		await expect(form.getByRole('status')).toHaveText('Alle wijzigingen zijn opgeslagen.');
+		await form.getByRole('button', { name: 'Annuleren' }).click();
+		await expect(form).toBeHidden();
+	}
+
+	// Not offered any more (the analysis reads what the server stored: a moment later).
+	await expect
+		.poll(async () => {
+			await page.goto(`${base}?talent=`);
+			return page.getByTestId('talents-table').locator('tbody tr td:first-child').allTextContents();
+		})
+		.not.toContain(address);
+	await expect(
+		page.getByText(/toestemming hebben ingetrokken worden hier nooit getoond/)
+	).toBeVisible();
+
+	// The full export keeps its visits, marked, without its themes, talents, wishes or worries.
+	const form = page.getByTestId('export-form');
+	await form.getByLabel('Wat').selectOption({ label: 'Gesprekken' });
+	await form.getByLabel(/Met gedeelde notities/).check();
+	const [file] = await Promise.all([
+		page.waitForEvent('download'),
+		form.getByRole('button', { name: 'Downloaden' }).click()
+	]);
+	const lines = readFileSync((await file.path())!, 'utf8').split('\r\n');
+	const header = lines[0]!.replace('\uFEFF', '').split(';');
+	const rows = lines
+		.slice(1)
+		.map((l) => l.split(';'))
+		.filter((cells) => cells[header.indexOf('adres')] === address);
+	expect(rows).toHaveLength(n);
+	for (const cells of rows) {
+		expect(cells[header.indexOf('toestemming')]).toBe('ingetrokken');
+		for (const column of ['themas', 'talenten', 'wensen', 'zorgen', 'notities'])
+			expect(cells[header.indexOf(column)], column).toBe('');
+		expect(cells[header.indexOf('uitkomst')]).not.toBe('');
+	}
+	// Other households keep theirs; a spoken one says its consent was given.
+	const others = lines.slice(1, -1).map((l) => l.split(';'));
+	expect(others.some((c) => c[header.indexOf('toestemming')] === 'gegeven')).toBe(true);
+	expect(others.some((c) => c[header.indexOf('talenten')] !== '')).toBe(true);
+	await page.close();
 });

@@ -93,13 +93,58 @@ export function allowedExport(role: BoardRole, request: ExportRequest): ExportRe
 	return request;
 }
 
-/** Builds the export file: its name, type and text. */
+/**
+ * What an export held, as the audit log stores it (never content): kind, format, anonymised or
+ * not, and for gesprekken whether the shared notes were in it, e.g. `gesprekken:csv:full:notes`.
+ */
+export function exportSubject(r: ExportRequest): string {
+	const parts: string[] = [r.what, r.format, r.anonymised ? 'anonymised' : 'full'];
+	if (r.what === 'gesprekken') parts.push(r.notes ? 'notes' : 'no-notes');
+	return parts.join(':');
+}
+
+/** An audit entry's export as the log shows it; `notes` null when the entry does not say. */
+export interface ExportDescription {
+	what: ExportKind;
+	format: ExportFormat;
+	anonymised: boolean;
+	notes: boolean | null;
+}
+
+const isKind = (s: string | undefined): s is ExportKind =>
+	(EXPORT_KINDS as readonly (string | undefined)[]).includes(s);
+const isFormat = (s: string | undefined): s is ExportFormat => s === 'csv' || s === 'geojson';
+
+/**
+ * Reads an export's audit subject: {@link exportSubject}'s form, or the file name older entries
+ * stored (`<board>-<kind>[-anoniem].<format>`, which did not say whether notes were in it).
+ */
+export function describeExport(subject: string | null): ExportDescription | null {
+	if (!subject) return null;
+	const [what, format, scope, notes, ...rest] = subject.split(':');
+	if (isKind(what) && isFormat(format) && (scope === 'anonymised' || scope === 'full')) {
+		if (rest.length > 0) return null;
+		if (what === 'gesprekken' && notes !== 'notes' && notes !== 'no-notes') return null;
+		if (what !== 'gesprekken' && notes !== undefined) return null;
+		return { what, format, anonymised: scope === 'anonymised', notes: notes === 'notes' };
+	}
+	const old = /-(gesprekken|initiatieven|straten)(-anoniem)?\.(csv|geojson)$/.exec(subject);
+	if (!old || !isKind(old[1]) || !isFormat(old[3])) return null;
+	return {
+		what: old[1],
+		format: old[3],
+		anonymised: old[2] !== undefined,
+		notes: old[1] === 'gesprekken' && !old[2] ? null : false
+	};
+}
+
+/** Builds the export file: its name, type and text, and what it holds (after the role's limits). */
 export async function buildExport(
 	db: Db,
 	boardId: string,
 	role: BoardRole,
 	request: ExportRequest
-): Promise<{ filename: string; type: string; body: string }> {
+): Promise<{ filename: string; type: string; body: string; request: ExportRequest }> {
 	const r = allowedExport(role, request);
 	const doc = await loadBoardDocument(db, boardId);
 	try {
@@ -133,11 +178,12 @@ export async function buildExport(
 					? streetAggregatesCsv(streets, themaList, options)
 					: JSON.stringify(streetAggregatesGeoJson(streets, addresses, themaList, options));
 		}
-		const suffix = r.anonymised ? '-anoniem' : '';
+		const suffix = r.anonymised ? '-anoniem' : r.notes ? '-met-notities' : '';
 		return {
 			filename: `${boardId}-${r.what}${suffix}.${r.format}`,
 			type: r.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/geo+json',
-			body
+			body,
+			request: r
 		};
 	} finally {
 		doc.destroy();

@@ -34,7 +34,7 @@ export interface AuditEntry {
 	/** Who did it; null for the server itself (the retention job). */
 	actorId: string | null;
 	action: AuditAction;
-	/** What it was about: a gesprek or household id. Never content. */
+	/** What it was about: a gesprek or household id, a person, what an export held. Never content. */
 	subject?: string | null;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
 	addressMatches,
+	analyseDoors,
 	compareRounds,
 	coverageByAssignee,
 	csvCell,
@@ -8,13 +9,16 @@ import {
 	filterGesprekken,
 	findTalents,
 	gesprekkenCsv,
+	gesprekkenGeoJson,
 	householdsPerTheme,
 	openDoors,
+	stateCounts,
 	protectParts,
 	streetAggregatesCsv,
 	SUPPRESSED,
 	streetCoverage,
 	summariseAddresses,
+	talentCounts,
 	toCsv,
 	totalCoverage,
 	type AAddress,
@@ -133,9 +137,11 @@ describe('door coverage', () => {
 describe('one predicate for the map and the lists', () => {
 	it('street + round 2 + open doors only: the bright points are exactly the doors listed', () => {
 		const filter = { ...emptyFilter(), streets: ['Sweelinckstraat'], rounds: [2] };
-		const s = summariseAddresses(A, filterGesprekken(G, filter, byId));
-		const bright = A.filter((a) => addressMatches(a, s.get(a.id)!, filter, true));
-		const listed = openDoors(A, s, filter);
+		const doors = analyseDoors(A, G, filter, byId);
+		const bright = A.filter((a) =>
+			addressMatches(a, doors.summaries.get(a.id)!, filter, doors.matching, true)
+		);
+		const listed = openDoors(A, doors.summaries, filter);
 		// a1 spoke in round 2; a2, a3, a4 had no gesprek in round 2; Valeriusstraat is outside.
 		expect(listed.map((a) => a.id)).toEqual(['a2', 'a3', 'a4']);
 		expect(bright.map((a) => a.id).sort()).toEqual(listed.map((a) => a.id).sort());
@@ -143,12 +149,84 @@ describe('one predicate for the map and the lists', () => {
 
 	it('a filter on gesprekken keeps the addresses where such a gesprek was held', () => {
 		const filter = { ...emptyFilter(), themeIds: ['groen'] };
-		const s = summariseAddresses(A, filterGesprekken(G, filter, byId));
-		expect(A.filter((a) => addressMatches(a, s.get(a.id)!, filter)).map((a) => a.id)).toEqual([
-			'b1',
-			'b2'
-		]);
-		expect(A.every((a) => addressMatches(a, s.get(a.id)!, emptyFilter()))).toBe(true);
+		const doors = analyseDoors(A, G, filter, byId);
+		const matches = (f: typeof filter) =>
+			A.filter((a) => addressMatches(a, doors.summaries.get(a.id)!, f, doors.matching)).map(
+				(a) => a.id
+			);
+		expect(matches(filter)).toEqual(['b1', 'b2']);
+		expect(matches(emptyFilter())).toEqual(A.map((a) => a.id));
+	});
+});
+
+describe('door states under a filter (theme, outcome, held by, period pick doors, never states)', () => {
+	const states = (filter: ReturnType<typeof emptyFilter>) => {
+		const doors = analyseDoors(A, G, filter, byId);
+		return {
+			state: Object.fromEntries(A.map((a) => [a.id, doors.summaries.get(a.id)!.state])),
+			counts: stateCounts(doors.summaries.values()),
+			open: openDoors(A, doors.summaries, filter).map((a) => a.id),
+			matching: [...doors.matching].sort()
+		};
+	};
+	const all = states(emptyFilter());
+
+	it('a theme: doors that did not mention it stay spoken, declined or open as they were', () => {
+		const lonely = states({ ...emptyFilter(), themeIds: ['eenzaamheid'] });
+		// Was: a2 (declined), a3 (niet thuis) and b2 (spoken about groen) counted as "not visited".
+		expect(lonely.state).toEqual(all.state);
+		expect(lonely.counts).toEqual({ open: 1, 'no-contact': 1, declined: 1, spoken: 3 });
+		expect(lonely.open).toEqual(['a3', 'a4']);
+		expect(lonely.matching).toEqual(['a1', 'b1']);
+	});
+
+	it('an outcome: "niet thuis" picks the doors where nobody was home once, spoken ones stay spoken', () => {
+		const notHome = states({ ...emptyFilter(), outcomes: ['niet-thuis'] });
+		expect(notHome.state).toEqual(all.state);
+		expect(notHome.counts.spoken).toBe(3);
+		expect(notHome.matching).toEqual(['a2']);
+		expect(notHome.open).toEqual(['a3', 'a4']);
+	});
+
+	it('held by: a colleague’s doors are not open because someone else held the gesprek', () => {
+		const joost = states({ ...emptyFilter(), heldBy: ['Joost'] });
+		expect(joost.state).toEqual(all.state);
+		expect(joost.open).toEqual(['a3', 'a4']);
+		expect(joost.matching).toEqual(['b1']);
+	});
+
+	it('a period: doors spoken before it are not open, those with a gesprek in it match', () => {
+		const spring = states({ ...emptyFilter(), from: '2025-03-05', to: '2025-12-31' });
+		expect(spring.state).toEqual(all.state);
+		expect(spring.matching).toEqual(['a2']);
+	});
+
+	it('a round is a walk of its own: in round 2 a door spoken only in round 1 is still to walk', () => {
+		const round2 = states({ ...emptyFilter(), rounds: [2] });
+		expect(round2.state).toEqual({
+			a1: 'spoken',
+			a2: 'open',
+			a3: 'open',
+			a4: 'open',
+			b1: 'open',
+			b2: 'spoken'
+		});
+		// Round 2 and a theme: the round sets the states, the theme only the matching doors.
+		const green2 = states({ ...emptyFilter(), rounds: [2], themeIds: ['groen'] });
+		expect(green2.state).toEqual(round2.state);
+		expect(green2.matching).toEqual(['b2']);
+		// Themes per door are those of its gesprekken in the round.
+		const doors = analyseDoors(A, G, { ...emptyFilter(), rounds: [2] }, byId);
+		expect(doors.summaries.get('a1')!.themes).toEqual([['ontmoeting', 1]]);
+	});
+
+	it('coverage and open doors of a street with a theme filter are the street’s real ones', () => {
+		const filter = { ...emptyFilter(), streets: ['Sweelinckstraat'], themeIds: ['vergrijzing'] };
+		const doors = analyseDoors(A, G, filter, byId);
+		const coverage = totalCoverage(streetCoverage(A.slice(0, 4), doors.summaries));
+		expect(coverage).toEqual({ doors: 4, spoken: 1, noContact: 1, declined: 1, open: 1 });
+		expect(openDoors(A, doors.summaries, filter).map((a) => a.id)).toEqual(['a3', 'a4']);
+		expect([...doors.matching]).toEqual(['a1']);
 	});
 });
 
@@ -180,6 +258,20 @@ describe('rounds and talents', () => {
 		expect(found.map((f) => [f.address.id, f.talents])).toEqual([['b1', ['groene vingers']]]);
 		expect(findTalents(A, G, { talent: 'koken' })).toEqual([]);
 	});
+
+	it('never offers a household that withdrew consent, on any of its gesprekken', () => {
+		const list = [
+			gesprek('a1', { talents: ['koken'] }),
+			gesprek('a1', { round: 2, consent: { recordedBy: 'Anouk', date: null, withdrawn: true } }),
+			gesprek('a2', { talents: ['koken', 'tuinieren'] })
+		];
+		expect(findTalents(A, list, { talent: 'koken' }).map((f) => f.address.id)).toEqual(['a2']);
+		expect(findTalents(A, list, {}).map((f) => f.address.id)).toEqual(['a2']);
+		expect(talentCounts(list)).toEqual([
+			['koken', 1],
+			['tuinieren', 1]
+		]);
+	});
 });
 
 describe('exports', () => {
@@ -210,6 +302,56 @@ describe('exports', () => {
 		);
 		const withNotes = gesprekkenCsv(list, byId, themas, { notes: true });
 		expect(withNotes).toContain(`"'=HYPERLINK(""x"")"`);
+	});
+
+	it('keeps the visit of a household that withdrew consent, marked, without what it said', () => {
+		const themas = new Map([['groen', { id: 'groen', name: 'groen', colour: '#2ca02c' }]]);
+		const list = [
+			gesprek('a1', {
+				themeIds: ['groen'],
+				talents: ['koken'],
+				wishes: ['bankje'],
+				worries: ['trap wordt lastig'],
+				notes: 'woont alleen',
+				consent: { recordedBy: 'Anouk', date: '2025-03-01', withdrawn: false }
+			}),
+			gesprek('a1', {
+				round: 2,
+				outcome: 'niet-thuis',
+				consent: { recordedBy: 'Anouk', date: '2025-03-01', withdrawn: true }
+			}),
+			gesprek('b1', {
+				talents: ['groene vingers'],
+				consent: { recordedBy: 'Joost', date: '2025-03-01', withdrawn: false }
+			}),
+			gesprek('b2', { talents: ['fietsen'] })
+		];
+		const csv = gesprekkenCsv(list, byId, themas, { notes: true });
+		const lines = csv.split('\r\n');
+		expect(lines[0]).toBe(
+			'\uFEFFid;adres;straat;postcode;complex;vhe;datum;ronde;gevoerd_door;uitkomst;themas;talenten;wensen;zorgen;toestemming;notities'
+		);
+		// Both of the household's rows stay (the doors were visited), marked, with nothing it said.
+		expect(lines[1]).toMatch(/;Sweelinckstraat 1;.*;1;Anouk;gesproken;;;;;ingetrokken;$/);
+		expect(lines[2]).toMatch(/;2;Anouk;niet-thuis;;;;;ingetrokken;$/);
+		expect(lines[3]).toMatch(/;gesproken;;groene vingers;;;gegeven;$/);
+		expect(lines[4]).toMatch(/;gesproken;;fietsen;;;;$/);
+		for (const said of ['koken', 'bankje', 'trap wordt lastig', 'woont alleen', 'groen;'])
+			expect(csv).not.toContain(said);
+
+		const geo = gesprekkenGeoJson(list, byId, themas, { notes: true });
+		const props = geo.features.map((f) => f.properties!);
+		expect(props[0]).toMatchObject({
+			uitkomst: 'gesproken',
+			themas: [],
+			talenten: [],
+			wensen: [],
+			zorgen: [],
+			notities: '',
+			toestemming: 'ingetrokken'
+		});
+		expect(props[2]).toMatchObject({ talenten: ['groene vingers'], toestemming: 'gegeven' });
+		expect(JSON.stringify(geo)).not.toContain('trap wordt lastig');
 	});
 
 	it('anonymises as the public pages do: no street under k doors, no count that can be worked out', () => {

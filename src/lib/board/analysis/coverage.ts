@@ -59,6 +59,8 @@ export function totalCoverage(list: readonly Coverage[]): Coverage {
 	return t;
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
 /**
  * Doors still to walk (not visited, or visited without contact) among the addresses that pass the
  * filter — the same predicate (`addressMatches` with open doors only) as the map's bright points.
@@ -71,7 +73,7 @@ export function openDoors<A extends AAddress>(
 	return addresses
 		.filter((a) => {
 			const summary = summaries.get(a.id);
-			return summary !== undefined && addressMatches(a, summary, filter, true);
+			return summary !== undefined && addressMatches(a, summary, filter, NONE, true);
 		})
 		.sort(
 			(x, y) =>

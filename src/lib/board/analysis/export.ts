@@ -7,7 +7,7 @@
  */
 import { effectiveK, protectThemeCount } from '../../privacy/suppress';
 import type { Coverage, StreetCoverage } from './coverage';
-import type { AAddress, AGesprek, AThema } from './types';
+import { withdrawnHouseholds, type AAddress, type AGesprek, type AThema } from './types';
 
 /** The public minimum group size: no count of fewer households is shown in anonymised output. */
 export const MIN_GROUP_SIZE = 5;
@@ -57,10 +57,41 @@ export const GESPREK_COLUMNS = [
 	'themas',
 	'talenten',
 	'wensen',
-	'zorgen'
+	'zorgen',
+	'toestemming'
 ] as const;
 
-/** Gesprekken as CSV rows (header first); with `notes`, a last column of shared notes. */
+/** The `toestemming` column: withdrawn (by the household, on any gesprek), given, or not recorded. */
+export const CONSENT_WITHDRAWN = 'ingetrokken';
+export const CONSENT_GIVEN = 'gegeven';
+
+function consentCell(g: AGesprek, withdrawn: ReadonlySet<string>): string {
+	if (withdrawn.has(g.addressId)) return CONSENT_WITHDRAWN;
+	return g.consent?.recordedBy || g.consent?.date ? CONSENT_GIVEN : '';
+}
+
+/**
+ * What a gesprek's row says about what the household said: themes, talents, wishes, worries and
+ * shared notes; all empty when the household withdrew consent. The row itself stays (address,
+ * date, round, who, outcome: the door was visited), so coverage counts stay right.
+ */
+function heard(g: AGesprek, withdrawn: ReadonlySet<string>) {
+	if (withdrawn.has(g.addressId))
+		return { themeIds: [], talents: [], wishes: [], worries: [], notes: '' };
+	return {
+		themeIds: g.themeIds,
+		talents: g.talents,
+		wishes: g.wishes,
+		worries: g.worries,
+		// Confidential notes are never in the shared document; a confidential gesprek exports none.
+		notes: g.confidential ? '' : (g.notes ?? '')
+	};
+}
+
+/**
+ * Gesprekken as CSV rows (header first); with `notes`, a last column of shared notes. A household
+ * that withdrew consent keeps its rows, marked `ingetrokken`, without what it said.
+ */
 export function gesprekkenCsv(
 	gesprekken: readonly AGesprek[],
 	addressById: ReadonlyMap<string, AAddress>,
@@ -68,8 +99,10 @@ export function gesprekkenCsv(
 	options: GesprekExportOptions
 ): string {
 	const header = options.notes ? [...GESPREK_COLUMNS, 'notities'] : [...GESPREK_COLUMNS];
+	const withdrawn = withdrawnHouseholds(gesprekken);
 	const rows = gesprekken.map((g) => {
 		const a = addressById.get(g.addressId);
+		const h = heard(g, withdrawn);
 		const row: Cell[] = [
 			g.id,
 			addressLabel(a),
@@ -81,13 +114,13 @@ export function gesprekkenCsv(
 			g.round,
 			g.heldBy,
 			g.outcome,
-			themeNames(g.themeIds, themas),
-			g.talents.join(', '),
-			g.wishes.join(', '),
-			g.worries.join(', ')
+			themeNames(h.themeIds, themas),
+			h.talents.join(', '),
+			h.wishes.join(', '),
+			h.worries.join(', '),
+			consentCell(g, withdrawn)
 		];
-		// Confidential notes are never in the shared document; a confidential gesprek exports none.
-		if (options.notes) row.push(g.confidential ? '' : (g.notes ?? ''));
+		if (options.notes) row.push(h.notes);
 		return row;
 	});
 	return toCsv(header, rows);
@@ -100,10 +133,12 @@ export function gesprekkenGeoJson(
 	themas: ReadonlyMap<string, AThema>,
 	options: GesprekExportOptions
 ): GeoJSON.FeatureCollection {
+	const withdrawn = withdrawnHouseholds(gesprekken);
 	const features: GeoJSON.Feature[] = [];
 	for (const g of gesprekken) {
 		const a = addressById.get(g.addressId);
 		if (!a) continue;
+		const h = heard(g, withdrawn);
 		features.push({
 			type: 'Feature',
 			id: g.id,
@@ -117,11 +152,12 @@ export function gesprekkenGeoJson(
 				ronde: g.round,
 				gevoerd_door: g.heldBy,
 				uitkomst: g.outcome,
-				themas: g.themeIds.map((id) => themas.get(id)?.name ?? id),
-				talenten: [...g.talents],
-				wensen: [...g.wishes],
-				zorgen: [...g.worries],
-				...(options.notes ? { notities: g.confidential ? '' : (g.notes ?? '') } : {})
+				themas: h.themeIds.map((id) => themas.get(id)?.name ?? id),
+				talenten: [...h.talents],
+				wensen: [...h.wishes],
+				zorgen: [...h.worries],
+				toestemming: consentCell(g, withdrawn),
+				...(options.notes ? { notities: h.notes } : {})
 			}
 		});
 	}

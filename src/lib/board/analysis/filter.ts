@@ -1,5 +1,5 @@
 import type { Outcome } from '../layout';
-import type { AddressSummary } from './summary';
+import { summariseAddresses, type AddressSummary } from './summary';
 import type { AAddress, AGesprek, AddressState } from './types';
 
 /** What the analysis views show; an empty list means "all". Dates are yyyy-mm-dd, inclusive. */
@@ -74,24 +74,66 @@ export function isOpenDoor(state: AddressState): boolean {
 }
 
 /**
- * Whether an address passes the filter, given its summary over the filtered gesprekken: in a
- * chosen street, and — with `openOnly` — a door still to walk, or else (when the filter is on
- * gesprekken: theme, outcome, held by, period) an address where such a gesprek was held. The one
- * predicate for the map (bright or dimmed) and the lists (open doors), so they cannot disagree.
+ * Whether the filter picks gesprekken by what was said or done: theme, outcome, held by, period.
+ * Those criteria decide which doors match; they never change a door's state.
+ */
+export function filtersGesprekken(filter: AnalysisFilter): boolean {
+	return (
+		filter.themeIds.length > 0 ||
+		filter.outcomes.length > 0 ||
+		filter.heldBy.length > 0 ||
+		filter.from !== null ||
+		filter.to !== null
+	);
+}
+
+/**
+ * The filter's rounds alone. A round is one walk along every door (round 2 goes through every
+ * street again after the works), so a door's state is counted per chosen round: in round 2 a door
+ * spoken only in round 1 is still to walk. All rounds when none is chosen.
+ */
+export function roundScope(filter: AnalysisFilter): AnalysisFilter {
+	return { ...emptyFilter(), rounds: [...filter.rounds] };
+}
+
+/** Door states and which doors match a filter. */
+export interface DoorAnalysis {
+	/**
+	 * Each address's state and themes over all its gesprekken of the chosen rounds (all rounds when
+	 * none is chosen): theme, outcome, held by and period never turn a spoken door into an open one.
+	 */
+	summaries: Map<string, AddressSummary>;
+	/** Addresses with at least one gesprek that passes the whole filter. */
+	matching: Set<string>;
+}
+
+export function analyseDoors(
+	addresses: readonly AAddress[],
+	gesprekken: readonly AGesprek[],
+	filter: AnalysisFilter,
+	addressById: ReadonlyMap<string, AAddress>
+): DoorAnalysis {
+	const inRounds = filterGesprekken(gesprekken, roundScope(filter), addressById);
+	return {
+		summaries: summariseAddresses(addresses, inRounds),
+		matching: new Set(filterGesprekken(inRounds, filter, addressById).map((g) => g.addressId))
+	};
+}
+
+/**
+ * Whether an address passes the filter: in a chosen street, and — with `openOnly` — a door still
+ * to walk (by its state, see {@link analyseDoors}), or else (when the filter is on gesprekken:
+ * theme, outcome, held by, period) an address in `matching`, where such a gesprek was held. The
+ * one predicate for the map (bright or dimmed) and the lists (open doors), so they cannot disagree.
  */
 export function addressMatches(
 	address: AAddress,
 	summary: AddressSummary,
 	filter: AnalysisFilter,
+	matching: ReadonlySet<string>,
 	openOnly = false
 ): boolean {
 	if (filter.streets.length && !filter.streets.includes(address.street)) return false;
 	if (openOnly) return isOpenDoor(summary.state);
-	const onGesprekken =
-		filter.themeIds.length > 0 ||
-		filter.outcomes.length > 0 ||
-		filter.heldBy.length > 0 ||
-		filter.from !== null ||
-		filter.to !== null;
-	return !onGesprekken || summary.gesprekken > 0;
+	return !filtersGesprekken(filter) || matching.has(address.id);
 }

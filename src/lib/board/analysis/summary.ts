@@ -1,6 +1,9 @@
 import type { AAddress, AGesprek, AddressState } from './types';
 
-/** What was heard at one address (over the gesprekken given, usually the filtered ones). */
+/**
+ * What was heard at one address, over the gesprekken given (on the analysis views: all of the
+ * chosen rounds, see analyseDoors).
+ */
 export interface AddressSummary {
 	state: AddressState;
 	/** Gesprekken at this address. */

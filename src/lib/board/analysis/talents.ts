@@ -1,4 +1,4 @@
-import type { AAddress, AGesprek } from './types';
+import { withdrawnHouseholds, type AAddress, type AGesprek } from './types';
 
 export interface TalentMatch<A extends AAddress> {
 	address: A;
@@ -15,12 +15,17 @@ export function metres(a: { lon: number; lat: number }, b: { lon: number; lat: n
 	return Math.hypot(dx, dy);
 }
 
-/** Every talent offered, with how many households offered it, most offered first. */
+/**
+ * Every talent offered, with how many households offered it, most offered first. Households that
+ * withdrew consent are left out.
+ */
 export function talentCounts(
 	gesprekken: readonly AGesprek[]
 ): [talent: string, households: number][] {
+	const withdrawn = withdrawnHouseholds(gesprekken);
 	const seen = new Map<string, Set<string>>();
 	for (const g of gesprekken) {
+		if (withdrawn.has(g.addressId)) continue;
 		for (const t of g.talents) {
 			const key = t.trim().toLowerCase();
 			let s = seen.get(key);
@@ -36,6 +41,7 @@ export function talentCounts(
 /**
  * Households that offered a talent (case-insensitive substring; '' matches any talent), optionally
  * in one street or within `radius` metres of a point (an initiatief); nearest first when near.
+ * Never a household that withdrew consent (on any of its gesprekken): it is not to be approached.
  */
 export function findTalents<A extends AAddress>(
 	addresses: readonly A[],
@@ -43,8 +49,10 @@ export function findTalents<A extends AAddress>(
 	query: { talent?: string; street?: string; near?: { lon: number; lat: number }; radius?: number }
 ): TalentMatch<A>[] {
 	const needle = (query.talent ?? '').trim().toLowerCase();
+	const withdrawn = withdrawnHouseholds(gesprekken);
 	const byAddress = new Map<string, Set<string>>();
 	for (const g of gesprekken) {
+		if (withdrawn.has(g.addressId)) continue;
 		for (const t of g.talents) {
 			if (needle && !t.toLowerCase().includes(needle)) continue;
 			let s = byAddress.get(g.addressId);

@@ -18,6 +18,8 @@ export interface AGesprek {
 	worries: readonly string[];
 	notes?: string;
 	confidential?: string | null;
+	/** The household's consent as recorded with this gesprek (the board's Consent). */
+	consent?: { recordedBy?: string | null; date?: string | null; withdrawn: boolean };
 }
 
 export interface AAddress {
@@ -43,3 +45,14 @@ export interface AThema {
 /** What a door's gesprekken add up to: not visited, no contact (niet thuis / later), declined, spoken. */
 export const ADDRESS_STATES = ['open', 'no-contact', 'declined', 'spoken'] as const;
 export type AddressState = (typeof ADDRESS_STATES)[number];
+
+/**
+ * Households (addresses) that withdrew consent, on any of their gesprekken. Their data must go
+ * (the owner erases it, see src/lib/board/erase.ts); until then nothing offers them for
+ * activation, and exports leave out what they said.
+ */
+export function withdrawnHouseholds(gesprekken: readonly AGesprek[]): Set<string> {
+	const out = new Set<string>();
+	for (const g of gesprekken) if (g.consent?.withdrawn) out.add(g.addressId);
+	return out;
+}

@@ -21,6 +21,15 @@ import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/forms';
 
+/** The talents finder's radius around an initiatief, in metres, when none (or nonsense) is asked. */
+const DEFAULT_RADIUS = 300;
+
+/** A radius from the URL: a positive number of metres, else the default (never "no limit"). */
+function talentRadius(value: string | null): number {
+	const n = Number(value);
+	return value && Number.isFinite(n) && n > 0 ? n : DEFAULT_RADIUS;
+}
+
 /**
  * The analysis page: aggregates computed here from the stored document (src/lib/board/analysis),
  * so the page gets tables, never the gesprekken themselves. Talents (personal) only for editors
@@ -68,7 +77,7 @@ export const load: PageServerLoad = async (event) => {
 		const talentQuery = {
 			talent: event.url.searchParams.get('talent') ?? '',
 			near: event.url.searchParams.get('near') ?? '',
-			radius: Number(event.url.searchParams.get('radius') || 300)
+			radius: talentRadius(event.url.searchParams.get('radius'))
 		};
 		const near = initiatieven.find((i) => i.id === talentQuery.near);
 		const nearPoint = near ? initiatiefPoint(near, addressById) : null;

@@ -6,13 +6,13 @@
  */
 import {
 	addressMatches,
+	analyseDoors,
 	emptyFilter,
 	filterAddresses,
-	filterGesprekken,
+	filtersGesprekken,
 	isFiltered,
 	openDoors,
 	streetCoverage,
-	summariseAddresses,
 	totalCoverage,
 	type AAddress,
 	type AGesprek,
@@ -53,18 +53,25 @@ export class AnalysisView {
 	}
 
 	readonly addressById = $derived(indexById(this.source.addresses));
-	/** Gesprekken that pass the filter. */
-	readonly gesprekken = $derived(
-		filterGesprekken(this.source.gesprekken, this.filter, this.addressById)
+	/**
+	 * Door states over all gesprekken of the chosen rounds, and the doors where a gesprek passes
+	 * the whole filter: theme, outcome, held by and period pick doors, they never make a spoken
+	 * door open.
+	 */
+	readonly doors = $derived(
+		analyseDoors(this.source.addresses, this.source.gesprekken, this.filter, this.addressById)
 	);
-	/** Address states and themes over the filtered gesprekken. */
-	readonly summaries: Map<string, AddressSummary> = $derived(
-		summariseAddresses(this.source.addresses, this.gesprekken)
-	);
+	readonly summaries: Map<string, AddressSummary> = $derived(this.doors.summaries);
 	/** Addresses in the chosen streets (all when none is chosen). */
 	readonly addresses = $derived(filterAddresses(this.source.addresses, this.filter));
 	readonly coverage = $derived(streetCoverage(this.addresses, this.summaries));
 	readonly total = $derived(totalCoverage(this.coverage));
+	/** Doors in the chosen streets where a gesprek passes the filter (theme, outcome, …). */
+	readonly matching = $derived(
+		filtersGesprekken(this.filter)
+			? this.addresses.filter((a) => this.doors.matching.has(a.id)).length
+			: null
+	);
 	/** Doors to walk: the same predicate as the map's bright points with "open doors only". */
 	readonly openDoors = $derived(openDoors(this.source.addresses, this.summaries, this.filter));
 	readonly streets = $derived(uniqueSorted(this.source.addresses.map((a) => a.street)));
@@ -80,7 +87,7 @@ export class AnalysisView {
 
 	/** Whether an address passes the filter (the map dims the others); shared with the lists. */
 	matches = (address: AAddress, summary: AddressSummary): boolean =>
-		addressMatches(address, summary, this.filter, this.openOnly);
+		addressMatches(address, summary, this.filter, this.doors.matching, this.openOnly);
 
 	reset(): void {
 		this.filter = emptyFilter();

@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { getBoard } from '$lib/server/boards';
+import { describeExport } from '$lib/server/analysis';
 import { gesprekAddressLabels, listAudit } from '$lib/server/audit';
 import { requireBoardRole } from '$lib/server/guard';
 import { getRuntime } from '$lib/server/runtime';
@@ -52,7 +53,9 @@ export const load: PageServerLoad = async (event) => {
 			organisationName: r.organisationName,
 			system: r.actorId === null,
 			gesprek: r.action.startsWith('gesprek.') ? (labels.get(r.subject ?? '') ?? null) : undefined,
-			member: r.action.startsWith('member.') ? (names.get(r.subject ?? '') ?? null) : undefined
+			member: r.action.startsWith('member.') ? (names.get(r.subject ?? '') ?? null) : undefined,
+			// What was exported: kind, format, anonymised or not, shared notes or not.
+			export: r.action === 'board.export' ? describeExport(r.subject) : undefined
 		}))
 	};
 };

@@ -1,6 +1,12 @@
 import { error } from '@sveltejs/kit';
 import { recordAudit } from '$lib/server/audit';
-import { EXPORT_KINDS, ExportRefused, buildExport, type ExportKind } from '$lib/server/analysis';
+import {
+	EXPORT_KINDS,
+	ExportRefused,
+	buildExport,
+	exportSubject,
+	type ExportKind
+} from '$lib/server/analysis';
 import { requireBoardRole } from '$lib/server/guard';
 import { getRuntime } from '$lib/server/runtime';
 import type { RequestHandler } from './$types';
@@ -8,7 +14,8 @@ import { readForm } from '$lib/server/forms';
 
 /**
  * Downloads an export (a form POST, so SvelteKit's origin check applies). Every export is
- * recorded in the audit log as 'board.export' with what was exported (never content).
+ * recorded in the audit log as 'board.export' with what was exported (never content): kind,
+ * format, anonymised or not, with or without shared notes (exportSubject).
  */
 export const POST: RequestHandler = async (event) => {
 	const { boardId, role, user } = await requireBoardRole(event, 'viewer');
@@ -35,7 +42,7 @@ export const POST: RequestHandler = async (event) => {
 		boardId,
 		actorId: user.id,
 		action: 'board.export',
-		subject: file.filename
+		subject: exportSubject(file.request)
 	});
 	return new Response(file.body, {
 		headers: {
