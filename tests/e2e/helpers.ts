@@ -39,12 +39,16 @@ export async function signInThroughForm(
 	await expect(page).not.toHaveURL(/\/login(\?|$)/);
 }
 
-/** Collects uncaught page errors and console errors, to assert that there are none. */
+/** Collects uncaught page errors, console errors and Svelte's warnings, to assert that there are none. */
 export function collectErrors(page: Page): string[] {
 	const errors: string[] = [];
 	page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
 	page.on('console', (message) => {
 		if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+		// Svelte's runtime warnings (a derived read after its component went, …): fixed, not ignored.
+		else if (message.type() === 'warning' && message.text().includes('svelte.dev/e/')) {
+			errors.push(`svelte warning: ${message.text()}`);
+		}
 	});
 	return errors;
 }
