@@ -272,6 +272,25 @@ describe('rounds and talents', () => {
 			['tuinieren', 1]
 		]);
 	});
+
+	it('uses a withdrawn household for its door only: no themes on the map, in counts or rounds', () => {
+		const withdrawn = { recordedBy: 'Anouk', date: null, withdrawn: true };
+		const list = [
+			gesprek('a1', { themeIds: ['eenzaamheid'] }),
+			// Withdrawn in round 2: what it said in round 1 goes too.
+			gesprek('a1', { round: 2, themeIds: ['ontmoeting'], consent: withdrawn }),
+			gesprek('a2', { themeIds: ['eenzaamheid'] })
+		];
+		const summaries = summariseAddresses(A, list);
+		expect(summaries.get('a1')).toMatchObject({ state: 'spoken', themes: [], dominant: null });
+		expect(householdsPerTheme(summaries.values()).get('eenzaamheid')).toBe(1);
+		expect(compareRounds(A, list)).toEqual([
+			{ street: 'Sweelinckstraat', themeId: 'eenzaamheid', before: 1, after: 0, change: -1 }
+		]);
+		const lonely = analyseDoors(A, list, { ...emptyFilter(), themeIds: ['eenzaamheid'] }, byId);
+		expect([...lonely.matching]).toEqual(['a2']);
+		expect(lonely.summaries.get('a1')!.state).toBe('spoken');
+	});
 });
 
 describe('exports', () => {

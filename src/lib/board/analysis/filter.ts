@@ -1,6 +1,6 @@
 import type { Outcome } from '../layout';
 import { summariseAddresses, type AddressSummary } from './summary';
-import type { AAddress, AGesprek, AddressState } from './types';
+import { withdrawnHouseholds, type AAddress, type AGesprek, type AddressState } from './types';
 
 /** What the analysis views show; an empty list means "all". Dates are yyyy-mm-dd, inclusive. */
 export interface AnalysisFilter {
@@ -114,10 +114,12 @@ export function analyseDoors(
 	addressById: ReadonlyMap<string, AAddress>
 ): DoorAnalysis {
 	const inRounds = filterGesprekken(gesprekken, roundScope(filter), addressById);
-	return {
-		summaries: summariseAddresses(addresses, inRounds),
-		matching: new Set(filterGesprekken(inRounds, filter, addressById).map((g) => g.addressId))
-	};
+	// What a household that withdrew its consent said is not used: not its themes, and not to
+	// match a theme filter.
+	const withdrawn = withdrawnHouseholds(gesprekken);
+	const matching = new Set(filterGesprekken(inRounds, filter, addressById).map((g) => g.addressId));
+	if (filter.themeIds.length > 0) for (const id of withdrawn) matching.delete(id);
+	return { summaries: summariseAddresses(addresses, inRounds, withdrawn), matching };
 }
 
 /**

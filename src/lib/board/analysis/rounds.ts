@@ -1,5 +1,5 @@
 import { summariseAddresses } from './summary';
-import type { AAddress, AGesprek } from './types';
+import { withdrawnHouseholds, type AAddress, type AGesprek } from './types';
 
 /** Households per street and theme in two rounds, side by side. */
 export interface RoundRow {
@@ -20,10 +20,13 @@ export function compareRounds(
 	a = 1,
 	b = 2
 ): RoundRow[] {
+	// Withdrawn in either round: left out of both.
+	const withdrawn = withdrawnHouseholds(gesprekken);
 	const count = (round: number) => {
 		const s = summariseAddresses(
 			addresses,
-			gesprekken.filter((g) => g.round === round)
+			gesprekken.filter((g) => g.round === round),
+			withdrawn
 		);
 		const out = new Map<string, number>();
 		for (const address of addresses) {

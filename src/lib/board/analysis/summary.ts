@@ -1,4 +1,4 @@
-import type { AAddress, AGesprek, AddressState } from './types';
+import { withdrawnHouseholds, type AAddress, type AGesprek, type AddressState } from './types';
 
 /**
  * What was heard at one address, over the gesprekken given (on the analysis views: all of the
@@ -27,11 +27,17 @@ export function outcomeState(outcome: AGesprek['outcome']): AddressState {
 
 /**
  * The state of each address: spoken if any gesprek was held, else declined if anyone declined,
- * else no contact if someone rang, else open (not visited).
+ * else no contact if someone rang, else open (not visited). A household that withdrew its consent
+ * counts for its door's state only.
  */
 export function summariseAddresses(
 	addresses: readonly AAddress[],
-	gesprekken: readonly AGesprek[]
+	gesprekken: readonly AGesprek[],
+	/**
+	 * Households that withdrew their consent (on any gesprek, also one not given here): their door
+	 * keeps its state, but what they said (themes, talents) is not used.
+	 */
+	withdrawn: ReadonlySet<string> = withdrawnHouseholds(gesprekken)
 ): Map<string, AddressSummary> {
 	const out = new Map<string, AddressSummary>();
 	for (const a of addresses) {
@@ -52,6 +58,7 @@ export function summariseAddresses(
 		const state = outcomeState(g.outcome);
 		if (RANK[state] > RANK[s.state]) s.state = state;
 		if (!s.lastDate || g.date > s.lastDate) s.lastDate = g.date;
+		if (withdrawn.has(g.addressId)) continue;
 		let c = counts.get(g.addressId);
 		if (!c) counts.set(g.addressId, (c = new Map()));
 		for (const t of g.themeIds) c.set(t, (c.get(t) ?? 0) + 1);
