@@ -9,6 +9,7 @@ import { connectClient, whenSynced } from '../support/clients';
 import { PUBLIC_STORY, SECRETS, seedPublicStory } from '../support/public-board';
 import { OwnServer } from './own-server';
 import { approveTexts } from './review-helpers';
+import { publicMapFeature } from './public-map-helpers';
 
 /**
  * The flyer's short link, followed on a phone, and the public neighbourhood map: an SVG without
@@ -164,19 +165,7 @@ test('with JavaScript the map becomes MapLibre, fed only from the public project
 	);
 
 	// A street on the map leads to its page.
-	await expect
-		.poll(() =>
-			page.evaluate(() => (window as { __publicMap?: { loaded(): boolean } }).__publicMap?.loaded())
-		)
-		.toBe(true);
-	const point = await page.evaluate(() => {
-		const map = (window as unknown as { __publicMap: import('maplibre-gl').Map }).__publicMap;
-		const feature = map
-			.querySourceFeatures('public-streets')
-			.find((f) => f.properties.slug === 'sweelinckstraat');
-		const [lon, lat] = (feature!.geometry as GeoJSON.Point).coordinates as [number, number];
-		return map.project([lon, lat]);
-	});
+	const point = await publicMapFeature(page, 'public-streets', 'slug', 'sweelinckstraat');
 	await canvas.click({ position: { x: point.x, y: point.y } });
 	await expect(page).toHaveURL(/\/buurt\/spoorbuurt\/sweelinckstraat$/);
 	await resident.close();

@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from './test';
 import { demoStoryServer } from './own-server';
+import { publicMapFeature } from './public-map-helpers';
 
 /**
  * The residents' public pages of the demo board as a resident meets them on a phone (390 × 844):
@@ -188,22 +189,15 @@ test('the map has a key, and an initiative leads to the street of its place', as
 		.filter({ hasText: 'Voortuinen als ontmoetingsplek' });
 	await expect(card).toContainText('Valeriusstraat');
 	await expect(page.locator('.public-map')).toHaveClass(/public-map-ready/, { timeout: 30_000 });
-	await expect
-		.poll(() =>
-			page.evaluate(() => (window as { __publicMap?: { loaded(): boolean } }).__publicMap?.loaded())
-		)
-		.toBe(true);
-	const target = await page.evaluate(() => {
-		const map = (window as unknown as { __publicMap: import('maplibre-gl').Map }).__publicMap;
-		const feature = map
-			.querySourceFeatures('public-initiatives')
-			.find((f) => f.properties.title === 'Voortuinen als ontmoetingsplek');
-		const [lon, lat] = (feature!.geometry as GeoJSON.Point).coordinates as [number, number];
-		return { point: map.project([lon, lat]), href: feature!.properties.href as string };
-	});
-	expect(target.href).toBe('/buurt/spoorbuurt/valeriusstraat?lang=en');
+	const target = await publicMapFeature(
+		page,
+		'public-initiatives',
+		'title',
+		'Voortuinen als ontmoetingsplek'
+	);
+	expect(target.properties.href).toBe('/buurt/spoorbuurt/valeriusstraat?lang=en');
 	await page
 		.locator('.public-map canvas.maplibregl-canvas')
-		.click({ position: { x: target.point.x, y: target.point.y } });
+		.click({ position: { x: target.x, y: target.y } });
 	await expect(page).toHaveURL(`${url}/buurt/spoorbuurt/valeriusstraat?lang=en`);
 });

@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../src/lib/server/db';
-import { ensureDemoBoard } from '../../src/lib/server/demo';
+import type { Db } from '../../src/lib/server/db';
 import {
 	clearPublicCache,
 	publicCacheSize,
 	readPublicBoard
 } from '../../src/lib/server/public/store';
-import { freshDatabase } from '../support/drivers';
-import { storePublicStory } from '../support/public-store';
-import { startServer, type ServerProcess } from '../support/server-process';
+import { publicStoryServer } from '../support/public-store';
+import type { ServerProcess } from '../support/server-process';
 
 /**
  * What anonymous visitors can ask the public pages for that is not there: any id at all under
@@ -21,17 +19,13 @@ import { startServer, type ServerProcess } from '../support/server-process';
 describe('public pages that are not there', () => {
 	let db: Db;
 	let server: ServerProcess;
+	let close: (() => Promise<void>) | undefined;
 
 	beforeAll(async () => {
-		const target = await freshDatabase('postgres');
-		db = await openDb({ databaseUrl: target.databaseUrl, dataDir: '' });
-		await ensureDemoBoard(db);
-		await storePublicStory(db);
-		server = await startServer({ databaseUrl: target.databaseUrl });
+		({ db, server, close } = await publicStoryServer());
 	}, 120_000);
 	afterAll(async () => {
-		await server?.stop('SIGKILL');
-		await db?.close();
+		await close?.();
 	});
 
 	const get = (path: string) => fetch(`${server.url}${path}`, { redirect: 'manual' });

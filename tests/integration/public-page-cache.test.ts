@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../src/lib/server/db';
-import { ensureDemoBoard } from '../../src/lib/server/demo';
+import type { Db } from '../../src/lib/server/db';
 import { setPublication } from '../../src/lib/server/public/store';
-import { freshDatabase } from '../support/drivers';
-import { storePublicStory } from '../support/public-store';
-import { startServer, type ServerProcess } from '../support/server-process';
+import { publicStoryServer } from '../support/public-store';
+import type { ServerProcess } from '../support/server-process';
 
 /**
  * The public pages' cache in the server against PostgreSQL 15: a page's data request never takes
@@ -14,17 +12,13 @@ import { startServer, type ServerProcess } from '../support/server-process';
 describe('the public page cache', () => {
 	let db: Db;
 	let server: ServerProcess;
+	let close: (() => Promise<void>) | undefined;
 
 	beforeAll(async () => {
-		const target = await freshDatabase('postgres');
-		db = await openDb({ databaseUrl: target.databaseUrl, dataDir: '' });
-		await ensureDemoBoard(db);
-		await storePublicStory(db);
-		server = await startServer({ databaseUrl: target.databaseUrl });
+		({ db, server, close } = await publicStoryServer());
 	}, 120_000);
 	afterAll(async () => {
-		await server?.stop('SIGKILL');
-		await db?.close();
+		await close?.();
 	});
 
 	const get = (path: string) => fetch(`${server.url}${path}`);
