@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test, type Browser, type Locator, type Page } from './test';
 import type { SeededUser } from '../support/accounts';
 import { collectErrors, openAddressFromPicker, openBoard } from './helpers';
-import { OwnServer } from './own-server';
+import { seededServer } from './own-server';
 
 /**
  * Found by a session of three browsers on one board (QA "kerngroep": Olga the owner, Eddy and Els
@@ -17,28 +14,10 @@ import { OwnServer } from './own-server';
  */
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
-let dataDir: string;
-let server: OwnServer;
-let users: { olga: SeededUser; eddy: SeededUser; els: SeededUser };
-
-test.beforeAll(async () => {
-	test.setTimeout(180_000);
-	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-kerngroep-'));
-	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 2, {
-		BUURTBORD_DATA_DIR: dataDir,
-		BUURTBORD_OUTBOX_DIR: join(dataDir, 'outbox')
-	});
-	users = await server.seed({
-		olga: { org: 'Woonwaarts', displayName: 'Olga Eigenaar', boards: { spoorbuurt: 'owner' } },
-		eddy: { org: 'Woonwaarts', displayName: 'Eddy Eerste', boards: { spoorbuurt: 'editor' } },
-		els: { org: 'Bindkracht10', displayName: 'Els Tweede', boards: { spoorbuurt: 'editor' } }
-	});
-	await server.start();
-});
-
-test.afterAll(async () => {
-	await server.stop();
-	rmSync(dataDir, { recursive: true, force: true });
+const own = seededServer(2, 'kerngroep', {
+	olga: { org: 'Woonwaarts', displayName: 'Olga Eigenaar', boards: { spoorbuurt: 'owner' } },
+	eddy: { org: 'Woonwaarts', displayName: 'Eddy Eerste', boards: { spoorbuurt: 'editor' } },
+	els: { org: 'Bindkracht10', displayName: 'Els Tweede', boards: { spoorbuurt: 'editor' } }
 });
 
 /** A browser of its own, signed in on this server, with the board open. */
@@ -48,9 +27,9 @@ async function person(browser: Browser, user: SeededUser): Promise<Page> {
 		locale: 'nl-NL',
 		viewport: { width: 1280, height: 800 }
 	});
-	await server.signIn(context, user);
+	await own.server.signIn(context, user);
 	const page = await context.newPage();
-	await openBoard(page, 'spoorbuurt', server.url);
+	await openBoard(page, 'spoorbuurt', own.server.url);
 	return page;
 }
 
@@ -87,9 +66,9 @@ async function pageScroll(page: Page) {
 test('a gesprek deleted while its notes are typed comes back with the notes for everyone', async ({
 	browser
 }) => {
-	const olga = await person(browser, users.olga);
-	const eddy = await person(browser, users.eddy);
-	const els = await person(browser, users.els);
+	const olga = await person(browser, own.users.olga);
+	const eddy = await person(browser, own.users.eddy);
+	const els = await person(browser, own.users.els);
 	const errors = [olga, eddy, els].map(collectErrors);
 	const heldBy = `Race ${Date.now()}`;
 	const [formOlga, formEddy, formEls] = await sharedGesprek(
@@ -165,9 +144,9 @@ test('a gesprek deleted while its notes are typed comes back with the notes for 
 test('an editor made a viewer while a gesprek form is open: the page turns read only at once', async ({
 	browser
 }) => {
-	const olga = await person(browser, users.olga);
-	const els = await person(browser, users.els);
-	const eddy = await person(browser, users.eddy);
+	const olga = await person(browser, own.users.olga);
+	const els = await person(browser, own.users.els);
+	const eddy = await person(browser, own.users.eddy);
 	const errors = [olga, els, eddy].map(collectErrors);
 	const heldBy = `Rol ${Date.now()}`;
 	const [, formEls, formEddy] = await sharedGesprek([olga, els, eddy], 'Obrechtstraat 5', heldBy);
@@ -176,8 +155,8 @@ test('an editor made a viewer while a gesprek form is open: the page turns read 
 
 	// Olga makes Els a viewer on the members page (her own board stays open in Eddy's browser).
 	const members = await olga.context().newPage();
-	await members.goto(`${server.url}/boards/spoorbuurt/leden`);
-	const row = members.getByTestId('member-row').filter({ hasText: users.els.email });
+	await members.goto(`${own.server.url}/boards/spoorbuurt/leden`);
+	const row = members.getByTestId('member-row').filter({ hasText: own.users.els.email });
 	await row.getByLabel('Rol van Els Tweede').selectOption({ label: 'Lezer' });
 	await row.getByRole('button', { name: 'Rol opslaan' }).click();
 	await expect(members.getByTestId('members-error')).toHaveCount(0);

@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Browser, type BrowserContext, type Page } from './test';
 import type { SeededUser } from '../support/accounts';
@@ -12,37 +11,20 @@ import {
 	signInThroughForm,
 	visibleAddresses
 } from './helpers';
-import { OwnServer } from './own-server';
+import { seededServer } from './own-server';
 
 // Its own server: members come and go here, and every browser signs in on it.
-let dataDir: string;
-let server: OwnServer;
-let users: { owner: SeededUser; viewer: SeededUser; outsider: SeededUser };
-const contexts: BrowserContext[] = [];
-
 test.describe.configure({ mode: 'serial' });
 
-test.beforeAll(async () => {
-	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-members-'));
-	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 4, {
-		BUURTBORD_DATA_DIR: dataDir,
-		BUURTBORD_OUTBOX_DIR: join(dataDir, 'outbox')
-	});
-	users = await server.seed({
-		owner: { org: 'Woonwaarts', displayName: 'Olga Eigenaar', boards: { spoorbuurt: 'owner' } },
-		viewer: { org: 'HAN', displayName: 'Vera Lezer', boards: { spoorbuurt: 'viewer' } },
-		outsider: { org: 'Bindkracht10', displayName: 'Otto Buiten' }
-	});
-	await server.start();
+const contexts: BrowserContext[] = [];
+const own = seededServer(4, 'members', {
+	owner: { org: 'Woonwaarts', displayName: 'Olga Eigenaar', boards: { spoorbuurt: 'owner' } },
+	viewer: { org: 'HAN', displayName: 'Vera Lezer', boards: { spoorbuurt: 'viewer' } },
+	outsider: { org: 'Bindkracht10', displayName: 'Otto Buiten' }
 });
 
 test.afterEach(async () => {
 	for (const c of contexts.splice(0)) await c.close();
-});
-
-test.afterAll(async () => {
-	await server.stop();
-	rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** A browser of its own on this server: signed in as `user`, or nobody (no cookies at all). */
@@ -57,16 +39,16 @@ async function browserFor(
 		javaScriptEnabled
 	});
 	contexts.push(context);
-	if (user) await server.signIn(context, user);
+	if (user) await own.server.signIn(context, user);
 	return context.newPage();
 }
 
 test('an invitation link makes a new editor once; removing them closes their open board', async ({
 	browser
 }) => {
-	const owner = await browserFor(browser, users.owner);
+	const owner = await browserFor(browser, own.users.owner);
 	const ownerErrors = collectErrors(owner);
-	await openBoard(owner, 'spoorbuurt', server.url);
+	await openBoard(owner, 'spoorbuurt', own.server.url);
 	await owner.getByTestId('members-link').click();
 	await expect(owner.getByRole('heading', { level: 1 })).toHaveText('Leden van Spoorbuurt');
 	await owner.getByLabel('Rol', { exact: true }).selectOption({ label: 'Bewerker' });
@@ -75,7 +57,7 @@ test('an invitation link makes a new editor once; removing them closes their ope
 		.selectOption({ label: 'Woonwaarts' });
 	await owner.getByRole('button', { name: 'Uitnodigingslink maken' }).click();
 	const link = await owner.getByTestId('invite-link').inputValue();
-	expect(link).toMatch(new RegExp(`^${server.url}/uitnodiging/[A-Za-z0-9_-]{40,}$`));
+	expect(link).toMatch(new RegExp(`^${own.server.url}/uitnodiging/[A-Za-z0-9_-]{40,}$`));
 	await expect(owner.getByTestId('invite-item')).toHaveCount(1);
 
 	// A fresh browser: the invitation page tells nothing about the board before accepting.
@@ -88,7 +70,7 @@ test('an invitation link makes a new editor once; removing them closes their ope
 	await invitee.getByLabel('E-mailadres').fill('collega@example.test');
 	await invitee.getByLabel('Wachtwoord').fill('een lang genoeg wachtwoord');
 	await invitee.getByRole('button', { name: 'Account aanmaken en aannemen' }).click();
-	await expect(invitee).toHaveURL(`${server.url}/boards/spoorbuurt`);
+	await expect(invitee).toHaveURL(`${own.server.url}/boards/spoorbuurt`);
 	await expect(invitee.getByTestId('signed-in-user')).toContainText('Nieuwe Collega (Woonwaarts)');
 	await expect(invitee.getByTestId('connection-status')).toHaveAttribute(
 		'data-status',
@@ -100,7 +82,7 @@ test('an invitation link makes a new editor once; removing them closes their ope
 	const title = `Buurtkamer ${Date.now()}`;
 	await addInitiatiefAt(invitee, 'Obrechtstraat 3', title);
 	await expect(await initiatiefRow(invitee, title)).toBeVisible();
-	await openBoard(owner, 'spoorbuurt', server.url);
+	await openBoard(owner, 'spoorbuurt', own.server.url);
 	await expect(await initiatiefRow(owner, title)).toBeVisible();
 
 	// The link works once.
@@ -111,7 +93,7 @@ test('an invitation link makes a new editor once; removing them closes their ope
 	await expect(second.getByLabel('Wachtwoord')).toHaveCount(0);
 
 	// The owner removes the new member while their board is open: it says so at once.
-	await owner.goto(`${server.url}/boards/spoorbuurt/leden`);
+	await owner.goto(`${own.server.url}/boards/spoorbuurt/leden`);
 	const row = owner.getByTestId('member-row').filter({ hasText: 'collega@example.test' });
 	await expect(row).toContainText('Woonwaarts');
 	await expect(row.getByLabel('Rol van Nieuwe Collega')).toHaveValue('editor');
@@ -135,9 +117,9 @@ test('an invitation link makes a new editor once; removing them closes their ope
 });
 
 test('a viewer sees the board without any editing control', async ({ browser }) => {
-	const viewer = await browserFor(browser, users.viewer);
+	const viewer = await browserFor(browser, own.users.viewer);
 	const errors = collectErrors(viewer);
-	await openBoard(viewer, 'spoorbuurt', server.url);
+	await openBoard(viewer, 'spoorbuurt', own.server.url);
 	await expect(viewer.getByTestId('read-only-badge')).toHaveText('Alleen lezen');
 	const main = viewer.locator('main');
 	for (const name of [
@@ -171,7 +153,7 @@ test('a viewer sees the board without any editing control', async ({ browser }) 
 	expect(errors).toEqual([]);
 
 	// The members page is for owners only.
-	const res = await viewer.goto(`${server.url}/boards/spoorbuurt/leden`);
+	const res = await viewer.goto(`${own.server.url}/boards/spoorbuurt/leden`);
 	expect(res?.status()).toBe(403);
 });
 
@@ -187,8 +169,8 @@ function readMail(file: string): string {
 test('an invitation by email: the mail holds the board and the link, the address is fixed, the newcomer reads only', async ({
 	browser
 }) => {
-	const owner = await browserFor(browser, users.owner);
-	await owner.goto(`${server.url}/boards/spoorbuurt/leden`);
+	const owner = await browserFor(browser, own.users.owner);
+	await owner.goto(`${own.server.url}/boards/spoorbuurt/leden`);
 	await owner.getByLabel('Rol', { exact: true }).selectOption({ label: 'Lezer' });
 	await owner
 		.getByLabel('Organisatie voor een nieuw account')
@@ -205,7 +187,7 @@ test('an invitation by email: the mail holds the board and the link, the address
 	// The link is in the mail only, not on the owner's page.
 	await expect(owner.getByTestId('invite-link')).toHaveCount(0);
 
-	const outbox = join(dataDir, 'outbox');
+	const outbox = join(own.dataDir, 'outbox');
 	await expect.poll(() => readdirSync(outbox).filter((f) => f.endsWith('.eml'))).toHaveLength(1);
 	const mail = readMail(
 		join(
@@ -216,7 +198,7 @@ test('an invitation by email: the mail holds the board and the link, the address
 	expect(mail).toContain('To: lezer@example.test');
 	expect(mail).toContain('Spoorbuurt');
 	expect(mail).not.toContain('Olga');
-	expect(mail).not.toContain(users.owner.email);
+	expect(mail).not.toContain(own.users.owner.email);
 	const link = /http:\/\/127\.0\.0\.1:\d+\/uitnodiging\/[A-Za-z0-9_-]+/.exec(mail)?.[0];
 	expect(link).toBeTruthy();
 
@@ -228,7 +210,7 @@ test('an invitation by email: the mail holds the board and the link, the address
 	await invitee.getByLabel('Naam').fill('Lies Lezer');
 	await invitee.getByLabel('Wachtwoord').fill('nog een lang wachtwoord');
 	await invitee.getByRole('button', { name: 'Account aanmaken en aannemen' }).click();
-	await expect(invitee).toHaveURL(`${server.url}/boards/spoorbuurt`);
+	await expect(invitee).toHaveURL(`${own.server.url}/boards/spoorbuurt`);
 	await expect(invitee.getByTestId('signed-in-user')).toContainText('Lies Lezer (Wijkteam Oost)');
 	await expect(invitee.getByTestId('read-only-badge')).toBeVisible();
 });
@@ -236,8 +218,8 @@ test('an invitation by email: the mail holds the board and the link, the address
 test('without the page script (not loaded yet, or off), a new organisation gets its name field and the invitation its organisation', async ({
 	browser
 }) => {
-	const owner = await browserFor(browser, users.owner, { javaScriptEnabled: false });
-	await owner.goto(`${server.url}/boards/spoorbuurt/leden`);
+	const owner = await browserFor(browser, own.users.owner, { javaScriptEnabled: false });
+	await owner.goto(`${own.server.url}/boards/spoorbuurt/leden`);
 	const organisation = owner.getByLabel('Organisatie voor een nieuw account');
 	const name = owner.getByLabel('Naam van de nieuwe organisatie');
 	await organisation.selectOption({ index: 0 });
@@ -254,8 +236,8 @@ test('without the page script (not loaded yet, or off), a new organisation gets 
 test('choices made in the invitation form while the page script is still loading stay made', async ({
 	browser
 }) => {
-	const owner = await browserFor(browser, users.owner);
-	const release = await gotoWithScriptHeld(owner, `${server.url}/boards/spoorbuurt/leden`);
+	const owner = await browserFor(browser, own.users.owner);
+	const release = await gotoWithScriptHeld(owner, `${own.server.url}/boards/spoorbuurt/leden`);
 	await owner.getByLabel('Rol', { exact: true }).selectOption({ label: 'Lezer' });
 	await owner
 		.getByLabel('Organisatie voor een nieuw account')
@@ -269,8 +251,8 @@ test('choices made in the invitation form while the page script is still loading
 test('someone with an account signs in from the invitation and comes back to accept it', async ({
 	browser
 }) => {
-	const owner = await browserFor(browser, users.owner);
-	await owner.goto(`${server.url}/boards/spoorbuurt/leden`);
+	const owner = await browserFor(browser, own.users.owner);
+	await owner.goto(`${own.server.url}/boards/spoorbuurt/leden`);
 	await owner.getByLabel('Rol', { exact: true }).selectOption({ label: 'Bewerker' });
 	await owner.getByRole('button', { name: 'Uitnodigingslink maken' }).click();
 	const link = await owner.getByTestId('invite-link').inputValue();
@@ -279,11 +261,11 @@ test('someone with an account signs in from the invitation and comes back to acc
 	await outsider.goto(link);
 	await outsider.getByRole('button', { name: 'Inloggen en daarna aannemen' }).click();
 	await expect(outsider).toHaveURL(/\/login\?next=/);
-	await signInThroughForm(outsider, users.outsider.email, users.outsider.password);
+	await signInThroughForm(outsider, own.users.outsider.email, own.users.outsider.password);
 	await expect(outsider).toHaveURL(link);
 	await expect(outsider.getByText('Je neemt de uitnodiging aan als Otto Buiten.')).toBeVisible();
 	await outsider.getByRole('button', { name: 'Uitnodiging aannemen' }).click();
-	await expect(outsider).toHaveURL(`${server.url}/boards/spoorbuurt`);
+	await expect(outsider).toHaveURL(`${own.server.url}/boards/spoorbuurt`);
 	await expect(outsider.getByTestId('connection-status')).toHaveAttribute(
 		'data-status',
 		'connected'
@@ -294,8 +276,8 @@ test('someone with an account signs in from the invitation and comes back to acc
 });
 
 test('a revoked invitation says so; the last owner cannot step down', async ({ browser }) => {
-	const owner = await browserFor(browser, users.owner);
-	await owner.goto(`${server.url}/boards/spoorbuurt/leden`);
+	const owner = await browserFor(browser, own.users.owner);
+	await owner.goto(`${own.server.url}/boards/spoorbuurt/leden`);
 	const before = await owner.getByTestId('invite-item').count();
 	await owner.getByLabel('Rol', { exact: true }).selectOption({ label: 'Eigenaar' });
 	await owner.getByRole('button', { name: 'Uitnodigingslink maken' }).click();
@@ -314,7 +296,7 @@ test('a revoked invitation says so; the last owner cannot step down', async ({ b
 	await expect(stranger.getByTestId('invite-problem')).toContainText('ingetrokken');
 	await expect(stranger.locator('main')).not.toContainText('Spoorbuurt');
 
-	const me = owner.getByTestId('member-row').filter({ hasText: users.owner.email });
+	const me = owner.getByTestId('member-row').filter({ hasText: own.users.owner.email });
 	await me.getByLabel('Rol van Olga Eigenaar').selectOption({ label: 'Lezer' });
 	await me.getByRole('button', { name: 'Rol opslaan' }).click();
 	await expect(owner.getByTestId('members-error')).toContainText('altijd minstens één eigenaar');
@@ -322,7 +304,7 @@ test('a revoked invitation says so; the last owner cannot step down', async ({ b
 	await expect(
 		owner
 			.getByTestId('member-row')
-			.filter({ hasText: users.owner.email })
+			.filter({ hasText: own.users.owner.email })
 			.getByLabel('Rol van Olga Eigenaar')
 	).toHaveValue('owner');
 });
@@ -330,12 +312,12 @@ test('a revoked invitation says so; the last owner cannot step down', async ({ b
 test('a role chosen for a member while the page script is still loading is the one saved', async ({
 	browser
 }) => {
-	const owner = await browserFor(browser, users.owner);
-	const release = await gotoWithScriptHeld(owner, `${server.url}/boards/spoorbuurt/leden`);
+	const owner = await browserFor(browser, own.users.owner);
+	const release = await gotoWithScriptHeld(owner, `${own.server.url}/boards/spoorbuurt/leden`);
 	const vera = () =>
 		owner
 			.getByTestId('member-row')
-			.filter({ hasText: users.viewer.email })
+			.filter({ hasText: own.users.viewer.email })
 			.getByLabel('Rol van Vera Lezer');
 	await expect(vera()).toHaveValue('viewer');
 	await vera().selectOption({ label: 'Bewerker' });
@@ -344,7 +326,7 @@ test('a role chosen for a member while the page script is still loading is the o
 	await expect(vera()).toHaveValue('editor');
 	await owner
 		.getByTestId('member-row')
-		.filter({ hasText: users.viewer.email })
+		.filter({ hasText: own.users.viewer.email })
 		.getByRole('button', { name: 'Rol opslaan' })
 		.click();
 	await expect(owner.getByTestId('members-error')).toHaveCount(0);
@@ -355,18 +337,18 @@ test('a role chosen for a member while the page script is still loading is the o
 test('a role changed while the board is open: the page says so, and its reload has the new controls', async ({
 	browser
 }) => {
-	const owner = await browserFor(browser, users.owner);
+	const owner = await browserFor(browser, own.users.owner);
 	const setVera = async (label: 'Lezer' | 'Bewerker') => {
-		await owner.goto(`${server.url}/boards/spoorbuurt/leden`);
-		const row = owner.getByTestId('member-row').filter({ hasText: users.viewer.email });
+		await owner.goto(`${own.server.url}/boards/spoorbuurt/leden`);
+		const row = owner.getByTestId('member-row').filter({ hasText: own.users.viewer.email });
 		await row.getByLabel('Rol van Vera Lezer').selectOption({ label });
 		await row.getByRole('button', { name: 'Rol opslaan' }).click();
 		await expect(owner.getByTestId('members-error')).toHaveCount(0);
 	};
 	await setVera('Bewerker');
-	const vera = await browserFor(browser, users.viewer);
+	const vera = await browserFor(browser, own.users.viewer);
 	const errors = collectErrors(vera);
-	await openBoard(vera, 'spoorbuurt', server.url);
+	await openBoard(vera, 'spoorbuurt', own.server.url);
 	await expect(vera.getByTestId('read-only-badge')).toHaveCount(0);
 
 	// Made viewer while the board is open: said so; the reload shows the board read-only.

@@ -134,3 +134,43 @@ export function demoStoryServer(portOffset: number, name: string) {
 		}
 	};
 }
+
+/**
+ * A spec's own server on a new data folder with these accounts (and their memberships), started
+ * before the spec's tests and removed after them. Returns getters, valid once the tests run.
+ */
+export function seededServer<K extends string>(
+	portOffset: number,
+	name: string,
+	cast: Record<K, SeedUser>
+) {
+	let server: OwnServer | undefined;
+	let dir: string | undefined;
+	let users: Record<K, SeededUser> | undefined;
+	test.beforeAll(async () => {
+		test.setTimeout(180_000);
+		dir = mkdtempSync(join(tmpdir(), `buurtbord-e2e-${name}-`));
+		server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + portOffset, {
+			BUURTBORD_DATA_DIR: dir,
+			BUURTBORD_OUTBOX_DIR: join(dir, 'outbox')
+		});
+		users = await server.seed(cast);
+		await server.start();
+	});
+	test.afterAll(async () => {
+		await server?.stop();
+		if (dir) rmSync(dir, { recursive: true, force: true });
+	});
+	return {
+		get server(): OwnServer {
+			return server!;
+		},
+		get users(): Record<K, SeededUser> {
+			return users!;
+		},
+		/** The data folder (the mail outbox is `outbox` in it). */
+		get dataDir(): string {
+			return dir!;
+		}
+	};
+}

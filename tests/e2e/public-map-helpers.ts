@@ -1,4 +1,4 @@
-import { expect, type Page } from './test';
+import { expect, type Browser, type BrowserContext, type Page } from './test';
 
 /**
  * Where a feature of the public map is on screen, once the map has loaded (the page exposes it as
@@ -25,4 +25,20 @@ export async function publicMapFeature(
 		},
 		[source, key, value] as const
 	);
+}
+
+/** A resident's phone: no account, touch, Dutch; with or without JavaScript. */
+export function residentPhone(
+	browser: Browser,
+	viewport: { width: number; height: number },
+	javaScriptEnabled: boolean
+): Promise<BrowserContext> {
+	return browser.newContext({
+		storageState: { cookies: [], origins: [] },
+		viewport,
+		isMobile: true,
+		hasTouch: true,
+		javaScriptEnabled,
+		locale: 'nl-NL'
+	});
 }

@@ -9,7 +9,7 @@ import { connectClient, whenSynced } from '../support/clients';
 import { PUBLIC_STORY, SECRETS, seedPublicStory } from '../support/public-board';
 import { OwnServer } from './own-server';
 import { approveTexts } from './review-helpers';
-import { publicMapFeature } from './public-map-helpers';
+import { publicMapFeature, residentPhone } from './public-map-helpers';
 
 /**
  * The flyer's short link, followed on a phone, and the public neighbourhood map: an SVG without
@@ -64,14 +64,7 @@ test.afterAll(async () => {
 });
 
 function phone(browser: Browser, javaScriptEnabled: boolean) {
-	return browser.newContext({
-		storageState: { cookies: [], origins: [] },
-		viewport: PHONE,
-		isMobile: true,
-		hasTouch: true,
-		javaScriptEnabled,
-		locale: 'nl-NL'
-	});
+	return residentPhone(browser, PHONE, javaScriptEnabled);
 }
 
 test('the flyer shows the street page short link and its QR code; a phone follows it to the street', async ({

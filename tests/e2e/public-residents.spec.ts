@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from './test';
 import { demoStoryServer } from './own-server';
-import { publicMapFeature } from './public-map-helpers';
+import { publicMapFeature, residentPhone } from './public-map-helpers';
 
 /**
  * The residents' public pages of the demo board as a resident meets them on a phone (390 × 844):
@@ -12,14 +12,7 @@ const demo = demoStoryServer(10, 'public-residents');
 const PHONE = { width: 390, height: 844 };
 
 function phone(browser: Browser, javaScriptEnabled = false) {
-	return browser.newContext({
-		storageState: { cookies: [], origins: [] },
-		viewport: PHONE,
-		isMobile: true,
-		hasTouch: true,
-		javaScriptEnabled,
-		locale: 'nl-NL'
-	});
+	return residentPhone(browser, PHONE, javaScriptEnabled);
 }
 
 test('the overview says which round its numbers are from, as the street page does', async ({

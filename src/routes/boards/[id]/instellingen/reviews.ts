@@ -49,6 +49,16 @@ export async function loadReviews(boardId: string): Promise<ReviewItem[]> {
 	});
 }
 
+/**
+ * After an approval or withdrawal (of a text or a theme name): the public pages anew, and the
+ * board's open pages told (the initiatief form's hint, owners' count), on every process.
+ */
+export async function approvalsChanged(boardId: string): Promise<void> {
+	const { db, sync } = getRuntime();
+	await refreshProjection(db, boardId);
+	await sync.registerChanged(boardId, { part: 'approvals' }).catch(() => 0);
+}
+
 type ReviewFailure = 'changed' | 'gone';
 
 function reviewFail(status: number, reviewId: string, reviewError: ReviewFailure) {
@@ -72,9 +82,7 @@ export async function approveInitiative(event: RequestEvent) {
 		await approveText(tx, boardId, id, text, user.id);
 		await recordAudit(tx, { boardId, actorId: user.id, action: 'initiative.approve', subject: id });
 	});
-	await refreshProjection(db, boardId);
-	// The board's open pages show it (the initiatief form's hint, owners' count).
-	await sync.registerChanged(boardId, { part: 'approvals' }).catch(() => 0);
+	await approvalsChanged(boardId);
 	return { reviewId: id, reviewDone: 'approved' as const };
 }
 
@@ -82,7 +90,7 @@ export async function withdrawInitiative(event: RequestEvent) {
 	const { boardId, user } = await requireBoardRole(event, 'owner');
 	const form = await readForm(event.request);
 	const id = String(form.get('id') ?? '');
-	const { db, sync } = getRuntime();
+	const { db } = getRuntime();
 	const removed = await db.transaction(async (tx) => {
 		const had = await withdrawText(tx, boardId, id);
 		if (had)
@@ -95,7 +103,6 @@ export async function withdrawInitiative(event: RequestEvent) {
 		return had;
 	});
 	if (!removed) return reviewFail(404, id, 'gone');
-	await refreshProjection(db, boardId);
-	await sync.registerChanged(boardId, { part: 'approvals' }).catch(() => 0);
+	await approvalsChanged(boardId);
 	return { reviewId: id, reviewDone: 'withdrawn' as const };
 }

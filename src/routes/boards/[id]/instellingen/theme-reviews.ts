@@ -8,7 +8,7 @@ import {
 	approveThemeName,
 	withdrawThemeName
 } from '$lib/server/public/reviews';
-import { refreshProjection } from '$lib/server/public/store';
+import { approvalsChanged } from './reviews';
 import { getRuntime } from '$lib/server/runtime';
 import { themeReviewState, type ThemeReviewState } from '$lib/privacy/review';
 
@@ -73,8 +73,7 @@ export async function approveTheme(event: RequestEvent) {
 		await approveThemeName(tx, boardId, id, name, user.id);
 		await recordAudit(tx, { boardId, actorId: user.id, action: 'theme.approve', subject: id });
 	});
-	await refreshProjection(db, boardId);
-	await sync.registerChanged(boardId, { part: 'approvals' }).catch(() => 0);
+	await approvalsChanged(boardId);
 	return { themeId: id, themeDone: 'approved' as const };
 }
 
@@ -82,7 +81,7 @@ export async function withdrawTheme(event: RequestEvent) {
 	const { boardId, user } = await requireBoardRole(event, 'owner');
 	const form = await readForm(event.request);
 	const id = String(form.get('id') ?? '');
-	const { db, sync } = getRuntime();
+	const { db } = getRuntime();
 	const removed = await db.transaction(async (tx) => {
 		const had = await withdrawThemeName(tx, boardId, id);
 		if (had) {
@@ -91,7 +90,6 @@ export async function withdrawTheme(event: RequestEvent) {
 		return had;
 	});
 	if (!removed) return themeFail(404, id, 'gone');
-	await refreshProjection(db, boardId);
-	await sync.registerChanged(boardId, { part: 'approvals' }).catch(() => 0);
+	await approvalsChanged(boardId);
 	return { themeId: id, themeDone: 'withdrawn' as const };
 }
