@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { authenticate, createAccount } from '../../src/lib/server/auth/accounts';
 import { MAX_FAILURES } from '../../src/lib/server/auth/throttle';
@@ -66,6 +67,34 @@ describe.each(DRIVERS)('sign-in throttling under a burst (%s)', (driver) => {
 			await authenticate(db, 'anna@woonwaarts.nl', 'a long enough password', '203.0.113.9')
 		).toMatchObject({ reason: 'throttled' });
 	}, 120_000);
+
+	it('takes a sign-in with kilobytes of random text as email as a wrong one, keeping no address', async () => {
+		db ??= await migratedDb(driver);
+		const long = `${randomBytes(6000).toString('base64url')}@woonwaarts.nl`;
+		for (let i = 0; i < MAX_FAILURES; i++) {
+			expect(await authenticate(db!, long, 'wrong', '203.0.113.10')).toEqual({
+				ok: false,
+				reason: 'invalid_credentials'
+			});
+		}
+		expect(await authenticate(db!, long, 'wrong', '203.0.113.10')).toMatchObject({
+			reason: 'throttled'
+		});
+		const keys = await db!.query<{ key: string }>('select key from public.login_attempts');
+		expect(keys.length).toBeGreaterThan(0);
+		for (const { key } of keys) {
+			expect(key.length).toBeLessThanOrEqual(64);
+			expect(key).not.toContain('@');
+		}
+	});
+
+	it('forgets the attempts of every address once they are older than the window', async () => {
+		db ??= await migratedDb(driver);
+		await authenticate(db!, 'someone-else@woonwaarts.nl', 'wrong', '203.0.113.11');
+		await db!.query("update public.login_attempts set at = at - interval '16 minutes'");
+		await authenticate(db!, 'a-third@woonwaarts.nl', 'wrong', '203.0.113.12');
+		expect(await db!.query('select 1 from public.login_attempts')).toHaveLength(1);
+	});
 });
 
 describe('sign-in throttling against the real server', () => {
@@ -85,6 +114,18 @@ describe('sign-in throttling against the real server', () => {
 		expect(counts[400] ?? 0).toBeLessThanOrEqual(MAX_FAILURES);
 		expect((counts[400] ?? 0) + (counts[429] ?? 0)).toBe(BURST);
 		expect(counts[429]).toBeGreaterThanOrEqual(BURST - MAX_FAILURES);
+	}, 120_000);
+
+	it('answers a sign-in with kilobytes of random text as email as a wrong one, not a 500', async () => {
+		const seeded = await startSeededServer();
+		servers.push(seeded.server);
+		const long = `${randomBytes(6000).toString('base64url')}@woonwaarts.nl`;
+		expect(await signIn(seeded.server.url, long, 'wrong')).toBe(400);
+		expect(seeded.server.output()).not.toMatch(/error .* on \/login/);
+		// The owner still signs in.
+		expect(
+			await signIn(seeded.server.url, seeded.users.owner.email, seeded.users.owner.password)
+		).toBe(303);
 	}, 120_000);
 
 	it('holds across two server processes on one PostgreSQL database', async () => {

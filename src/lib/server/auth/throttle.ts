@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Db } from '../db';
 
 /** At most this many failed sign-ins per key within the window; the next attempt waits. */
@@ -6,9 +7,14 @@ export const WINDOW_MS = 15 * 60 * 1000;
 
 export type ThrottleResult = { allowed: true } | { allowed: false; retryAfterMinutes: number };
 
-/** Throttling key: the normalised email address together with the client's address. */
+/**
+ * Throttling key: the normalised email address together with the client's address, as a SHA-256
+ * digest. Fixed in length whatever a sign-in form carries (a key of a few kilobytes of random text
+ * no longer fits the key's index, and the sign-in failed with a server error), and the table of
+ * failed attempts holds no email address typed by anyone.
+ */
 export function throttleKey(email: string, ip: string): string {
-	return `${email.trim().toLowerCase()}|${ip}`;
+	return createHash('sha256').update(`${email.trim().toLowerCase()}|${ip}`).digest('base64url');
 }
 
 /**
@@ -23,9 +29,11 @@ export function throttleKey(email: string, ip: string): string {
 export async function takeAttempt(db: Db, key: string): Promise<ThrottleResult> {
 	return db.transaction(async (tx) => {
 		await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 7001))', [key]);
+		// Every key's attempts older than the window, not only this key's: attempts with ever new
+		// addresses would otherwise stay in the table for good.
 		await tx.query(
-			`delete from public.login_attempts where key = $1 and at <= now() - $2 * interval '1 millisecond'`,
-			[key, WINDOW_MS]
+			`delete from public.login_attempts where at <= now() - $1 * interval '1 millisecond'`,
+			[WINDOW_MS]
 		);
 		const [row] = await tx.query<{ failures: number; wait_ms: number | null }>(
 			`select count(*)::int as failures,
