@@ -24,6 +24,20 @@ export interface RequestListenerOptions {
 	setScheme: boolean;
 }
 
+/**
+ * Sent with every response (pages, resident pages, static files, operations routes): no page of
+ * Buurtbord may be framed by another site (a hostile page could otherwise lay its own buttons over
+ * a signed-in member's board, members or erasure page: clickjacking), no response is sniffed as
+ * another type than it says, and other sites get at most the origin as referrer (never an
+ * invitation link's token).
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+	'content-security-policy': "frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
+	'x-frame-options': 'DENY',
+	'x-content-type-options': 'nosniff',
+	'referrer-policy': 'strict-origin-when-cross-origin'
+};
+
 function markScheme(req: IncomingMessage): void {
 	req.headers[SCHEME_HEADER] = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
 }
@@ -38,6 +52,7 @@ export function requestListener({
 	const compress = compression({ threshold: 1024, brotli: { params: {} } });
 	return (req, res) => {
 		if (setScheme) markScheme(req);
+		for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
 		res.on('finish', () => dropUnreadBody(req));
 		// A file piped into the response (the static files of the build) that fails to read, e.g.
 		// a file removed since the server started (a new build put in place under a running

@@ -13,8 +13,17 @@ let foreignUrl: string;
 
 test.beforeAll(async () => {
 	foreign = createServer((req, res) => {
-		const target = new URL(req.url ?? '/', 'http://x').searchParams.get('target') ?? '';
+		const url = new URL(req.url ?? '/', 'http://x');
+		const target = url.searchParams.get('target') ?? '';
 		res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+		if (url.pathname === '/frame') {
+			// A hostile page that lays the app under its own buttons (clickjacking).
+			res.end(
+				`<!doctype html><title>Win een prijs</title><button>Klik hier</button>` +
+					`<iframe src=${JSON.stringify(target)} width="800" height="600"></iframe>`
+			);
+			return;
+		}
 		res.end(`<!doctype html><title>Elders</title><p id="state">bezig</p><script>
 			const log = { opened: false, messages: 0, closeCode: null };
 			window.__socket = log;
@@ -55,6 +64,26 @@ test('a page of another origin on the same host cannot open the board socket; th
 
 	// The same browser on the app's own page connects.
 	await openBoard(page);
+});
+
+test('a page of another origin cannot show the board or the members page in a frame', async ({
+	page,
+	baseURL
+}) => {
+	const errors = collectErrors(page);
+	for (const path of ['/boards/spoorbuurt', '/boards/spoorbuurt/leden']) {
+		const target = new URL(path, baseURL).href;
+		await page.goto(`${foreignUrl}/frame?target=${encodeURIComponent(target)}`);
+		const frame = page.frames().find((f) => f !== page.mainFrame());
+		expect(frame).toBeDefined();
+		// The browser refuses to show it: an error page, not the app's page with the member's session.
+		await expect.poll(() => frame!.url()).not.toBe(target);
+		expect(frame!.url()).not.toContain(new URL(baseURL!).host);
+		await expect(
+			page.frameLocator('iframe').getByRole('button', { name: 'Uitloggen' })
+		).toHaveCount(0);
+	}
+	expect(errors.join('\n')).toContain('frame-ancestors');
 });
 
 test('signing out in another tab sends the open board to the sign-in page', async ({ browser }) => {
