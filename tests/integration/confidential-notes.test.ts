@@ -211,4 +211,53 @@ describe.each(DRIVERS)('confidential notes through the server on %s', (driver) =
 			expect(containsText(boardAfter.bytes, MARKED_LATER)).toBe(false);
 		}
 	);
+
+	it(
+		'refuses another organisation’s client that unmarks or takes over the notes (4422)',
+		{ timeout: 60_000 },
+		async () => {
+			target = await freshDatabase(driver);
+			users = await seedServerUsers(target, CAST);
+			const orgA = users.woonA.organisationId;
+			const server = await start();
+			const aBoard = client(server.port, 'woonA', 'spoorbuurt');
+			const aOrg = client(server.port, 'woonA', 'spoorbuurt/org');
+			await Promise.all([aBoard, aOrg].map((c) => whenSynced(c)));
+			const g = addConfidentialGesprek(aBoard.doc, aOrg.doc, orgA, {
+				addressId: 'spoor-1',
+				date: '2026-11-24',
+				heldBy: 'Fatma',
+				outcome: 'gesproken',
+				notes: SECRET
+			});
+
+			// Bindkracht10 with a client of its own (the form forbids it): unmark, then take over.
+			for (const change of [
+				(fields: Y.Map<unknown>) => {
+					fields.set('confidential', null);
+					(fields.get('notes') as Y.Text).insert(0, 'Typ hier verder');
+				},
+				(fields: Y.Map<unknown>) => fields.set('confidential', users.bindB.organisationId)
+			]) {
+				const b = client(server.port, 'bindB', 'spoorbuurt');
+				await whenSynced(b);
+				await expect.poll(() => getGesprek(b.doc, g.id)?.confidential).toBe(orgA);
+				const closed = new Promise<number>((resolve) =>
+					b.provider.on('connection-close', (event) => resolve(event?.code ?? 0))
+				);
+				change(b.doc.getMap('gesprekken').get(g.id) as Y.Map<unknown>);
+				expect(await closed).toBe(4422);
+				b.destroy();
+			}
+			// Woonwaarts still has its confidential notes, and a new tab of Bindkracht10 sees the marker.
+			expect(getGesprek(aBoard.doc, g.id)).toMatchObject({ confidential: orgA, notes: '' });
+			expect(getOrgNotes(aOrg.doc, g.id)).toBe(SECRET);
+			const late = client(server.port, 'bindB', 'spoorbuurt');
+			await whenSynced(late);
+			expect(getGesprek(late.doc, g.id)).toMatchObject({ confidential: orgA, notes: '' });
+			// Woonwaarts itself may still unmark them.
+			(aBoard.doc.getMap('gesprekken').get(g.id) as Y.Map<unknown>).set('confidential', null);
+			await expect.poll(() => getGesprek(late.doc, g.id)?.confidential).toBeNull();
+		}
+	);
 });

@@ -75,7 +75,9 @@ export interface SyncHooks {
 		update: Uint8Array,
 		doc: Y.Doc,
 		/** Whether this connection may have a refused update repaired now (it costs a document copy). */
-		mayRepair?: () => boolean
+		mayRepair?: () => boolean,
+		/** Whose update it is (the connection's context): a gesprek's marker is its organisation's only. */
+		sender?: SyncContext
 	): TakenPart | void;
 	/**
 	 * Runs after a client's update was applied, inside Yjs's afterTransaction: read what the

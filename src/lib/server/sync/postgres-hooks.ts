@@ -117,16 +117,20 @@ export function postgresHooks(
 			// the rows it merged and runs one at a time per board, like every other compaction).
 			if (rows.length > compactEvery) void compact(boardId, doc);
 		},
-		onBeforeApply(docName, update, doc, mayRepair = () => true) {
+		onBeforeApply(docName, update, doc, mayRepair = () => true, sender) {
 			const org = parseDocName(docName)?.kind === 'org';
 			const layout = org ? ORG_NOTES_LAYOUT : BOARD_LAYOUT;
+			// A signed-in user's update: gesprek markers are checked against their organisation.
+			const author = sender?.userId ? { organisationId: sender.organisationId ?? null } : undefined;
 			try {
-				validateBoardUpdate(update, doc, layout);
+				validateBoardUpdate(update, doc, layout, author);
 			} catch (err) {
 				syncCounters.refused++;
 				// Never lose a client's work: take what is valid, and say what was not (repair.ts).
 				const part =
-					err instanceof UpdateRefusal && mayRepair() ? takeValidPart(update, doc, layout) : null;
+					err instanceof UpdateRefusal && mayRepair()
+						? takeValidPart(update, doc, layout, author)
+						: null;
 				if (!part) throw err;
 				return part;
 			}

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { LIMITS, type MapShape, type RecordShape, type Shape } from '../../board/layout';
 import type { NotTaken, NotTakenReason } from '../../collab/not-taken';
 import { UpdateRefusal } from './hooks';
-import { validateBoardUpdate } from './validate';
+import { validateBoardUpdate, type UpdateAuthor } from './validate';
 
 /**
  * A refused update's valid part: the update with the server's change that takes back what breaks
@@ -12,7 +12,8 @@ import { validateBoardUpdate } from './validate';
 export function takeValidPart(
 	update: Uint8Array,
 	doc: Y.Doc,
-	layout: Readonly<Record<string, RecordShape>>
+	layout: Readonly<Record<string, RecordShape>>,
+	author?: UpdateAuthor
 ): { update: Uint8Array; notTaken: NotTaken[] } | null {
 	if (update.byteLength > LIMITS.updateBytes) return null;
 	let back: ReturnType<typeof takeBack>;
@@ -24,7 +25,7 @@ export function takeValidPart(
 	if (!back) return null;
 	const merged = Y.mergeUpdates([update, back.repair]);
 	try {
-		validateBoardUpdate(merged, doc, layout);
+		validateBoardUpdate(merged, doc, layout, author);
 	} catch (err) {
 		if (err instanceof UpdateRefusal) return null;
 		throw err;

@@ -123,7 +123,8 @@ export class Room {
 		private readonly beforeApply?: (
 			update: Uint8Array,
 			doc: Y.Doc,
-			mayRepair: () => boolean
+			mayRepair: () => boolean,
+			sender: SyncContext
 		) => TakenPart | void,
 		/** Told what a client's applied update changed, and whose connection sent it (audit log). */
 		afterApply?: (context: SyncContext, transaction: Y.Transaction) => void
@@ -419,7 +420,7 @@ export class Room {
 		const update = userId ? this.ownStructsOnly(received, userId) : received;
 		if (this.beforeApply) {
 			// The check decodes the whole update (and throws on one it cannot read): decoded once.
-			const part = this.beforeApply(update, this.doc, () => conn.repairs.take());
+			const part = this.beforeApply(update, this.doc, () => conn.repairs.take(), conn.context);
 			Y.applyUpdate(this.doc, part?.update ?? update, conn.ws);
 			if (part) {
 				this.log(

@@ -178,8 +178,8 @@ export class SyncServer implements RelayTarget {
 			boardId,
 			writer,
 			onBeforeApply &&
-				((update, doc, mayRepair) =>
-					onBeforeApply.call(this.options.hooks, boardId, update, doc, mayRepair)),
+				((update, doc, mayRepair, sender) =>
+					onBeforeApply.call(this.options.hooks, boardId, update, doc, mayRepair, sender)),
 			onChange &&
 				((context, transaction) => onChange.call(this.options.hooks, boardId, context, transaction))
 		);

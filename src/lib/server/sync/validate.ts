@@ -28,12 +28,27 @@ export function validateBoardUpdate(
 	update: Uint8Array,
 	doc: Y.Doc,
 	/** The document's layout: the board's, or another (an organisation's notes: ORG_NOTES_LAYOUT). */
-	layout: Readonly<Record<string, RecordShape>> = BOARD_LAYOUT
+	layout: Readonly<Record<string, RecordShape>> = BOARD_LAYOUT,
+	/** Who sends it; without, gesprek markers are not checked against an organisation. */
+	author?: UpdateAuthor
 ): void {
 	if (update.byteLength > LIMITS.updateBytes) {
 		throw new UpdateRefusal(`update too large (${update.byteLength} bytes)`);
 	}
-	new UpdateCheck(update, doc, layout).run();
+	new UpdateCheck(update, doc, layout, author).run();
+}
+
+/**
+ * The sender of an update, as far as the check needs it. A gesprek's marker `confidential` of an
+ * existing gesprek is its organisation's: the sender's update may set it to their own organisation
+ * or null, and may change or remove it only when it is not another organisation's. Another
+ * organisation's member could otherwise unmark (or take over) confidential notes with a client of
+ * their own: the notes' organisation no longer sees them, and its members type what follows into
+ * the shared notes. A gesprek new in the update (undoing its deletion brings its marker back) and
+ * one the update deletes are not checked.
+ */
+export interface UpdateAuthor {
+	organisationId: string | null;
 }
 
 type Struct = Y.Item | Y.GC | Y.Skip;
@@ -77,7 +92,8 @@ class UpdateCheck {
 	constructor(
 		update: Uint8Array,
 		private readonly doc: Y.Doc,
-		private readonly layout: Readonly<Record<string, RecordShape>>
+		private readonly layout: Readonly<Record<string, RecordShape>>,
+		private readonly author?: UpdateAuthor
 	) {
 		// Yjs keeps the structs and deletions that wait for missing parts V2-encoded; they become
 		// visible with the update that completes them, so they are checked with it.
@@ -128,6 +144,7 @@ class UpdateCheck {
 		}
 		this.checkDeletes();
 		this.checkConfidential();
+		this.checkMarkers();
 	}
 
 	private checkItem(item: Y.Item): void {
@@ -435,6 +452,28 @@ class UpdateCheck {
 			const marked =
 				written ?? (fields instanceof Y.Map && typeof fields.get(CONFIDENTIAL) === 'string');
 			if (marked) throw new UpdateRefusal('text in the shared notes of a confidential gesprek');
+		}
+	}
+
+	/** See UpdateAuthor. Runs after checkDeletes, which adds the fields the update deletes from. */
+	private checkMarkers(): void {
+		if (!this.author) return;
+		const own = this.author.organisationId;
+		for (const { place, items } of this.fields.values()) {
+			if (place.key !== CONFIDENTIAL || place.shape.kind !== 'map' || !place.holder) continue;
+			const type = place.holder.content instanceof Y.ContentType ? place.holder.content.type : null;
+			// A gesprek new in this update (not in a document yet), or one that goes with it.
+			if (!(type instanceof Y.Map) || !type.doc || this.goneWithAncestor(place.holder)) continue;
+			const current: unknown = type.get(CONFIDENTIAL);
+			if (typeof current === 'string' && current !== own) {
+				throw new UpdateRefusal('changes the confidential marker of another organisation');
+			}
+			for (const item of items) {
+				if (this.gone(item) || !(item.content instanceof Y.ContentAny)) continue;
+				if (item.content.getContent().some((v) => typeof v === 'string' && v !== own)) {
+					throw new UpdateRefusal('marks notes confidential to another organisation');
+				}
+			}
 		}
 	}
 
