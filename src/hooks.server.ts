@@ -50,7 +50,30 @@ const badAction: Handle = ({ event, resolve }) =>
 		? new Response('Unknown form action', { status: 400 })
 		: resolve(event);
 
-export const handle: Handle = sequence(badAction, publicPageCache, authenticate, i18n);
+/**
+ * A request that changes something (any method but GET, HEAD and OPTIONS) from a page of another
+ * origin is refused, whatever its content type. SvelteKit checks the origin of form content types
+ * only, so a page of a sibling site (another port or subdomain of the same site, whose requests
+ * carry the SameSite=Lax session cookie) could still sign a member out with a bodiless POST to
+ * /logout, or post to the JSON endpoints. Clients that are not browsers send no Origin.
+ */
+const foreignOrigin: Handle = ({ event, resolve }) => {
+	const { method, headers } = event.request;
+	if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return resolve(event);
+	const origin = headers.get('origin');
+	if (origin !== null && origin !== event.url.origin) {
+		return new Response('Cross-site request refused', { status: 403 });
+	}
+	return resolve(event);
+};
+
+export const handle: Handle = sequence(
+	foreignOrigin,
+	badAction,
+	publicPageCache,
+	authenticate,
+	i18n
+);
 
 /**
  * Unexpected errors: the visitor gets a reference, the log gets where it happened and the stack

@@ -49,6 +49,68 @@ describe('form posts and the origin check', () => {
 	});
 });
 
+/**
+ * SvelteKit checks the origin of form posts only. A page of a sibling site (another port of the
+ * same host here; a sibling subdomain in production) sends the SameSite=Lax session cookie along,
+ * and signed a member out with a bodiless POST to /logout, or posted JSON to the endpoints. Every
+ * request that changes something from another origin is refused now.
+ */
+describe('requests from a page of another origin', () => {
+	let server: ServerProcess;
+	let cookie: string;
+	beforeAll(async () => {
+		const dataDir = tempDataDir();
+		const users = await seedServerUsers(
+			{ dataDir },
+			{ owner: { org: 'Woonwaarts', boards: { spoorbuurt: 'owner' } } }
+		);
+		cookie = users.owner.cookie;
+		server = await startServer({ dataDir });
+	});
+	afterAll(async () => {
+		await server.stop('SIGKILL');
+	});
+
+	const signedIn = async () =>
+		(await fetch(`${server.url}/boards/spoorbuurt`, { headers: { cookie }, redirect: 'manual' }))
+			.status === 200;
+
+	it('cannot sign a member out, nor post JSON in their name', async () => {
+		const sibling = `http://127.0.0.1:${server.port + 1}`;
+		const logout = await fetch(`${server.url}/logout`, {
+			method: 'POST',
+			headers: { cookie, origin: sibling },
+			redirect: 'manual'
+		});
+		expect(logout.status).toBe(403);
+		expect(await signedIn()).toBe(true);
+		for (const origin of [sibling, 'null', 'http://evil.example']) {
+			const audit = await fetch(`${server.url}/boards/spoorbuurt/audit`, {
+				method: 'POST',
+				headers: { cookie, origin, 'content-type': 'application/json' },
+				body: JSON.stringify({ gesprekId: 'g-1' })
+			});
+			expect(audit.status).toBe(403);
+		}
+	});
+
+	it('lets the app’s own page and clients without an Origin through', async () => {
+		const audit = await fetch(`${server.url}/boards/spoorbuurt/audit`, {
+			method: 'POST',
+			headers: { cookie, 'content-type': 'application/json' },
+			body: JSON.stringify({ gesprekId: 'bestaat-niet' })
+		});
+		expect(audit.status).toBe(404);
+		const logout = await fetch(`${server.url}/logout`, {
+			method: 'POST',
+			headers: { cookie, origin: server.url },
+			redirect: 'manual'
+		});
+		expect(logout.status).toBe(303);
+		expect(await signedIn()).toBe(false);
+	});
+});
+
 /** Raw bytes and headers as they travel (fetch would undo the compression). */
 function rawGet(url: string, headers: Record<string, string>) {
 	return new Promise<{ status: number; headers: Record<string, unknown>; bytes: number }>(
