@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { authenticate, createAccount } from '../../src/lib/server/auth/accounts';
-import { MAX_FAILURES } from '../../src/lib/server/auth/throttle';
+import { MAX_FAILURES, MAX_FAILURES_PER_ADDRESS } from '../../src/lib/server/auth/throttle';
 import type { Db } from '../../src/lib/server/db';
 import { migratedDb } from '../support/db';
 import { DRIVERS, freshDatabase } from '../support/drivers';
@@ -93,8 +93,27 @@ describe.each(DRIVERS)('sign-in throttling under a burst (%s)', (driver) => {
 		await authenticate(db!, 'someone-else@woonwaarts.nl', 'wrong', '203.0.113.11');
 		await db!.query("update public.login_attempts set at = at - interval '16 minutes'");
 		await authenticate(db!, 'a-third@woonwaarts.nl', 'wrong', '203.0.113.12');
-		expect(await db!.query('select 1 from public.login_attempts')).toHaveLength(1);
+		// The third's attempt, counted for its email and for its address.
+		expect(await db!.query('select 1 from public.login_attempts')).toHaveLength(2);
 	});
+
+	it('evaluates at most 50 wrong sign-ins from one address, whatever the emails', async () => {
+		db ??= await migratedDb(driver);
+		const results = [];
+		for (let i = 0; i < MAX_FAILURES_PER_ADDRESS + 10; i++) {
+			results.push(await authenticate(db!, `nieuw-${i}@woonwaarts.nl`, 'wrong', '203.0.113.13'));
+		}
+		const reasons = results.map((r) => (r.ok ? 'ok' : r.reason));
+		expect(reasons.filter((r) => r === 'invalid_credentials')).toHaveLength(
+			MAX_FAILURES_PER_ADDRESS
+		);
+		expect(reasons.slice(MAX_FAILURES_PER_ADDRESS)).toEqual(Array(10).fill('throttled'));
+		// Another address is not held up.
+		expect(await authenticate(db!, 'nieuw-0@woonwaarts.nl', 'wrong', '203.0.113.14')).toEqual({
+			ok: false,
+			reason: 'invalid_credentials'
+		});
+	}, 120_000);
 });
 
 describe('sign-in throttling against the real server', () => {
@@ -126,6 +145,17 @@ describe('sign-in throttling against the real server', () => {
 		expect(
 			await signIn(seeded.server.url, seeded.users.owner.email, seeded.users.owner.password)
 		).toBe(303);
+	}, 120_000);
+
+	it('answers a flood of sign-ins with ever new emails with at most 50 password checks', async () => {
+		const seeded = await startSeededServer();
+		servers.push(seeded.server);
+		const statuses = await Promise.all(
+			Array.from({ length: 150 }, (_, i) => signIn(seeded.server.url, `vloed-${i}@x.nl`, 'wrong'))
+		);
+		const counts = tally(statuses);
+		expect(counts[400] ?? 0).toBeLessThanOrEqual(MAX_FAILURES_PER_ADDRESS);
+		expect((counts[400] ?? 0) + (counts[429] ?? 0)).toBe(150);
 	}, 120_000);
 
 	it('holds across two server processes on one PostgreSQL database', async () => {

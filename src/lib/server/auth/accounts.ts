@@ -2,7 +2,13 @@ import { z } from 'zod';
 import type { Db, Queryable } from '../db';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password';
 import type { SessionUser } from './sessions';
-import { clearFailures, takeAttempt, throttleKey } from './throttle';
+import {
+	addressKey,
+	clearFailures,
+	MAX_FAILURES_PER_ADDRESS,
+	takeAttempt,
+	throttleKey
+} from './throttle';
 
 export const MIN_PASSWORD_LENGTH = 12;
 /** Upper bound so a huge "password" cannot tie up the KDF. */
@@ -124,7 +130,12 @@ export async function authenticate(
 	ip: string
 ): Promise<AuthenticateResult> {
 	const key = throttleKey(emailAddress, ip);
-	// Counted before the check, atomically: a burst of simultaneous attempts cannot all get in.
+	// Counted before the check, atomically: a burst of simultaneous attempts cannot all get in. The
+	// client address first, whatever the email (its count is not cleared by a success).
+	const perAddress = await takeAttempt(db, addressKey(ip), MAX_FAILURES_PER_ADDRESS);
+	if (!perAddress.allowed) {
+		return { ok: false, reason: 'throttled', retryAfterMinutes: perAddress.retryAfterMinutes };
+	}
 	const throttle = await takeAttempt(db, key);
 	if (!throttle.allowed) {
 		return { ok: false, reason: 'throttled', retryAfterMinutes: throttle.retryAfterMinutes };

@@ -3,6 +3,12 @@ import type { Db } from '../db';
 
 /** At most this many failed sign-ins per key within the window; the next attempt waits. */
 export const MAX_FAILURES = 5;
+/**
+ * At most this many failed sign-ins per client address within the window, whatever the email: each
+ * attempt costs a password hash (tens of megabytes and a thread for a while), so a flood with ever
+ * new addresses from one client stalled the server for everyone (300 at once: pages took 45 s).
+ */
+export const MAX_FAILURES_PER_ADDRESS = 50;
 export const WINDOW_MS = 15 * 60 * 1000;
 
 export type ThrottleResult = { allowed: true } | { allowed: false; retryAfterMinutes: number };
@@ -17,6 +23,11 @@ export function throttleKey(email: string, ip: string): string {
 	return createHash('sha256').update(`${email.trim().toLowerCase()}|${ip}`).digest('base64url');
 }
 
+/** Throttling key of a client address alone (MAX_FAILURES_PER_ADDRESS). */
+export function addressKey(ip: string): string {
+	return `address:${createHash('sha256').update(ip).digest('base64url')}`;
+}
+
 /**
  * Takes one attempt for this key, or says for how long none is allowed. The attempt is counted
  * as a failure *before* the password is checked (a success clears it, see clearFailures), and the
@@ -26,7 +37,11 @@ export function throttleKey(email: string, ip: string): string {
  * that follows reads every attempt committed before it (READ COMMITTED takes a snapshot per
  * statement). Works the same on PGlite (one connection, so already serial) and PostgreSQL.
  */
-export async function takeAttempt(db: Db, key: string): Promise<ThrottleResult> {
+export async function takeAttempt(
+	db: Db,
+	key: string,
+	maxFailures: number = MAX_FAILURES
+): Promise<ThrottleResult> {
 	return db.transaction(async (tx) => {
 		await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 7001))', [key]);
 		// Every key's attempts older than the window, not only this key's: attempts with ever new
@@ -44,9 +59,9 @@ export async function takeAttempt(db: Db, key: string): Promise<ThrottleResult> 
 			   order by at desc
 			   limit $3
 			 ) recent`,
-			[key, WINDOW_MS, MAX_FAILURES]
+			[key, WINDOW_MS, maxFailures]
 		);
-		if (row && row.failures >= MAX_FAILURES) {
+		if (row && row.failures >= maxFailures) {
 			// The oldest of the last MAX_FAILURES failures leaving the window frees the next attempt.
 			const waitMs = Math.max(0, Number(row.wait_ms ?? 0));
 			return { allowed: false, retryAfterMinutes: Math.max(1, Math.ceil(waitMs / 60_000)) };

@@ -79,7 +79,10 @@ describe.each(DRIVERS)('built-in accounts on %s', (driver) => {
 			await authenticate(db, 'anna@woonwaarts.nl', 'wrong', IP);
 		}
 		expect((await authenticate(db, 'anna@woonwaarts.nl', PASSWORD, IP)).ok).toBe(true);
-		expect(await db.query('select 1 from public.login_attempts')).toHaveLength(0);
+		// Those of the email; the client address keeps its count (MAX_FAILURES_PER_ADDRESS).
+		expect(
+			await db.query("select 1 from public.login_attempts where key not like 'address:%'")
+		).toHaveLength(0);
 		expect(await authenticate(db, 'anna@woonwaarts.nl', 'wrong', IP)).toMatchObject({
 			reason: 'invalid_credentials'
 		});
