@@ -137,11 +137,20 @@ export function compactText(input: string): string {
 		.replace(/[^a-z0-9]/g, '');
 }
 
-/** Trimmed, with runs of whitespace and control characters (NUL and friends) collapsed; empty -> null. */
+/** Half a UTF-16 surrogate pair: no character, and no text the database accepts. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Trimmed, with runs of whitespace and control characters (NUL and friends) collapsed and half
+ * surrogate pairs (a GeoJSON "\ud800", a workbook's "&#xD800;") replaced by U+FFFD; empty -> null.
+ */
 export function cleanText(input: string | null | undefined): string | null {
 	if (input === null || input === undefined) return null;
-	// eslint-disable-next-line no-control-regex
-	const s = input.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
+	const s = input
+		.replace(LONE_SURROGATE, '\ufffd')
+		// eslint-disable-next-line no-control-regex
+		.replace(/[\s\u0000-\u001f\u007f]+/g, ' ')
+		.trim();
 	return s === '' ? null : s;
 }
 
