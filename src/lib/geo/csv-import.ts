@@ -1,7 +1,7 @@
 /**
  * Reading the corporation's address list as CSV, the way Dutch Excel writes it: UTF-8 (with or
  * without BOM) or Windows-1252, semicolon (Dutch locale), comma or tab separated, optionally
- * starting with Excel's "sep=;" line. Parsing is done by papaparse; the address interpretation is
+ * starting with Excel's "sep=;" line; also pipe separated, as some housing systems export. Parsing is done by papaparse; the address interpretation is
  * shared with the GeoJSON import (./import.ts).
  *
  * Typical use:
@@ -117,24 +117,40 @@ export function decodeWindows1252(bytes: Uint8Array): string {
 	return latin1.replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!);
 }
 
-export type Delimiter = ',' | ';' | '\t';
+/**
+ * Whether decoded text is really a binary file (a PDF, an image, an archive, a damaged export):
+ * text, whatever its encoding, has next to no control characters besides tab and line breaks,
+ * while binary data is full of them. A stray NUL in a cell is not enough.
+ */
+export function looksBinary(text: string): boolean {
+	const sample = text.slice(0, 64 * 1024);
+	let control = 0;
+	for (let i = 0; i < sample.length; i++) {
+		const c = sample.charCodeAt(i);
+		if (c === 9 || c === 10 || c === 12 || c === 13) continue;
+		if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0xfffd) control++;
+	}
+	return control >= 4 && control > sample.length / 100;
+}
 
-const DELIMITERS: readonly Delimiter[] = [';', ',', '\t'];
+export type Delimiter = ',' | ';' | '\t' | '|';
+
+const DELIMITERS: readonly Delimiter[] = [';', ',', '\t', '|'];
 
 /** Counts each candidate delimiter outside double quotes in one line. */
 function countDelimiters(line: string): Record<Delimiter, number> {
-	const counts: Record<Delimiter, number> = { ';': 0, ',': 0, '\t': 0 };
+	const counts: Record<Delimiter, number> = { ';': 0, ',': 0, '\t': 0, '|': 0 };
 	let quoted = false;
 	for (const ch of line) {
 		if (ch === '"') quoted = !quoted;
-		else if (!quoted && (ch === ';' || ch === ',' || ch === '\t')) counts[ch]++;
+		else if (!quoted && (DELIMITERS as readonly string[]).includes(ch)) counts[ch as Delimiter]++;
 	}
 	return counts;
 }
 
 /**
  * Picks the delimiter from the header line, where decimal commas cannot confuse it: the most
- * frequent of ; , and tab (ties go to ';', the Dutch Excel default). Given several lines, the
+ * frequent of ; , tab and | (ties go to ';', the Dutch Excel default). Given several lines, the
  * first line that has any delimiter counts (a title line above the header has none). A single
  * column means ','.
  */
@@ -217,6 +233,7 @@ export function readCsv(input: Uint8Array | string, options: ReadCsvOptions = {}
 		typeof input === 'string'
 			? { text: input.replace(/^\uFEFF/, ''), encoding: 'utf-8', bom: false }
 			: decodeBytes(input);
+	if (looksBinary(decoded.text)) throw new ImportFileError(issue('file-not-text', {}));
 	let text = decoded.text;
 	let firstLine = 1;
 

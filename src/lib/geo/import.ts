@@ -709,11 +709,15 @@ function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 	const errors: Issue[] = [];
 	const warnings: Issue[] = [];
 
-	// A totals line at the end of an export: no street, no number, a cell that says "Totaal".
+	// A totals line at the end of an export: a cell that says "Totaal", no street (or "Totaal" in the
+	// street column, without a postcode) and at most a count in the number column ("Totaal;4").
+	const streetCell = cleanText(cell('street')) ?? cleanText(cell('streetAndNumber'));
 	if (
-		cleanText(cell('street')) === null &&
-		cell('houseNumber').trim() === '' &&
-		cleanText(cell('streetAndNumber')) === null
+		/^\d*$/.test(cell('houseNumber').trim()) &&
+		(streetCell === null ||
+			(SUMMARY.test(streetCell) &&
+				cell('postcode').trim() === '' &&
+				cell('postcodeAndCity').trim() === ''))
 	) {
 		const summary = row.cells.find((c) => SUMMARY.test(c.trim()));
 		if (summary !== undefined) return { kind: 'summary', value: summary.trim().slice(0, 80) };

@@ -93,6 +93,12 @@ export function issueText(issue: Issue): string {
 			return m.import_issue_file_is_old_excel();
 		case 'file-unreadable-workbook':
 			return m.import_issue_file_unreadable_workbook();
+		case 'file-not-text':
+			return m.importfile_issue_not_text();
+		case 'file-workbook-too-large':
+			return m.importfile_issue_workbook_too_large(issue.params);
+		case 'file-is-ods':
+			return m.importfile_issue_ods();
 		default:
 			return unhandled(issue);
 	}

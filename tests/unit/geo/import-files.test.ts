@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { applyMapping, previewCsv, type ImportResult } from '../../../src/lib/geo/csv-import';
+import { previewGeoJson } from '../../../src/lib/geo/geojson-import';
+import { ImportFileError } from '../../../src/lib/geo/issues';
+import { zipArchive } from '../../support/xlsx-file';
+
+function importBytes(input: Uint8Array | string): ImportResult {
+	const { table, proposal } = previewCsv(input);
+	return applyMapping(table, proposal.mapping);
+}
+
+function refusal(input: Uint8Array): unknown {
+	try {
+		previewCsv(input);
+	} catch (e) {
+		if (e instanceof ImportFileError) return e.issue;
+		throw e;
+	}
+	return 'read';
+}
+
+const label = (r: ImportResult) =>
+	r.rows.map((a) => `${a.street} ${a.houseNumber}${a.houseLetter ?? ''}|${a.postcode}`);
+
+describe('address files a corporation or a user may choose', () => {
+	it('reads a pipe-separated export, with a title line and a quoted pipe in a cell', () => {
+		const text =
+			'Export vastgoed | complex 104\r\n' +
+			'Straat|Huisnummer|Postcode|Woonplaats|Opmerking\r\n' +
+			'Kerkstraat|12|6512 AB|Nijmegen|"achterom | via poort"\r\n' +
+			'Kerkstraat|12a|6512ab|Nijmegen|\r\n';
+		const { table } = previewCsv(new TextEncoder().encode(text));
+		expect(table.delimiter).toBe('|');
+		expect(table.headers).toEqual(['Straat', 'Huisnummer', 'Postcode', 'Woonplaats', 'Opmerking']);
+		const result = importBytes(new TextEncoder().encode(text));
+		expect(result.errors).toEqual([]);
+		expect(label(result)).toEqual(['Kerkstraat 12|6512AB', 'Kerkstraat 12A|6512AB']);
+	});
+
+	it('refuses a binary file chosen by mistake with a reason, instead of a table of junk', () => {
+		const pdf = new Uint8Array([
+			...new TextEncoder().encode('%PDF-1.7\n%\u00e2\u00e3\n1 0 obj\n<< /Length 120 >>\nstream\n'),
+			...Array.from({ length: 400 }, (_, i) => (i * 37) % 256)
+		]);
+		expect(refusal(pdf)).toEqual({ code: 'file-not-text', params: {} });
+		// A PNG photo, and an empty ZIP archive ("PK\x05\x06" and zeros).
+		const png = new Uint8Array([
+			0x89,
+			0x50,
+			0x4e,
+			0x47,
+			0x0d,
+			0x0a,
+			0x1a,
+			0x0a,
+			...new Array(64).fill(0)
+		]);
+		expect(refusal(png)).toEqual({ code: 'file-not-text', params: {} });
+		expect(refusal(zipArchive([]))).toEqual({ code: 'file-not-text', params: {} });
+	});
+
+	it('still reads a text file with a stray control character in one cell', () => {
+		const result = importBytes(
+			'Straat;Huisnummer;Postcode\r\nKerk\u0000straat;1;6512AB\r\nKerkstraat;2;6512AB\r\n'
+		);
+		expect(result.errors).toEqual([]);
+		expect(label(result)).toEqual(['Kerk straat 1|6512AB', 'Kerkstraat 2|6512AB']);
+	});
+
+	it('skips a totals line that counts the rows in the number column, not as an address', () => {
+		// Excel's totals row: "Totaal" in the first column (here the street), the count beside it.
+		const result = importBytes(
+			'Straat;Huisnummer;Postcode\r\nKerkstraat;1;6512AB\r\nKerkstraat;2;6512AB\r\n;;\r\nTotaal;2;\r\n'
+		);
+		expect(result.errors).toEqual([]);
+		expect(result.warnings).toEqual([
+			{ code: 'summary-row-skipped', params: { value: 'Totaal' }, line: 5 }
+		]);
+		expect(label(result)).toEqual(['Kerkstraat 1|6512AB', 'Kerkstraat 2|6512AB']);
+		// Or under another column, with the count in the number column.
+		const other = importBytes(
+			'Complex;Straat;Huisnummer;Postcode\r\n104;Kerkstraat;1;6512AB\r\nEindtotaal;;1;\r\n'
+		);
+		expect(other.errors).toEqual([]);
+		expect(other.rows).toHaveLength(1);
+		expect(other.warnings.map((w) => w.code)).toEqual(['summary-row-skipped']);
+		// A street whose name starts so, with a postcode, is an address.
+		expect(label(importBytes('Straat;Huisnummer;Postcode\r\nTotaal;3;6512AB\r\n'))).toEqual([
+			'Totaal 3|6512AB'
+		]);
+	});
+
+	it('stores half a surrogate pair in a GeoJSON property as a replacement character, not as is', () => {
+		// JSON allows "\ud800" on its own; the server refuses such text, so the preview cleans it.
+		const json =
+			'{"type":"FeatureCollection","features":[{"type":"Feature",' +
+			'"geometry":{"type":"Point","coordinates":[5.85,51.84]},' +
+			'"properties":{"straat":"Kerk\\ud800straat","huisnummer":1,"plaats":"\\udfffNijmegen","vhe":"10\\ud83d"}}]}';
+		const { table, proposal } = previewGeoJson(new TextEncoder().encode(json));
+		const [row] = applyMapping(table, proposal.mapping).rows;
+		expect(row).toMatchObject({
+			street: 'Kerk\ufffdstraat',
+			city: '\ufffdNijmegen',
+			unitNumber: '10\ufffd'
+		});
+		expect(row!.street.isWellFormed()).toBe(true);
+	});
+});
