@@ -9,11 +9,23 @@
  *   round trip through floating point or the user's locale.
  * - A date where a house number belongs ("12-2" that Excel took for 12 February) reads as "12-feb",
  *   as Dutch Excel writes it into a CSV file, so the import names the problem.
- * - The older .xls format is refused with words a user can act on.
+ * - Hidden sheets are passed over while a visible sheet has a header row: the user reads what
+ *   Excel shows, not an old list kept out of sight.
+ * - Merged cells ("Kerkstraat" merged down over the rows of its houses) give their value to every
+ *   row of the merged area, as the user sees it.
+ * - A workbook that would unpack to more than MAX_UNPACKED_BYTES (a ZIP bomb) is refused before it
+ *   is unpacked; so are .ods files and the older .xls format, with words a user can act on.
  */
 import { knownHeaderRow } from './csv-import';
 import { proposeMapping, type MappingProposal, type SourceRow, type SourceTable } from './import';
 import { ImportFileError, issue } from './issues';
+import {
+	checkWorkbookArchive,
+	mergedRanges,
+	workbookSheets,
+	zipEntries,
+	type MergedRange
+} from './xlsx-archive';
 
 export interface SheetTable extends SourceTable {
 	/** The name of the sheet read. */
@@ -44,8 +56,28 @@ function cellText(value: unknown): string {
 	return String(value);
 }
 
+/**
+ * Gives each row of a merged area below the header the value of its top cell (only the first
+ * column of the area: a merge across columns does not copy a street into the number column).
+ */
+function fillMerged(records: string[][], ranges: readonly MergedRange[], header: number): void {
+	for (const range of ranges) {
+		if (range.top <= header || range.bottom === range.top) continue;
+		const value = records[range.top]?.[range.left] ?? '';
+		if (value === '') continue;
+		for (let row = range.top + 1; row <= range.bottom && row < records.length; row++) {
+			const cells = records[row]!;
+			while (cells.length <= range.left) cells.push('');
+			if (cells[range.left]!.trim() === '') cells[range.left] = value;
+		}
+	}
+}
+
 export async function readXlsx(bytes: Uint8Array): Promise<SheetTable> {
 	if (isOldExcel(bytes)) throw new ImportFileError(issue('file-is-old-excel', {}));
+	const entries = zipEntries(bytes);
+	checkWorkbookArchive(entries);
+	const info = await workbookSheets(bytes, entries).catch(() => []);
 	const { default: readExcelFile } = await import('read-excel-file/universal');
 	let sheets: { sheet: string; data: unknown[][] }[];
 	try {
@@ -58,8 +90,14 @@ export async function readXlsx(bytes: Uint8Array): Promise<SheetTable> {
 		throw new ImportFileError(issue('file-unreadable-workbook', {}));
 	}
 	if (sheets.length === 0) throw new ImportFileError(issue('file-unreadable-workbook', {}));
+	// Visible sheets first; a hidden one only when no visible sheet has a header row.
+	const hidden = new Set(info.filter((s) => s.hidden).map((s) => s.name));
+	const ordered = [
+		...sheets.filter((s) => !hidden.has(s.sheet)),
+		...sheets.filter((s) => hidden.has(s.sheet))
+	];
 	let chosen: { name: string; records: string[][]; header: number } | null = null;
-	for (const sheet of sheets) {
+	for (const sheet of ordered) {
 		const records = sheet.data.map((row) => row.map(cellText));
 		const header = knownHeaderRow(records);
 		if (header !== null) {
@@ -69,6 +107,8 @@ export async function readXlsx(bytes: Uint8Array): Promise<SheetTable> {
 		chosen ??= { name: sheet.sheet, records, header: 0 };
 	}
 	const { name, records, header } = chosen!;
+	const path = info.find((s) => s.name === name)?.path;
+	if (path) fillMerged(records, await mergedRanges(bytes, entries, path).catch(() => []), header);
 	const rows: SourceRow[] = [];
 	for (let i = header + 1; i < records.length; i++) {
 		const cells = records[i]!;
