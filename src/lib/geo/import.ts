@@ -100,7 +100,16 @@ export const FIELD_LABELS: Record<AddressField, string> = {
 export const HEADER_SYNONYMS: Record<AddressField, readonly string[]> = {
 	street: ['straat', 'straatnaam', 'openbareruimte', 'openbareruimtenaam', 'street', 'streetname'],
 	houseNumber: ['huisnummer', 'huisnr', 'nr', 'nummer', 'hnr', 'housenumber', 'number'],
-	streetAndNumber: ['adres', 'straatenhuisnummer', 'straathuisnummer', 'address', 'adresregel'],
+	streetAndNumber: [
+		'adres',
+		'straatenhuisnummer',
+		'straathuisnummer',
+		'straatnaamhuisnummer',
+		'straatnaamenhuisnummer',
+		'address',
+		'adresregel',
+		'adresregel1'
+	],
 	houseLetter: ['huisletter', 'letter', 'houseletter'],
 	addition: [
 		'toevoeging',
@@ -700,11 +709,17 @@ export function splitStreetAndNumber(text: string): { street: string; number: st
 /** Month names as Excel writes them when it takes "12-2" for a date ("12-feb", "1-mrt"). */
 const MONTH = /^(?:jan|feb|mrt|mar|apr|mei|may|jun|jul|aug|sep|okt|oct|nov|dec)$/i;
 
+/**
+ * Characters no one sees (zero-width space and joiners, word joiner, BOM, soft hyphen) that text
+ * copied from a web page or a mail brings along: "\u200b12" is house number 12.
+ */
+const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
+
 function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 	if (row.cells.every((c) => c.trim() === '')) return { kind: 'empty' };
 	const cell = (f: AddressField): string => {
 		const i = mapping[f];
-		return i === undefined ? '' : (row.cells[i] ?? '');
+		return i === undefined ? '' : (row.cells[i] ?? '').replace(INVISIBLE, '');
 	};
 	const errors: Issue[] = [];
 	const warnings: Issue[] = [];

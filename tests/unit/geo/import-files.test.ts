@@ -105,4 +105,14 @@ describe('address files a corporation or a user may choose', () => {
 		});
 		expect(row!.street.isWellFormed()).toBe(true);
 	});
+
+	it('reads a number or postcode with an invisible character pasted along, and more adres headers', () => {
+		const result = importBytes(
+			'Straatnaam + huisnummer;Postcode;Plaats\r\n' +
+				'Kerkstraat \u200b12;6512\u00a0AB;Nijmegen\r\n' +
+				'Kerk\u00adstraat 14\u2060a;\ufeff6512AB;Nijmegen\r\n'
+		);
+		expect(result.errors).toEqual([]);
+		expect(label(result)).toEqual(['Kerkstraat 12|6512AB', 'Kerkstraat 14A|6512AB']);
+	});
 });
