@@ -80,6 +80,8 @@ export interface IssueParams {
 	'geojson-bad-coordinates': Record<string, never>;
 	/** A geometry other than a Point, MultiPoint, Polygon or MultiPolygon. */
 	'geojson-not-point': { type: string };
+	/** The file names a coordinate system other than WGS84, RD New or Web Mercator (thrown). */
+	'geojson-unsupported-crs': { name: string };
 	/** A building outline (Polygon) or several points: placed at their centre (warning). */
 	'geojson-centre': { type: string };
 

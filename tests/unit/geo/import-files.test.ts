@@ -115,4 +115,43 @@ describe('address files a corporation or a user may choose', () => {
 		expect(result.errors).toEqual([]);
 		expect(label(result)).toEqual(['Kerkstraat 12|6512AB', 'Kerkstraat 14A|6512AB']);
 	});
+
+	it('reads GeoJSON by its named coordinate system, and names one it cannot convert', () => {
+		const collection = (crs: string, coordinates: number[]) =>
+			JSON.stringify({
+				type: 'FeatureCollection',
+				crs: { type: 'name', properties: { name: crs } },
+				features: [
+					{
+						type: 'Feature',
+						geometry: { type: 'Point', coordinates },
+						properties: { straat: 'Kerkstraat', huisnummer: 12, postcode: '6512AB' }
+					}
+				]
+			});
+		const place = (json: string) => {
+			const { table, proposal } = previewGeoJson(json);
+			const result = applyMapping(table, proposal.mapping);
+			expect(result.errors).toEqual([]);
+			const [row] = result.rows;
+			return [Number(row!.lon!.toFixed(4)), Number(row!.lat!.toFixed(4))];
+		};
+		// Web Mercator metres (as web maps export them) for 5.8523 E, 51.8412 N.
+		expect(place(collection('EPSG:3857', [651475.056, 6771463.15]))).toEqual([5.8523, 51.8412]);
+		expect(place(collection('urn:ogc:def:crs:EPSG::3857', [651475.056, 6771463.15]))).toEqual([
+			5.8523, 51.8412
+		]);
+		expect(place(collection('urn:ogc:def:crs:OGC:1.3:CRS84', [5.8523, 51.8412]))).toEqual([
+			5.8523, 51.8412
+		]);
+		expect(
+			place(collection('http://www.opengis.net/def/crs/EPSG/0/28992', [187136.1, 428140.2]))
+		).toEqual([5.8535, 51.8409]);
+		// UTM zone 31N: no conversion here, so no address lands in the sea; said by name.
+		expect(() => previewGeoJson(collection('EPSG:25831', [690000, 5745000]))).toThrow(
+			expect.objectContaining({
+				issue: { code: 'geojson-unsupported-crs', params: { name: 'EPSG:25831' } }
+			})
+		);
+	});
 });

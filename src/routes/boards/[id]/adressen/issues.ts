@@ -85,6 +85,8 @@ export function issueText(issue: Issue): string {
 			return m.import_issue_geojson_bad_coordinates();
 		case 'geojson-not-point':
 			return m.import_issue_geojson_not_point(issue.params);
+		case 'geojson-unsupported-crs':
+			return m.importfile_issue_geojson_crs(issue.params);
 		case 'geojson-centre':
 			return m.import_issue_geojson_centre(issue.params);
 		case 'file-is-spreadsheet':
