@@ -301,11 +301,17 @@ export function headerField(header: string): AddressField | null {
 	return dot > 0 && dot < header.length - 1 ? headerField(header.slice(dot + 1)) : null;
 }
 
+/** The most characters of one example value the preview shows. */
+const SAMPLE_LENGTH = 80;
+
+const shorten = (v: string) => (v.length > SAMPLE_LENGTH ? `${v.slice(0, SAMPLE_LENGTH - 1)}…` : v);
+
 function samplesOf(table: SourceTable, index: number, max = 3): string[] {
 	const out: string[] = [];
 	for (const row of table.rows) {
 		const v = row.cells[index]?.trim();
-		if (v) out.push(v);
+		// A cell of megabytes (a broken export, a pasted blob) would freeze the preview table.
+		if (v) out.push(shorten(v));
 		if (out.length >= max) break;
 	}
 	return out;
@@ -319,7 +325,7 @@ export function proposeMapping(table: SourceTable): MappingProposal {
 	const mapping: ColumnMapping = {};
 	const columns: ColumnProposal[] = table.headers.map((header, index) => ({
 		index,
-		header,
+		header: shorten(header),
 		field: null,
 		reason: null,
 		samples: samplesOf(table, index)
@@ -336,7 +342,7 @@ export function proposeMapping(table: SourceTable): MappingProposal {
 		if (index !== undefined) assign(field, index, 'source');
 	}
 	for (const col of columns) {
-		const field = headerField(col.header);
+		const field = headerField(table.headers[col.index]!);
 		if (field) assign(field, col.index, 'header');
 	}
 	if (mapping.postcode === undefined) {

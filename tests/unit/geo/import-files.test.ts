@@ -154,4 +154,20 @@ describe('address files a corporation or a user may choose', () => {
 			})
 		);
 	});
+
+	it('shows at most 80 characters of a huge cell or header in the preview, and refuses the row', () => {
+		const huge = 'Kerkstraat'.repeat(100_000);
+		const { table, proposal } = previewCsv(
+			`Straat;Huisnummer;Postcode;${'Opmerking'.repeat(50_000)}\r\n${huge};1;6512AB;x\r\nKerkstraat;2;6512AB;y\r\n`
+		);
+		const [street, , , remark] = proposal.columns;
+		expect(street!.samples.map((s) => s.length)).toEqual([80, 10]);
+		expect(street!.samples[0]!.endsWith('…')).toBe(true);
+		expect(remark!.header).toHaveLength(80);
+		const result = applyMapping(table, proposal.mapping);
+		expect(result.errors).toEqual([
+			{ line: 2, issues: [{ code: 'text-too-long', params: { field: 'street', max: 200 } }] }
+		]);
+		expect(result.rows).toHaveLength(1);
+	});
 });
