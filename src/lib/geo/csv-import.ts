@@ -54,11 +54,14 @@ export function isSpreadsheet(bytes: Uint8Array): boolean {
  */
 export function decodeBytes(bytes: Uint8Array): DecodedText {
 	if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-		return {
-			text: new TextDecoder('utf-8').decode(bytes.subarray(3)),
-			encoding: 'utf-8',
-			bom: true
-		};
+		// A BOM put before Windows-1252 text (by a tool that added it, or a file pasted together):
+		// its "é" is not UTF-8, and is read as Windows-1252 rather than lost as "\ufffd".
+		try {
+			const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(3));
+			return { text, encoding: 'utf-8', bom: true };
+		} catch {
+			return { text: decodeWindows1252(bytes.subarray(3)), encoding: 'windows-1252', bom: true };
+		}
 	}
 	if (bytes[0] === 0xff && bytes[1] === 0xfe) {
 		return {
@@ -128,9 +131,24 @@ export function looksBinary(text: string): boolean {
 	for (let i = 0; i < sample.length; i++) {
 		const c = sample.charCodeAt(i);
 		if (c === 9 || c === 10 || c === 12 || c === 13) continue;
-		if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0xfffd) control++;
+		if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) control++;
 	}
 	return control >= 4 && control > sample.length / 100;
+}
+
+/**
+ * Whether text is a web page or an XML spreadsheet rather than CSV: what many web applications
+ * and older systems download as "Excel" (.xls), an HTML table or Excel 2003 XML.
+ */
+export function looksMarkup(text: string): boolean {
+	const start = text.slice(0, 1024).trimStart().toLowerCase();
+	return (
+		start.startsWith('<!doctype html') ||
+		start.startsWith('<html') ||
+		start.startsWith('<table') ||
+		(start.startsWith('<?xml') &&
+			/<(?:\w+:)?workbook\b|<html\b/.test(text.slice(0, 4096).toLowerCase()))
+	);
 }
 
 export type Delimiter = ',' | ';' | '\t' | '|';
@@ -233,6 +251,7 @@ export function readCsv(input: Uint8Array | string, options: ReadCsvOptions = {}
 		typeof input === 'string'
 			? { text: input.replace(/^\uFEFF/, ''), encoding: 'utf-8', bom: false }
 			: decodeBytes(input);
+	if (looksMarkup(decoded.text)) throw new ImportFileError(issue('file-is-markup', {}));
 	if (looksBinary(decoded.text)) throw new ImportFileError(issue('file-not-text', {}));
 	let text = decoded.text;
 	let firstLine = 1;

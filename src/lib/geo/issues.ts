@@ -92,6 +92,8 @@ export interface IssueParams {
 	'file-is-old-excel': Record<string, never>;
 	/** A ZIP file that is not an Excel workbook that can be read (damaged, .ods, another ZIP). */
 	'file-unreadable-workbook': Record<string, never>;
+	/** A web page (HTML table) or Excel 2003 XML, as web applications download "Excel" files. */
+	'file-is-markup': Record<string, never>;
 	/** Not a text file at all (a PDF, an image, a damaged file): no CSV, workbook or GeoJSON. */
 	'file-not-text': Record<string, never>;
 	/** A workbook that would unpack to more than the import can hold (a ZIP bomb, or far too big). */

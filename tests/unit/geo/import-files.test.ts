@@ -170,4 +170,32 @@ describe('address files a corporation or a user may choose', () => {
 		]);
 		expect(result.rows).toHaveLength(1);
 	});
+
+	it('names a web page or Excel 2003 XML downloaded as "Excel", instead of reading markup as rows', () => {
+		const html = new TextEncoder().encode(
+			'<html><head><meta charset="utf-8"></head><body><table><tr><td>Straat</td><td>Huisnummer</td></tr>' +
+				'<tr><td>Kerkstraat</td><td>1</td></tr></table></body></html>'
+		);
+		expect(refusal(html)).toEqual({ code: 'file-is-markup', params: {} });
+		const xml = new TextEncoder().encode(
+			'<?xml version="1.0"?>\r\n<?mso-application progid="Excel.Sheet"?>\r\n' +
+				'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="Blad1"/></Workbook>'
+		);
+		expect(refusal(xml)).toEqual({ code: 'file-is-markup', params: {} });
+	});
+
+	it('reads Windows-1252 text behind a UTF-8 BOM with its accents, not as a binary file', () => {
+		const text = 'Straat;Huisnummer;Plaats\r\n' + 'Ëikenlaan;1;’s-Hertogenbosch\r\n'.repeat(5);
+		const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...latin(text)]);
+		const { table } = previewCsv(bytes);
+		expect(table.encoding).toBe('windows-1252');
+		const result = importBytes(bytes);
+		expect(result.errors).toEqual([]);
+		expect(result.rows[0]).toMatchObject({ street: 'Ëikenlaan', city: '’s-Hertogenbosch' });
+	});
 });
+
+/** Text as Windows-1252 bytes (the characters used here: Latin-1 and the curly apostrophe). */
+function latin(text: string): number[] {
+	return [...text].map((ch) => (ch === '’' ? 0x92 : ch.charCodeAt(0)));
+}
