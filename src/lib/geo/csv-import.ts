@@ -173,12 +173,12 @@ function countDelimiters(line: string): Record<Delimiter, number> {
  * column means ','.
  */
 export function detectDelimiter(text: string): Delimiter {
-	const lines = text.split(/\r?\n|\r/, 20);
+	const lines = text.split(/\r?\n|\r/, HEADER_SEARCH_ROWS);
 	// A line that reads as a header (two known column names or more) decides: a title line above
 	// it may have a comma ("Adressenlijst, complex 104") where the header has semicolons.
 	let byHeaders: Delimiter | null = null;
 	let most = 1;
-	for (const line of lines.slice(0, 10)) {
+	for (const line of lines) {
 		for (const d of DELIMITERS) {
 			const known = line.split(d).filter((cell) => headerField(cell.replace(/"/g, '')) !== null);
 			if (known.length > most) {
@@ -201,6 +201,9 @@ export function detectDelimiter(text: string): Delimiter {
 	return best;
 }
 
+/** How many lines (records) from the top the header row is looked for in. */
+export const HEADER_SEARCH_ROWS = 30;
+
 export interface CsvTable extends SourceTable {
 	encoding: TextEncodingName;
 	delimiter: Delimiter;
@@ -209,11 +212,12 @@ export interface CsvTable extends SourceTable {
 }
 
 /**
- * The header row: the first of the first 10 records in which at least two cells are known
- * headers (so title lines like "Adressenlijst complex 104" above it are skipped); null if none.
+ * The header row: the first of the first {@link HEADER_SEARCH_ROWS} records in which at least two
+ * cells are known headers (so title lines like "Adressenlijst complex 104" above it, even a whole
+ * explanation, are skipped); null if none.
  */
 export function knownHeaderRow(records: readonly (readonly string[])[]): number | null {
-	const limit = Math.min(records.length, 10);
+	const limit = Math.min(records.length, HEADER_SEARCH_ROWS);
 	for (let i = 0; i < limit; i++) {
 		let known = 0;
 		for (const cell of records[i]!) if (headerField(cell) !== null) known++;

@@ -3,7 +3,7 @@
  * systems export it. The workbook is read by read-excel-file (loaded only when a workbook is
  * chosen); the table it gives goes through the same mapping as a CSV file (./import.ts).
  *
- * - The sheet: the first with a header row (two known column names or more in its first ten
+ * - The sheet: the first with a header row (two known column names or more in its first 30
  *   rows), so a cover sheet ("Toelichting") before the addresses is passed over.
  * - Numbers are taken as the workbook stores them ("187136.056", "268200000012345"), without a
  *   round trip through floating point or the user's locale.

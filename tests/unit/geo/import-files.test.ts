@@ -193,6 +193,19 @@ describe('address files a corporation or a user may choose', () => {
 		expect(result.errors).toEqual([]);
 		expect(result.rows[0]).toMatchObject({ street: 'Ëikenlaan', city: '’s-Hertogenbosch' });
 	});
+
+	it('finds the header under a long explanation above it (a dozen lines and more)', () => {
+		const explanation = Array.from(
+			{ length: 14 },
+			(_, i) => `Toelichting regel ${i + 1}: zie het handboek, hoofdstuk ${i};;;\r\n`
+		).join('');
+		const text = `${explanation}Straat;Huisnummer;Postcode;Plaats\r\nKerkstraat;1;6512AB;Nijmegen\r\n`;
+		const { table } = previewCsv(text);
+		expect(table.headerLine).toBe(15);
+		const result = importBytes(text);
+		expect(result.errors).toEqual([]);
+		expect(result.rows).toMatchObject([{ street: 'Kerkstraat', houseNumber: 1, line: 16 }]);
+	});
 });
 
 /** Text as Windows-1252 bytes (the characters used here: Latin-1 and the curly apostrophe). */
