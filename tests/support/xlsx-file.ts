@@ -67,7 +67,12 @@ export interface SheetSpec {
 	merges?: readonly string[];
 	/** Spaces written into the cell data: the sheet unpacks to this many more bytes. */
 	padding?: number;
+	/** A chart sheet (a chart filling the tab, no cells): rows are ignored. */
+	chart?: boolean;
 }
+
+const part = (s: SheetSpec, i: number) =>
+	s.chart ? `chartsheets/sheet${i + 1}.xml` : `worksheets/sheet${i + 1}.xml`;
 
 const escape = (s: string) =>
 	s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -107,8 +112,8 @@ function sheetXml(sheet: SheetSpec): Uint8Array {
 export function xlsxWorkbook(sheets: readonly SheetSpec[]): Uint8Array {
 	const overrides = sheets
 		.map(
-			(_, i) =>
-				`<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`
+			(s, i) =>
+				`<Override PartName="/xl/${part(s, i)}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.${s.chart ? 'chartsheet' : 'worksheet'}+xml"/>`
 		)
 		.join('');
 	const files: ZipInput[] = [
@@ -145,15 +150,17 @@ export function xlsxWorkbook(sheets: readonly SheetSpec[]): Uint8Array {
 				'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
 				sheets
 					.map(
-						(_, i) =>
-							`<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`
+						(s, i) =>
+							`<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/${s.chart ? 'chartsheet' : 'worksheet'}" Target="${part(s, i)}"/>`
 					)
 					.join('') +
 				'</Relationships>'
 		},
 		...sheets.map((s, i) => ({
-			name: `xl/worksheets/sheet${i + 1}.xml`,
-			data: sheetXml(s),
+			name: `xl/${part(s, i)}`,
+			data: s.chart
+				? '<?xml version="1.0" encoding="UTF-8"?><chartsheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews><sheetView workbookViewId="0"/></sheetViews></chartsheet>'
+				: sheetXml(s),
 			deflate: true
 		}))
 	];

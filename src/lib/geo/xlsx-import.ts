@@ -83,9 +83,12 @@ export async function readXlsx(bytes: Uint8Array): Promise<SheetTable> {
 	try {
 		const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 		// Numbers as written in the workbook: no floating point, no locale.
-		sheets = await readExcelFile(buffer as ArrayBuffer, {
-			parseNumber: (text: string) => text
-		});
+		const read: { sheet: string; data?: unknown[][] }[] = await readExcelFile(
+			buffer as ArrayBuffer,
+			{ parseNumber: (text: string) => text }
+		);
+		// A chart sheet ("Grafiek", before the data in many reports) has no cells: passed over.
+		sheets = read.flatMap((s) => (Array.isArray(s.data) ? [{ sheet: s.sheet, data: s.data }] : []));
 	} catch {
 		throw new ImportFileError(issue('file-unreadable-workbook', {}));
 	}

@@ -53,6 +53,18 @@ describe('Excel workbooks as corporations send them', () => {
 		expect((await addresses(bytes)).rows).toEqual(['Kerkstraat 3']);
 	});
 
+	it('passes over a chart sheet before the data (it made the whole workbook unreadable)', async () => {
+		const bytes = xlsxWorkbook([
+			{ name: 'Grafiek', chart: true, rows: [] },
+			{ name: 'Adressen', rows: [HEADER, ['Kerkstraat', 1, '6512AB']] }
+		]);
+		expect(await addresses(bytes)).toEqual({
+			sheet: 'Adressen',
+			errors: [],
+			rows: ['Kerkstraat 1']
+		});
+	});
+
 	it('gives every row of a merged street cell the street, as Excel shows it', async () => {
 		const bytes = xlsxWorkbook([
 			{
