@@ -256,6 +256,38 @@ test('a photo, a ZIP bomb and an .ods are refused at once with a reason; a hidde
 	expect(errors).toEqual([]);
 });
 
+test('a workbook of 50,000 rows: the page says it is reading it, and takes no second file meanwhile', async ({
+	page
+}) => {
+	const errors = pageErrors(page);
+	await openImport(page);
+	const rows = Array.from({ length: 50_000 }, (_, i) => [
+		`Straat ${Math.floor(i / 100)}laan`,
+		(i % 100) + 1,
+		'6512AB',
+		187000 + (i % 100) * 2.5,
+		428000 + Math.floor(i / 100) * 2.5
+	]);
+	const input = page.getByLabel('Kies een bestand (CSV, Excel of GeoJSON)');
+	await input.setInputFiles({
+		name: 'regio.xlsx',
+		mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+		buffer: Buffer.from(
+			xlsxWorkbook([
+				{ name: 'Regio', rows: [['Straat', 'Huisnummer', 'Postcode', 'X', 'Y'], ...rows] }
+			])
+		)
+	});
+	await expect(page.getByTestId('import-reading')).toHaveText('regio.xlsx wordt gelezen…');
+	await expect(input).toBeDisabled();
+	await expect(page.getByTestId('import-file-info')).toContainText('50000 rijen, blad “Regio”', {
+		timeout: 30_000
+	});
+	await expect(page.getByTestId('import-reading')).toHaveCount(0);
+	await expect(input).toBeEnabled();
+	expect(errors).toEqual([]);
+});
+
 test('a Dutch Excel CSV with bad rows: preview, errors by line, confirm; twice is not double', async ({
 	page
 }) => {
