@@ -90,6 +90,8 @@ export interface IssueParams {
 	'file-is-spreadsheet': Record<string, never>;
 	/** An Excel 97-2003 workbook (.xls), which is not read: .xlsx and CSV are. */
 	'file-is-old-excel': Record<string, never>;
+	/** A workbook with a password to open it (Excel then stores it as an encrypted compound file). */
+	'file-is-encrypted': Record<string, never>;
 	/** A ZIP file that is not an Excel workbook that can be read (damaged, .ods, another ZIP). */
 	'file-unreadable-workbook': Record<string, never>;
 	/** A web page (HTML table) or Excel 2003 XML, as web applications download "Excel" files. */

@@ -47,6 +47,31 @@ export function isOldExcel(bytes: Uint8Array): boolean {
 	return starts(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 }
 
+/** "EncryptedPackage" as a compound file's directory names its streams (UTF-16LE). */
+const ENCRYPTED_PACKAGE = new Uint8Array(
+	[...'EncryptedPackage'].flatMap((ch) => [ch.charCodeAt(0), 0])
+);
+
+/**
+ * Whether an OLE compound file is a password-protected workbook: Excel stores an .xlsx with a
+ * password to open as such a file, with an EncryptedPackage stream (an old .xls has none).
+ */
+export function isEncryptedWorkbook(bytes: Uint8Array): boolean {
+	const first = ENCRYPTED_PACKAGE[0]!;
+	const last = bytes.length - ENCRYPTED_PACKAGE.length;
+	for (let i = bytes.indexOf(first); i !== -1 && i <= last; i = bytes.indexOf(first, i + 1)) {
+		let match = true;
+		for (let j = 1; j < ENCRYPTED_PACKAGE.length; j++) {
+			if (bytes[i + j] !== ENCRYPTED_PACKAGE[j]) {
+				match = false;
+				break;
+			}
+		}
+		if (match) return true;
+	}
+	return false;
+}
+
 const MONTHS = ['jan', 'feb', 'mrt', 'apr', 'mei', 'jun', 'jul', 'aug', 'sep', 'okt', 'nov', 'dec'];
 
 function cellText(value: unknown): string {
@@ -74,7 +99,11 @@ function fillMerged(records: string[][], ranges: readonly MergedRange[], header:
 }
 
 export async function readXlsx(bytes: Uint8Array): Promise<SheetTable> {
-	if (isOldExcel(bytes)) throw new ImportFileError(issue('file-is-old-excel', {}));
+	if (isOldExcel(bytes)) {
+		throw new ImportFileError(
+			issue(isEncryptedWorkbook(bytes) ? 'file-is-encrypted' : 'file-is-old-excel', {})
+		);
+	}
 	const entries = zipEntries(bytes);
 	checkWorkbookArchive(entries);
 	const info = await workbookSheets(bytes, entries).catch(() => []);

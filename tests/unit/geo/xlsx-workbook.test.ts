@@ -138,4 +138,24 @@ describe('Excel workbooks as corporations send them', () => {
 			params: {}
 		});
 	});
+
+	it('says a workbook has a password, instead of calling it an old .xls', async () => {
+		// A compound file as Excel writes a password-protected .xlsx: header, then a directory
+		// whose entries name the streams in UTF-16 (EncryptionInfo, EncryptedPackage).
+		const compound = new Uint8Array(4096);
+		compound.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], 0);
+		const entry = (name: string, at: number) => {
+			[...name].forEach((ch, i) => (compound[at + i * 2] = ch.charCodeAt(0)));
+			compound[at + 64] = (name.length + 1) * 2;
+		};
+		entry('Root Entry', 1024);
+		entry('EncryptionInfo', 1152);
+		entry('EncryptedPackage', 1280);
+		expect(await issueOf(compound)).toEqual({ code: 'file-is-encrypted', params: {} });
+		// An Excel 97-2003 workbook has a Workbook stream instead.
+		const old = compound.slice();
+		old.fill(0, 1152);
+		[...'Workbook'].forEach((ch, i) => (old[1152 + i * 2] = ch.charCodeAt(0)));
+		expect(await issueOf(old)).toEqual({ code: 'file-is-old-excel', params: {} });
+	});
 });

@@ -95,6 +95,8 @@ export function issueText(issue: Issue): string {
 			return m.import_issue_file_is_old_excel();
 		case 'file-unreadable-workbook':
 			return m.import_issue_file_unreadable_workbook();
+		case 'file-is-encrypted':
+			return m.importfile_issue_encrypted();
 		case 'file-is-markup':
 			return m.importfile_issue_markup();
 		case 'file-not-text':
