@@ -282,7 +282,7 @@ export function readCsv(input: Uint8Array | string, options: ReadCsvOptions = {}
 	const parsed = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false, header: false });
 	const lineBreak = parsed.meta.linebreak === '\r' ? '\r' : '\n';
 
-	const records = parsed.data;
+	let records = parsed.data;
 	const lines: number[] = new Array<number>(records.length);
 	let line = firstLine;
 	for (let i = 0; i < records.length; i++) {
@@ -291,6 +291,7 @@ export function readCsv(input: Uint8Array | string, options: ReadCsvOptions = {}
 		for (const cell of records[i]!) extra += countChar(cell, lineBreak);
 		line += 1 + extra;
 	}
+	records = unwrapLines(records, delimiter);
 
 	const errors: ImportIssue[] = [];
 	const seen = new Set<string>();
@@ -325,6 +326,21 @@ export function readCsv(input: Uint8Array | string, options: ReadCsvOptions = {}
 		encoding: decoded.encoding,
 		delimiter
 	};
+}
+
+/**
+ * Every line quoted whole ("Straat;Huisnummer;Postcode"), as Excel saves a semicolon file that it
+ * opened as one column: each such cell is read again as the line it holds.
+ */
+function unwrapLines(records: string[][], delimiter: Delimiter): string[][] {
+	const wrapped = (r: readonly string[]) => r.length === 1 && r[0]!.includes(delimiter);
+	const filled = records.filter((r) => r.some((c) => c.trim() !== ''));
+	// Only single cells (title lines have no delimiter), most of them holding a whole line.
+	if (!filled.every((r) => r.length === 1)) return records;
+	if (filled.filter(wrapped).length * 2 <= filled.length) return records;
+	return records.map((r) =>
+		wrapped(r) ? (Papa.parse<string[]>(r[0]!, { delimiter }).data[0] ?? r) : r
+	);
 }
 
 export interface CsvImport {

@@ -867,13 +867,33 @@ function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 	};
 }
 
-function emptyResult(table: SourceTable): ImportResult {
+/**
+ * The reading problems of data rows, by line: such a row (a stray quote that may have shifted its
+ * cells) is rejected with them, as the preview says of every listed row, not stored as well.
+ */
+function readingIssues(table: SourceTable): Map<number, Issue[]> {
+	const byLine = new Map<number, Issue[]>();
+	if (table.errors.length === 0) return byLine;
+	const rowLines = new Set(table.rows.map((r) => r.line));
+	for (const e of table.errors) {
+		if (!rowLines.has(e.line)) continue;
+		const list = byLine.get(e.line) ?? [];
+		list.push({ code: e.code, params: e.params } as Issue);
+		byLine.set(e.line, list);
+	}
+	return byLine;
+}
+
+function emptyResult(table: SourceTable, byLine: ReadonlyMap<number, Issue[]>): ImportResult {
 	return {
 		rows: [],
-		errors: table.errors.map((e) => ({
-			line: e.line,
-			issues: [{ code: e.code, params: e.params } as Issue]
-		})),
+		// Problems outside the data rows (before the header, after the last row) stand alone.
+		errors: table.errors
+			.filter((e) => !byLine.has(e.line))
+			.map((e) => ({
+				line: e.line,
+				issues: [{ code: e.code, params: e.params } as Issue]
+			})),
 		warnings: [...(table.warnings ?? [])],
 		needsGeocoding: 0,
 		total: 0
@@ -885,10 +905,17 @@ function processRange(
 	mapping: ColumnMapping,
 	from: number,
 	to: number,
-	result: ImportResult
+	result: ImportResult,
+	byLine: ReadonlyMap<number, Issue[]>
 ): void {
 	for (let i = from; i < to; i++) {
 		const source = table.rows[i]!;
+		const reading = byLine.get(source.line);
+		if (reading) {
+			result.total++;
+			result.errors.push({ line: source.line, issues: reading });
+			continue;
+		}
 		const outcome = interpretRow(source, mapping);
 		if (outcome.kind === 'empty') continue;
 		if (outcome.kind === 'summary') {
@@ -917,8 +944,9 @@ function finish(result: ImportResult): ImportResult {
 
 /** Applies a mapping to every row at once (fine in a worker or for small files). */
 export function applyMapping(table: SourceTable, mapping: ColumnMapping): ImportResult {
-	const result = emptyResult(table);
-	processRange(table, mapping, 0, table.rows.length, result);
+	const byLine = readingIssues(table);
+	const result = emptyResult(table, byLine);
+	processRange(table, mapping, 0, table.rows.length, result, byLine);
 	return finish(result);
 }
 
@@ -936,11 +964,12 @@ export async function applyMappingAsync(
 ): Promise<ImportResult> {
 	const chunkSize = Math.max(1, options.chunkSize ?? 2000);
 	const total = table.rows.length;
-	const result = emptyResult(table);
+	const byLine = readingIssues(table);
+	const result = emptyResult(table, byLine);
 	for (let from = 0; from < total; from += chunkSize) {
 		options.signal?.throwIfAborted();
 		const to = Math.min(total, from + chunkSize);
-		processRange(table, mapping, from, to, result);
+		processRange(table, mapping, from, to, result, byLine);
 		options.onProgress?.({ done: to, total });
 		if (to < total) await nextTurn();
 	}

@@ -206,6 +206,33 @@ describe('address files a corporation or a user may choose', () => {
 		expect(result.errors).toEqual([]);
 		expect(result.rows).toMatchObject([{ street: 'Kerkstraat', houseNumber: 1, line: 16 }]);
 	});
+
+	it('reads a file whose every line Excel saved as one quoted cell', () => {
+		const text =
+			'Adressenlijst complex 104\r\n' +
+			'"Straat;Huisnummer;Postcode;Plaats"\r\n' +
+			'"Kerkstraat;1;6512AB;Nijmegen"\r\n' +
+			'\r\n' +
+			'"Kerkstraat;2;6512AB;Nijmegen"\r\n';
+		const { table } = previewCsv(text);
+		expect(table.headers).toEqual(['Straat', 'Huisnummer', 'Postcode', 'Plaats']);
+		const result = importBytes(text);
+		expect(result.errors).toEqual([]);
+		expect(result.rows.map((r) => [r.line, r.houseNumber, r.city])).toEqual([
+			[3, 1, 'Nijmegen'],
+			[5, 2, 'Nijmegen']
+		]);
+	});
+
+	it('rejects a row the reader found a stray quote in, as the error list says, instead of storing it too', () => {
+		const result = importBytes(
+			'Straat,Huisnummer,Postcode\r\n"Kerkstraat 12"A",1,6512AB\r\nKerkstraat,2,6512AB\r\n'
+		);
+		expect(result.errors.map((e) => e.line)).toEqual([2]);
+		expect(result.errors[0]!.issues.map((i) => i.code)).toContain('csv-invalid-quotes');
+		expect(result.rows.map((r) => r.line)).toEqual([3]);
+		expect(result.total).toBe(2);
+	});
 });
 
 /** Text as Windows-1252 bytes (the characters used here: Latin-1 and the curly apostrophe). */
