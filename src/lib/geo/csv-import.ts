@@ -12,6 +12,7 @@
  */
 import Papa from 'papaparse';
 import { ImportFileError, issue } from './issues';
+import { withPointColumns } from './point-columns';
 import {
 	applyMappingAsync,
 	headerField,
@@ -319,9 +320,8 @@ export function readCsv(input: Uint8Array | string, options: ReadCsvOptions = {}
 	}
 
 	return {
-		headers: header.map((h) => h.trim()),
+		...withPointColumns({ headers: header.map((h) => h.trim()), rows, errors: [] }),
 		headerLine: lines[headerIndex] ?? firstLine,
-		rows,
 		errors: errors.filter((e) => e.line >= (lines[headerIndex] ?? firstLine)),
 		encoding: decoded.encoding,
 		delimiter

@@ -19,6 +19,7 @@
 import { knownHeaderRow } from './csv-import';
 import { proposeMapping, type MappingProposal, type SourceRow, type SourceTable } from './import';
 import { ImportFileError, issue } from './issues';
+import { withPointColumns } from './point-columns';
 import {
 	checkWorkbookArchive,
 	mergedRanges,
@@ -148,11 +149,13 @@ export async function readXlsx(bytes: Uint8Array): Promise<SheetTable> {
 		rows.push({ line: i + 1, cells });
 	}
 	return {
+		...withPointColumns({
+			headers: (records[header] ?? []).map((h) => h.trim()),
+			rows,
+			errors: []
+		}),
 		sheet: name,
-		headers: (records[header] ?? []).map((h) => h.trim()),
-		headerLine: header + 1,
-		rows,
-		errors: []
+		headerLine: header + 1
 	};
 }
 

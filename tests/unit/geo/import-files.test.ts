@@ -233,6 +233,33 @@ describe('address files a corporation or a user may choose', () => {
 		expect(result.rows.map((r) => r.line)).toEqual([3]);
 		expect(result.total).toBe(2);
 	});
+
+	it('places rows by a WKT geometry column or a copied "lat, lon" pair', () => {
+		const place = (text: string) => {
+			const result = importBytes(text);
+			expect(result.errors).toEqual([]);
+			return result.rows.map((r) => [Number(r.lon!.toFixed(4)), Number(r.lat!.toFixed(4))]);
+		};
+		// QGIS "save as CSV" with the geometry as WKT, in RD New and in degrees.
+		expect(place('WKT,straat,huisnummer\r\n"POINT (187136.1 428140.2)",Kerkstraat,1\r\n')).toEqual([
+			[5.8535, 51.8409]
+		]);
+		expect(place('geometrie;straat;huisnummer\r\nPOINT(5.8523 51.8412);Kerkstraat;1\r\n')).toEqual([
+			[5.8523, 51.8412]
+		]);
+		// A pair copied from a map, latitude first, with decimal points or commas.
+		expect(
+			place(
+				'Straat;Huisnummer;Coördinaten\r\nKerkstraat;1;51.8412, 5.8523\r\nKerkstraat;2;"51,8413; 5,8524"\r\n'
+			)
+		).toEqual([
+			[5.8523, 51.8412],
+			[5.8524, 51.8413]
+		]);
+		// Two numbers that are no coordinates (a house number range) add no columns.
+		const { table } = previewCsv('Straat;Huisnummer;Bereik\r\nKerkstraat;1;12 14\r\n');
+		expect(table.headers).toEqual(['Straat', 'Huisnummer', 'Bereik']);
+	});
 });
 
 /** Text as Windows-1252 bytes (the characters used here: Latin-1 and the curly apostrophe). */
