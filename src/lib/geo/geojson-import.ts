@@ -164,6 +164,12 @@ export function readGeoJson(input: Uint8Array | string | unknown): SourceTable {
 			throw new GeoJsonImportError(issue('geojson-invalid-json', { detail: (e as Error).message }));
 		}
 	}
+	// One Feature, or a bare list of them (as some tools and APIs write it): a collection of those.
+	if (Array.isArray(data) && data.some((f) => featureSchema.safeParse(f).success)) {
+		data = { type: 'FeatureCollection', features: data };
+	} else if (featureSchema.safeParse(data).success) {
+		data = { type: 'FeatureCollection', features: [data] };
+	}
 	const collection = collectionSchema.safeParse(data);
 	if (!collection.success) {
 		throw new GeoJsonImportError(issue('geojson-not-collection', {}));

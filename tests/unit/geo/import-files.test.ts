@@ -260,6 +260,24 @@ describe('address files a corporation or a user may choose', () => {
 		const { table } = previewCsv('Straat;Huisnummer;Bereik\r\nKerkstraat;1;12 14\r\n');
 		expect(table.headers).toEqual(['Straat', 'Huisnummer', 'Bereik']);
 	});
+
+	it('reads one GeoJSON Feature, or a bare list of Features, as a collection of them', () => {
+		const feature = {
+			type: 'Feature',
+			geometry: { type: 'Point', coordinates: [5.8523, 51.8412] },
+			properties: { straat: 'Kerkstraat', huisnummer: 1, postcode: '6512 ab' }
+		};
+		for (const json of [JSON.stringify(feature), JSON.stringify([feature, feature])]) {
+			const { table, proposal } = previewGeoJson(json);
+			const result = applyMapping(table, proposal.mapping);
+			expect(result.errors).toEqual([]);
+			expect(result.rows[0]).toMatchObject({ street: 'Kerkstraat', postcode: '6512AB' });
+		}
+		// A list of something else is still no GeoJSON.
+		expect(() => previewGeoJson('[1, 2, 3]')).toThrow(
+			expect.objectContaining({ issue: { code: 'geojson-not-collection', params: {} } })
+		);
+	});
 });
 
 /** Text as Windows-1252 bytes (the characters used here: Latin-1 and the curly apostrophe). */
