@@ -10,7 +10,7 @@
  * Without a crs member, coordinates in the RD range are taken as RD too.
  */
 import { z } from 'zod';
-import { decodeBytes } from './csv-import';
+import { decodeBytes } from './text-file';
 import {
 	applyMappingAsync,
 	proposeMapping,
