@@ -61,8 +61,12 @@ const HOUSE_NUMBER_PATTERNS: readonly RegExp[] = [
  * Only positive integers up to 99999 (the BAG range) are accepted.
  */
 export function parseHouseNumber(input: string): Parsed<HouseNumberParts> {
-	// "12.0" or "12,0": a whole number that a spreadsheet or script wrote as a decimal.
-	const s = input.trim().replace(/^(\d+)[.,]0+$/, '$1');
+	// "12.0" or "12,0": a whole number that a spreadsheet or script wrote as a decimal; also one a
+	// workbook formula left a floating-point trace on ("4.0000000000000009", "3.9999999999999996").
+	let s = input.trim().replace(/^(\d+)[.,]0+$/, '$1');
+	if (/^\d+\.\d{9,}$/.test(s) && Math.abs(Number(s) - Math.round(Number(s))) < 1e-6) {
+		s = String(Math.round(Number(s)));
+	}
 	if (s === '') return fail(issue('house-number-missing', {}));
 	for (const re of HOUSE_NUMBER_PATTERNS) {
 		const m = re.exec(s);

@@ -65,6 +65,26 @@ describe('Excel workbooks as corporations send them', () => {
 		});
 	});
 
+	it('reads a house number a formula left a floating-point trace on as the whole number', async () => {
+		const bytes = xlsxWorkbook([
+			{
+				name: 'Blad1',
+				// Numbers as the workbook stores them (<v>4.0000000000000009</v>).
+				rows: [
+					HEADER,
+					['Kerkstraat', 4.0000000000000009, '6512AB'],
+					['Kerkstraat', 3.9999999999999996, '6512AB'],
+					['Kerkstraat', 4.5, '6512AB']
+				]
+			}
+		]);
+		const { rows, errors } = await addresses(bytes);
+		expect(rows).toEqual(['Kerkstraat 4', 'Kerkstraat 4']);
+		expect(errors).toEqual([
+			{ line: 4, issues: [{ code: 'house-number-invalid', params: { value: '4.5' } }] }
+		]);
+	});
+
 	it('gives every row of a merged street cell the street, as Excel shows it', async () => {
 		const bytes = xlsxWorkbook([
 			{
