@@ -8,6 +8,7 @@ import type { SeededUser } from '../support/accounts';
 import { openDoorMode, waitForOfflineCopy } from './field-helpers';
 import { gotoWithScriptHeld } from './helpers';
 import { OwnServer } from './own-server';
+import { xlsxWorkbook, zipArchive } from '../support/xlsx-file';
 import writeExcelFile from 'write-excel-file/node';
 
 /**
@@ -160,6 +161,131 @@ test('a damaged workbook, or GeoJSON without a usable geometry, is refused with 
 		buffer: Buffer.from(JSON.stringify(lines))
 	});
 	await expect(page.getByRole('alert')).toContainText('geometrie is een LineString');
+});
+
+test('a photo, a ZIP bomb and an .ods are refused at once with a reason; a hidden sheet is passed over', async ({
+	page
+}) => {
+	const errors = pageErrors(page);
+	await openImport(page);
+	const input = page.getByLabel('Kies een bestand (CSV, Excel of GeoJSON)');
+	const alert = page.getByRole('alert');
+	// A photo chosen by mistake (saved as .csv by a phone app): no table of junk to map.
+	await input.setInputFiles({
+		name: 'adressen.csv',
+		mimeType: 'text/csv',
+		buffer: Buffer.from([
+			0xff,
+			0xd8,
+			0xff,
+			0xe0,
+			0x00,
+			0x10,
+			0x4a,
+			0x46,
+			0x49,
+			0x46,
+			...new Array(200).fill(0)
+		])
+	});
+	await expect(alert).toContainText(
+		'dit is geen tekstbestand (CSV), Excel-werkmap (.xlsx) of GeoJSON'
+	);
+	await expect(page.getByTestId('import-mapping')).toHaveCount(0);
+
+	// About a megabyte that unpacks to over 250 MB: refused before the browser unpacks it.
+	const header = ['Straat', 'Huisnummer', 'Postcode'];
+	await input.setInputFiles({
+		name: 'adressen.xlsx',
+		mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+		buffer: Buffer.from(
+			xlsxWorkbook([
+				{
+					name: 'Adressen',
+					rows: [header, ['Kerkstraat', 1, '6512AB']],
+					padding: 251 * 1024 * 1024
+				}
+			])
+		)
+	});
+	await expect(alert).toContainText('uitgepakt groter dan 250 MB', { timeout: 5000 });
+	await expect(page.getByTestId('import-mapping')).toHaveCount(0);
+
+	await input.setInputFiles({
+		name: 'adressen.ods',
+		mimeType: 'application/vnd.oasis.opendocument.spreadsheet',
+		buffer: Buffer.from(
+			zipArchive([
+				{ name: 'mimetype', data: 'application/vnd.oasis.opendocument.spreadsheet' },
+				{ name: 'content.xml', data: '<office:document-content/>', deflate: true }
+			])
+		)
+	});
+	await expect(alert).toContainText('LibreOffice-rekenblad (.ods)');
+
+	// An old list kept in a hidden sheet before the visible one: the visible one is read, and its
+	// street merged down over its houses is every row's street.
+	const withXY = [...header, 'X', 'Y'];
+	await input.setInputFiles({
+		name: 'complex-104.xlsx',
+		mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+		buffer: Buffer.from(
+			xlsxWorkbook([
+				{
+					name: 'Oud',
+					hidden: true,
+					rows: [withXY, ['Oudestraat', 1, '6511AA', 187100.5, 428100.5]]
+				},
+				{
+					name: 'Adressen',
+					rows: [
+						withXY,
+						['Kerkstraat', 1, '6512AB', 187136.1, 428140.2],
+						[null, 2, '6512AB', 187146.1, 428150.2]
+					],
+					merges: ['A2:A3']
+				}
+			])
+		)
+	});
+	await expect(page.getByTestId('import-file-info')).toContainText('2 rijen, blad “Adressen”');
+	await expect(page.getByTestId('import-mapping')).toContainText('Kerkstraat');
+	await expect(page.getByTestId('import-mapping')).not.toContainText('Oudestraat');
+	await page.getByRole('button', { name: 'Controleren' }).click();
+	await expect(page.getByTestId('import-confirm')).toContainText('2 adressen');
+	expect(errors).toEqual([]);
+});
+
+test('a workbook of 50,000 rows: the page says it is reading it, and takes no second file meanwhile', async ({
+	page
+}) => {
+	const errors = pageErrors(page);
+	await openImport(page);
+	const rows = Array.from({ length: 50_000 }, (_, i) => [
+		`Straat ${Math.floor(i / 100)}laan`,
+		(i % 100) + 1,
+		'6512AB',
+		187000 + (i % 100) * 2.5,
+		428000 + Math.floor(i / 100) * 2.5
+	]);
+	const input = page.getByLabel('Kies een bestand (CSV, Excel of GeoJSON)');
+	await input.setInputFiles({
+		name: 'regio.xlsx',
+		mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+		buffer: Buffer.from(
+			xlsxWorkbook([
+				{ name: 'Regio', rows: [['Straat', 'Huisnummer', 'Postcode', 'X', 'Y'], ...rows] }
+			])
+		)
+	});
+	await expect(page.getByTestId('import-reading')).toHaveText('regio.xlsx wordt gelezen…');
+	await expect(input).toBeDisabled();
+	await expect(page.getByTestId('import-file-info')).toContainText('50000 rijen, blad “Regio”', {
+		timeout: 30_000
+	});
+	await expect(page.getByTestId('import-reading')).toHaveCount(0);
+	await expect(input).toBeEnabled();
+	expect(errors).toEqual([]);
 });
 
 test('a Dutch Excel CSV with bad rows: preview, errors by line, confirm; twice is not double', async ({

@@ -85,6 +85,28 @@ describe('address import input', () => {
 		expect(body.issues).toEqual([{ line: 2, field: 'street' }]);
 	});
 
+	it('refuses half a surrogate pair in a street, place or toevoeging as a bad row, not a server error', async () => {
+		// What a script (or an edited request) can send: JSON.stringify writes half a pair as
+		// "\ud800", which no Postgres text accepts; it gave HTTP 500 (22P02).
+		const res = await post([
+			row(1),
+			row(2, { street: 'Test\ud800laan' }),
+			row(3, { city: '\udfffNijmegen' }),
+			row(4, { addition: '\ud83d' })
+		]);
+		expect(res.status).toBe(400);
+		const answer = (await res.json()) as { error: string; issues: unknown[]; count: number };
+		expect(answer.error).toBe('rows');
+		expect(answer.issues).toEqual([
+			{ line: 2, field: 'street' },
+			{ line: 3, field: 'city' },
+			{ line: 4, field: 'addition' }
+		]);
+		// A whole pair (an emoji) is text like any other.
+		const whole = row(5, { street: 'Zon\u2600laan \ud83c\udfe0', postcode: '6599AA' });
+		expect((await post([whole])).status).toBe(200);
+	});
+
 	it('stores an import sent in parts once the last part arrives', async () => {
 		const total = IMPORT_PART_ROWS * 2 + 10;
 		const rows = Array.from({ length: total }, (_, i) => row(i + 1));

@@ -1,7 +1,7 @@
 /**
  * Reading the corporation's address list as CSV, the way Dutch Excel writes it: UTF-8 (with or
  * without BOM) or Windows-1252, semicolon (Dutch locale), comma or tab separated, optionally
- * starting with Excel's "sep=;" line. Parsing is done by papaparse; the address interpretation is
+ * starting with Excel's "sep=;" line; also pipe separated, as some housing systems export. Parsing is done by papaparse; the address interpretation is
  * shared with the GeoJSON import (./import.ts).
  *
  * Typical use:
@@ -12,6 +12,15 @@
  */
 import Papa from 'papaparse';
 import { ImportFileError, issue } from './issues';
+import { withPointColumns } from './point-columns';
+import {
+	decodeBytes,
+	isSpreadsheet,
+	looksBinary,
+	looksMarkup,
+	type DecodedText,
+	type TextEncodingName
+} from './text-file';
 import {
 	applyMappingAsync,
 	headerField,
@@ -25,126 +34,44 @@ import {
 } from './import';
 
 export * from './import';
+export {
+	decodeBytes,
+	decodeWindows1252,
+	isSpreadsheet,
+	looksBinary,
+	looksMarkup,
+	type DecodedText,
+	type TextEncodingName
+} from './text-file';
 
-export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+export type Delimiter = ',' | ';' | '\t' | '|';
 
-export interface DecodedText {
-	text: string;
-	encoding: TextEncodingName;
-	/** Whether the bytes started with a byte order mark (removed from `text`). */
-	bom: boolean;
-}
-
-/**
- * Whether the bytes are an Excel workbook rather than text: .xlsx (a ZIP archive, "PK\x03\x04")
- * or the older .xls (an OLE compound file, D0 CF 11 E0). Read as CSV they would give a table of
- * binary junk.
- */
-export function isSpreadsheet(bytes: Uint8Array): boolean {
-	const starts = (magic: number[]) => magic.every((b, i) => bytes[i] === b);
-	return (
-		starts([0x50, 0x4b, 0x03, 0x04]) || starts([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])
-	);
-}
-
-/**
- * Decodes file bytes: a BOM decides (UTF-8 or, from Excel's "Unicode text", UTF-16); otherwise
- * strict UTF-8 is tried and, when the bytes are not valid UTF-8, Windows-1252 (what Dutch Excel's
- * "CSV (gescheiden door lijstscheidingsteken)" writes: é = 0xE9, € = 0x80).
- */
-export function decodeBytes(bytes: Uint8Array): DecodedText {
-	if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-		return {
-			text: new TextDecoder('utf-8').decode(bytes.subarray(3)),
-			encoding: 'utf-8',
-			bom: true
-		};
-	}
-	if (bytes[0] === 0xff && bytes[1] === 0xfe) {
-		return {
-			text: new TextDecoder('utf-16le').decode(bytes.subarray(2)),
-			encoding: 'utf-16le',
-			bom: true
-		};
-	}
-	if (bytes[0] === 0xfe && bytes[1] === 0xff) {
-		return {
-			text: new TextDecoder('utf-16be').decode(bytes.subarray(2)),
-			encoding: 'utf-16be',
-			bom: true
-		};
-	}
-	// UTF-16 without a BOM (some export tools): text of Latin letters has a zero byte in every
-	// other place, which neither UTF-8 text nor Windows-1252 text has.
-	const utf16 = utf16WithoutBom(bytes);
-	if (utf16) {
-		return { text: new TextDecoder(utf16).decode(bytes), encoding: utf16, bom: false };
-	}
-	try {
-		const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-		return { text, encoding: 'utf-8', bom: false };
-	} catch {
-		return { text: decodeWindows1252(bytes), encoding: 'windows-1252', bom: false };
-	}
-}
-
-/** 'utf-16le'/'utf-16be' when most odd (or even) bytes of the file's start are zero. */
-function utf16WithoutBom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
-	const n = Math.min(bytes.length, 4096) & ~1;
-	if (n < 4) return null;
-	let evenZero = 0;
-	let oddZero = 0;
-	for (let i = 0; i < n; i += 2) {
-		if (bytes[i] === 0) evenZero++;
-		if (bytes[i + 1] === 0) oddZero++;
-	}
-	const pairs = n / 2;
-	if (oddZero > pairs * 0.6 && evenZero < pairs * 0.1) return 'utf-16le';
-	if (evenZero > pairs * 0.6 && oddZero < pairs * 0.1) return 'utf-16be';
-	return null;
-}
-
-/** Windows-1252 bytes 0x80-0x9F (where it differs from Latin-1); undefined ones stay as is. */
-const CP1252_HIGH = '€\x81‚ƒ„…†‡ˆ‰Š‹Œ\x8DŽ\x8F\x90‘’“”•–—˜™š›œ\x9DžŸ';
-
-/**
- * Windows-1252 -> text. TextDecoder('windows-1252') does this in browsers, but Node (up to at least
- * v20) decodes that label as Latin-1 and turns € (0x80), ‘ ’ “ ” (0x91-0x94) into control
- * characters, so the mapping of the 0x80-0x9F range is applied here.
- */
-export function decodeWindows1252(bytes: Uint8Array): string {
-	const latin1 = new TextDecoder('latin1').decode(bytes);
-	return latin1.replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!);
-}
-
-export type Delimiter = ',' | ';' | '\t';
-
-const DELIMITERS: readonly Delimiter[] = [';', ',', '\t'];
+const DELIMITERS: readonly Delimiter[] = [';', ',', '\t', '|'];
 
 /** Counts each candidate delimiter outside double quotes in one line. */
 function countDelimiters(line: string): Record<Delimiter, number> {
-	const counts: Record<Delimiter, number> = { ';': 0, ',': 0, '\t': 0 };
+	const counts: Record<Delimiter, number> = { ';': 0, ',': 0, '\t': 0, '|': 0 };
 	let quoted = false;
 	for (const ch of line) {
 		if (ch === '"') quoted = !quoted;
-		else if (!quoted && (ch === ';' || ch === ',' || ch === '\t')) counts[ch]++;
+		else if (!quoted && (DELIMITERS as readonly string[]).includes(ch)) counts[ch as Delimiter]++;
 	}
 	return counts;
 }
 
 /**
  * Picks the delimiter from the header line, where decimal commas cannot confuse it: the most
- * frequent of ; , and tab (ties go to ';', the Dutch Excel default). Given several lines, the
+ * frequent of ; , tab and | (ties go to ';', the Dutch Excel default). Given several lines, the
  * first line that has any delimiter counts (a title line above the header has none). A single
  * column means ','.
  */
 export function detectDelimiter(text: string): Delimiter {
-	const lines = text.split(/\r?\n|\r/, 20);
+	const lines = text.split(/\r?\n|\r/, HEADER_SEARCH_ROWS);
 	// A line that reads as a header (two known column names or more) decides: a title line above
 	// it may have a comma ("Adressenlijst, complex 104") where the header has semicolons.
 	let byHeaders: Delimiter | null = null;
 	let most = 1;
-	for (const line of lines.slice(0, 10)) {
+	for (const line of lines) {
 		for (const d of DELIMITERS) {
 			const known = line.split(d).filter((cell) => headerField(cell.replace(/"/g, '')) !== null);
 			if (known.length > most) {
@@ -167,6 +94,9 @@ export function detectDelimiter(text: string): Delimiter {
 	return best;
 }
 
+/** How many lines (records) from the top the header row is looked for in. */
+export const HEADER_SEARCH_ROWS = 30;
+
 export interface CsvTable extends SourceTable {
 	encoding: TextEncodingName;
 	delimiter: Delimiter;
@@ -175,11 +105,12 @@ export interface CsvTable extends SourceTable {
 }
 
 /**
- * The header row: the first of the first 10 records in which at least two cells are known
- * headers (so title lines like "Adressenlijst complex 104" above it are skipped); null if none.
+ * The header row: the first of the first {@link HEADER_SEARCH_ROWS} records in which at least two
+ * cells are known headers (so title lines like "Adressenlijst complex 104" above it, even a whole
+ * explanation, are skipped); null if none.
  */
 export function knownHeaderRow(records: readonly (readonly string[])[]): number | null {
-	const limit = Math.min(records.length, 10);
+	const limit = Math.min(records.length, HEADER_SEARCH_ROWS);
 	for (let i = 0; i < limit; i++) {
 		let known = 0;
 		for (const cell of records[i]!) if (headerField(cell) !== null) known++;
@@ -217,6 +148,8 @@ export function readCsv(input: Uint8Array | string, options: ReadCsvOptions = {}
 		typeof input === 'string'
 			? { text: input.replace(/^\uFEFF/, ''), encoding: 'utf-8', bom: false }
 			: decodeBytes(input);
+	if (looksMarkup(decoded.text)) throw new ImportFileError(issue('file-is-markup', {}));
+	if (looksBinary(decoded.text)) throw new ImportFileError(issue('file-not-text', {}));
 	let text = decoded.text;
 	let firstLine = 1;
 
@@ -242,7 +175,7 @@ export function readCsv(input: Uint8Array | string, options: ReadCsvOptions = {}
 	const parsed = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false, header: false });
 	const lineBreak = parsed.meta.linebreak === '\r' ? '\r' : '\n';
 
-	const records = parsed.data;
+	let records = parsed.data;
 	const lines: number[] = new Array<number>(records.length);
 	let line = firstLine;
 	for (let i = 0; i < records.length; i++) {
@@ -251,6 +184,7 @@ export function readCsv(input: Uint8Array | string, options: ReadCsvOptions = {}
 		for (const cell of records[i]!) extra += countChar(cell, lineBreak);
 		line += 1 + extra;
 	}
+	records = unwrapLines(records, delimiter);
 
 	const errors: ImportIssue[] = [];
 	const seen = new Set<string>();
@@ -278,13 +212,27 @@ export function readCsv(input: Uint8Array | string, options: ReadCsvOptions = {}
 	}
 
 	return {
-		headers: header.map((h) => h.trim()),
+		...withPointColumns({ headers: header.map((h) => h.trim()), rows, errors: [] }),
 		headerLine: lines[headerIndex] ?? firstLine,
-		rows,
 		errors: errors.filter((e) => e.line >= (lines[headerIndex] ?? firstLine)),
 		encoding: decoded.encoding,
 		delimiter
 	};
+}
+
+/**
+ * Every line quoted whole ("Straat;Huisnummer;Postcode"), as Excel saves a semicolon file that it
+ * opened as one column: each such cell is read again as the line it holds.
+ */
+function unwrapLines(records: string[][], delimiter: Delimiter): string[][] {
+	const wrapped = (r: readonly string[]) => r.length === 1 && r[0]!.includes(delimiter);
+	const filled = records.filter((r) => r.some((c) => c.trim() !== ''));
+	// Only single cells (title lines have no delimiter), most of them holding a whole line.
+	if (!filled.every((r) => r.length === 1)) return records;
+	if (filled.filter(wrapped).length * 2 <= filled.length) return records;
+	return records.map((r) =>
+		wrapped(r) ? (Papa.parse<string[]>(r[0]!, { delimiter }).data[0] ?? r) : r
+	);
 }
 
 export interface CsvImport {

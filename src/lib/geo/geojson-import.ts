@@ -6,10 +6,11 @@
  *
  * GeoJSON (RFC 7946) is WGS84 lon/lat; older exports in RD New declare
  * `"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}}`, and those
- * coordinates are converted. Without a crs member, coordinates in the RD range are taken as RD too.
+ * coordinates are converted (so are Web Mercator's, EPSG:3857; another named system is refused).
+ * Without a crs member, coordinates in the RD range are taken as RD too.
  */
 import { z } from 'zod';
-import { decodeBytes } from './csv-import';
+import { decodeBytes } from './text-file';
 import {
 	applyMappingAsync,
 	proposeMapping,
@@ -124,8 +125,27 @@ function placeOf(type: string, coordinates: unknown): [number, number] | null {
 
 const PLACEABLE = new Set(['Point', 'MultiPoint', 'Polygon', 'MultiPolygon']);
 
-function declaresRd(crsName: string | undefined): boolean {
-	return crsName !== undefined && /(^|[^0-9])28992$/.test(crsName.trim());
+/**
+ * What a named crs member says: RD New (EPSG:28992), Web Mercator (EPSG:3857, as web maps and
+ * some GIS exports write it; converted), or degrees (WGS84, CRS84, ETRS89). Null without a name;
+ * any other system is refused by name, as its numbers would land far from the board.
+ */
+function declaredCrs(crsName: string | undefined): 'rd' | 'mercator' | 'degrees' | null {
+	const name = crsName?.trim();
+	if (!name) return null;
+	if (/(?:^|[^0-9])28992$/.test(name)) return 'rd';
+	if (/(?:^|[^0-9])(?:3857|900913|3785|102100)$/.test(name)) return 'mercator';
+	if (/(?:^|[^0-9])(?:4326|4258)$/.test(name) || /CRS:?84$/i.test(name)) return 'degrees';
+	throw new GeoJsonImportError(issue('geojson-unsupported-crs', { name: name.slice(0, 80) }));
+}
+
+const EARTH_RADIUS = 6378137;
+
+/** Web Mercator metres -> WGS84 longitude and latitude. */
+function fromMercator([x, y]: [number, number]): [number, number] {
+	const lon = (x / EARTH_RADIUS) * (180 / Math.PI);
+	const lat = (2 * Math.atan(Math.exp(y / EARTH_RADIUS)) - Math.PI / 2) * (180 / Math.PI);
+	return [lon, lat];
 }
 
 /**
@@ -144,11 +164,18 @@ export function readGeoJson(input: Uint8Array | string | unknown): SourceTable {
 			throw new GeoJsonImportError(issue('geojson-invalid-json', { detail: (e as Error).message }));
 		}
 	}
+	// One Feature, or a bare list of them (as some tools and APIs write it): a collection of those.
+	if (Array.isArray(data) && data.some((f) => featureSchema.safeParse(f).success)) {
+		data = { type: 'FeatureCollection', features: data };
+	} else if (featureSchema.safeParse(data).success) {
+		data = { type: 'FeatureCollection', features: [data] };
+	}
 	const collection = collectionSchema.safeParse(data);
 	if (!collection.success) {
 		throw new GeoJsonImportError(issue('geojson-not-collection', {}));
 	}
 
+	const crs = declaredCrs(collection.data.crs?.properties?.name);
 	const features = collection.data.features;
 	const errors: ImportIssue[] = [];
 	const warnings: ImportIssue[] = [];
@@ -187,12 +214,14 @@ export function readGeoJson(input: Uint8Array | string | unknown): SourceTable {
 			errors.push({ ...issue('geojson-not-point', { type: g.type }), line });
 			return;
 		}
+		if (coords && crs === 'mercator') coords = fromMercator(coords);
 		points.push({ line, coords, props });
 	});
 
 	const rd =
-		declaresRd(collection.data.crs?.properties?.name) ||
-		(points.some((p) => p.coords) &&
+		crs === 'rd' ||
+		(crs === null &&
+			points.some((p) => p.coords) &&
 			points.every((p) => !p.coords || isInRdBounds(p.coords[0], p.coords[1])));
 	const headers = [...(rd ? GEOMETRY_COLUMNS.rd : GEOMETRY_COLUMNS.wgs84), ...keys];
 	const rows: SourceRow[] = points.map((p) => ({

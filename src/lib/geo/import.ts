@@ -100,7 +100,16 @@ export const FIELD_LABELS: Record<AddressField, string> = {
 export const HEADER_SYNONYMS: Record<AddressField, readonly string[]> = {
 	street: ['straat', 'straatnaam', 'openbareruimte', 'openbareruimtenaam', 'street', 'streetname'],
 	houseNumber: ['huisnummer', 'huisnr', 'nr', 'nummer', 'hnr', 'housenumber', 'number'],
-	streetAndNumber: ['adres', 'straatenhuisnummer', 'straathuisnummer', 'address', 'adresregel'],
+	streetAndNumber: [
+		'adres',
+		'straatenhuisnummer',
+		'straathuisnummer',
+		'straatnaamhuisnummer',
+		'straatnaamenhuisnummer',
+		'address',
+		'adresregel',
+		'adresregel1'
+	],
 	houseLetter: ['huisletter', 'letter', 'houseletter'],
 	addition: [
 		'toevoeging',
@@ -292,11 +301,17 @@ export function headerField(header: string): AddressField | null {
 	return dot > 0 && dot < header.length - 1 ? headerField(header.slice(dot + 1)) : null;
 }
 
+/** The most characters of one example value the preview shows. */
+const SAMPLE_LENGTH = 80;
+
+const shorten = (v: string) => (v.length > SAMPLE_LENGTH ? `${v.slice(0, SAMPLE_LENGTH - 1)}…` : v);
+
 function samplesOf(table: SourceTable, index: number, max = 3): string[] {
 	const out: string[] = [];
 	for (const row of table.rows) {
 		const v = row.cells[index]?.trim();
-		if (v) out.push(v);
+		// A cell of megabytes (a broken export, a pasted blob) would freeze the preview table.
+		if (v) out.push(shorten(v));
 		if (out.length >= max) break;
 	}
 	return out;
@@ -310,7 +325,7 @@ export function proposeMapping(table: SourceTable): MappingProposal {
 	const mapping: ColumnMapping = {};
 	const columns: ColumnProposal[] = table.headers.map((header, index) => ({
 		index,
-		header,
+		header: shorten(header),
 		field: null,
 		reason: null,
 		samples: samplesOf(table, index)
@@ -327,7 +342,7 @@ export function proposeMapping(table: SourceTable): MappingProposal {
 		if (index !== undefined) assign(field, index, 'source');
 	}
 	for (const col of columns) {
-		const field = headerField(col.header);
+		const field = headerField(table.headers[col.index]!);
 		if (field) assign(field, col.index, 'header');
 	}
 	if (mapping.postcode === undefined) {
@@ -700,20 +715,30 @@ export function splitStreetAndNumber(text: string): { street: string; number: st
 /** Month names as Excel writes them when it takes "12-2" for a date ("12-feb", "1-mrt"). */
 const MONTH = /^(?:jan|feb|mrt|mar|apr|mei|may|jun|jul|aug|sep|okt|oct|nov|dec)$/i;
 
+/**
+ * Characters no one sees (zero-width space and joiners, word joiner, BOM, soft hyphen) that text
+ * copied from a web page or a mail brings along: "\u200b12" is house number 12.
+ */
+const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
+
 function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 	if (row.cells.every((c) => c.trim() === '')) return { kind: 'empty' };
 	const cell = (f: AddressField): string => {
 		const i = mapping[f];
-		return i === undefined ? '' : (row.cells[i] ?? '');
+		return i === undefined ? '' : (row.cells[i] ?? '').replace(INVISIBLE, '');
 	};
 	const errors: Issue[] = [];
 	const warnings: Issue[] = [];
 
-	// A totals line at the end of an export: no street, no number, a cell that says "Totaal".
+	// A totals line at the end of an export: a cell that says "Totaal", no street (or "Totaal" in the
+	// street column, without a postcode) and at most a count in the number column ("Totaal;4").
+	const streetCell = cleanText(cell('street')) ?? cleanText(cell('streetAndNumber'));
 	if (
-		cleanText(cell('street')) === null &&
-		cell('houseNumber').trim() === '' &&
-		cleanText(cell('streetAndNumber')) === null
+		/^\d*$/.test(cell('houseNumber').trim()) &&
+		(streetCell === null ||
+			(SUMMARY.test(streetCell) &&
+				cell('postcode').trim() === '' &&
+				cell('postcodeAndCity').trim() === ''))
 	) {
 		const summary = row.cells.find((c) => SUMMARY.test(c.trim()));
 		if (summary !== undefined) return { kind: 'summary', value: summary.trim().slice(0, 80) };
@@ -842,13 +867,33 @@ function interpretRow(row: SourceRow, mapping: ColumnMapping): RowOutcome {
 	};
 }
 
-function emptyResult(table: SourceTable): ImportResult {
+/**
+ * The reading problems of data rows, by line: such a row (a stray quote that may have shifted its
+ * cells) is rejected with them, as the preview says of every listed row, not stored as well.
+ */
+function readingIssues(table: SourceTable): Map<number, Issue[]> {
+	const byLine = new Map<number, Issue[]>();
+	if (table.errors.length === 0) return byLine;
+	const rowLines = new Set(table.rows.map((r) => r.line));
+	for (const e of table.errors) {
+		if (!rowLines.has(e.line)) continue;
+		const list = byLine.get(e.line) ?? [];
+		list.push({ code: e.code, params: e.params } as Issue);
+		byLine.set(e.line, list);
+	}
+	return byLine;
+}
+
+function emptyResult(table: SourceTable, byLine: ReadonlyMap<number, Issue[]>): ImportResult {
 	return {
 		rows: [],
-		errors: table.errors.map((e) => ({
-			line: e.line,
-			issues: [{ code: e.code, params: e.params } as Issue]
-		})),
+		// Problems outside the data rows (before the header, after the last row) stand alone.
+		errors: table.errors
+			.filter((e) => !byLine.has(e.line))
+			.map((e) => ({
+				line: e.line,
+				issues: [{ code: e.code, params: e.params } as Issue]
+			})),
 		warnings: [...(table.warnings ?? [])],
 		needsGeocoding: 0,
 		total: 0
@@ -860,10 +905,17 @@ function processRange(
 	mapping: ColumnMapping,
 	from: number,
 	to: number,
-	result: ImportResult
+	result: ImportResult,
+	byLine: ReadonlyMap<number, Issue[]>
 ): void {
 	for (let i = from; i < to; i++) {
 		const source = table.rows[i]!;
+		const reading = byLine.get(source.line);
+		if (reading) {
+			result.total++;
+			result.errors.push({ line: source.line, issues: reading });
+			continue;
+		}
 		const outcome = interpretRow(source, mapping);
 		if (outcome.kind === 'empty') continue;
 		if (outcome.kind === 'summary') {
@@ -892,8 +944,9 @@ function finish(result: ImportResult): ImportResult {
 
 /** Applies a mapping to every row at once (fine in a worker or for small files). */
 export function applyMapping(table: SourceTable, mapping: ColumnMapping): ImportResult {
-	const result = emptyResult(table);
-	processRange(table, mapping, 0, table.rows.length, result);
+	const byLine = readingIssues(table);
+	const result = emptyResult(table, byLine);
+	processRange(table, mapping, 0, table.rows.length, result, byLine);
 	return finish(result);
 }
 
@@ -911,11 +964,12 @@ export async function applyMappingAsync(
 ): Promise<ImportResult> {
 	const chunkSize = Math.max(1, options.chunkSize ?? 2000);
 	const total = table.rows.length;
-	const result = emptyResult(table);
+	const byLine = readingIssues(table);
+	const result = emptyResult(table, byLine);
 	for (let from = 0; from < total; from += chunkSize) {
 		options.signal?.throwIfAborted();
 		const to = Math.min(total, from + chunkSize);
-		processRange(table, mapping, from, to, result);
+		processRange(table, mapping, from, to, result, byLine);
 		options.onProgress?.({ done: to, total });
 		if (to < total) await nextTurn();
 	}

@@ -80,6 +80,8 @@ export interface IssueParams {
 	'geojson-bad-coordinates': Record<string, never>;
 	/** A geometry other than a Point, MultiPoint, Polygon or MultiPolygon. */
 	'geojson-not-point': { type: string };
+	/** The file names a coordinate system other than WGS84, RD New or Web Mercator (thrown). */
+	'geojson-unsupported-crs': { name: string };
 	/** A building outline (Polygon) or several points: placed at their centre (warning). */
 	'geojson-centre': { type: string };
 
@@ -88,8 +90,18 @@ export interface IssueParams {
 	'file-is-spreadsheet': Record<string, never>;
 	/** An Excel 97-2003 workbook (.xls), which is not read: .xlsx and CSV are. */
 	'file-is-old-excel': Record<string, never>;
+	/** A workbook with a password to open it (Excel then stores it as an encrypted compound file). */
+	'file-is-encrypted': Record<string, never>;
 	/** A ZIP file that is not an Excel workbook that can be read (damaged, .ods, another ZIP). */
 	'file-unreadable-workbook': Record<string, never>;
+	/** A web page (HTML table) or Excel 2003 XML, as web applications download "Excel" files. */
+	'file-is-markup': Record<string, never>;
+	/** Not a text file at all (a PDF, an image, a damaged file): no CSV, workbook or GeoJSON. */
+	'file-not-text': Record<string, never>;
+	/** A workbook that would unpack to more than the import can hold (a ZIP bomb, or far too big). */
+	'file-workbook-too-large': { megabytes: number };
+	/** An OpenDocument spreadsheet (.ods, from LibreOffice), which is not read: .xlsx and CSV are. */
+	'file-is-ods': Record<string, never>;
 }
 
 export type IssueCode = keyof IssueParams;

@@ -61,8 +61,12 @@ const HOUSE_NUMBER_PATTERNS: readonly RegExp[] = [
  * Only positive integers up to 99999 (the BAG range) are accepted.
  */
 export function parseHouseNumber(input: string): Parsed<HouseNumberParts> {
-	// "12.0" or "12,0": a whole number that a spreadsheet or script wrote as a decimal.
-	const s = input.trim().replace(/^(\d+)[.,]0+$/, '$1');
+	// "12.0" or "12,0": a whole number that a spreadsheet or script wrote as a decimal; also one a
+	// workbook formula left a floating-point trace on ("4.0000000000000009", "3.9999999999999996").
+	let s = input.trim().replace(/^(\d+)[.,]0+$/, '$1');
+	if (/^\d+\.\d{9,}$/.test(s) && Math.abs(Number(s) - Math.round(Number(s))) < 1e-6) {
+		s = String(Math.round(Number(s)));
+	}
 	if (s === '') return fail(issue('house-number-missing', {}));
 	for (const re of HOUSE_NUMBER_PATTERNS) {
 		const m = re.exec(s);
@@ -137,11 +141,20 @@ export function compactText(input: string): string {
 		.replace(/[^a-z0-9]/g, '');
 }
 
-/** Trimmed, with runs of whitespace and control characters (NUL and friends) collapsed; empty -> null. */
+/** Half a UTF-16 surrogate pair: no character, and no text the database accepts. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Trimmed, with runs of whitespace and control characters (NUL and friends) collapsed and half
+ * surrogate pairs (a GeoJSON "\ud800", a workbook's "&#xD800;") replaced by U+FFFD; empty -> null.
+ */
 export function cleanText(input: string | null | undefined): string | null {
 	if (input === null || input === undefined) return null;
-	// eslint-disable-next-line no-control-regex
-	const s = input.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
+	const s = input
+		.replace(LONE_SURROGATE, '\ufffd')
+		// eslint-disable-next-line no-control-regex
+		.replace(/[\s\u0000-\u001f\u007f]+/g, ' ')
+		.trim();
 	return s === '' ? null : s;
 }
 

@@ -26,7 +26,12 @@ export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
  */
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-const noControl = (s: string | null) => s === null || !CONTROL.test(s);
+/**
+ * Half a UTF-16 surrogate pair ("\ud800" in the sent JSON) is no text either: Postgres refused it
+ * (22P02), which also gave HTTP 500.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const noControl = (s: string | null) => s === null || (!CONTROL.test(s) && !LONE_SURROGATE.test(s));
 
 const optionalText = (max: number) =>
 	z

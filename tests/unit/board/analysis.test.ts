@@ -307,6 +307,24 @@ describe('exports', () => {
 		expect(csv).toBe('\uFEFFa;b\r\nx;1\r\n');
 	});
 
+	it('makes formulas harmless behind leading spaces, tabs and line breaks too', () => {
+		// Excel's and LibreOffice's CSV import can trim leading whitespace, and then run what follows.
+		expect(csvCell(' =HYPERLINK("http://x")')).toBe('"\' =HYPERLINK(""http://x"")"');
+		expect(csvCell('  +31 6 1234')).toBe("'  +31 6 1234");
+		expect(csvCell('\u00a0-2+3')).toBe("'\u00a0-2+3");
+		expect(csvCell('\t=1+1')).toBe("'\t=1+1");
+		expect(csvCell('\r\n@SUM(A1)')).toBe('"\'\r\n@SUM(A1)"');
+		expect(csvCell('\n=cmd')).toBe('"\'\n=cmd"');
+		// The full-width signs some keyboards type, which Excel reads as = + - @ as well.
+		expect(csvCell('\uff1dSUM(A1)')).toBe("'\uff1dSUM(A1)");
+		// Ordinary text with such a sign further on stays as it was.
+		expect(csvCell('Straat 12 - achterom')).toBe('Straat 12 - achterom');
+		expect(csvCell('a=b')).toBe('a=b');
+		// In a whole export: every cell of a row that starts so is opened as text.
+		const csv = toCsv(['notitie'], [[' =1+1'], ['\n+1']]);
+		expect(csv.split('\r\n').slice(1, 3)).toEqual(["' =1+1", '"\'\n+1"']);
+	});
+
 	it('exports notes only when asked, never confidential ones', () => {
 		const themas = new Map([['groen', { id: 'groen', name: 'groen', colour: '#2ca02c' }]]);
 		const list = [

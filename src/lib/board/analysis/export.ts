@@ -1,7 +1,7 @@
 /**
  * Exports as Dutch Excel opens them (CSV: UTF-8 with BOM, semicolons, CRLF) and as GeoJSON.
- * Cells that a spreadsheet would run as a formula (starting with = + - @, or a tab or carriage
- * return) get a leading apostrophe. The anonymised export has only per-street aggregates,
+ * Cells that a spreadsheet would run as a formula (starting with = + - @, also after leading
+ * whitespace, or with a tab or line break) get a leading apostrophe. The anonymised export has only per-street aggregates,
  * protected as the public resident pages protect theirs (the board's k, complementary
  * suppression; see streetRows), never free text.
  */
@@ -14,11 +14,17 @@ export const MIN_GROUP_SIZE = 5;
 
 export type Cell = string | number | boolean | null | undefined;
 
+/**
+ * Text a spreadsheet may run as a formula: starting with = + - @ (also after spaces or line
+ * breaks, which Excel and LibreOffice can trim on import), or with a tab or line break.
+ */
+const FORMULA_LIKE = /^(?:[\s\u00a0]*[=+\-@\uff1d\uff0b\uff0d\uff20]|[\t\r\n])/;
+
 /** One CSV cell: quoted when needed, formula-like text made harmless. */
 export function csvCell(value: Cell): string {
 	if (value === null || value === undefined) return '';
 	let s = typeof value === 'number' ? String(value).replace('.', ',') : String(value);
-	if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+	if (typeof value === 'string' && FORMULA_LIKE.test(s)) s = `'${s}`;
 	if (/[";\r\n]/.test(s)) s = `"${s.replace(/"/g, '""')}"`;
 	return s;
 }

@@ -85,6 +85,8 @@ export function issueText(issue: Issue): string {
 			return m.import_issue_geojson_bad_coordinates();
 		case 'geojson-not-point':
 			return m.import_issue_geojson_not_point(issue.params);
+		case 'geojson-unsupported-crs':
+			return m.importfile_issue_geojson_crs(issue.params);
 		case 'geojson-centre':
 			return m.import_issue_geojson_centre(issue.params);
 		case 'file-is-spreadsheet':
@@ -93,6 +95,16 @@ export function issueText(issue: Issue): string {
 			return m.import_issue_file_is_old_excel();
 		case 'file-unreadable-workbook':
 			return m.import_issue_file_unreadable_workbook();
+		case 'file-is-encrypted':
+			return m.importfile_issue_encrypted();
+		case 'file-is-markup':
+			return m.importfile_issue_markup();
+		case 'file-not-text':
+			return m.importfile_issue_not_text();
+		case 'file-workbook-too-large':
+			return m.importfile_issue_workbook_too_large(issue.params);
+		case 'file-is-ods':
+			return m.importfile_issue_ods();
 		default:
 			return unhandled(issue);
 	}
