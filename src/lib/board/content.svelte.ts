@@ -3,6 +3,7 @@ import { createSubscriber } from 'svelte/reactivity';
 import * as Y from 'yjs';
 import { Gesprekken, Initiatieven, Notities, Themas } from './collections.svelte';
 import { localOrigin } from './common';
+import { mergeCrossedWrites } from './crossed-writes';
 import { forgetHistoryOnRemoteRemoval } from './erase';
 import { ensureDefaultThemas, themasMap } from './themas';
 import { createUndoManager, undoOwn, type UndoneEntity, type UndoResult } from './undo';
@@ -57,9 +58,12 @@ export class Board {
 		});
 		// An erased household must not live on in this tab's undo history (see erase.ts).
 		const stopForgetting = forgetHistoryOnRemoteRemoval(doc, undo, localOrigin(doc));
+		// Short text fields written at the same time elsewhere keep both edits (crossed-writes.ts).
+		const stopMerging = mergeCrossedWrites(doc);
 		this.#stop = () => {
 			themas.unobserveDeep(onThemas);
 			stopForgetting();
+			stopMerging();
 			undo.destroy();
 			for (const c of [this.gesprekken, this.initiatieven, this.notities, this.themas]) c.destroy();
 		};
