@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { mergeText } from '../collab/merge-text';
 import { isLocalReadOnly, localOrigin } from './common';
-import { BOARD_LAYOUT, TOP_LEVEL, type MapShape } from './layout';
+import { BOARD_LAYOUT, FOLLOW_UP_SHAPE, GESPREK_SHAPE, TOP_LEVEL, type MapShape } from './layout';
 
 /**
  * Short text fields that are plain strings in an entity's Y.Map (not Y.Texts): two writes of one
@@ -16,6 +16,11 @@ export const SHORT_TEXT_FIELDS: Readonly<Record<string, readonly string[]>> = {
 	[TOP_LEVEL.notities]: ['text'],
 	[TOP_LEVEL.themas]: ['name', 'description']
 };
+
+/** The same within a gesprek: a follow-up's fields, and who recorded the consent. */
+const FOLLOW_UP_FIELDS = ['what', 'who'] as const;
+const CONSENT_FIELDS = ['recordedBy'] as const;
+const CONSENT_SHAPE = GESPREK_SHAPE.fields.consent as MapShape;
 
 /** This tab's own writes of one field that no write from elsewhere has built on yet. */
 interface Unseen {
@@ -49,14 +54,29 @@ export function mergeCrossedWrites(doc: Y.Doc): () => void {
 	for (const [collection, fields] of Object.entries(SHORT_TEXT_FIELDS)) {
 		const shape = BOARD_LAYOUT[collection]!.of as MapShape;
 		const top = doc.getMap<unknown>(collection);
+		/** The short text fields of a changed map in this collection, and their shape. */
+		const watched = (target: Y.AbstractType<unknown>) => {
+			const parent = target.parent;
+			if (parent === top) return { keys: fields, shape };
+			if (collection !== TOP_LEVEL.gesprekken) return null;
+			if (parent instanceof Y.Array && parent.parent?.parent === top) {
+				return { keys: FOLLOW_UP_FIELDS, shape: FOLLOW_UP_SHAPE };
+			}
+			if (parent instanceof Y.Map && parent.parent === top && parent.get('consent') === target) {
+				return { keys: CONSENT_FIELDS, shape: CONSENT_SHAPE };
+			}
+			return null;
+		};
 		const observer = (events: Y.YEvent<Y.AbstractType<unknown>>[], tx: Y.Transaction) => {
 			for (const event of events) {
-				if (!(event instanceof Y.YMapEvent) || event.target.parent !== top) continue;
-				const entity = event.target as Y.Map<unknown>;
-				for (const key of fields) {
+				if (!(event instanceof Y.YMapEvent)) continue;
+				const found = watched(event.target);
+				if (!found) continue;
+				const map = event.target as Y.Map<unknown>;
+				for (const key of found.keys) {
 					if (!event.keysChanged.has(key)) continue;
-					if (tx.local) noteOwnWrite(entity, key, event.changes.keys.get(key)?.oldValue);
-					else checkCrossed(entity, key, shape);
+					if (tx.local) noteOwnWrite(map, key, event.changes.keys.get(key)?.oldValue);
+					else checkCrossed(map, key, found.shape);
 				}
 			}
 		};
@@ -79,14 +99,30 @@ export function mergeCrossedWrites(doc: Y.Doc): () => void {
 		fields.set(key, own);
 	}
 
+	/** Fields to look at once the transaction that changed them is done (not inside it). */
+	const due = new Map<Y.Map<unknown>, Map<string, MapShape>>();
 	function checkCrossed(entity: Y.Map<unknown>, key: string, shape: MapShape): void {
+		if (!unseen.get(entity)?.has(key)) return;
+		if (due.size === 0) queueMicrotask(resolveDue);
+		let keys = due.get(entity);
+		if (!keys) due.set(entity, (keys = new Map()));
+		keys.set(key, shape);
+	}
+	function resolveDue(): void {
+		const all = [...due];
+		due.clear();
+		for (const [entity, keys] of all) for (const [key, shape] of keys) resolve(entity, key, shape);
+	}
+
+	/** Looks at one field as it is now: merges when a write from elsewhere crossed mine. */
+	function resolve(entity: Y.Map<unknown>, key: string, shape: MapShape): void {
 		const own = unseen.get(entity)?.get(key);
 		if (!own) return;
 		const current = entity._map.get(key);
 		const latest = own.mine[own.mine.length - 1]!;
 		if (current && Y.compareIDs(current.id, latest.id)) return; // Mine is kept: theirs crossed and lost.
 		unseen.get(entity)!.delete(key);
-		if (!current || current.deleted) return;
+		if (!current || current.deleted || entity._item?.deleted) return;
 		const theirs = current.content.getContent()[0];
 		if (typeof theirs !== 'string') return;
 		const base = ancestorValue(current.origin, own);
@@ -96,17 +132,10 @@ export function mergeCrossedWrites(doc: Y.Doc): () => void {
 		if (merged === theirs || (merged === latest.value && latest.value !== base)) return;
 		const field = shape.fields[key];
 		if (!field || field.kind !== 'value' || !field.schema.safeParse(merged).success) return;
-		const stored = current.id;
-		// Not inside the observer's transaction: once it is done, and only if nothing changed since.
-		queueMicrotask(() => {
-			const now = entity._map.get(key);
-			if (!now || !Y.compareIDs(now.id, stored) || isLocalReadOnly(doc)) return;
-			if (entity.doc === null || entity._item?.deleted) return;
-			let fields = unseen.get(entity);
-			if (!fields) unseen.set(entity, (fields = new Map()));
-			fields.set(key, { base: theirs, baseItem: stored, mine: [] });
-			doc.transact(() => entity.set(key, merged), origin);
-		});
+		if (isLocalReadOnly(doc)) return;
+		// The merge is mine now, built on theirs: a write crossing it is merged from there.
+		unseen.get(entity)!.set(key, { base: theirs, baseItem: current.id, mine: [] });
+		doc.transact(() => entity.set(key, merged), origin);
 	}
 
 	/**

@@ -2,8 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { aGesprek, link, sync } from '../../support/ydocs';
 import {
+	addFollowUp,
 	addInitiatief,
 	getGesprek,
+	patchConsent,
+	updateFollowUp,
 	getInitiatief,
 	updateGesprek,
 	updateInitiatief
@@ -66,20 +69,23 @@ describe('crossed writes of a short text field', () => {
 		expect(getGesprek(b, g.id)!.heldBy).toBe('Piet en Ana (Woonwaarts)');
 	});
 
-	it('merges three devices that were offline together', async () => {
-		const docs = devices(3);
-		const [a, b, c] = docs as [Y.Doc, Y.Doc, Y.Doc];
-		const { id } = addInitiatief(a, { title: 'Buurtfeest', place: { lon: 5.87, lat: 51.83 } });
-		await converge(docs);
-		updateInitiatief(a, id, { title: 'Groot Buurtfeest' });
-		updateInitiatief(b, id, { title: 'Buurtfeest in juni' });
-		updateInitiatief(c, id, { title: 'Buurtfeest!' });
-		await converge(docs);
-		const all = titles(docs, id);
-		expect(new Set(all).size).toBe(1);
-		expect(all[0]).toMatch(/^Groot Buurtfeest/);
-		expect(all[0]).toContain(' in juni');
-		expect(all[0]).toContain('!');
+	it('merges three devices that were offline together, whichever wins the tie-break', async () => {
+		// Random client ids decide whose write Yjs keeps: many rounds, so every order comes up.
+		for (let round = 0; round < 30; round++) {
+			const docs = devices(3);
+			const [a, b, c] = docs as [Y.Doc, Y.Doc, Y.Doc];
+			const { id } = addInitiatief(a, { title: 'Buurtfeest', place: { lon: 5.87, lat: 51.83 } });
+			await converge(docs);
+			updateInitiatief(a, id, { title: 'Groot Buurtfeest' });
+			updateInitiatief(b, id, { title: 'Buurtfeest in juni' });
+			updateInitiatief(c, id, { title: 'Buurtfeest!' });
+			await converge(docs);
+			const all = titles(docs, id);
+			expect(new Set(all).size).toBe(1);
+			expect(all[0]).toMatch(/^Groot Buurtfeest/);
+			expect(all[0]).toContain(' in juni');
+			expect(all[0]).toContain('!');
+		}
 	});
 
 	it('leaves a later edit built on mine alone (no crossing)', async () => {
@@ -139,5 +145,32 @@ describe('crossed writes of a short text field', () => {
 		const [oa, ob] = titles([a, b], other);
 		expect(oa).toBe(ob);
 		expect(['De Tuin', 'Tuin 2027']).toContain(oa);
+	});
+});
+
+describe('crossed writes inside a gesprek', () => {
+	it('keeps both edits of a follow-up and of who recorded the consent', async () => {
+		const [a, b] = devices(2) as [Y.Doc, Y.Doc];
+		const g = aGesprek(a);
+		const f = addFollowUp(a, g.id, { what: 'Bellen', who: 'Ana' });
+		patchConsent(a, g.id, { recordedBy: 'Ana' });
+		sync(a, b);
+		updateFollowUp(a, g.id, f.id, { what: 'Bellen over de tuin' });
+		updateFollowUp(b, g.id, f.id, { what: 'Morgen bellen' });
+		updateFollowUp(a, g.id, f.id, { who: 'Ana en Piet' });
+		updateFollowUp(b, g.id, f.id, { who: 'Ana (Woonwaarts)' });
+		patchConsent(a, g.id, { recordedBy: 'Ana de Vries' });
+		patchConsent(b, g.id, { recordedBy: 'Ana (opbouwwerk)' });
+		await converge([a, b]);
+		for (const doc of [a, b]) {
+			const read = getGesprek(doc, g.id)!;
+			expect(read.followUps[0]!.what).toBe('Morgen bellen over de tuin');
+			expect(read.followUps[0]!.who).toMatch(
+				/^Ana( en Piet \(Woonwaarts\)| \(Woonwaarts\) en Piet)$/
+			);
+			expect(read.consent.recordedBy).toMatch(
+				/^Ana (de Vries \(opbouwwerk\)|\(opbouwwerk\) de Vries)$/
+			);
+		}
 	});
 });
