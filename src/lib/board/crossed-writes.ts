@@ -34,6 +34,36 @@ interface Unseen {
 /** How far back the history of one field is followed (each step is one earlier write). */
 const MAX_STEPS = 200;
 
+/** Where this tab's unseen writes are kept across reloads: the board's copy on the device. */
+export interface KeptWrites {
+	get<T>(key: string): Promise<T | undefined>;
+	set(key: string, value: unknown): Promise<void>;
+}
+
+/** The key of the unseen writes in the device's copy of the board (offline.ts). */
+export const KEPT_KEY = 'crossed-writes';
+/** At most this many fields' unseen writes are kept (the latest written). */
+const KEPT_MAX = 500;
+
+type KeptId = [client: number, clock: number];
+/** One field's unseen writes as kept: the path to its map, the field, and the writes. */
+interface Kept {
+	path: string[];
+	key: string;
+	base: string;
+	baseItem: KeptId | null;
+	mine: [client: number, clock: number, value: string][];
+}
+
+export interface CrossedWrites {
+	/**
+	 * Keeps the unseen writes in the device's copy too, and takes over those kept by this device
+	 * before (a tab closed with a write unsent, opened again): a crossing found now is merged.
+	 */
+	keep(store: KeptWrites): Promise<void>;
+	stop(): void;
+}
+
 /**
  * Watches this tab's writes of the short text fields; when a write from elsewhere turns out to have
  * crossed one of them (it did not build on this tab's last write, yet it is the value every device
@@ -41,32 +71,61 @@ const MAX_STEPS = 200;
  * the one who lost Yjs's tie-break gets their words back in, on every device. Only the side whose
  * write lost does this: the winner's value is then built on, so nobody merges twice. Edits of the
  * same characters stay as Yjs chose (no way to keep both that reads right). A merged value the
- * field's schema would refuse (too long) is not written. Returns a function that stops watching.
- *
- * Known limit: the value both started from is kept in memory, so a tab closed while its write was
- * unsent cannot merge after it is opened again; the other device then merges if its tab is open.
+ * field's schema would refuse (too long) is not written. With `keep`, the writes not yet built on
+ * are kept on the device, so a tab closed offline and opened again still merges.
  */
-export function mergeCrossedWrites(doc: Y.Doc): () => void {
+export function mergeCrossedWrites(doc: Y.Doc): CrossedWrites {
 	const origin = localOrigin(doc);
 	const unseen = new Map<Y.Map<unknown>, Map<string, Unseen>>();
 	const stops: (() => void)[] = [];
+	const tops = Object.keys(SHORT_TEXT_FIELDS).map((c) => [c, doc.getMap<unknown>(c)] as const);
+	let store: KeptWrites | null = null;
+	let saving = false;
 
-	for (const [collection, fields] of Object.entries(SHORT_TEXT_FIELDS)) {
-		const shape = BOARD_LAYOUT[collection]!.of as MapShape;
-		const top = doc.getMap<unknown>(collection);
-		/** The short text fields of a changed map in this collection, and their shape. */
-		const watched = (target: Y.AbstractType<unknown>) => {
-			const parent = target.parent;
-			if (parent === top) return { keys: fields, shape };
-			if (collection !== TOP_LEVEL.gesprekken) return null;
+	/** The short text fields of a map in the board, their shape, and the path to the map. */
+	function watched(target: Y.AbstractType<unknown>) {
+		const parent = target.parent;
+		for (const [collection, top] of tops) {
+			const entityKey = (m: Y.AbstractType<unknown> | null) => m?._item?.parentSub ?? '';
+			if (parent === top) {
+				const shape = BOARD_LAYOUT[collection]!.of as MapShape;
+				return {
+					keys: SHORT_TEXT_FIELDS[collection]!,
+					shape,
+					path: [collection, entityKey(target)]
+				};
+			}
+			if (collection !== TOP_LEVEL.gesprekken) continue;
 			if (parent instanceof Y.Array && parent.parent?.parent === top) {
-				return { keys: FOLLOW_UP_FIELDS, shape: FOLLOW_UP_SHAPE };
+				const id = String((target as Y.Map<unknown>).get('id') ?? '');
+				const path = [collection, entityKey(parent.parent), 'followUps', id];
+				return { keys: FOLLOW_UP_FIELDS, shape: FOLLOW_UP_SHAPE, path };
 			}
 			if (parent instanceof Y.Map && parent.parent === top && parent.get('consent') === target) {
-				return { keys: CONSENT_FIELDS, shape: CONSENT_SHAPE };
+				const path = [collection, entityKey(parent), 'consent'];
+				return { keys: CONSENT_FIELDS, shape: CONSENT_SHAPE, path };
 			}
+		}
+		return null;
+	}
+
+	/** The map a kept path leads to, if it is still there. */
+	function mapAt(path: string[]): Y.Map<unknown> | null {
+		const [collection, id, part, followUpId] = path;
+		const entity = doc.getMap<unknown>(collection ?? '').get(id ?? '');
+		if (!(entity instanceof Y.Map) || !collection || !(collection in SHORT_TEXT_FIELDS))
 			return null;
-		};
+		if (part === undefined) return entity;
+		const inner = entity.get(part);
+		if (part === 'consent' && inner instanceof Y.Map) return inner;
+		if (part === 'followUps' && inner instanceof Y.Array) {
+			const found = inner.toArray().find((f) => f instanceof Y.Map && f.get('id') === followUpId);
+			return found instanceof Y.Map ? found : null;
+		}
+		return null;
+	}
+
+	for (const [, top] of tops) {
 		const observer = (events: Y.YEvent<Y.AbstractType<unknown>>[], tx: Y.Transaction) => {
 			for (const event of events) {
 				if (!(event instanceof Y.YMapEvent)) continue;
@@ -76,7 +135,7 @@ export function mergeCrossedWrites(doc: Y.Doc): () => void {
 				for (const key of found.keys) {
 					if (!event.keysChanged.has(key)) continue;
 					if (tx.local) noteOwnWrite(map, key, event.changes.keys.get(key)?.oldValue);
-					else checkCrossed(map, key, found.shape);
+					else checkCrossed(map, key);
 				}
 			}
 		};
@@ -88,6 +147,7 @@ export function mergeCrossedWrites(doc: Y.Doc): () => void {
 		const item = entity._map.get(key);
 		if (!item || item.deleted) {
 			unseen.get(entity)?.delete(key);
+			save();
 			return;
 		}
 		const value = item.content.getContent()[0];
@@ -96,30 +156,36 @@ export function mergeCrossedWrites(doc: Y.Doc): () => void {
 		if (!fields) unseen.set(entity, (fields = new Map()));
 		const own = fields.get(key) ?? { base: oldValue, baseItem: item.origin, mine: [] };
 		own.mine.push({ id: item.id, value });
+		// Latest written last (the oldest go first when there are too many to keep).
+		fields.delete(key);
 		fields.set(key, own);
+		unseen.delete(entity);
+		unseen.set(entity, fields);
+		save();
 	}
 
 	/** Fields to look at once the transaction that changed them is done (not inside it). */
-	const due = new Map<Y.Map<unknown>, Map<string, MapShape>>();
-	function checkCrossed(entity: Y.Map<unknown>, key: string, shape: MapShape): void {
+	const due = new Map<Y.Map<unknown>, Set<string>>();
+	function checkCrossed(entity: Y.Map<unknown>, key: string): void {
 		if (!unseen.get(entity)?.has(key)) return;
 		if (due.size === 0) queueMicrotask(resolveDue);
 		let keys = due.get(entity);
-		if (!keys) due.set(entity, (keys = new Map()));
-		keys.set(key, shape);
+		if (!keys) due.set(entity, (keys = new Set()));
+		keys.add(key);
 	}
 	function resolveDue(): void {
 		const all = [...due];
 		due.clear();
-		for (const [entity, keys] of all) for (const [key, shape] of keys) resolve(entity, key, shape);
+		for (const [entity, keys] of all) for (const key of keys) resolve(entity, key);
+		save();
 	}
 
 	/** Looks at one field as it is now: merges when a write from elsewhere crossed mine. */
-	function resolve(entity: Y.Map<unknown>, key: string, shape: MapShape): void {
+	function resolve(entity: Y.Map<unknown>, key: string): void {
 		const own = unseen.get(entity)?.get(key);
-		if (!own) return;
+		const latest = own?.mine[own.mine.length - 1];
+		if (!own || !latest) return;
 		const current = entity._map.get(key);
-		const latest = own.mine[own.mine.length - 1]!;
 		if (current && Y.compareIDs(current.id, latest.id)) return; // Mine is kept: theirs crossed and lost.
 		unseen.get(entity)!.delete(key);
 		if (!current || current.deleted || entity._item?.deleted) return;
@@ -130,7 +196,7 @@ export function mergeCrossedWrites(doc: Y.Doc): () => void {
 		const merged = mergeText(base, latest.value, theirs);
 		// Both changed the same characters: Yjs's choice stands (mergeText would put mine back).
 		if (merged === theirs || (merged === latest.value && latest.value !== base)) return;
-		const field = shape.fields[key];
+		const field = watched(entity)?.shape.fields[key];
 		if (!field || field.kind !== 'value' || !field.schema.safeParse(merged).success) return;
 		if (isLocalReadOnly(doc)) return;
 		// The merge is mine now, built on theirs: a write crossing it is merged from there.
@@ -161,8 +227,63 @@ export function mergeCrossedWrites(doc: Y.Doc): () => void {
 		return null;
 	}
 
-	return () => {
-		for (const stop of stops) stop();
-		unseen.clear();
+	/** What is kept on the device: the latest KEPT_MAX fields' unseen writes. */
+	function snapshot(): Kept[] {
+		const out: Kept[] = [];
+		for (const [map, fields] of unseen) {
+			const path = watched(map)?.path;
+			if (!path || map._item?.deleted) continue;
+			for (const [key, own] of fields) {
+				if (own.mine.length === 0) continue;
+				out.push({
+					path,
+					key,
+					base: own.base,
+					baseItem: own.baseItem ? [own.baseItem.client, own.baseItem.clock] : null,
+					mine: own.mine.map((m) => [m.id.client, m.id.clock, m.value])
+				});
+			}
+		}
+		return out.slice(-KEPT_MAX);
+	}
+
+	/** Writes the kept copy once the current task is done (one write for many changes). */
+	function save(): void {
+		if (!store || saving) return;
+		saving = true;
+		queueMicrotask(() => {
+			saving = false;
+			void store?.set(KEPT_KEY, snapshot());
+		});
+	}
+
+	return {
+		async keep(kept: KeptWrites): Promise<void> {
+			const before = (await kept.get<Kept[]>(KEPT_KEY)) ?? [];
+			store = kept;
+			for (const k of Array.isArray(before) ? before : []) {
+				const map = mapAt(k.path);
+				if (!map || !Array.isArray(k.mine) || typeof k.base !== 'string') continue;
+				let fields = unseen.get(map);
+				if (!fields) unseen.set(map, (fields = new Map()));
+				const now = fields.get(k.key);
+				fields.set(k.key, {
+					base: k.base,
+					baseItem: k.baseItem ? Y.createID(k.baseItem[0], k.baseItem[1]) : null,
+					mine: [
+						...k.mine.map(([client, clock, value]) => ({ id: Y.createID(client, clock), value })),
+						...(now?.mine ?? [])
+					]
+				});
+				// What arrived while this tab was closed, or since it opened, may have crossed them.
+				checkCrossed(map, k.key);
+			}
+			save();
+		},
+		stop() {
+			for (const stop of stops) stop();
+			unseen.clear();
+			store = null;
+		}
 	};
 }

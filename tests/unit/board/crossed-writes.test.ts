@@ -12,7 +12,7 @@ import {
 	updateInitiatief
 } from '../../../src/lib/board';
 import { setLocalReadOnly } from '../../../src/lib/board/common';
-import { mergeCrossedWrites } from '../../../src/lib/board/crossed-writes';
+import { mergeCrossedWrites, type KeptWrites } from '../../../src/lib/board/crossed-writes';
 
 /**
  * Writes of one short text field that cross (both made before either arrived: in flight, or
@@ -25,7 +25,7 @@ afterEach(() => stops.splice(0).forEach((stop) => stop()));
 function devices(n: number): Y.Doc[] {
 	return Array.from({ length: n }, () => {
 		const doc = new Y.Doc();
-		stops.push(mergeCrossedWrites(doc));
+		stops.push(mergeCrossedWrites(doc).stop);
 		return doc;
 	});
 }
@@ -172,5 +172,45 @@ describe('crossed writes inside a gesprek', () => {
 				/^Ana (de Vries \(opbouwwerk\)|\(opbouwwerk\) de Vries)$/
 			);
 		}
+	});
+});
+
+describe('crossed writes kept on the device', () => {
+	/** The device's copy (OfflineCopy's get/set), as plain storage that outlives the tab. */
+	function deviceStore(): KeptWrites & { data: Map<string, unknown> } {
+		const data = new Map<string, unknown>();
+		return {
+			data,
+			get: async <T>(key: string) => structuredClone(data.get(key)) as T | undefined,
+			set: async (key: string, value: unknown) => void data.set(key, structuredClone(value))
+		};
+	}
+
+	it('merges after the tab that wrote offline was closed and opened again', async () => {
+		const a = new Y.Doc();
+		a.clientID = 1; // Lower than B's: Yjs keeps B's write, so A's side must merge.
+		const guard = mergeCrossedWrites(a);
+		const store = deviceStore();
+		await guard.keep(store);
+		const b = devices(1)[0]!;
+		b.clientID = 2;
+		const { id } = addInitiatief(b, { title: 'Moestuin', place: { lon: 5.87, lat: 51.83 } });
+		sync(a, b);
+		updateInitiatief(a, id, { title: 'De Moestuin' });
+		await settle();
+		// A's tab closes (what it had is in the device's copy), B writes meanwhile.
+		const kept = Y.encodeStateAsUpdate(a);
+		guard.stop();
+		updateInitiatief(b, id, { title: 'Moestuin 2027' });
+
+		// A's tab opens again: the copy, then the kept writes, then the server's changes.
+		const again = new Y.Doc();
+		Y.applyUpdate(again, kept, 'indexeddb');
+		const reopened = mergeCrossedWrites(again);
+		stops.push(reopened.stop);
+		await reopened.keep(store);
+		await converge([again, b]);
+		expect(titles([again, b], id)).toEqual(['De Moestuin 2027', 'De Moestuin 2027']);
+		expect(store.data.get('crossed-writes')).toBeDefined();
 	});
 });
