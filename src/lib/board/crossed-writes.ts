@@ -83,10 +83,10 @@ export function mergeCrossedWrites(doc: Y.Doc): CrossedWrites {
 	let saving = false;
 
 	/** The short text fields of a map in the board, their shape, and the path to the map. */
-	function watched(target: Y.AbstractType<unknown>) {
+	function watched(target: Y.Map<unknown>) {
 		const parent = target.parent;
 		for (const [collection, top] of tops) {
-			const entityKey = (m: Y.AbstractType<unknown> | null) => m?._item?.parentSub ?? '';
+			const entityKey = (m: { _item: Y.Item | null } | null) => m?._item?.parentSub ?? '';
 			if (parent === top) {
 				const shape = BOARD_LAYOUT[collection]!.of as MapShape;
 				return {
@@ -97,7 +97,7 @@ export function mergeCrossedWrites(doc: Y.Doc): CrossedWrites {
 			}
 			if (collection !== TOP_LEVEL.gesprekken) continue;
 			if (parent instanceof Y.Array && parent.parent?.parent === top) {
-				const id = String((target as Y.Map<unknown>).get('id') ?? '');
+				const id = String(target.get('id') ?? '');
 				const path = [collection, entityKey(parent.parent), 'followUps', id];
 				return { keys: FOLLOW_UP_FIELDS, shape: FOLLOW_UP_SHAPE, path };
 			}
@@ -129,9 +129,9 @@ export function mergeCrossedWrites(doc: Y.Doc): CrossedWrites {
 		const observer = (events: Y.YEvent<Y.AbstractType<unknown>>[], tx: Y.Transaction) => {
 			for (const event of events) {
 				if (!(event instanceof Y.YMapEvent)) continue;
-				const found = watched(event.target);
-				if (!found) continue;
 				const map = event.target as Y.Map<unknown>;
+				const found = watched(map);
+				if (!found) continue;
 				for (const key of found.keys) {
 					if (!event.keysChanged.has(key)) continue;
 					if (tx.local) noteOwnWrite(map, key, event.changes.keys.get(key)?.oldValue);
