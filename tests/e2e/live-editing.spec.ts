@@ -299,3 +299,41 @@ test('two people typing in the same initiatief description at once both keep the
 	}
 	expect(errors.flat()).toEqual([]);
 });
+
+test('words typed just before the page reloads or closes are kept, not lost with the page', async ({
+	browser
+}) => {
+	const { pageA, pageB, errors } = await twoBrowsers(browser);
+	const heldBy = `Buurtwerker ${Date.now()}`;
+	const { formA, formB, label } = await bothOpen(pageA, pageB, 9, heldBy);
+
+	// A adds to "Gevoerd door" and reloads at once, within the pause before the field writes.
+	const inputA = formA.getByLabel('Gevoerd door');
+	await inputA.click();
+	await inputA.press('End');
+	await inputA.pressSequentially(' en Anouk');
+	await pageA.reload();
+	await expect(formB.getByLabel('Gevoerd door')).toHaveValue(`${heldBy} en Anouk`);
+	await openBoard(pageA);
+	await pageA.getByTestId('list-view').getByRole('button', { name: label, exact: true }).click();
+	await expect(
+		pageA
+			.getByTestId('address-panel')
+			.getByTestId('history-item')
+			.filter({ hasText: `${heldBy} en Anouk` })
+	).toHaveCount(1);
+
+	// B adds more and closes the tab at once: the words reach A.
+	const inputB = formB.getByLabel('Gevoerd door');
+	await inputB.click();
+	await inputB.press('End');
+	await inputB.pressSequentially(' en Bram');
+	await pageB.close({ runBeforeUnload: true });
+	await expect(
+		pageA
+			.getByTestId('address-panel')
+			.getByTestId('history-item')
+			.filter({ hasText: `${heldBy} en Anouk en Bram` })
+	).toHaveCount(1);
+	expect(errors.flat()).toEqual([]);
+});

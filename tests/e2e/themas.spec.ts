@@ -190,3 +190,46 @@ test('themes renamed, recoloured, merged and archived in one browser show so in 
 	expect(errorsA).toEqual([]);
 	expect(errorsB).toEqual([]);
 });
+
+test('a theme renamed by one while another types its name: the typing stays, and both are kept', async ({
+	browser
+}) => {
+	const pages: Page[] = [];
+	for (let i = 0; i < 2; i++) {
+		const context = await browser.newContext({ baseURL: server.url });
+		await server.signIn(context, owner);
+		const page = await context.newPage();
+		await openBoard(page);
+		await page.getByRole('button', { name: "Thema's beheren" }).click();
+		pages.push(page);
+	}
+	const [pageA, pageB] = pages as [Page, Page];
+	const errors = pages.map(collectErrors);
+	const managerA = pageA.getByTestId('thema-manager');
+	const managerB = pageB.getByTestId('thema-manager');
+	const nameA = managerA.locator('[data-thema-id="vergrijzing"] input:not([type=color])');
+
+	// A types on at the end of "Vergrijzing", not done yet.
+	await nameA.click();
+	await nameA.press('End');
+	await nameA.pressSequentially(' en zorg');
+	// Meanwhile B renames it (and leaves the field, which saves).
+	const nameB = managerB.getByLabel('Naam van Vergrijzing', { exact: true });
+	await nameB.fill('Vergrijzing in de wijk');
+	await nameB.press('Tab');
+	// B's name reaches A (its label says so); A's typing is still there.
+	await expect(
+		managerA.getByLabel('Naam van Vergrijzing in de wijk', { exact: true })
+	).toBeVisible();
+	await expect(nameA).toHaveValue('Vergrijzing en zorg');
+	await expect(nameA).toBeFocused();
+
+	// A presses Enter: both additions, in both browsers.
+	await nameA.press('Enter');
+	const both = 'Vergrijzing in de wijk en zorg';
+	for (const manager of [managerA, managerB]) {
+		await expect(manager.getByLabel(`Naam van ${both}`, { exact: true })).toHaveValue(both);
+	}
+	expect(errors.flat()).toEqual([]);
+	await Promise.all(pages.map((page) => page.context().close()));
+});

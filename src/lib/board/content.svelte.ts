@@ -3,6 +3,7 @@ import { createSubscriber } from 'svelte/reactivity';
 import * as Y from 'yjs';
 import { Gesprekken, Initiatieven, Notities, Themas } from './collections.svelte';
 import { localOrigin } from './common';
+import { mergeCrossedWrites, type CrossedWrites, type KeptWrites } from './crossed-writes';
 import { forgetHistoryOnRemoteRemoval } from './erase';
 import { ensureDefaultThemas, themasMap } from './themas';
 import { createUndoManager, undoOwn, type UndoneEntity, type UndoResult } from './undo';
@@ -25,6 +26,7 @@ export class Board {
 	readonly #undo: Y.UndoManager;
 	readonly #subscribeUndo: () => void;
 	readonly #stop: () => void;
+	readonly #crossed: CrossedWrites;
 
 	constructor(doc: Y.Doc) {
 		this.doc = doc;
@@ -57,9 +59,13 @@ export class Board {
 		});
 		// An erased household must not live on in this tab's undo history (see erase.ts).
 		const stopForgetting = forgetHistoryOnRemoteRemoval(doc, undo, localOrigin(doc));
+		// Short text fields written at the same time elsewhere keep both edits (crossed-writes.ts).
+		this.#crossed = mergeCrossedWrites(doc);
+		const crossed = this.#crossed;
 		this.#stop = () => {
 			themas.unobserveDeep(onThemas);
 			stopForgetting();
+			crossed.stop();
 			undo.destroy();
 			for (const c of [this.gesprekken, this.initiatieven, this.notities, this.themas]) c.destroy();
 		};
@@ -92,6 +98,15 @@ export class Board {
 	/** Ends the current undo step, so the next change is undone separately. */
 	stopCapturing(): void {
 		this.#undo.stopCapturing();
+	}
+
+	/**
+	 * Keeps this tab's writes of short text fields that nobody has built on yet in the device's
+	 * copy of the board, and merges those kept before that crossed a write from elsewhere
+	 * (crossed-writes.ts): a tab closed offline and opened again loses no words either.
+	 */
+	keepCrossedWrites(store: KeptWrites): Promise<void> {
+		return this.#crossed.keep(store);
 	}
 
 	/** The origin of this user's edits (for text bindings). */
