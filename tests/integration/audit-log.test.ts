@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listAudit, recordAudit } from '../../src/lib/server/audit';
+import { listAudit, recordAudit, recordGesprekChanges } from '../../src/lib/server/audit';
 import type { Db } from '../../src/lib/server/db';
 import { ensureDemoBoard } from '../../src/lib/server/demo';
 import { seedUsers } from '../support/accounts';
@@ -110,5 +110,40 @@ describe.each(DRIVERS)('the audit log (%s)', (driver) => {
 			[users.erik.id]
 		);
 		expect(rows[0]!.n).toBe(2);
+	});
+	it('records a mass edit of thousands of gesprekken in one statement, coalesced like single ones', async () => {
+		const base = new Date('2026-11-26T10:00:00Z');
+		const at = (s: number) => new Date(base.getTime() + s * 1000);
+		const ids = Array.from({ length: 3000 }, (_, i) => `mass-${i}`);
+		let queries = 0;
+		const counted = {
+			query: <T extends object>(sql: string, params?: Parameters<Db['query']>[1]) => {
+				queries++;
+				return db.query<T>(sql, params);
+			},
+			exec: (sql: string) => db.exec(sql)
+		};
+		const count = async () =>
+			(
+				await db.query<{ n: number }>(
+					`select count(*)::int as n from public.audit_log
+					 where action = 'gesprek.change' and subject like 'mass-%' and actor_id = $1`,
+					[users.erik.id]
+				)
+			)[0]!.n;
+		// Two updates at the same moment, overlapping: each gesprek once.
+		await Promise.all([
+			recordGesprekChanges(counted, 'spoorbuurt', users.erik.id, ids.slice(0, 2000), at(0)),
+			recordGesprekChanges(counted, 'spoorbuurt', users.erik.id, ids.slice(1000), at(1))
+		]);
+		expect(await count()).toBe(3000);
+		expect(queries).toBeLessThanOrEqual(2);
+		// Within the minute: nothing new, and the database is not asked.
+		await recordGesprekChanges(counted, 'spoorbuurt', users.erik.id, ids, at(30));
+		expect(await count()).toBe(3000);
+		expect(queries).toBeLessThanOrEqual(2);
+		// A minute later each is recorded again.
+		await recordGesprekChanges(counted, 'spoorbuurt', users.erik.id, ids, at(61));
+		expect(await count()).toBe(6000);
 	});
 });

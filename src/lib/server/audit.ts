@@ -226,7 +226,15 @@ export function changedGesprekIds(
 	return [...ids];
 }
 
-/** Records that a user changed these gesprekken on a board (coalesced per minute). */
+// Batches of one person on one board are written one after another, so that two at the same moment
+// cannot both miss each other's rows.
+const batchInFlight = new Map<string, Promise<unknown>>();
+
+/**
+ * Records that a user changed these gesprekken on a board (coalesced per minute, like
+ * recordAudit): one statement for all of them, so that an update changing thousands of gesprekken
+ * costs one query, not thousands one after another.
+ */
 export async function recordGesprekChanges(
 	db: Queryable,
 	boardId: string,
@@ -234,12 +242,46 @@ export async function recordGesprekChanges(
 	gesprekIds: readonly string[],
 	at: Date = new Date()
 ): Promise<void> {
-	for (const subject of gesprekIds) {
-		await recordAudit(
-			db,
-			{ boardId, actorId, action: 'gesprek.change', subject },
-			{ coalesceSeconds: AUDIT_COALESCE_SECONDS, at }
-		);
+	let known = newest.get(db);
+	if (!known) newest.set(db, (known = new Map()));
+	const seen = known;
+	const window = AUDIT_COALESCE_SECONDS * 1000;
+	const keyOf = (subject: string) => JSON.stringify([boardId, actorId, 'gesprek.change', subject]);
+	const due = (subject: string) => {
+		const last = seen.get(keyOf(subject));
+		return !(last !== undefined && at.getTime() >= last && at.getTime() - last < window);
+	};
+	const wanted = [...new Set(gesprekIds)].filter(due);
+	if (wanted.length === 0) return;
+	const chainKey = JSON.stringify([boardId, actorId]);
+	const before = batchInFlight.get(chainKey) ?? Promise.resolve();
+	const mine = before
+		.catch(() => {})
+		.then(async () => {
+			// The batch before this one may have recorded some of them meanwhile.
+			const subjects = wanted.filter(due);
+			if (subjects.length === 0) return;
+			await db.query(
+				`insert into public.audit_log (board_id, actor_id, action, subject, at)
+				 select $1, $2::uuid, 'gesprek.change', s.subject, $4::timestamptz
+				 from unnest($3::text[]) as s(subject)
+				 where not exists (
+					select 1 from public.audit_log l
+					where l.board_id = $1 and l.actor_id = $2::uuid and l.action = 'gesprek.change'
+						and l.subject = s.subject
+						and l.at > $4::timestamptz - make_interval(secs => $5::integer)
+						and l.at <= $4::timestamptz
+				 )`,
+				[boardId, actorId, subjects, at.toISOString(), AUDIT_COALESCE_SECONDS]
+			);
+			for (const subject of subjects) seen.set(keyOf(subject), at.getTime());
+			if (seen.size > 10_000) prune(seen, at.getTime() - window);
+		});
+	batchInFlight.set(chainKey, mine);
+	try {
+		await mine;
+	} finally {
+		if (batchInFlight.get(chainKey) === mine) batchInFlight.delete(chainKey);
 	}
 }
 
