@@ -188,7 +188,8 @@ function vheTwice(rows: readonly ImportedAddress[]): Map<number, { vhe: string; 
 	for (const list of byVhe.values()) {
 		if (list.length < 2) continue;
 		const lines = list.map((r) => r.line);
-		for (const r of list) out.set(r.line, { vhe: r.unitNumber!, lines: lines.filter((l) => l !== r.line) });
+		for (const r of list)
+			out.set(r.line, { vhe: r.unitNumber!, lines: lines.filter((l) => l !== r.line) });
 	}
 	return out;
 }

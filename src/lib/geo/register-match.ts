@@ -124,7 +124,11 @@ export function fieldChanges(stored: Address, row: AddressDraft): FieldChange[] 
 		if (present(a) && present(b) && norm(a) !== norm(b)) out.push({ field, from: a, to: b });
 	}
 	if (stored.houseNumber !== row.houseNumber) {
-		out.push({ field: 'houseNumber', from: String(stored.houseNumber), to: String(row.houseNumber) });
+		out.push({
+			field: 'houseNumber',
+			from: String(stored.houseNumber),
+			to: String(row.houseNumber)
+		});
 	}
 	const suffix = (x: { houseLetter: string | null; addition: string | null }) =>
 		compactText(`${x.houseLetter ?? ''}${x.addition ?? ''}`);
