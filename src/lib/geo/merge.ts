@@ -32,14 +32,15 @@ const FILLABLE = [
 
 type Fillable = (typeof FILLABLE)[number];
 
-/** The fields that say which door an address is. */
+/**
+ * The fields that say which door an address is (its key). A street or place spelt otherwise
+ * ("Sweelinckstr.") is the same door; another postcode or number may not be.
+ */
 const IDENTITY: ReadonlySet<FieldChange['field']> = new Set([
 	'postcode',
-	'street',
 	'houseNumber',
 	'houseLetter',
-	'addition',
-	'city'
+	'addition'
 ]);
 
 function isEmpty(v: string | null | undefined): boolean {
