@@ -33,7 +33,10 @@ export class RegisterMatcher {
 	/** By VHE: only VHE numbers held by exactly one stored address (null marks a shared one). */
 	private readonly byVhe = new Map<string, Address | null>();
 	/** By street, number, letter and toevoeging: the stored addresses that have a postcode. */
-	private readonly byStreet = new Map<string, Address[]>();
+	private readonly byStreet = new Map<
+		string,
+		{ address: Address; postcode: string; city: string }[]
+	>();
 
 	constructor(existing: readonly Address[]) {
 		this.index = new AddressIndex(existing);
@@ -41,10 +44,12 @@ export class RegisterMatcher {
 			const vhe = vheKey(a.unitNumber);
 			if (vhe !== '') this.byVhe.set(vhe, this.byVhe.has(vhe) ? null : a);
 			const street = streetNumberKey(a);
-			if (street === null || postcodeKey(a) === '') continue;
+			const postcode = postcodeKey(a);
+			if (street === null || postcode === '') continue;
+			const entry = { address: a, postcode, city: cityKey(a) };
 			const list = this.byStreet.get(street);
-			if (list) list.push(a);
-			else this.byStreet.set(street, [a]);
+			if (list) list.push(entry);
+			else this.byStreet.set(street, [entry]);
 		}
 	}
 
@@ -52,11 +57,16 @@ export class RegisterMatcher {
 	private moved(row: AddressDraft): Address | undefined {
 		const street = streetNumberKey(row);
 		const postcode = postcodeKey(row);
-		if (street === null || postcode === '' || cityKey(row) === '') return undefined;
-		const candidates = (this.byStreet.get(street) ?? []).filter(
-			(a) => postcodeKey(a) !== postcode && cityKey(a) === cityKey(row)
-		);
-		return candidates.length === 1 ? candidates[0] : undefined;
+		const city = cityKey(row);
+		if (street === null || postcode === '' || city === '') return undefined;
+		let found: Address | undefined;
+		for (const c of this.byStreet.get(street) ?? []) {
+			if (c.postcode === postcode || c.city !== city) continue;
+			// Several doors with this street and number in one place: none can be told apart.
+			if (found) return undefined;
+			found = c.address;
+		}
+		return found;
 	}
 
 	/** The stored address `row` is about (see the module comment), or why it cannot be told. */
