@@ -28,6 +28,20 @@ function cityKey(a: { city?: string | null }): string {
 	return compactText(a.city ?? '');
 }
 
+/**
+ * Whether a stored address and a row with its VHE number can be one dwelling: in the same place,
+ * with the same street (renumbered, postcode corrected) or the same postcode (street renamed). A
+ * VHE number on another street under another postcode is another dwelling (another corporation's
+ * numbering, or a number given out again): the row is then matched by its address, or is new.
+ */
+function sameDwelling(stored: Address, row: AddressDraft): boolean {
+	const [ca, cb] = [cityKey(stored), cityKey(row)];
+	if (ca !== '' && cb !== '' && ca !== cb) return false;
+	const street = compactText(stored.street) === compactText(row.street);
+	const [pa, pb] = [postcodeKey(stored), postcodeKey(row)];
+	return street || (pa !== '' && pa === pb);
+}
+
 export class RegisterMatcher {
 	private readonly index: AddressIndex<Address>;
 	/** By VHE: only VHE numbers held by exactly one stored address (null marks a shared one). */
@@ -76,7 +90,7 @@ export class RegisterMatcher {
 		const exact = this.index.find(row);
 		const byKey = exact ?? this.moved(row);
 		if (byVhe && byKey && byVhe !== byKey) return { kind: 'conflict', byVhe, byKey };
-		if (byVhe) return { kind: 'vhe', address: byVhe };
+		if (byVhe && sameDwelling(byVhe, row)) return { kind: 'vhe', address: byVhe };
 		if (byKey) return { kind: exact ? 'key' : 'moved', address: byKey };
 		return null;
 	}

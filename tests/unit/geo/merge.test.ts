@@ -179,4 +179,23 @@ describe('a re-import finding its stored address', () => {
 		const applied = mergeImport([stored('a', {})], [row(2, far)], { updateChanged: true });
 		expect(applied.updated[0]!.address).toMatchObject({ id: 'a', lat: far.lat });
 	});
+
+	it('takes a VHE number on another street under another postcode for another dwelling', () => {
+		const register = [stored('a', { unitNumber: '1040001' })];
+		// Another corporation's numbering: Händelstraat 1 is a new door, not Sweelinckstraat 12.
+		const other = row(2, {
+			street: 'Händelstraat',
+			houseNumber: 1,
+			postcode: '6521CH',
+			unitNumber: '1040001'
+		});
+		expect(mergeImport(register, [other])).toMatchObject({ changed: [], conflicts: [] });
+		expect(mergeImport(register, [other]).added).toHaveLength(1);
+		// The street renamed under the same postcode is still the same dwelling.
+		const renamed = row(2, { street: 'Sweelinckplein', unitNumber: '1040001' });
+		expect(mergeImport(register, [renamed]).changed[0]).toMatchObject({
+			match: 'vhe',
+			changes: [{ field: 'street', from: 'Sweelinckstraat', to: 'Sweelinckplein' }]
+		});
+	});
 });

@@ -1,0 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { previewCsv, applyMappingAsync } from '../src/lib/geo/csv-import';
+import { dedupeImport, mergeImport, rowsToSend } from '../src/lib/geo/merge';
+const bytes = new Uint8Array(readFileSync('tests/e2e/fixtures/corporatie-export-1252.csv'));
+const { table, proposal } = previewCsv(bytes);
+const res = await applyMappingAsync(table, proposal.mapping);
+const d = dedupeImport(res.rows);
+const out = rowsToSend(d.rows, d.duplicates);
+const m = mergeImport([], out);
+console.log(m.added.length, m.merged, m.conflicts, m.changed);
