@@ -7,7 +7,7 @@ import { expect, test, type Page } from './test';
 import type { SeededUser } from '../support/accounts';
 import { openDoorMode, waitForOfflineCopy } from './field-helpers';
 import { gotoWithScriptHeld, openBoard } from './helpers';
-import { formatAddress, type Address } from '../../src/lib/geo/address';
+import { formatAddress } from '../../src/lib/geo/address';
 import { decodeRegister, type CompactRegister } from '../../src/lib/geo/register';
 import { OwnServer } from './own-server';
 import { xlsxWorkbook, zipArchive } from '../support/xlsx-file';
