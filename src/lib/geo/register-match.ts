@@ -70,11 +70,13 @@ export class RegisterMatcher {
 	/** The stored address with this street and number in the same place under another postcode. */
 	private moved(row: AddressDraft): Address | undefined {
 		const street = streetNumberKey(row);
+		const list = street === null ? undefined : this.byStreet.get(street);
+		if (!list) return undefined;
 		const postcode = postcodeKey(row);
 		const city = cityKey(row);
-		if (street === null || postcode === '' || city === '') return undefined;
+		if (postcode === '' || city === '') return undefined;
 		let found: Address | undefined;
-		for (const c of this.byStreet.get(street) ?? []) {
+		for (const c of list) {
 			if (c.postcode === postcode || c.city !== city) continue;
 			// Several doors with this street and number in one place: none can be told apart.
 			if (found) return undefined;
@@ -145,7 +147,9 @@ export function fieldChanges(stored: Address, row: AddressDraft): FieldChange[] 
 	const out: FieldChange[] = [];
 	for (const [field, norm] of TEXT_FIELDS.slice(0, 2)) {
 		const [a, b] = [stored[field], row[field]];
-		if (present(a) && present(b) && norm(a) !== norm(b)) out.push({ field, from: a, to: b });
+		if (present(a) && present(b) && a !== b && norm(a) !== norm(b)) {
+			out.push({ field, from: a, to: b });
+		}
 	}
 	if (stored.houseNumber !== row.houseNumber) {
 		out.push({
@@ -164,7 +168,9 @@ export function fieldChanges(stored: Address, row: AddressDraft): FieldChange[] 
 	}
 	for (const [field, norm] of TEXT_FIELDS.slice(2)) {
 		const [a, b] = [stored[field], row[field]];
-		if (present(a) && present(b) && norm(a) !== norm(b)) out.push({ field, from: a, to: b });
+		if (present(a) && present(b) && a !== b && norm(a) !== norm(b)) {
+			out.push({ field, from: a, to: b });
+		}
 	}
 	if (row.lon !== null && row.lat !== null) {
 		const to = { lon: row.lon, lat: row.lat };
