@@ -215,21 +215,31 @@ export function mergeImport(
 	const conflicts: ImportConflict[] = [];
 	const added: ImportedAddress[] = [];
 	let mergedWithExisting = 0;
-	for (const row of within.rows) {
+	const matches = within.rows.map((row) => register.find(row));
+	// A stored address that several lines are about is no corrected postcode: those lines that
+	// found it only by street and number are new doors.
+	const claims = new Map<string, number>();
+	for (const match of matches) {
+		if (match && match.kind !== 'conflict') {
+			claims.set(match.address.id, (claims.get(match.address.id) ?? 0) + 1);
+		}
+	}
+	within.rows.forEach((row, i) => {
+		const found = matches[i]!;
+		const match = found?.kind === 'moved' && claims.get(found.address.id)! > 1 ? null : found;
 		const dup = twice.get(row.line);
 		if (dup) {
 			conflicts.push({ kind: 'vhe-twice', line: row.line, ...dup });
-			continue;
+			return;
 		}
-		const match = register.find(row);
 		if (match === null) {
 			added.push(row);
-			continue;
+			return;
 		}
 		if (match.kind === 'conflict') {
 			const { byVhe, byKey } = match;
 			conflicts.push({ kind: 'vhe-elsewhere', line: row.line, vhe: row.unitNumber!, byVhe, byKey });
-			continue;
+			return;
 		}
 		mergedWithExisting++;
 		const current = match.address;
@@ -246,7 +256,7 @@ export function mergeImport(
 		const filled = renamed && !updateChanged ? [] : fillGaps(update.address, row);
 		update.filled.push(...filled);
 		if (filled.length > 0 || (updateChanged && changes.length > 0)) updates.set(current.id, update);
-	}
+	});
 	return {
 		added,
 		updated: [...updates.values()],

@@ -67,7 +67,10 @@ export class RegisterMatcher {
 		}
 	}
 
-	/** The stored address with this street and number in the same place under another postcode. */
+	/**
+	 * The stored address with this street and number in the same place and postcode area (the same
+	 * four digits) under another postcode: the only one.
+	 */
 	private moved(row: AddressDraft): Address | undefined {
 		const street = streetNumberKey(row);
 		const list = street === null ? undefined : this.byStreet.get(street);
@@ -77,7 +80,10 @@ export class RegisterMatcher {
 		if (postcode === '' || city === '') return undefined;
 		let found: Address | undefined;
 		for (const c of list) {
+			// A correction keeps the postcode's area (its four digits): a village of the same
+			// municipality with the same street name is another door.
 			if (c.postcode === postcode || c.city !== city) continue;
+			if (c.postcode.slice(0, 4) !== postcode.slice(0, 4)) continue;
 			// Several doors with this street and number in one place: none can be told apart.
 			if (found) return undefined;
 			found = c.address;

@@ -158,6 +158,23 @@ describe('a re-import finding its stored address', () => {
 		expect(mergeImport([stored('a', {})], [{ ...corrected, city: null }]).added).toHaveLength(1);
 		const two = [stored('a', {}), stored('b', { postcode: '6521CC' })];
 		expect(mergeImport(two, [corrected]).added).toHaveLength(1);
+		// Another postcode area (a village of the same municipality with the same street): new.
+		expect(
+			mergeImport([stored('a', {})], [row(2, { postcode: '6522CB', city: 'Nijmegen' })]).added
+		).toHaveLength(1);
+		// Two lines of the file under two new postcodes: neither is the stored door.
+		const both = [corrected, row(3, { postcode: '6521CD', city: 'Nijmegen' })];
+		expect(mergeImport([stored('a', {})], both)).toMatchObject({
+			changed: [],
+			mergedWithExisting: 0
+		});
+		expect(mergeImport([stored('a', {})], both).added).toHaveLength(2);
+		// The file lists the old and the corrected postcode: the old one is the stored door.
+		const old = [corrected, row(3, { city: 'Nijmegen' })];
+		expect(mergeImport([stored('a', {})], old)).toMatchObject({
+			changed: [],
+			mergedWithExisting: 1
+		});
 	});
 
 	it('matches by VHE only when one stored address has it, and counts a moved point from 1 m', () => {
