@@ -502,7 +502,7 @@ test('a re-export with a corrected postcode: the preview says what changed, it i
 		'bijgewerkt als je opslaat'
 	);
 	await page.getByTestId('import-confirm').click();
-	await expect(stored).toContainText('1 adressen bijgewerkt met gewijzigde gegevens');
+	await expect(stored).toContainText('0 aangevuld. 1 adressen bijgewerkt met gewijzigde gegevens');
 	await expect(page.getByTestId('summary-new')).toHaveText('0');
 	await expect(page.getByTestId('summary-changed')).toHaveText('1');
 	await expect(page.getByTestId('register-count')).toHaveAttribute('data-count', String(before));

@@ -173,6 +173,8 @@ export interface StoreResult {
 	mergedWithExisting: number;
 	/** Existing addresses written: a missing field filled in, or (with updateChanged) a field changed. */
 	updated: number;
+	/** Of those, the addresses that got a missing field filled in. */
+	filled: number;
 	/** Existing addresses the file gives another value in a filled field (whether written or not). */
 	changed: number;
 	/** Whether those changes were written. */
@@ -276,6 +278,7 @@ export async function storeImport(
 			mergedWithinImport: merge.mergedWithinImport,
 			mergedWithExisting: merge.mergedWithExisting,
 			updated: merge.updated.length,
+			filled: merge.updated.filter((u) => u.filled.length > 0).length,
 			changed: merge.changed.length,
 			updateChanged,
 			conflicts: merge.conflicts.length,

@@ -104,6 +104,7 @@ describe('storeImport (PGlite)', () => {
 			mergedWithinImport: 1,
 			mergedWithExisting: 0,
 			updated: 0,
+			filled: 0,
 			changed: 0,
 			updateChanged: false,
 			conflicts: 0,
