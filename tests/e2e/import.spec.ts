@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { expect, test, type Page } from './test';
 import type { SeededUser } from '../support/accounts';
 import { openDoorMode, waitForOfflineCopy } from './field-helpers';
-import { gotoWithScriptHeld } from './helpers';
+import { gotoWithScriptHeld, openBoard } from './helpers';
+import { formatAddress } from '../../src/lib/geo/address';
+import { decodeRegister, type CompactRegister } from '../../src/lib/geo/register';
 import { OwnServer } from './own-server';
 import { xlsxWorkbook, zipArchive } from '../support/xlsx-file';
 import writeExcelFile from 'write-excel-file/node';
@@ -416,6 +418,105 @@ test('a corporation’s own export: RD columns and VHE numbers recognised, the s
 	const panel = page.getByTestId('address-panel');
 	await expect(panel.getByRole('heading', { level: 2 })).toContainText('Händelstraat 5-2');
 	await expect(panel.getByTestId('address-unit-number')).toHaveText('VHE-nummer 1040004');
+	expect(errors).toEqual([]);
+});
+
+test('a re-export with a corrected postcode: the preview says what changed, it is written only when asked, and the address keeps its gesprekken', async ({
+	page
+}) => {
+	const errors = pageErrors(page);
+	const registerNow = async () => {
+		const res = await page.request.get(`${server.url}/boards/spoorbuurt/adressen.json`);
+		expect(res.status()).toBe(200);
+		return decodeRegister((await res.json()) as CompactRegister);
+	};
+	// A demo address, opened by its id in the picker, gets a gesprek.
+	await openBoard(page, 'spoorbuurt', server.url);
+	const panel = page.getByTestId('address-panel');
+	const picker = page.getByLabel('Of kies een adres');
+	const target =
+		(await registerNow()).find((x) => x.postcode && x.city && !x.unitNumber) ??
+		(await registerNow()).find((x) => x.postcode && x.city);
+	expect(target).toBeDefined();
+	await picker.selectOption(target!.id);
+	await page.getByRole('button', { name: 'Adres openen' }).click();
+	await expect(panel).toContainText(formatAddress(target!));
+	await panel.getByRole('button', { name: 'Nieuw gesprek' }).click();
+	const form = panel.getByTestId('gesprek-form');
+	await form.getByLabel('Datum', { exact: true }).fill('2024-05-14');
+	await form.getByLabel('Gevoerd door').fill('Herimport Test');
+	await form.getByRole('button', { name: 'Gesprek opslaan' }).click();
+	const heard = panel.getByTestId('history-item').filter({ hasText: 'Herimport Test' });
+	await expect(heard).toBeVisible();
+	const history = await panel.getByTestId('history-item').count();
+	const a = target!;
+	const corrected = `${a.postcode!.slice(0, 4)}${a.postcode!.endsWith('ZZ') ? 'ZY' : 'ZZ'}`;
+	const csv = [
+		'VHE-nummer;straat;huisnummer;huisletter;toevoeging;postcode;woonplaats;lat;lon',
+		// The same door under its corrected postcode.
+		`;${a.street};${a.houseNumber};${a.houseLetter ?? ''};${a.addition ?? ''};${corrected};${a.city};${a.lat};${a.lon}`,
+		// One VHE number at two new doors: set aside, not stored.
+		`9900001;Herimportlaan;1;;;6511AA;Nijmegen;51.84;5.86`,
+		`9900001;Herimportlaan;3;;;6511AA;Nijmegen;51.84;5.8601`
+	].join('\r\n');
+	const before = await openImport(page);
+	const choose = async () => {
+		await page.getByLabel('Kies een bestand (CSV, Excel of GeoJSON)').setInputFiles({
+			name: 'herexport.csv',
+			mimeType: 'text/csv',
+			buffer: Buffer.from(csv + '\r\n')
+		});
+		await page.getByRole('button', { name: 'Controleren' }).click();
+		await expect(page.getByTestId('summary-rows')).toHaveText('3');
+	};
+	await choose();
+	await expect(page.getByTestId('summary-new')).toHaveText('0');
+	await expect(page.getByTestId('summary-changed')).toHaveText('1');
+	await expect(page.getByTestId('summary-conflicts')).toHaveText('2');
+	const changed = page.getByTestId('import-changed');
+	await expect(changed.getByTestId('import-changed-row')).toHaveCount(1);
+	await expect(changed).toContainText(`Postcode: ${a.postcode} → ${corrected}`);
+	await expect(changed).toContainText('zelfde straat en huisnummer, andere postcode');
+	await expect(page.getByTestId('import-conflicts')).toContainText(
+		'VHE-nummer 9900001 staat ook op regel 4'
+	);
+	// Off by default: saving keeps the stored postcode (and adds no second door).
+	const update = page.getByTestId('import-update-changed');
+	await expect(update).not.toBeChecked();
+	await expect(page.getByTestId('import-changed-effect')).toContainText('niet bijgewerkt');
+	await page.getByTestId('import-confirm').click();
+	const stored = page.getByTestId('import-stored');
+	await expect(stored).toContainText('0 nieuwe adressen');
+	await expect(stored).toContainText(
+		'1 adressen met andere gegevens in het bestand zijn niet bijgewerkt'
+	);
+	await expect(stored).toContainText('2 regels niet verwerkt');
+	await expect(page.getByTestId('register-count')).toHaveAttribute('data-count', String(before));
+	expect((await registerNow()).find((x) => x.id === a.id)!.postcode).toBe(a.postcode);
+
+	// Again, now taking the file's values: the same address gets the corrected postcode.
+	await choose();
+	await expect(page.getByTestId('summary-changed')).toHaveText('1');
+	await update.check();
+	await expect(page.getByTestId('import-changed-effect')).toContainText(
+		'bijgewerkt als je opslaat'
+	);
+	await page.getByTestId('import-confirm').click();
+	await expect(stored).toContainText('0 aangevuld. 1 adressen bijgewerkt met gewijzigde gegevens');
+	await expect(page.getByTestId('summary-new')).toHaveText('0');
+	await expect(page.getByTestId('summary-changed')).toHaveText('1');
+	await expect(page.getByTestId('register-count')).toHaveAttribute('data-count', String(before));
+	const after = await registerNow();
+	expect(after).toHaveLength(before);
+	expect(after.find((x) => x.id === a.id)).toMatchObject({ postcode: corrected, street: a.street });
+
+	// Its gesprekken are still its own.
+	await openBoard(page, 'spoorbuurt', server.url);
+	await picker.selectOption(a.id);
+	await page.getByRole('button', { name: 'Adres openen' }).click();
+	await expect(panel).toContainText(formatAddress(a));
+	await expect(heard).toBeVisible();
+	await expect(panel.getByTestId('history-item')).toHaveCount(history);
 	expect(errors).toEqual([]);
 });
 

@@ -9,6 +9,15 @@
 import type { Address } from './address';
 import { AddressIndex } from './address-index';
 import type { AddressDraft, ImportedAddress } from './import';
+import { compactText } from './normalize';
+import {
+	RegisterMatcher,
+	applyChanges,
+	fieldChanges,
+	vheKey,
+	type FieldChange,
+	type MatchKind
+} from './register-match';
 
 const FILLABLE = [
 	'street',
@@ -23,6 +32,17 @@ const FILLABLE = [
 
 type Fillable = (typeof FILLABLE)[number];
 
+/**
+ * The fields that say which door an address is (its key). A street or place spelt otherwise
+ * ("Sweelinckstr.") is the same door; another postcode or number may not be.
+ */
+const IDENTITY: ReadonlySet<FieldChange['field']> = new Set([
+	'postcode',
+	'houseNumber',
+	'houseLetter',
+	'addition'
+]);
+
 function isEmpty(v: string | null | undefined): boolean {
 	return v === null || v === undefined || v.trim() === '';
 }
@@ -30,7 +50,12 @@ function isEmpty(v: string | null | undefined): boolean {
 /** Fills the empty fields of `target` from `source`; returns the names of the fields filled. */
 function fillGaps<T extends AddressDraft | Address>(target: T, source: AddressDraft): Fillable[] {
 	const filled: Fillable[] = [];
+	// "12A" and "12-A" are one door: the letter is not added as a toevoeging too ("12A-A").
+	const suffix = (x: AddressDraft | Address) =>
+		compactText(`${x.houseLetter ?? ''}${x.addition ?? ''}`);
+	const sameSuffix = suffix(target) === suffix(source);
 	for (const f of FILLABLE) {
+		if (sameSuffix && (f === 'houseLetter' || f === 'addition')) continue;
 		if (isEmpty(target[f]) && !isEmpty(source[f])) {
 			(target as Record<Fillable, string | null>)[f] = source[f] ?? null;
 			filled.push(f);
@@ -101,17 +126,47 @@ export function rowsToSend(
 }
 
 export interface RegisterUpdate {
-	/** The existing address with gaps filled (a new object; the input is not mutated). */
+	/** The existing address as it will be stored (a new object; the input is not mutated). */
 	address: Address;
 	/** The fields that got a value. */
 	filled: Fillable[];
 }
 
+/** A stored address about which the file says something else (see {@link fieldChanges}). */
+export interface ChangedAddress {
+	/** The address as stored now. */
+	address: Address;
+	/** The file's line that says so. */
+	line: number;
+	/** How the line found it: its VHE number, its address, or its street and number (new postcode). */
+	match: MatchKind;
+	changes: FieldChange[];
+}
+
+/** An import row that is set aside: stored nothing, changed nothing. */
+export type ImportConflict =
+	/** Its VHE number is also on another line of the file, at another address. */
+	| { kind: 'vhe-twice'; line: number; vhe: string; lines: number[] }
+	/** Its VHE number belongs to one stored address, its address is another stored one. */
+	| { kind: 'vhe-elsewhere'; line: number; vhe: string; byVhe: Address; byKey: Address };
+
+export interface MergeOptions {
+	/**
+	 * Whether stored fields that the file gives another value are overwritten. Off (the default),
+	 * a re-import only adds new addresses and fills empty fields; the differences are reported.
+	 */
+	updateChanged?: boolean;
+}
+
 export interface MergeResult {
 	/** New addresses (deduplicated), to be given ids; those with `needsGeocoding` still lack coordinates. */
 	added: ImportedAddress[];
-	/** Existing addresses that an import row completed (only changed ones are listed). */
+	/** Existing addresses that will be written (a gap filled, or with `updateChanged` a field changed). */
 	updated: RegisterUpdate[];
+	/** Existing addresses that the file gives another value in a filled field (applied or not). */
+	changed: ChangedAddress[];
+	/** Rows set aside (see {@link ImportConflict}). */
+	conflicts: ImportConflict[];
 	/** Rows merged into an earlier row of the same import. */
 	mergedWithinImport: number;
 	/** Rows that matched an address already in the register (whether or not they filled a gap). */
@@ -120,36 +175,93 @@ export interface MergeResult {
 	merged: number;
 }
 
+/** Rows whose VHE number is given to more than one address in the file (by line). */
+function vheTwice(rows: readonly ImportedAddress[]): Map<number, { vhe: string; lines: number[] }> {
+	const byVhe = new Map<string, ImportedAddress[]>();
+	for (const row of rows) {
+		const vhe = vheKey(row.unitNumber);
+		if (vhe === '') continue;
+		const list = byVhe.get(vhe);
+		if (list) list.push(row);
+		else byVhe.set(vhe, [row]);
+	}
+	const out = new Map<number, { vhe: string; lines: number[] }>();
+	for (const list of byVhe.values()) {
+		if (list.length < 2) continue;
+		const lines = list.map((r) => r.line);
+		for (const r of list)
+			out.set(r.line, { vhe: r.unitNumber!, lines: lines.filter((l) => l !== r.line) });
+	}
+	return out;
+}
+
 /**
  * Merges import rows into an existing register: first duplicates within the import, then each
- * remaining row either completes the matching register address or is added.
+ * remaining row is matched to a stored address ({@link RegisterMatcher}: VHE number, address, or
+ * street and number under a corrected postcode) and completes it, or is added. What differs is
+ * listed in `changed` and only written with `updateChanged`. A stored address is never removed and
+ * keeps its id (gesprekken and initiatieven refer to it), whatever its postcode or number becomes.
  */
 export function mergeImport(
 	existing: readonly Address[],
-	rows: readonly ImportedAddress[]
+	rows: readonly ImportedAddress[],
+	{ updateChanged = false }: MergeOptions = {}
 ): MergeResult {
 	const within = dedupeImport(rows);
-	const register = new AddressIndex(existing);
+	const twice = vheTwice(within.rows);
+	const register = new RegisterMatcher(existing);
 	const updates = new Map<string, RegisterUpdate>();
+	const changed = new Map<string, ChangedAddress>();
+	const conflicts: ImportConflict[] = [];
 	const added: ImportedAddress[] = [];
 	let mergedWithExisting = 0;
-	for (const row of within.rows) {
-		const current = register.find(row);
-		if (!current) {
-			added.push(row);
-			continue;
-		}
-		mergedWithExisting++;
-		const update = updates.get(current.id) ?? { address: { ...current }, filled: [] };
-		const filled = fillGaps(update.address, row);
-		if (filled.length > 0) {
-			update.filled.push(...filled);
-			updates.set(current.id, update);
+	const matches = within.rows.map((row) => register.find(row));
+	// A stored address that several lines are about is no corrected postcode: those lines that
+	// found it only by street and number are new doors.
+	const claims = new Map<string, number>();
+	for (const match of matches) {
+		if (match && match.kind !== 'conflict') {
+			claims.set(match.address.id, (claims.get(match.address.id) ?? 0) + 1);
 		}
 	}
+	within.rows.forEach((row, i) => {
+		const found = matches[i]!;
+		const match = found?.kind === 'moved' && claims.get(found.address.id)! > 1 ? null : found;
+		const dup = twice.get(row.line);
+		if (dup) {
+			conflicts.push({ kind: 'vhe-twice', line: row.line, ...dup });
+			return;
+		}
+		if (match === null) {
+			added.push(row);
+			return;
+		}
+		if (match.kind === 'conflict') {
+			const { byVhe, byKey } = match;
+			conflicts.push({ kind: 'vhe-elsewhere', line: row.line, vhe: row.unitNumber!, byVhe, byKey });
+			return;
+		}
+		mergedWithExisting++;
+		const current = match.address;
+		const update = updates.get(current.id) ?? { address: { ...current }, filled: [] };
+		// A second line about the same stored address only fills gaps: the first one says what changes.
+		const changes = changed.has(current.id) ? [] : fieldChanges(current, row);
+		if (changes.length > 0) {
+			changed.set(current.id, { address: current, line: row.line, match: match.kind, changes });
+			if (updateChanged) applyChanges(update.address, row, changes);
+		}
+		// A line that names the address differently (another number or postcode) fills nothing into
+		// it unless the user chose to take the file's version: its BAG id or letter belong elsewhere.
+		const renamed = changes.some((c) => IDENTITY.has(c.field));
+		const filled = renamed && !updateChanged ? [] : fillGaps(update.address, row);
+		update.filled.push(...filled);
+		if (filled.length > 0 || (updateChanged && changes.length > 0)) updates.set(current.id, update);
+	});
 	return {
 		added,
 		updated: [...updates.values()],
+		changed: [...changed.values()],
+		conflicts,
 		mergedWithinImport: within.merged,
 		mergedWithExisting,
 		merged: within.merged + mergedWithExisting

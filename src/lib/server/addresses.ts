@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import type { Address } from '../geo/address';
 import type { ImportedAddress } from '../geo/import';
-import { mergeImport } from '../geo/merge';
+import { mergeImport, type MergeOptions } from '../geo/merge';
 import { MAX_HOUSE_NUMBER, normalizePostcode } from '../geo/normalize';
 import { insertAddresses, listAddresses } from './boards';
 import type { Db, Queryable, SqlParam } from './db';
@@ -93,7 +93,13 @@ export const importRowSchema = z
 
 export type ImportRow = z.output<typeof importRowSchema>;
 
-const payloadSchema = z.object({ rows: z.array(z.unknown()).min(1).max(MAX_IMPORT_ROWS) }).strict();
+const payloadSchema = z
+	.object({
+		rows: z.array(z.unknown()).min(1).max(MAX_IMPORT_ROWS),
+		/** "Gewijzigde gegevens bijwerken": overwrite stored fields the file gives another value. */
+		updateChanged: z.boolean().optional()
+	})
+	.strict();
 
 /** A problem with one sent row: its line in the file and the field that is wrong. */
 export interface RowIssue {
@@ -102,7 +108,7 @@ export interface RowIssue {
 }
 
 export type PayloadResult =
-	| { ok: true; rows: ImportRow[] }
+	| { ok: true; rows: ImportRow[]; updateChanged: boolean }
 	| { ok: false; reason: 'payload' | 'too-many' | 'empty' }
 	| { ok: false; reason: 'rows'; issues: RowIssue[]; count: number };
 
@@ -135,7 +141,7 @@ export function parseImportPayload(data: unknown, maxIssues = 50): PayloadResult
 		issues.push({ line, field });
 	}
 	if (count > 0) return { ok: false, reason: 'rows', issues, count };
-	return { ok: true, rows };
+	return { ok: true, rows, updateChanged: payload.data.updateChanged ?? false };
 }
 
 /**
@@ -165,37 +171,49 @@ export interface StoreResult {
 	mergedWithinImport: number;
 	/** Rows that matched an address already in the register. */
 	mergedWithExisting: number;
-	/** Existing addresses that got a missing field filled in. */
+	/** Existing addresses written: a missing field filled in, or (with updateChanged) a field changed. */
 	updated: number;
+	/** Of those, the addresses that got a missing field filled in. */
+	filled: number;
+	/** Existing addresses the file gives another value in a filled field (whether written or not). */
+	changed: number;
+	/** Whether those changes were written. */
+	updateChanged: boolean;
+	/** Rows set aside: a VHE number twice in the file, or pointing at another stored address. */
+	conflicts: number;
 	/** Addresses in the register afterwards. */
 	total: number;
 }
 
-const FILLED_COLUMNS = [
-	['street', 'street'],
-	['house_letter', 'houseLetter'],
-	['addition', 'addition'],
-	['postcode', 'postcode'],
-	['city', 'city'],
-	['bag_id', 'bagId'],
-	['complex_number', 'complexNumber'],
-	['unit_number', 'unitNumber']
-] as const satisfies readonly (readonly [string, keyof Address])[];
+const WRITTEN_COLUMNS = [
+	['street', 'street', 'text'],
+	['house_number', 'houseNumber', 'integer'],
+	['house_letter', 'houseLetter', 'text'],
+	['addition', 'addition', 'text'],
+	['postcode', 'postcode', 'text'],
+	['city', 'city', 'text'],
+	['lon', 'lon', 'double precision'],
+	['lat', 'lat', 'double precision'],
+	['bag_id', 'bagId', 'text'],
+	['complex_number', 'complexNumber', 'text'],
+	['unit_number', 'unitNumber', 'text']
+] as const satisfies readonly (readonly [string, keyof Address, string])[];
 
-/** Writes filled gaps back, 500 addresses per statement. */
+/** Writes updated addresses back (in place: the id stays), 500 addresses per statement. */
 async function updateAddresses(tx: Queryable, boardId: string, addresses: Address[]) {
 	for (let start = 0; start < addresses.length; start += 500) {
 		const batch = addresses.slice(start, start + 500);
 		const params: SqlParam[] = [boardId];
 		const values = batch.map((a) => {
-			const cells = [a.id, ...FILLED_COLUMNS.map(([, key]) => (a[key] ?? null) as string | null)];
+			const cells = [a.id, ...WRITTEN_COLUMNS.map(([, key]) => a[key] ?? null)] as SqlParam[];
 			const base = params.length;
 			params.push(...cells);
-			return `(${cells.map((_, j) => `$${base + j + 1}::text`).join(', ')})`;
+			const types = ['text', ...WRITTEN_COLUMNS.map(([, , type]) => type)];
+			return `(${cells.map((_, j) => `$${base + j + 1}::${types[j]}`).join(', ')})`;
 		});
-		const names = ['id', ...FILLED_COLUMNS.map(([column]) => column)];
+		const names = ['id', ...WRITTEN_COLUMNS.map(([column]) => column)];
 		await tx.query(
-			`update public.addresses as a set ${FILLED_COLUMNS.map(([c]) => `${c} = v.${c}`).join(', ')}
+			`update public.addresses as a set ${WRITTEN_COLUMNS.map(([c]) => `${c} = v.${c}`).join(', ')}
 			 from (values ${values.join(', ')}) as v(${names.join(', ')})
 			 where a.board_id = $1 and a.id = v.id`,
 			params
@@ -209,14 +227,17 @@ export function newAddressId(): string {
 
 /**
  * Merges validated rows into the board's register and stores the result in one transaction: new
- * addresses are inserted, existing ones only get their empty fields filled. Imports into one board
+ * addresses are inserted, existing ones get their empty fields filled and, with `updateChanged`,
+ * the fields the file gives another value (in place: an address keeps its id, so the gesprekken
+ * and initiatieven that refer to it stay with it). Nothing is removed. Imports into one board
  * are serialised (the board row is locked), so two imports of the same list cannot double it.
  * Throws {@link BoardNotFoundError} or {@link MissingCoordinatesError}; then nothing is changed.
  */
 export async function storeImport(
 	db: Db,
 	boardId: string,
-	rows: readonly ImportRow[]
+	rows: readonly ImportRow[],
+	{ updateChanged = false }: MergeOptions = {}
 ): Promise<StoreResult> {
 	return db.transaction(async (tx) => {
 		const [board] = await tx.query<{ id: string }>(
@@ -229,7 +250,7 @@ export async function storeImport(
 			...r,
 			needsGeocoding: r.lon === null || r.lat === null
 		}));
-		const merge = mergeImport(existing, imported);
+		const merge = mergeImport(existing, imported, { updateChanged });
 		const missing = merge.added.filter((r) => r.lon === null || r.lat === null);
 		if (missing.length > 0) throw new MissingCoordinatesError(missing.map((r) => r.line));
 		const added: Address[] = merge.added.map((r) => ({
@@ -257,6 +278,10 @@ export async function storeImport(
 			mergedWithinImport: merge.mergedWithinImport,
 			mergedWithExisting: merge.mergedWithExisting,
 			updated: merge.updated.length,
+			filled: merge.updated.filter((u) => u.filled.length > 0).length,
+			changed: merge.changed.length,
+			updateChanged,
+			conflicts: merge.conflicts.length,
 			total: existing.length + added.length
 		};
 	});

@@ -104,6 +104,10 @@ describe('storeImport (PGlite)', () => {
 			mergedWithinImport: 1,
 			mergedWithExisting: 0,
 			updated: 0,
+			filled: 0,
+			changed: 0,
+			updateChanged: false,
+			conflicts: 0,
 			total: 2
 		});
 		const stored = await listAddresses(db, BOARD.id);

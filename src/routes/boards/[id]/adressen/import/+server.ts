@@ -14,7 +14,7 @@ import { getRuntime } from '$lib/server/runtime';
 import type { RequestHandler } from './$types';
 
 /**
- * Stores confirmed import rows: POST the gzip-compressed JSON `{ rows: [...] }` as the body
+ * Stores confirmed import rows: POST the gzip-compressed JSON `{ rows: [...], updateChanged?: boolean }` as the body
  * (Content-Type application/gzip). Not a form content type, so browsers cannot send it cross-site
  * without a CORS preflight, which is never granted. A large import comes in parts
  * (`x-import-id: <uuid>`, `x-import-part: <index>/<total>`, see import-parts.ts): each part is
@@ -61,7 +61,10 @@ export const POST: RequestHandler = async (event) => {
 	if (!assembled.done) return json({ received: assembled.received });
 	try {
 		const { db, sync } = getRuntime();
-		const stored = await storeImport(db, params.id, assembled.rows);
+		// The last part says whether changed fields are written (the user's choice when confirming).
+		const stored = await storeImport(db, params.id, assembled.rows, {
+			updateChanged: parsed.updateChanged
+		});
 		// Everyone with the board open gets the new addresses (their pages fetch the register again).
 		await sync.registerChanged(params.id).catch(() => 0);
 		return json({ stored });
