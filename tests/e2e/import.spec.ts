@@ -473,6 +473,9 @@ test('a re-export with a corrected postcode: the preview says what changed, it i
 	await expect(page.getByTestId('summary-new')).toHaveText('0');
 	await expect(page.getByTestId('summary-changed')).toHaveText('1');
 	await expect(page.getByTestId('summary-conflicts')).toHaveText('2');
+	// The lines set aside are not among what the button stores.
+	await expect(page.getByTestId('summary-ready')).toHaveText('1');
+	await expect(page.getByTestId('import-confirm')).toHaveText('Bevestigen: 1 adres opslaan');
 	const changed = page.getByTestId('import-changed');
 	await expect(changed.getByTestId('import-changed-row')).toHaveCount(1);
 	await expect(changed).toContainText(`Postcode: ${a.postcode} → ${corrected}`);
@@ -488,7 +491,7 @@ test('a re-export with a corrected postcode: the preview says what changed, it i
 	const stored = page.getByTestId('import-stored');
 	await expect(stored).toContainText('0 nieuwe adressen');
 	await expect(stored).toContainText(
-		'1 adressen met andere gegevens in het bestand zijn niet bijgewerkt'
+		'1 adres met andere gegevens in het bestand is niet bijgewerkt'
 	);
 	await expect(stored).toContainText('2 regels niet verwerkt');
 	await expect(page.getByTestId('register-count')).toHaveAttribute('data-count', String(before));
@@ -502,7 +505,7 @@ test('a re-export with a corrected postcode: the preview says what changed, it i
 		'bijgewerkt als je opslaat'
 	);
 	await page.getByTestId('import-confirm').click();
-	await expect(stored).toContainText('0 aangevuld. 1 adressen bijgewerkt met gewijzigde gegevens');
+	await expect(stored).toContainText('0 aangevuld. 1 adres bijgewerkt met gewijzigde gegevens');
 	await expect(page.getByTestId('summary-new')).toHaveText('0');
 	await expect(page.getByTestId('summary-changed')).toHaveText('1');
 	await expect(page.getByTestId('register-count')).toHaveAttribute('data-count', String(before));

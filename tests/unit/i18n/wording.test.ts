@@ -14,8 +14,15 @@ function dutchMessages(): Record<string, string> {
 	const all: Record<string, string> = {};
 	for (const file of files) {
 		const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-		for (const [key, value] of Object.entries(parsed))
-			if (typeof value === 'string' && !key.startsWith('$')) all[key] = value;
+		for (const [key, value] of Object.entries(parsed)) {
+			if (key.startsWith('$')) continue;
+			if (typeof value === 'string') all[key] = value;
+			// A message with variants (plural forms): each variant's text.
+			else if (Array.isArray(value))
+				for (const variant of value as { match?: Record<string, string> }[])
+					for (const [selector, text] of Object.entries(variant.match ?? {}))
+						all[`${key}#${selector}`] = text;
+		}
 	}
 	return all;
 }
