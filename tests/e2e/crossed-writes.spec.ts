@@ -1,5 +1,4 @@
-import { expect, test, type Browser, type Locator, type Page } from './test';
-import type { SeededUser } from '../support/accounts';
+import { expect, test, type Locator, type Page } from './test';
 import { addInitiatiefAt, collectErrors, initiatiefRow, openBoard } from './helpers';
 import { seededServer } from './own-server';
 
@@ -15,18 +14,6 @@ const own = seededServer(3, 'crossed-writes', {
 	eddy: { org: 'Woonwaarts', displayName: 'Eddy Eerste', boards: { spoorbuurt: 'editor' } },
 	els: { org: 'Bindkracht10', displayName: 'Els Tweede', boards: { spoorbuurt: 'editor' } }
 });
-
-async function person(browser: Browser, user: SeededUser): Promise<Page> {
-	const context = await browser.newContext({
-		storageState: { cookies: [], origins: [] },
-		locale: 'nl-NL',
-		viewport: { width: 1280, height: 800 }
-	});
-	await own.server.signIn(context, user);
-	const page = await context.newPage();
-	await openBoard(page, 'spoorbuurt', own.server.url);
-	return page;
-}
 
 async function openInitiatief(page: Page, title: string): Promise<Locator> {
 	const row = await initiatiefRow(page, title);
@@ -70,8 +57,8 @@ async function typeAtEnd(form: Locator, text: string): Promise<void> {
 test('titles changed by two people while the server was down keep both words', async ({
 	browser
 }) => {
-	const eddy = await person(browser, own.users.eddy);
-	const els = await person(browser, own.users.els);
+	const eddy = await own.boardPage(browser, own.users.eddy);
+	const els = await own.boardPage(browser, own.users.els);
 	const errors = [eddy, els].map(collectErrors);
 	const title = `Moestuin ${Date.now()}`;
 	await addInitiatiefAt(eddy, 'Dunklerstraat 2', title);
@@ -105,7 +92,7 @@ test('titles changed by two people while the server was down keep both words', a
 	}
 
 	// What the server stored: a fresh page of someone else's shows the same.
-	const later = await person(browser, own.users.els);
+	const later = await own.boardPage(browser, own.users.els);
 	await expect(await initiatiefRow(later, shown)).toBeVisible();
 	// The browser logs each refused reconnect while the server is down; nothing else.
 	expect(errors.flat().filter((e) => !e.includes('ERR_CONNECTION_REFUSED'))).toEqual([]);
@@ -115,8 +102,8 @@ test('titles changed by two people while the server was down keep both words', a
 test('a title changed in a tab that was closed while the server was down keeps both words too', async ({
 	browser
 }) => {
-	const eddy = await person(browser, own.users.eddy);
-	const els = await person(browser, own.users.els);
+	const eddy = await own.boardPage(browser, own.users.eddy);
+	const els = await own.boardPage(browser, own.users.els);
 	const errors = [els].map(collectErrors);
 	// Whose write Yjs keeps depends on the tabs' random ids: two rounds, each with a new tab of
 	// Eddy's, so that his reopened tab is the one that has to merge in most runs.

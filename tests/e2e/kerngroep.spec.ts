@@ -1,6 +1,5 @@
-import { expect, test, type Browser, type Locator, type Page } from './test';
-import type { SeededUser } from '../support/accounts';
-import { collectErrors, openAddressFromPicker, openBoard } from './helpers';
+import { expect, test, type Locator, type Page } from './test';
+import { collectErrors, openAddressFromPicker } from './helpers';
 import { seededServer } from './own-server';
 
 /**
@@ -19,19 +18,6 @@ const own = seededServer(2, 'kerngroep', {
 	eddy: { org: 'Woonwaarts', displayName: 'Eddy Eerste', boards: { spoorbuurt: 'editor' } },
 	els: { org: 'Bindkracht10', displayName: 'Els Tweede', boards: { spoorbuurt: 'editor' } }
 });
-
-/** A browser of its own, signed in on this server, with the board open. */
-async function person(browser: Browser, user: SeededUser): Promise<Page> {
-	const context = await browser.newContext({
-		storageState: { cookies: [], origins: [] },
-		locale: 'nl-NL',
-		viewport: { width: 1280, height: 800 }
-	});
-	await own.server.signIn(context, user);
-	const page = await context.newPage();
-	await openBoard(page, 'spoorbuurt', own.server.url);
-	return page;
-}
 
 /**
  * The first of `pages` records a gesprek at `address`; the others open it from the address's
@@ -66,9 +52,9 @@ async function pageScroll(page: Page) {
 test('a gesprek deleted while its notes are typed comes back with the notes for everyone', async ({
 	browser
 }) => {
-	const olga = await person(browser, own.users.olga);
-	const eddy = await person(browser, own.users.eddy);
-	const els = await person(browser, own.users.els);
+	const olga = await own.boardPage(browser, own.users.olga);
+	const eddy = await own.boardPage(browser, own.users.eddy);
+	const els = await own.boardPage(browser, own.users.els);
 	const errors = [olga, eddy, els].map(collectErrors);
 	const heldBy = `Race ${Date.now()}`;
 	const [formOlga, formEddy, formEls] = await sharedGesprek(
@@ -144,9 +130,9 @@ test('a gesprek deleted while its notes are typed comes back with the notes for 
 test('an editor made a viewer while a gesprek form is open: the page turns read only at once', async ({
 	browser
 }) => {
-	const olga = await person(browser, own.users.olga);
-	const els = await person(browser, own.users.els);
-	const eddy = await person(browser, own.users.eddy);
+	const olga = await own.boardPage(browser, own.users.olga);
+	const els = await own.boardPage(browser, own.users.els);
+	const eddy = await own.boardPage(browser, own.users.eddy);
 	const errors = [olga, els, eddy].map(collectErrors);
 	const heldBy = `Rol ${Date.now()}`;
 	const [, formEls, formEddy] = await sharedGesprek([olga, els, eddy], 'Obrechtstraat 5', heldBy);

@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/sessions';
 import { seedServerUsers, type SeededUser, type SeedUser } from '../support/accounts';
 import { testServerEntry } from '../../server/bundle';
+import { openBoard } from './helpers';
 import { test } from './test';
 
 /**
@@ -171,6 +172,18 @@ export function seededServer<K extends string>(
 		/** The data folder (the mail outbox is `outbox` in it). */
 		get dataDir(): string {
 			return dir!;
+		},
+		/** A browser of its own for `user` (Dutch, 1280×800), signed in here, with a board open. */
+		async boardPage(browser: Browser, user: SeededUser, boardId = 'spoorbuurt'): Promise<Page> {
+			const context = await browser.newContext({
+				storageState: { cookies: [], origins: [] },
+				locale: 'nl-NL',
+				viewport: { width: 1280, height: 800 }
+			});
+			await server!.signIn(context, user);
+			const page = await context.newPage();
+			await openBoard(page, boardId, server!.url);
+			return page;
 		}
 	};
 }

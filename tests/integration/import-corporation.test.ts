@@ -4,9 +4,9 @@ import { applyMappingAsync, previewCsv } from '../../src/lib/geo/csv-import';
 import { IMPORT_PART_ROWS, MAX_IMPORT_ROWS, type ImportedAddress } from '../../src/lib/geo/import';
 import { dedupeImport, mergeImport, rowsToSend } from '../../src/lib/geo/merge';
 import { importRowSchema, storeImport } from '../../src/lib/server/addresses';
-import { createBoard, listAddresses } from '../../src/lib/server/boards';
+import { listAddresses } from '../../src/lib/server/boards';
 import type { Db } from '../../src/lib/server/db';
-import { migratedDb } from '../support/db';
+import { complexBoardDb } from '../support/db';
 import { DRIVERS } from '../support/drivers';
 import { startSeededServer, type SeededServer } from '../support/seeded-server';
 
@@ -194,14 +194,7 @@ describe("a corporation's export", () => {
 describe.each(DRIVERS)('the register keeps unit numbers on %s', (driver) => {
 	let db: Db;
 	beforeEach(async () => {
-		db = await migratedDb(driver);
-		await createBoard(db, {
-			id: 'complex',
-			name: 'Complex 104',
-			centerLon: 5.86,
-			centerLat: 51.83,
-			zoom: 16
-		});
+		db = await complexBoardDb(driver);
 	});
 	afterEach(async () => {
 		await db.close();

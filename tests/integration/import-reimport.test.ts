@@ -7,9 +7,9 @@ import {
 	type ImportRow,
 	type StoreResult
 } from '../../src/lib/server/addresses';
-import { createBoard, listAddresses } from '../../src/lib/server/boards';
+import { listAddresses } from '../../src/lib/server/boards';
 import type { Db } from '../../src/lib/server/db';
-import { migratedDb } from '../support/db';
+import { complexBoardDb } from '../support/db';
 import { DRIVERS } from '../support/drivers';
 
 /**
@@ -41,14 +41,7 @@ function row(input: RowInput): ImportRow {
 describe.each(DRIVERS)('re-importing an updated corporation list on %s', (driver) => {
 	let db: Db;
 	beforeEach(async () => {
-		db = await migratedDb(driver);
-		await createBoard(db, {
-			id: 'complex',
-			name: 'Complex 104',
-			centerLon: 5.86,
-			centerLat: 51.83,
-			zoom: 16
-		});
+		db = await complexBoardDb(driver);
 	});
 	afterEach(async () => {
 		await db.close();
