@@ -148,10 +148,15 @@ test('a change from elsewhere shows in an open form without overwriting the fiel
 	const heldBy = `Buurtwerker ${Date.now()}`;
 	const { formA, formB } = await bothOpen(pageA, pageB, 8, heldBy);
 
-	// A is typing in "Gevoerd door" (a pause, not yet done), B changes other fields and this one.
+	// A is typing in "Gevoerd door" and pauses (not yet done: the field keeps its focus), long
+	// enough for what A typed so far to be written; then B changes other fields and this one.
+	// (Without the pause a busy machine can write A's first letters while B types into the field
+	// too: that is two people typing into one field at once, where both texts are kept; see
+	// crossed-writes.spec.ts.)
 	const inputA = formA.getByLabel('Gevoerd door');
 	await inputA.fill('');
 	await inputA.pressSequentially('Fatma van', { delay: 20 });
+	await expect(formB.getByLabel('Gevoerd door')).toHaveValue('Fatma van');
 	await formB.getByLabel('Uitkomst').selectOption({ label: 'Geweigerd' });
 	await formB.getByRole('checkbox', { name: 'Veiligheid' }).check();
 	await formB.getByLabel('Gevoerd door').fill('Bas');

@@ -19,7 +19,9 @@ async function localTime(pg: PGlite, zone: string): Promise<string> {
 	return rows[0]!.t;
 }
 
-describe("PGlite's file bundle, read from disk after the start", () => {
+// Each test starts a PGlite of its own (initdb in WebAssembly): a few seconds on a quiet machine,
+// over 30 s on a busy one.
+describe("PGlite's file bundle, read from disk after the start", { timeout: 90_000 }, () => {
 	let pg: PGlite | undefined;
 	let released: ReleasedBundle | undefined;
 	let dir: string | undefined;
