@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { expect, test, type Page } from './test';
 import { decodeRegister, type CompactRegister } from '../../src/lib/geo/register';
 import { collectErrors } from './helpers';
@@ -91,6 +92,9 @@ test('a theme chosen in the Analyse panel narrows the list beside the map', asyn
 	await expect(list.getByTestId('list-filters-also')).toHaveText(
 		'Ook gefilterd op: alleen open deuren'
 	);
+	await page.screenshot({
+		path: join(process.env.E2E_OUTPUT_DIR || 'test-results', 'shared-filters.png')
+	});
 	// "Filters wissen" in the Analyse panel clears the list's filter too.
 	await analysis.getByRole('button', { name: 'Filters wissen' }).click();
 	await expect(list.getByLabel('Thema')).toHaveValue('');
