@@ -100,13 +100,19 @@ export class OwnServer {
 
 /**
  * A server of a spec file's own on a fresh data folder with the demo board and its story
- * (BUURTBORD_DEMO=true) and one owner: started before the file's tests (the first start creates
- * the board, then the owner is added), stopped and its folder removed after them.
+ * (BUURTBORD_DEMO=true) and one owner (and, when given, the accounts of `cast`): started before
+ * the file's tests (the first start creates the board, then the accounts are added), stopped and
+ * its folder removed after them.
  */
-export function demoStoryServer(portOffset: number, name: string) {
+export function demoStoryServer<K extends string = never>(
+	portOffset: number,
+	name: string,
+	cast?: Record<K, SeedUser>
+) {
 	let server: OwnServer | undefined;
 	let dir: string | undefined;
 	let token: string | undefined;
+	let users: Record<K, SeededUser> | undefined;
 	test.beforeAll(async () => {
 		// Two starts of a new PGlite data folder on a busy machine.
 		test.setTimeout(240_000);
@@ -119,6 +125,7 @@ export function demoStoryServer(portOffset: number, name: string) {
 		await server.start();
 		await server.stop('SIGTERM');
 		token = (await server.seedOwner()).token;
+		if (cast) users = await server.seed(cast);
 		await server.start();
 	});
 	test.afterAll(async () => {
@@ -132,6 +139,10 @@ export function demoStoryServer(portOffset: number, name: string) {
 		/** The board's owner, for `server.signedInPage`. */
 		get owner(): { token: string } {
 			return { token: token! };
+		},
+		/** The accounts of `cast`. */
+		get users(): Record<K, SeededUser> {
+			return users!;
 		}
 	};
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OUTCOMES } from '../board/layout';
 
 /**
  * What one browser tab tells the others about itself (y-protocols awareness state). Shared by the
@@ -20,14 +21,45 @@ export const selectionSchema = z.discriminatedUnion('kind', [
 	z.object({ kind: z.literal('notitie'), id })
 ]);
 
-/** The list view's filters (ListView.svelte), shared by a presenter with their followers. */
+/** Most values of one criterion a shared filter may hold (the page offers one at a time). */
+export const FILTER_VALUES_MAX = 20;
+const values = <T extends z.ZodType>(item: T) => z.array(item).max(FILTER_VALUES_MAX);
+const day = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2}$/)
+	.nullable();
+
+/**
+ * The board page's one filter (map and lists, board-filters.svelte.ts) in full: the analysis's
+ * criteria (AND between them, OR within one), "open doors only" and the initiatieven's status.
+ * Added in session 21 beside the older fields below, which stay what older pages read.
+ */
+export const criteriaSchema = z.object({
+	themeIds: values(z.string().min(1).max(200)),
+	rounds: values(z.number().int().min(1).max(99)),
+	outcomes: values(z.enum(OUTCOMES)),
+	from: day,
+	to: day,
+	streets: values(z.string().min(1).max(200)),
+	heldBy: values(z.string().min(1).max(200)),
+	openOnly: z.boolean(),
+	initiatiefStatus: z.string().max(50)
+});
+
+/**
+ * The filters a presenter shares with their followers. The first six fields are the list's
+ * filters as older pages send and read them (one theme, status, round and street; every page still
+ * sends them, so an older follower follows as well as it can); `criteria`, when sent, is the whole
+ * filter and wins over them. A state without it (an older page) is read from the six.
+ */
 export const filtersSchema = z.object({
 	tab: z.enum(['addresses', 'gesprekken', 'initiatieven']),
 	theme: z.string().max(200),
 	status: z.string().max(50),
 	round: z.string().max(10),
 	street: z.string().max(200),
-	sort: z.enum(['street', 'date'])
+	sort: z.enum(['street', 'date']),
+	criteria: criteriaSchema.optional()
 });
 
 export const presenceStateSchema = z.object({
@@ -62,6 +94,7 @@ export const presenceUserSchema = z.object({
 export type PresencePoint = z.infer<typeof pointSchema>;
 export type PresenceSelection = z.infer<typeof selectionSchema>;
 export type PresenceFilters = z.infer<typeof filtersSchema>;
+export type PresenceCriteria = z.infer<typeof criteriaSchema>;
 export type PresenceState = z.infer<typeof presenceStateSchema>;
 export type PresenceUser = z.infer<typeof presenceUserSchema>;
 /** A state as others receive it: stamped by the server. */

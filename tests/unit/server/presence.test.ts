@@ -2,7 +2,7 @@ import * as decoding from 'lib0/decoding';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { presenceColour } from '../../../src/lib/collab/presence-state';
+import { FILTER_VALUES_MAX, presenceColour } from '../../../src/lib/collab/presence-state';
 import {
 	PRESENCE_LIMITS,
 	PRESENTATION_RESUME_MS,
@@ -107,7 +107,13 @@ describe('RoomPresence', () => {
 		presence.receive(
 			connA,
 			alice,
-			payload([{ clientId: 1, clock: 1, state: { filters: { street: 'x'.repeat(5000) } } }])
+			payload([
+				{
+					clientId: 1,
+					clock: 1,
+					state: { filters: { street: 'x'.repeat(PRESENCE_LIMITS.stateBytes) } }
+				}
+			])
 		);
 		expect(state(1)).toBeUndefined();
 		presence.receive(connA, alice, payload([{ clientId: 2, clock: 1, state: {} }]));
@@ -142,6 +148,70 @@ describe('RoomPresence', () => {
 		vi.advanceTimersByTime(PRESENTATION_RESUME_MS + 1);
 		send(5, { presenting: true, presentingSince: 1 });
 		expect(state(1)!.presentingSince).toBe(Date.now() - PRESENCE_LIMITS.intervalMs);
+	});
+
+	it('accepts an older page’s filters and the whole filter, and drops a filter out of bounds', () => {
+		const older = {
+			tab: 'gesprekken',
+			theme: 't1',
+			status: 'later',
+			round: '1',
+			street: 'Valeriusstraat',
+			sort: 'street'
+		};
+		// The most a page may send: 20 values per list (ids and names of 36 to 60 characters).
+		const list = (prefix: string) =>
+			Array.from({ length: FILTER_VALUES_MAX }, (_, i) => `${prefix}-${i}`.padEnd(60, 'x'));
+		const whole = {
+			...older,
+			criteria: {
+				themeIds: list('thema'),
+				rounds: [1, 2],
+				outcomes: ['later'],
+				from: '2025-01-01',
+				to: '2025-12-31',
+				streets: list('straat'),
+				heldBy: list('medewerker'),
+				openOnly: true,
+				initiatiefStatus: 'loopt'
+			}
+		};
+		const cursor = { lon: 5, lat: 51 };
+		const view = { lon: 5.87, lat: 51.83, zoom: 16 };
+		const selection = { kind: 'address', id: 'a'.repeat(36), editing: 'g'.repeat(36) };
+		presence.receive(
+			connA,
+			alice,
+			payload([
+				{ clientId: 1, clock: 1, state: { filters: older } },
+				{ clientId: 2, clock: 1, state: { cursor, view, selection, filters: whole } }
+			])
+		);
+		vi.advanceTimersByTime(PRESENCE_LIMITS.intervalMs);
+		expect(state(1)!.filters).toEqual(older);
+		expect(state(2)!.filters).toEqual(whole);
+		// Beyond the bounds (a 21st street, a date that is none): that state is dropped, no other.
+		const tooMany = { ...whole.criteria, streets: [...list('straat'), 'een te veel'] };
+		presence.receive(
+			connB,
+			bob,
+			payload([{ clientId: 3, clock: 1, state: { filters: { ...older, criteria: tooMany } } }])
+		);
+		presence.receive(
+			connB,
+			bob,
+			payload([
+				{
+					clientId: 4,
+					clock: 1,
+					state: { filters: { ...older, criteria: { ...whole.criteria, from: 'gisteren' } } }
+				}
+			])
+		);
+		vi.advanceTimersByTime(PRESENCE_LIMITS.intervalMs);
+		expect(state(3)).toBeUndefined();
+		expect(state(4)).toBeUndefined();
+		expect(state(1)!.filters).toEqual(older);
 	});
 
 	it('never tells others that a read-only member edits something', () => {

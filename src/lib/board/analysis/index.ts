@@ -1,5 +1,6 @@
 export * from './types';
 export * from './filter';
+export * from './lists';
 export * from './summary';
 export * from './coverage';
 export * from './rounds';

@@ -41,7 +41,10 @@ export interface PresenceLimits {
 
 export const PRESENCE_LIMITS: PresenceLimits = {
 	idsPerConnection: 2,
-	stateBytes: 2048,
+	// A presenter's whole filter (session 21: `filters.criteria`, lists of at most 20 values each)
+	// beside the older filter fields, selection, view and the stamp: 2,048 was too tight for a few
+	// long street names or theme ids.
+	stateBytes: 8192,
 	intervalMs: 50,
 	messagesPerSecond: 100,
 	entriesPerMessage: 1000

@@ -1,16 +1,14 @@
 /**
- * What the analysis shows on the board page: the filter (theme, round, outcome, period, street,
- * held by; "open doors only"), the map mode, and everything derived from them with the pure
- * functions of src/lib/board/analysis. Map layers and the panel's lists read the same state, so a
- * filter applies to both at once.
+ * What the analysis shows on the board page: the map mode, and everything derived with the pure
+ * functions of src/lib/board/analysis from the page's one filter (BoardFilters: theme, round,
+ * outcome, period, street, held by; "open doors only"), which the lists beside the map apply too.
+ * Map layers, the panel and the lists read the same state, so a filter applies to all at once.
  */
 import {
 	addressMatches,
 	analyseDoors,
-	emptyFilter,
 	filterAddresses,
 	filtersGesprekken,
-	isFiltered,
 	openDoors,
 	streetCoverage,
 	totalCoverage,
@@ -18,8 +16,10 @@ import {
 	type AGesprek,
 	type AnalysisFilter,
 	type AThema,
-	type AddressSummary
+	type AddressSummary,
+	type ThemeLink
 } from '$lib/board/analysis';
+import type { BoardFilters } from '../board-filters.svelte';
 
 function indexById<T extends { id: string }>(list: readonly T[]): ReadonlyMap<string, T> {
 	return new Map(list.map((a) => [a.id, a]));
@@ -34,22 +34,33 @@ export type MapMode = 'points' | 'clusters' | 'heatmap';
 export interface AnalysisSource {
 	readonly addresses: readonly AAddress[];
 	readonly gesprekken: readonly AGesprek[];
-	readonly themas: readonly AThema[];
+	/** All of the board's themes (the legend's colours); archived and merged ones say so. */
+	readonly themas: readonly (AThema & ThemeLink)[];
 }
 
 export class AnalysisView {
-	filter = $state<AnalysisFilter>(emptyFilter());
-	openOnly = $state(false);
 	mode = $state<MapMode>('clusters');
 	heatTheme = $state('');
 	readonly #source: () => AnalysisSource;
+	/** The page's one filter (map and lists). */
+	readonly filters: BoardFilters;
 
-	constructor(source: () => AnalysisSource) {
+	constructor(source: () => AnalysisSource, filters: BoardFilters) {
 		this.#source = source;
+		this.filters = filters;
 	}
 
 	get source(): AnalysisSource {
 		return this.#source();
+	}
+
+	/** The filter as it applies now (themes followed through merges). */
+	get filter(): AnalysisFilter {
+		return this.filters.current;
+	}
+
+	get openOnly(): boolean {
+		return this.filters.openOnly;
 	}
 
 	readonly addressById = $derived(indexById(this.source.addresses));
@@ -74,6 +85,8 @@ export class AnalysisView {
 	);
 	/** Doors to walk: the same predicate as the map's bright points with "open doors only". */
 	readonly openDoors = $derived(openDoors(this.source.addresses, this.summaries, this.filter));
+	/** The themes a filter offers: not archived, not merged (as the lists). */
+	readonly themeChoices = $derived(this.source.themas.filter((t) => !t.archived && !t.mergedInto));
 	readonly streets = $derived(uniqueSorted(this.source.addresses.map((a) => a.street)));
 	readonly holders = $derived(uniqueSorted(this.source.gesprekken.map((g) => g.heldBy)));
 	readonly rounds = $derived(
@@ -81,16 +94,8 @@ export class AnalysisView {
 			.map(Number)
 			.sort((a, b) => a - b)
 	);
-	get active(): boolean {
-		return isFiltered(this.filter) || this.openOnly;
-	}
 
 	/** Whether an address passes the filter (the map dims the others); shared with the lists. */
 	matches = (address: AAddress, summary: AddressSummary): boolean =>
 		addressMatches(address, summary, this.filter, this.doors.matching, this.openOnly);
-
-	reset(): void {
-		this.filter = emptyFilter();
-		this.openOnly = false;
-	}
 }

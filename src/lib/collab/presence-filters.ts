@@ -1,0 +1,117 @@
+import { emptyFilter, type AnalysisFilter } from '../board/analysis/filter';
+import { OUTCOMES, type Outcome } from '../board/layout';
+import { FILTER_VALUES_MAX, type PresenceFilters } from './presence-state';
+
+/**
+ * The board page's one filter as a plain value, and how a presenter shares it (presence `filters`,
+ * presence-state.ts): in full as `criteria`, and as the six older fields that older pages read.
+ */
+
+export type ListTab = PresenceFilters['tab'];
+export type ListSort = PresenceFilters['sort'];
+
+export interface BoardFilterValue {
+	/** What the map's analysis and the lists both apply. */
+	filter: AnalysisFilter;
+	/** Doors still to walk only (map, open-door list, address and gesprek lists). */
+	openOnly: boolean;
+	/** The lists' own: which list is shown, the initiatieven's status, the order. */
+	tab: ListTab;
+	initiatiefStatus: string;
+	sort: ListSort;
+}
+
+export function emptyBoardFilter(): BoardFilterValue {
+	return {
+		filter: emptyFilter(),
+		openOnly: false,
+		tab: 'addresses',
+		initiatiefStatus: '',
+		sort: 'street'
+	};
+}
+
+/** The single value of a criterion, or '' for none or several (the older fields hold one). */
+function one(list: readonly (string | number)[]): string {
+	return list.length === 1 ? String(list[0]) : '';
+}
+
+const clip = <T>(list: readonly T[]): T[] => list.slice(0, FILTER_VALUES_MAX);
+
+/**
+ * What a presenter sends. The older fields say what an older follower can show: one theme, round
+ * and street (none when several are chosen), and as `status` the outcome on the gesprekken tab or
+ * the initiatieven's status on theirs, as the older list used it.
+ */
+export function toPresenceFilters(value: BoardFilterValue): PresenceFilters {
+	const { filter, tab } = value;
+	return {
+		tab,
+		theme: one(filter.themeIds),
+		status:
+			tab === 'initiatieven'
+				? value.initiatiefStatus
+				: tab === 'gesprekken'
+					? one(filter.outcomes)
+					: '',
+		round: one(filter.rounds),
+		street: one(filter.streets),
+		sort: value.sort,
+		criteria: {
+			themeIds: clip(filter.themeIds),
+			rounds: clip(filter.rounds),
+			outcomes: clip(filter.outcomes),
+			from: filter.from,
+			to: filter.to,
+			streets: clip(filter.streets),
+			heldBy: clip(filter.heldBy),
+			openOnly: value.openOnly,
+			initiatiefStatus: value.initiatiefStatus
+		}
+	};
+}
+
+function isOutcome(value: string): value is Outcome {
+	return (OUTCOMES as readonly string[]).includes(value);
+}
+
+/**
+ * What a follower applies: the whole filter from `criteria`, or — from an older presenter, who
+ * sends only the six older fields — its theme, round and street, and its status as the outcome
+ * (gesprekken tab) or the initiatieven's status (initiatieven tab), as the older list applied it.
+ */
+export function fromPresenceFilters(shared: PresenceFilters): BoardFilterValue {
+	const { tab, sort, criteria } = shared;
+	if (criteria) {
+		const { openOnly, initiatiefStatus, ...filter } = criteria;
+		return {
+			filter: {
+				themeIds: [...filter.themeIds],
+				rounds: [...filter.rounds],
+				outcomes: [...filter.outcomes],
+				from: filter.from,
+				to: filter.to,
+				streets: [...filter.streets],
+				heldBy: [...filter.heldBy]
+			},
+			openOnly,
+			tab,
+			initiatiefStatus,
+			sort
+		};
+	}
+	const round = Number(shared.round);
+	return {
+		filter: {
+			...emptyFilter(),
+			themeIds: shared.theme ? [shared.theme] : [],
+			rounds: shared.round && Number.isInteger(round) && round > 0 ? [round] : [],
+			outcomes: tab === 'gesprekken' && isOutcome(shared.status) ? [shared.status] : [],
+			streets: shared.street ? [shared.street] : []
+		},
+		openOnly: false,
+		tab,
+		initiatiefStatus: tab === 'initiatieven' ? shared.status : '',
+		sort
+	};
+}

@@ -1,0 +1,19 @@
+/**
+ * A select for one criterion of the board's filter (BoardFilters), in the Analyse panel and in the
+ * list: the filter holds a list per criterion (several values: OR), a select shows one. With
+ * several chosen (by a presenter, say) the select says so instead of showing "Alle".
+ */
+
+/** The value of the disabled option that stands for several chosen values. */
+export const SEVERAL = '\u0000several';
+
+/** The select's value: '' for all, the one value, or {@link SEVERAL}. */
+export function selectValue(list: readonly (string | number)[]): string {
+	if (list.length === 0) return '';
+	return list.length === 1 ? String(list[0]) : SEVERAL;
+}
+
+/** The criterion's list for a value the user picked in the select. */
+export function picked(value: string): string[] {
+	return value && value !== SEVERAL ? [value] : [];
+}
