@@ -29,4 +29,11 @@ describe('two people editing one short field at once', () => {
 		// Text added right after what the other replaced.
 		expect(mergeText('Fatma van', 'Fatma van Woonwaarts', 'Bas')).toBe('Fatma van Woonwaarts');
 	});
+
+	it('keeps two texts written into an empty field at once apart', () => {
+		expect(mergeText('', 'Fatma van', 'Bas')).toBe('Bas Fatma van');
+		expect(mergeText('', 'Fatma', 'Bas ')).toBe('Bas Fatma');
+		// Within words nothing is added: two letters typed after one word are both kept, as typed.
+		expect(mergeText('Anna', 'AnnaB', 'AnnaC')).toBe('AnnaCB');
+	});
 });
