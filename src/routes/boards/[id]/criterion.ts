@@ -1,3 +1,6 @@
+import { OUTCOMES, type Thema } from '$lib/board';
+import { outcomeLabel, roundText, themaLabel } from './content-labels';
+
 /**
  * A select for one criterion of the board's filter (BoardFilters), in the Analyse panel and in the
  * list: the filter holds a list per criterion (several values: OR), a select shows one. With
@@ -16,4 +19,27 @@ export function selectValue(list: readonly (string | number)[]): string {
 /** The criterion's list for a value the user picked in the select. */
 export function picked(value: string): string[] {
 	return value && value !== SEVERAL ? [value] : [];
+}
+
+/** One value a criterion's select offers. */
+export interface CriterionOption {
+	value: string;
+	label: string;
+}
+
+/** What the board offers to choose from, per criterion, as the selects show it. */
+export function criterionOptions(view: {
+	readonly themeChoices: readonly Pick<Thema, 'id' | 'name'>[];
+	readonly rounds: readonly number[];
+	readonly streets: readonly string[];
+	readonly holders: readonly string[];
+}): Record<'themes' | 'rounds' | 'outcomes' | 'streets' | 'holders', CriterionOption[]> {
+	const plain = (value: string) => ({ value, label: value });
+	return {
+		themes: view.themeChoices.map((t) => ({ value: t.id, label: themaLabel(t) })),
+		rounds: view.rounds.map((r) => ({ value: String(r), label: roundText(r) })),
+		outcomes: OUTCOMES.map((o) => ({ value: o, label: outcomeLabel(o) })),
+		streets: view.streets.map(plain),
+		holders: view.holders.map(plain)
+	};
 }
