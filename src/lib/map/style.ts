@@ -137,12 +137,12 @@ export function offlineStyle(data: OverlayData): StyleSpecification {
 					'symbol-spacing': 400,
 					'text-field': ['get', 'name'],
 					'text-font': [LABEL_FONT],
-					'text-size': ['interpolate', ['linear'], ['zoom'], 15, 12, 18, 15],
+					'text-size': ['interpolate', ['linear'], ['zoom'], 15, 12.5, 18, 16],
 					'text-max-angle': 30,
 					'text-padding': 4
 				},
 				paint: {
-					'text-color': '#3a3a33',
+					'text-color': '#2b2b26',
 					'text-halo-color': '#ffffff',
 					'text-halo-width': 1.5
 				}

@@ -58,8 +58,8 @@ function layers(current: string | null, font: string[]): LayerSpecification[] {
 			}
 		},
 		{
-			// Each published street's name beside its circle: placed where it fits (right, left,
-			// above, below), the current street first; a name that fits nowhere is left out, never
+			// Each published street's name beside its circle: placed where it fits (above, below,
+			// right, left), the current street first; a name that fits nowhere is left out, never
 			// drawn over another. Dark text on a white halo: readable on any base.
 			id: STREET_LABELS,
 			type: 'symbol',
@@ -68,10 +68,10 @@ function layers(current: string | null, font: string[]): LayerSpecification[] {
 				'text-field': ['get', 'name'],
 				'text-font': font,
 				'text-size': ['case', isCurrent, 15, 14],
-				'text-variable-anchor': ['left', 'right', 'top', 'bottom'],
+				'text-variable-anchor': ['top', 'bottom', 'left', 'right'],
 				'text-radial-offset': 0.85,
 				'text-justify': 'auto',
-				'text-max-width': 8,
+				'text-max-width': 7,
 				'text-padding': 3,
 				'symbol-sort-key': ['case', isCurrent, 0, 1]
 			},
@@ -160,10 +160,11 @@ export async function upgradeMap(holder: HTMLElement): Promise<void> {
 		cooperativeGestures: true,
 		locale: holder.lang === 'en' ? {} : MAPLIBRE_DUTCH
 	});
-	// The diamond is made here, not fetched: asked for once the layer needs it.
-	map.on('styleimagemissing', (e: { id: string }) => {
-		if (e.id === DIAMOND && !map.hasImage(DIAMOND))
+	// The diamond is made here, not fetched: supplied when the layer first needs it.
+	map.setMissingStyleImageResolver((id) => {
+		if (id === DIAMOND && !map.hasImage(DIAMOND)) {
 			map.addImage(DIAMOND, diamondImage(), { pixelRatio: 2 });
+		}
 	});
 	map.addControl(new AttributionControl({ compact: true }));
 	map.addControl(new NavigationControl({ showCompass: false }));
@@ -175,7 +176,14 @@ export async function upgradeMap(holder: HTMLElement): Promise<void> {
 	);
 	if (points.length > 1) {
 		const bounds = points.reduce((b, p) => b.extend(p), new LngLatBounds(points[0], points[0]));
-		map.fitBounds(bounds, { padding: 40, maxZoom: 17, animate: false });
+		// Room at the sides for the names of the outermost streets (MapLibre places a name that
+		// runs off the canvas, as it would continue on a larger map).
+		const side = Math.round(Math.min(110, container.clientWidth * 0.3));
+		map.fitBounds(bounds, {
+			padding: { top: 40, bottom: 30, left: side, right: side },
+			maxZoom: 17,
+			animate: false
+		});
 	}
 
 	for (const layer of ['public-streets', 'public-initiatives']) {

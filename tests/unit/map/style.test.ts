@@ -5,6 +5,7 @@ import { addressFeatures, pinFeatures, streetLines } from '../../../src/lib/map/
 import {
 	fetchBaseStyle,
 	offlineStyle,
+	STREET_LABELS_LAYER,
 	withOverlay,
 	type StyleSpecification
 } from '../../../src/lib/map/style';
@@ -74,8 +75,17 @@ describe('styles', () => {
 	it('the offline style uses no remote resources and has our layers on top', () => {
 		const style = offlineStyle(data);
 		expect(JSON.stringify(style)).not.toMatch(/https?:/);
-		expect(style.glyphs).toBeUndefined();
+		// Glyphs from the app's own origin (no origin outside a browser), no sprite.
+		expect(style.glyphs).toBe('/glyphs/{fontstack}/{range}.pbf');
 		expect(style.sprite).toBeUndefined();
+		// The street names: from the sketched streets, along them, from zoom 15, in our font.
+		const labels = style.layers.find((l) => l.id === STREET_LABELS_LAYER);
+		expect(labels).toMatchObject({
+			type: 'symbol',
+			source: 'streets',
+			minzoom: 15,
+			layout: { 'symbol-placement': 'line', 'text-font': ['NotoSans-Regular'] }
+		});
 		expect(style.layers.map((l) => l.id).slice(-3)).toEqual([
 			'addresses',
 			'addresses-selected',
