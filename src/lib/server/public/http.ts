@@ -182,7 +182,7 @@ async function lookup(
 
 /** A residents' response whose language came from the request's headers says so (Vary). */
 function varyByLanguage(url: URL, response: Response): Response {
-	if (!url.pathname.startsWith('/buurt/') || !languageVaries(url)) return response;
+	if (!isResidentsPath(url.pathname) || !languageVaries(url)) return response;
 	if (response.headers.get('vary')?.includes('Accept-Language')) return response;
 	try {
 		response.headers.append('vary', LANGUAGE_VARY);
