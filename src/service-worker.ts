@@ -23,7 +23,8 @@ const SHELL = `buurtbord-shell-${version}`;
 const PAGES = 'buurtbord-pages';
 /** The pages cache records whose pages it holds under this key. */
 const OWNER_KEY = '/__buurtbord/pages-owner';
-const SHELL_FILES = [...build, ...files];
+// The bold glyphs are the public map's only (the board map's names are regular).
+const SHELL_FILES = [...build, ...files.filter((f) => !f.startsWith('/glyphs/NotoSans-Bold/'))];
 const shellPaths = new Set(SHELL_FILES);
 const BOARD_PAGE = /^\/boards\/[a-z0-9][a-z0-9-]{0,62}(\/deur)?(\/__data\.json)?$/;
 /** The board's address register (its own endpoint, loaded by the board page): kept with its pages. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from './test';
 import type { SeededUser } from '../support/accounts';
 import { OwnServer } from './own-server';
+import { renderedLabels } from './public-map-helpers';
 
 /*
  * A server with a remote basemap configured. There is no internet here: the tests answer the
@@ -95,4 +96,41 @@ test('falls back to the offline style when the basemap cannot be reached', async
 	await expect(page.getByText('De achtergrondkaart is niet bereikbaar')).toBeVisible();
 	await expect(page.locator('.maplibregl-ctrl-attrib')).not.toContainText('Kadaster');
 	expect(errors).toEqual([]);
+});
+
+test('the offline map names the streets of the register, in glyphs the app serves itself', async ({
+	page
+}) => {
+	await page.route(STYLE_URL, (route) => route.abort('connectionrefused'));
+	const glyphs: { url: string; status: number }[] = [];
+	page.on('response', (r) => {
+		if (r.url().includes('/glyphs/')) glyphs.push({ url: r.url(), status: r.status() });
+	});
+	await openMap(page);
+	// Close to one of the sketched streets (once the register has come): its name is drawn along it.
+	const sketched = () =>
+		page.evaluate(() => {
+			const map = window.__buurtbordMap as unknown as import('maplibre-gl').Map;
+			const line = map.querySourceFeatures('streets')[0];
+			if (!line) return null;
+			const [a, b] = (line.geometry as GeoJSON.LineString).coordinates as [number, number][];
+			map.jumpTo({ center: [(a![0] + b![0]) / 2, (a![1] + b![1]) / 2], zoom: 17 });
+			return String(line.properties.name);
+		});
+	await expect.poll(sketched, { timeout: 15_000 }).not.toBeNull();
+	const street = (await sketched())!;
+	await expect
+		.poll(() => renderedLabels(page, '__buurtbordMap', 'street-labels'), { timeout: 15_000 })
+		.toContain(street);
+	await page.screenshot({ path: test.info().outputPath('board-map-names.png') });
+	// Not shown zoomed out, where the names would crowd the doors.
+	await page.evaluate(() =>
+		(window.__buurtbordMap as unknown as import('maplibre-gl').Map).jumpTo({ zoom: 14 })
+	);
+	await expect.poll(() => renderedLabels(page, '__buurtbordMap', 'street-labels')).toEqual([]);
+	expect(glyphs.length).toBeGreaterThan(0);
+	for (const g of glyphs) {
+		expect(g.url.startsWith(`${server.url}/glyphs/NotoSans-Regular/`)).toBe(true);
+		expect(g.status).toBe(200);
+	}
 });

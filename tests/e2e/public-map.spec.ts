@@ -9,7 +9,13 @@ import { connectClient, whenSynced } from '../support/clients';
 import { PUBLIC_STORY, SECRETS, seedPublicStory } from '../support/public-board';
 import { OwnServer } from './own-server';
 import { approveTexts } from './review-helpers';
-import { publicMapFeature, residentPhone } from './public-map-helpers';
+import {
+	mapRequestsOutside,
+	pixelAt,
+	publicMapFeature,
+	renderedLabels,
+	residentPhone
+} from './public-map-helpers';
 
 /**
  * The flyer's short link, followed on a phone, and the public neighbourhood map: an SVG without
@@ -179,4 +185,118 @@ test('the neighbourhood page with its map passes axe and fits a phone', async ({
 		PHONE.width
 	);
 	await resident.close();
+});
+
+test('each published street is named on the map, in glyphs the app serves itself', async ({
+	browser
+}) => {
+	test.setTimeout(120_000);
+	const resident = await phone(browser, true);
+	const page = await resident.newPage();
+	const outside = mapRequestsOutside(page, server.url);
+	const glyphs: { url: string; status: number }[] = [];
+	page.on('response', (r) => {
+		if (r.url().includes('/glyphs/')) glyphs.push({ url: r.url(), status: r.status() });
+	});
+	const warnings: string[] = [];
+	page.on('console', (m) => {
+		if (m.type() === 'warning' || m.type() === 'error') warnings.push(m.text());
+	});
+	await page.goto(`${server.url}/buurt/spoorbuurt`);
+	await expect(page.locator('.public-map')).toHaveClass(/public-map-ready/, { timeout: 30_000 });
+	// What MapLibre placed (and so drew) of the names layer: the published streets' names.
+	await expect
+		.poll(() => renderedLabels(page, '__publicMap', 'public-street-labels'), { timeout: 15_000 })
+		.toContain('Sweelinckstraat');
+	const names = await renderedLabels(page, '__publicMap', 'public-street-labels');
+	expect(names.length).toBeGreaterThanOrEqual(3);
+	// The glyphs came from this server, whole; nothing was asked of any other host.
+	expect(glyphs.length).toBeGreaterThan(0);
+	for (const g of glyphs) {
+		expect(g.url.startsWith(`${server.url}/glyphs/NotoSans-Bold/`)).toBe(true);
+		expect(g.status).toBe(200);
+	}
+	expect(outside).toEqual([]);
+	expect(warnings.filter((w) => /glyph/i.test(w))).toEqual([]);
+	await page.screenshot({ path: test.info().outputPath('public-map-names.png') });
+	await resident.close();
+});
+
+test('the key shows the marks both maps draw: circles for streets, diamonds for initiatives', async ({
+	browser
+}) => {
+	test.setTimeout(120_000);
+	// The key.
+	const noScript = await phone(browser, false);
+	const plain = await noScript.newPage();
+	await plain.goto(`${server.url}/buurt/spoorbuurt`);
+	const key = plain.getByTestId('public-map-legend');
+	await expect(key.locator('li[data-mark="circle"]')).toContainText(['Straat']);
+	await expect(key.locator('li[data-mark="diamond"]')).toHaveText('Initiatief');
+	await expect(key.locator('li[data-mark="diamond"] svg rect[transform^="rotate(45"]')).toHaveCount(
+		1
+	);
+	// The SVG map: circles for streets, turned squares for initiatives, nothing else.
+	const svg = plain.locator('svg.map');
+	expect(await svg.locator('circle').count()).toBeGreaterThan(2);
+	await expect(svg.locator('rect[transform^="rotate(45"]')).toHaveCount(2);
+	await noScript.close();
+
+	// The MapLibre map: what is on screen at an initiative is a diamond, not a circle. A diamond of
+	// the same size as the street circles is coloured on its axes but not on its diagonals.
+	const resident = await phone(browser, true);
+	const page = await resident.newPage();
+	await page.goto(`${server.url}/buurt/spoorbuurt`);
+	await expect(page.locator('.public-map')).toHaveClass(/public-map-ready/, { timeout: 30_000 });
+	const canvas = page.locator('.public-map canvas.maplibregl-canvas');
+	const initiative = await publicMapFeature(
+		page,
+		'public-initiatives',
+		'title',
+		PUBLIC_STORY.coffee
+	);
+	const box = (await canvas.boundingBox())!;
+	const at = (dx: number, dy: number) =>
+		pixelAt(page, box.x + initiative.x + dx, box.y + initiative.y + dy);
+	const orange = (p: [number, number, number]) => p[0] > 150 && p[1] < 120 && p[2] < 60;
+	await expect.poll(async () => orange(await at(0, 0))).toBe(true);
+	expect(orange(await at(0, -5))).toBe(true);
+	expect(orange(await at(5, 0))).toBe(true);
+	// A circle of radius 7 covers (4.5, 4.5); the diamond does not.
+	expect(orange(await at(4.5, 4.5))).toBe(false);
+	expect(orange(await at(-4.5, -4.5))).toBe(false);
+	await resident.close();
+});
+
+test('an English phone gets English, a Dutch one Dutch, without ?lang', async ({ browser }) => {
+	for (const [locale, lang, heading] of [
+		['en-GB', 'en', 'Streets'],
+		['nl-NL', 'nl', 'Straten']
+	] as const) {
+		const context = await browser.newContext({
+			storageState: { cookies: [], origins: [] },
+			viewport: PHONE,
+			locale
+		});
+		const page = await context.newPage();
+		await page.goto(`${server.url}/buurt/spoorbuurt`);
+		await expect(page.locator('html')).toHaveAttribute('lang', lang);
+		await expect(page.getByRole('heading', { level: 2, name: heading })).toBeVisible();
+		// Onwards in the same language, and the map's links too.
+		await page.getByRole('link', { name: 'Sweelinckstraat' }).click();
+		await expect(page.locator('html')).toHaveAttribute('lang', lang);
+		await context.close();
+	}
+	// The explicit choice wins over the browser's.
+	const english = await browser.newContext({
+		storageState: { cookies: [], origins: [] },
+		locale: 'en-GB'
+	});
+	const page = await english.newPage();
+	await page.goto(`${server.url}/buurt/spoorbuurt`);
+	await page.getByRole('link', { name: 'Nederlands' }).click();
+	await expect(page.locator('html')).toHaveAttribute('lang', 'nl');
+	await page.getByRole('link', { name: 'Sweelinckstraat' }).click();
+	await expect(page.locator('html')).toHaveAttribute('lang', 'nl');
+	await english.close();
 });

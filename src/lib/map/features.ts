@@ -74,6 +74,42 @@ export function streetLines(addresses: Address[]): FeatureCollection<LineString,
 	return { type: 'FeatureCollection', features };
 }
 
+export interface StreetNameProperties {
+	name: string;
+	/** Clockwise degrees from horizontal on a north-up map, within ±90 so the name reads upright. */
+	rotate: number;
+}
+
+const mercatorY = (lat: number) => Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360));
+
+/**
+ * Where the offline map writes each street's name: the middle of its sketched line, turned along
+ * it. A point label turns as a whole, which MapLibre does on the GPU; a label placed along a line
+ * has its glyphs laid along the line again on the CPU in every frame, which cost the board map
+ * frames at 20,000 addresses (docs/architecture.md, "Street names on the board map").
+ */
+export function streetNames(
+	lines: FeatureCollection<LineString, { name: string }>
+): FeatureCollection<Point, StreetNameProperties> {
+	return {
+		type: 'FeatureCollection',
+		features: lines.features.map((line) => {
+			const [a, b] = line.geometry.coordinates as [[number, number], [number, number]];
+			const dx = ((b[0] - a[0]) * Math.PI) / 180;
+			const dy = mercatorY(b[1]) - mercatorY(a[1]);
+			// Screen y grows downwards: a street rising to the east turns anticlockwise (negative).
+			let rotate = (-Math.atan2(dy, dx) * 180) / Math.PI;
+			if (rotate > 90) rotate -= 180;
+			if (rotate < -90) rotate += 180;
+			return {
+				type: 'Feature',
+				geometry: { type: 'Point', coordinates: [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2] },
+				properties: { name: line.properties.name, rotate: Math.round(rotate * 10) / 10 }
+			};
+		})
+	};
+}
+
 export function pinFeatures(pins: Pin[]): FeatureCollection<Point, PinProperties> {
 	return {
 		type: 'FeatureCollection',

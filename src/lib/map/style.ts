@@ -1,7 +1,8 @@
 import type { MapOptions } from 'maplibre-gl';
 import type { Pin } from '$lib/board/pins';
 import type { Address } from '$lib/geo/address';
-import { addressFeatures, pinFeatures, streetLines } from './features';
+import { addressFeatures, pinFeatures, streetLines, streetNames } from './features';
+import { LABEL_FONT, glyphsUrl } from './glyphs';
 
 export type StyleSpecification = Exclude<MapOptions['style'], string | undefined>;
 type LayerSpecification = StyleSpecification['layers'][number];
@@ -14,6 +15,9 @@ export const KIND_COLOURS = {
 } as const;
 
 export const SELECTED_LAYER = 'addresses-selected';
+
+/** The street names of the offline style (at each sketched street's middle, along it, from zoom 15). */
+export const STREET_LABELS_LAYER = 'street-labels';
 
 export interface OverlayData {
 	/** The register (the offline style sketches its streets). */
@@ -87,14 +91,20 @@ function overlayLayers(): LayerSpecification[] {
 }
 
 /**
- * The built-in style: a plain background, a sketch of the streets and our layers. It needs no
- * network at all (no tiles, no glyphs, no sprites).
+ * The built-in style: a plain background, a sketch of the streets with their names, and our
+ * layers. It needs nothing but the app itself: no tiles, no sprites, and the glyphs of the names
+ * from the app's own static/glyphs (see glyphs.ts). The names (`street-names`, one point per
+ * street) are derived with the sketch (`streets`), which the map replaces only when the register
+ * changes, so they cost nothing per render or edit; MapLibre places them collision-aware.
  */
 export function offlineStyle(data: OverlayData): StyleSpecification {
+	const lines = streetLines(data.addresses);
 	return {
 		version: 8,
+		glyphs: glyphsUrl(),
 		sources: {
-			streets: { type: 'geojson', data: streetLines(data.addresses) },
+			streets: { type: 'geojson', data: lines },
+			'street-names': { type: 'geojson', data: streetNames(lines) },
 			...overlaySources(data)
 		},
 		layers: [
@@ -117,6 +127,25 @@ export function offlineStyle(data: OverlayData): StyleSpecification {
 				paint: {
 					'line-color': '#ffffff',
 					'line-width': ['interpolate', ['exponential', 2], ['zoom'], 13, 3, 16, 12, 19, 50]
+				}
+			},
+			{
+				id: STREET_LABELS_LAYER,
+				type: 'symbol',
+				source: 'street-names',
+				minzoom: 15,
+				layout: {
+					'text-field': ['get', 'name'],
+					'text-font': [LABEL_FONT],
+					'text-size': ['interpolate', ['linear'], ['zoom'], 15, 12.5, 18, 16],
+					'text-rotate': ['get', 'rotate'],
+					'text-rotation-alignment': 'map',
+					'text-padding': 4
+				},
+				paint: {
+					'text-color': '#2b2b26',
+					'text-halo-color': '#ffffff',
+					'text-halo-width': 1.5
 				}
 			},
 			...overlayLayers()

@@ -26,9 +26,10 @@ export function publicMapData(
 		streets: StreetSignal[];
 		initiatives: PublicInitiatief[];
 	},
-	lang: 'nl' | 'en'
+	lang: 'nl' | 'en',
+	/** What the links append to keep the language (see langSuffix in server/public/http.ts). */
+	suffix: string = lang === 'en' ? '?lang=en' : ''
 ): PublicMapData {
-	const suffix = lang === 'en' ? '?lang=en' : '';
 	const href = (slug: string) => `/buurt/${board.id}/${slug}${suffix}`;
 	const published = new Set(board.streets.map((s) => s.slug));
 	const slugOf = new Map(board.streets.map((s) => [s.street, s.slug]));

@@ -5,11 +5,14 @@ import {
 	Map as MapLibreMap,
 	NavigationControl,
 	setWorkerUrl,
+	type ExpressionSpecification,
 	type MapLayerMouseEvent,
 	type StyleSpecification
 } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { PublicMapData } from './features';
+import { DIAMOND, MARKS, diamondImage } from './marks';
+import { LABEL_FONT_BOLD, glyphsUrl } from '../map/glyphs';
 import { MAPLIBRE_DUTCH } from '../map/locale';
 
 /**
@@ -21,32 +24,73 @@ import { MAPLIBRE_DUTCH } from '../map/locale';
 
 type LayerSpecification = StyleSpecification['layers'][number];
 
-const CURRENT = '#1f6f5c';
-const STREET = '#5b6b64';
-const INITIATIVE = '#b45309';
+/** The layer with the streets' names (the e2e tests query what it drew). */
+export const STREET_LABELS = 'public-street-labels';
 
-function layers(current: string | null): LayerSpecification[] {
+/**
+ * The font of the street names: ours (static/glyphs) on the offline style or on a base style
+ * without glyphs; on a base style with its own glyph server, the font its first label layer uses,
+ * which that server has (one style has one glyphs URL).
+ */
+function labelFont(base: StyleSpecification | null): string[] {
+	if (!base?.glyphs) return [LABEL_FONT_BOLD];
+	for (const layer of base.layers) {
+		const font = layer.type === 'symbol' ? layer.layout?.['text-font'] : undefined;
+		if (Array.isArray(font) && font.length > 0 && font.every((f) => typeof f === 'string')) {
+			return font as string[];
+		}
+	}
+	return [LABEL_FONT_BOLD];
+}
+
+function layers(current: string | null, font: string[]): LayerSpecification[] {
+	const isCurrent: ExpressionSpecification = ['==', ['get', 'slug'], current ?? ''];
 	return [
 		{
 			id: 'public-streets',
 			type: 'circle',
 			source: 'public-streets',
 			paint: {
-				'circle-radius': ['case', ['==', ['get', 'slug'], current ?? ''], 10, 7],
-				'circle-color': ['case', ['==', ['get', 'slug'], current ?? ''], CURRENT, STREET],
-				'circle-stroke-color': '#ffffff',
+				'circle-radius': ['case', isCurrent, 10, 7],
+				'circle-color': ['case', isCurrent, MARKS.current, MARKS.street],
+				'circle-stroke-color': MARKS.stroke,
 				'circle-stroke-width': 2
 			}
 		},
 		{
-			id: 'public-initiatives',
-			type: 'circle',
-			source: 'public-initiatives',
+			// Each published street's name beside its circle: placed where it fits (above, below,
+			// right, left), the current street first; a name that fits nowhere is left out, never
+			// drawn over another. Dark text on a white halo: readable on any base.
+			id: STREET_LABELS,
+			type: 'symbol',
+			source: 'public-streets',
+			layout: {
+				'text-field': ['get', 'name'],
+				'text-font': font,
+				'text-size': ['case', isCurrent, 15, 14],
+				'text-variable-anchor': ['top', 'bottom', 'left', 'right'],
+				'text-radial-offset': 0.85,
+				'text-justify': 'auto',
+				'text-max-width': 7,
+				'text-padding': 3,
+				'symbol-sort-key': ['case', isCurrent, 0, 1]
+			},
 			paint: {
-				'circle-radius': 7,
-				'circle-color': INITIATIVE,
-				'circle-stroke-color': '#ffffff',
-				'circle-stroke-width': 2
+				'text-color': MARKS.label,
+				'text-halo-color': '#ffffff',
+				'text-halo-width': 2,
+				'text-halo-blur': 0.5
+			}
+		},
+		{
+			// Diamonds, as in the key and the SVG (an image made in code: no sprite). Always drawn;
+			// placed before the names, which keep clear of them.
+			id: 'public-initiatives',
+			type: 'symbol',
+			source: 'public-initiatives',
+			layout: {
+				'icon-image': DIAMOND,
+				'icon-allow-overlap': true
 			}
 		}
 	];
@@ -57,19 +101,22 @@ function style(data: PublicMapData, current: string | null, base: StyleSpecifica
 		'public-streets': { type: 'geojson' as const, data: data.streets },
 		'public-initiatives': { type: 'geojson' as const, data: data.initiatives }
 	};
+	const ours = layers(current, labelFont(base));
 	if (base) {
 		return {
 			...base,
+			glyphs: base.glyphs ?? glyphsUrl(),
 			sources: { ...base.sources, ...sources },
-			layers: [...base.layers, ...layers(current)]
+			layers: [...base.layers, ...ours]
 		} satisfies StyleSpecification;
 	}
 	return {
 		version: 8,
+		glyphs: glyphsUrl(),
 		sources,
 		layers: [
-			{ id: 'background', type: 'background', paint: { 'background-color': '#eef2ec' } },
-			...layers(current)
+			{ id: 'background', type: 'background', paint: { 'background-color': MARKS.background } },
+			...ours
 		]
 	} satisfies StyleSpecification;
 }
@@ -113,6 +160,12 @@ export async function upgradeMap(holder: HTMLElement): Promise<void> {
 		cooperativeGestures: true,
 		locale: holder.lang === 'en' ? {} : MAPLIBRE_DUTCH
 	});
+	// The diamond is made here, not fetched: supplied when the layer first needs it.
+	map.setMissingStyleImageResolver((id) => {
+		if (id === DIAMOND && !map.hasImage(DIAMOND)) {
+			map.addImage(DIAMOND, diamondImage(), { pixelRatio: 2 });
+		}
+	});
 	map.addControl(new AttributionControl({ compact: true }));
 	map.addControl(new NavigationControl({ showCompass: false }));
 	// MapLibre makes the canvas a focusable region (arrow keys pan, Tab moves on); it gets our name.
@@ -123,7 +176,14 @@ export async function upgradeMap(holder: HTMLElement): Promise<void> {
 	);
 	if (points.length > 1) {
 		const bounds = points.reduce((b, p) => b.extend(p), new LngLatBounds(points[0], points[0]));
-		map.fitBounds(bounds, { padding: 40, maxZoom: 17, animate: false });
+		// Room at the sides for the names of the outermost streets (MapLibre places a name that
+		// runs off the canvas, as it would continue on a larger map).
+		const side = Math.round(Math.min(110, container.clientWidth * 0.3));
+		map.fitBounds(bounds, {
+			padding: { top: 40, bottom: 30, left: side, right: side },
+			maxZoom: 17,
+			animate: false
+		});
 	}
 
 	for (const layer of ['public-streets', 'public-initiatives']) {

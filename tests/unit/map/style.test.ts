@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Pin } from '../../../src/lib/board/pins';
 import type { Address } from '../../../src/lib/geo/address';
-import { addressFeatures, pinFeatures, streetLines } from '../../../src/lib/map/features';
+import {
+	addressFeatures,
+	pinFeatures,
+	streetLines,
+	streetNames
+} from '../../../src/lib/map/features';
 import {
 	fetchBaseStyle,
 	offlineStyle,
+	STREET_LABELS_LAYER,
 	withOverlay,
 	type StyleSpecification
 } from '../../../src/lib/map/style';
@@ -70,12 +76,51 @@ describe('map features', () => {
 	});
 });
 
+describe('street names', () => {
+	const line = (name: string, a: [number, number], b: [number, number]) => ({
+		type: 'Feature' as const,
+		geometry: { type: 'LineString' as const, coordinates: [a, b] },
+		properties: { name }
+	});
+
+	it('sits at the middle of each street, turned along it and upright', () => {
+		const names = streetNames({
+			type: 'FeatureCollection',
+			features: [
+				line('Oost', [5.0, 52.0], [5.01, 52.0]),
+				line('West', [5.01, 52.0], [5.0, 52.0]),
+				line('Noord', [5.0, 52.0], [5.0, 52.01]),
+				line('Schuin', [5.0, 52.0], [5.01, 52.00615])
+			]
+		}).features;
+		expect(names.map((f) => f.properties.name)).toEqual(['Oost', 'West', 'Noord', 'Schuin']);
+		expect(names[0]!.geometry.coordinates).toEqual([5.005, 52.0]);
+		expect(Math.abs(names[0]!.properties.rotate)).toBe(0);
+		expect(Math.abs(names[1]!.properties.rotate)).toBe(0);
+		expect(Math.abs(names[2]!.properties.rotate)).toBe(90);
+		// Rising to the east by about as much as it runs (in Mercator metres): turned ~45° anticlockwise.
+		expect(names[3]!.properties.rotate).toBeCloseTo(-45, 0);
+	});
+});
+
 describe('styles', () => {
 	it('the offline style uses no remote resources and has our layers on top', () => {
 		const style = offlineStyle(data);
 		expect(JSON.stringify(style)).not.toMatch(/https?:/);
-		expect(style.glyphs).toBeUndefined();
+		// Glyphs from the app's own origin (no origin outside a browser), no sprite.
+		expect(style.glyphs).toBe('/glyphs/{fontstack}/{range}.pbf');
 		expect(style.sprite).toBeUndefined();
+		// The street names: at the sketched streets' middles, along them, from zoom 15, in our font.
+		const labels = style.layers.find((l) => l.id === STREET_LABELS_LAYER);
+		expect(labels).toMatchObject({
+			type: 'symbol',
+			source: 'street-names',
+			minzoom: 15,
+			layout: { 'text-rotate': ['get', 'rotate'], 'text-font': ['NotoSans-Regular'] }
+		});
+		expect(style.sources['street-names']).toMatchObject({
+			data: streetNames(streetLines(addresses))
+		});
 		expect(style.layers.map((l) => l.id).slice(-3)).toEqual([
 			'addresses',
 			'addresses-selected',

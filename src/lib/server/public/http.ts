@@ -6,8 +6,12 @@ import { readPublicBoard } from './store';
 
 /**
  * HTTP side of the public resident pages (/buurt/<board> and /buurt/<board>/<street>):
- * - the language comes from the URL (`?lang=en`, Dutch otherwise), never from a cookie or the
- *   browser, so that one URL is one page and a CDN may keep it;
+ * - the language is the visitor's explicit choice when there is one (`?lang=nl|en` in the URL,
+ *   else the language cookie the professionals' app sets), else the browser's preference
+ *   (`Accept-Language`, English when it ranks English above Dutch), else Dutch. A URL with `?lang=`
+ *   is one page; one without it names its response `Vary: Accept-Language, Cookie` (also its 304),
+ *   so that no cache hands one visitor's language to another. Links within the pages carry
+ *   `?lang=en` (and `?lang=nl` where Dutch was chosen in the URL), so a choice holds while browsing;
  * - `Cache-Control: public, max-age=0, s-maxage=15, must-revalidate` with an ETag of the
  *   projection's version: a CDN may serve the page for 15 s, a browser asks again every time (a
  *   matching If-None-Match gets 304, cheap), so an unpublished page is gone at once in a browser
@@ -24,8 +28,66 @@ const PATH = /^\/buurt\/([a-z0-9][a-z0-9-]{0,62})(?:\/([a-z0-9][a-z0-9-]{0,80}))
 
 export type PublicLang = 'nl' | 'en';
 
-export function publicLang(url: URL): PublicLang {
-	return url.searchParams.get('lang') === 'en' ? 'en' : 'nl';
+/** What the language depends on in a request: its URL, cookie and Accept-Language. */
+type HeaderLookup = (name: string) => string | null | undefined;
+
+const LANG_COOKIE = 'PARAGLIDE_LOCALE';
+
+/** The headers a public response's language depends on when its URL does not name one. */
+export const LANGUAGE_VARY = 'Accept-Language, Cookie';
+
+function asLang(value: string | null | undefined): PublicLang | null {
+	return value === 'en' || value === 'nl' ? value : null;
+}
+
+/** The language the URL names (`?lang=nl` or `?lang=en`), or null. */
+function urlLang(url: URL): PublicLang | null {
+	return asLang(url.searchParams.get('lang'));
+}
+
+function cookieLang(cookie: string | null | undefined): PublicLang | null {
+	for (const part of cookie?.split(';') ?? []) {
+		const [name, value] = part.trim().split('=');
+		if (name === LANG_COOKIE) return asLang(value?.trim());
+	}
+	return null;
+}
+
+/**
+ * The browser's preference between our two languages: English when `Accept-Language` ranks some
+ * English above any Dutch (by q, then by order), Dutch otherwise (also for `*` or nothing).
+ */
+export function preferredLang(accept: string | null | undefined): PublicLang {
+	let best: { lang: PublicLang; q: number } | null = null;
+	for (const part of (accept ?? '').split(',')) {
+		const [range, ...params] = part.trim().toLowerCase().split(';');
+		const lang = asLang(range?.trim().split('-')[0]);
+		if (!lang) continue;
+		const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+		const q = qParam ? Number(qParam.slice(2)) : 1;
+		if (!Number.isFinite(q) || q <= 0) continue;
+		if (!best || q > best.q) best = { lang, q };
+	}
+	return best?.lang ?? 'nl';
+}
+
+/** A public request's language: the URL's, else the cookie's, else the browser's preference. */
+export function publicLang(url: URL, header: HeaderLookup): PublicLang {
+	return urlLang(url) ?? cookieLang(header('cookie')) ?? preferredLang(header('accept-language'));
+}
+
+/** Whether the response to this URL depends on the request's language headers. */
+export function languageVaries(url: URL): boolean {
+	return urlLang(url) === null;
+}
+
+/**
+ * What links within a public page append to keep its language: `?lang=en` on an English page,
+ * `?lang=nl` on a Dutch page whose URL chose Dutch (a browser that prefers English would get
+ * English again from a link without it), nothing otherwise.
+ */
+export function langSuffix(url: URL, lang: PublicLang): string {
+	return lang === 'en' || urlLang(url) === 'nl' ? `?lang=${lang}` : '';
 }
 
 export function isPublicPath(url: URL): boolean {
@@ -42,14 +104,15 @@ export function isResidentsPath(pathname: string): boolean {
 
 /**
  * For a residents' page (also its "not found" page), the request as paraglide should see it: the
- * URL's language as the locale cookie, the browser's preference and other cookies left out. Null
+ * page's language (publicLang) as the locale cookie, Accept-Language and other cookies left out. Null
  * for any other page.
  */
 export function publicLocaleRequest(event: RequestEvent): Request | null {
 	if (!isResidentsPath(event.url.pathname)) return null;
 	const headers = new Headers(event.request.headers);
+	const lang = publicLang(event.url, (name) => headers.get(name));
 	headers.delete('accept-language');
-	headers.set('cookie', `PARAGLIDE_LOCALE=${publicLang(event.url)}`);
+	headers.set('cookie', `${LANG_COOKIE}=${lang}`);
 	return new Request(event.request.url, { method: event.request.method, headers });
 }
 
@@ -60,7 +123,7 @@ function carriesCredentials(cookie: string | null | undefined, authorization: bo
 	return cookie
 		.split(';')
 		.map((c) => c.trim())
-		.some((c) => c !== '' && !c.startsWith('PARAGLIDE_LOCALE='));
+		.some((c) => c !== '' && !c.startsWith(`${LANG_COOKIE}=`));
 }
 
 interface CachedPage {
@@ -85,8 +148,15 @@ const MAX_PAGES = 2000;
 
 type Lookup =
 	| { kind: 'pass' }
-	| { kind: 'not-modified'; etag: string }
-	| { kind: 'page'; etag: string; key: string; version: string; page: CachedPage | undefined };
+	| { kind: 'not-modified'; etag: string; vary: string | null }
+	| {
+			kind: 'page';
+			etag: string;
+			vary: string | null;
+			key: string;
+			version: string;
+			page: CachedPage | undefined;
+	  };
 
 /** What a public page request gets: 'pass' for anything the cache does not answer. */
 async function lookup(
@@ -100,15 +170,38 @@ async function lookup(
 	const board = await readPublicBoard(getRuntime().db, match[1]!);
 	// Not published (or no such board): the page answers 404, never from a cache.
 	if (!board) return { kind: 'pass' };
-	const lang = publicLang(url);
+	const lang = publicLang(url, header);
 	const etag = `"${board.version}-${lang}"`;
-	if (header('if-none-match') === etag) return { kind: 'not-modified', etag };
-	const key = `${url.pathname.replace(/\/$/, '')}?${lang}`;
+	const vary = languageVaries(url) ? LANGUAGE_VARY : null;
+	if (header('if-none-match') === etag) return { kind: 'not-modified', etag, vary };
+	// The page's links depend on its language and on whether the URL chose it (langSuffix).
+	const key = `${url.pathname.replace(/\/$/, '')}?${lang}${langSuffix(url, lang)}`;
 	const page = pages.get(key);
-	return { kind: 'page', etag, key, version: board.version, page };
+	return { kind: 'page', etag, vary, key, version: board.version, page };
 }
 
-export const publicPageCache: Handle = async ({ event, resolve }) => {
+/** A residents' response whose language came from the request's headers says so (Vary). */
+function varyByLanguage(url: URL, response: Response): Response {
+	if (!isResidentsPath(url.pathname) || !languageVaries(url)) return response;
+	if (response.headers.get('vary')?.includes('Accept-Language')) return response;
+	try {
+		response.headers.append('vary', LANGUAGE_VARY);
+		return response;
+	} catch {
+		// Immutable headers (a response SvelteKit got from elsewhere): the same response, copied.
+		const copy = new Response(response.body, response);
+		copy.headers.append('vary', LANGUAGE_VARY);
+		return copy;
+	}
+}
+
+export const publicPageCache: Handle = async ({ event, resolve }) =>
+	varyByLanguage(event.url, await cachedPublicPage(event, resolve));
+
+async function cachedPublicPage(
+	event: RequestEvent,
+	resolve: Parameters<Handle>[0]['resolve']
+): Promise<Response> {
 	// SvelteKit gives a page's data request (`…/__data.json`) the page's own URL: kept apart, it
 	// is rendered for every request and never stored in place of the page.
 	if (event.isDataRequest) return resolve(event);
@@ -132,14 +225,14 @@ export const publicPageCache: Handle = async ({ event, resolve }) => {
 		if (pages.size >= MAX_PAGES) pages.clear();
 		pages.set(found.key, page);
 	}
-	const headers = new Headers(page.headers);
+	const headers = new Headers(page.headers.filter(([name]) => name !== 'vary'));
 	headers.set('etag', found.etag);
 	headers.set('cache-control', PUBLIC_CACHE_CONTROL);
 	return new Response(event.request.method === 'HEAD' ? null : page.body, {
 		status: 200,
 		headers
 	});
-};
+}
 
 /** The encoding to send: brotli or gzip when the client accepts it (q=0 refuses). */
 function encodingFor(accept: string | undefined): 'br' | 'gzip' | null {
@@ -174,7 +267,11 @@ export async function servePublicPage(req: IncomingMessage, res: ServerResponse)
 	);
 	if (found.kind === 'pass') return false;
 	if (found.kind === 'not-modified') {
-		res.writeHead(304, { etag: found.etag, 'cache-control': PUBLIC_CACHE_CONTROL });
+		res.writeHead(304, {
+			etag: found.etag,
+			'cache-control': PUBLIC_CACHE_CONTROL,
+			...(found.vary ? { vary: found.vary } : {})
+		});
 		res.end();
 		return true;
 	}
@@ -196,7 +293,7 @@ export async function servePublicPage(req: IncomingMessage, res: ServerResponse)
 	}
 	res.setHeader('etag', found.etag);
 	res.setHeader('cache-control', PUBLIC_CACHE_CONTROL);
-	res.setHeader('vary', 'Accept-Encoding');
+	res.setHeader('vary', found.vary ? `${found.vary}, Accept-Encoding` : 'Accept-Encoding');
 	if (encoding) res.setHeader('content-encoding', encoding);
 	res.setHeader('content-length', body.length);
 	res.writeHead(200);

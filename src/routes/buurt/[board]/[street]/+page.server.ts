@@ -1,9 +1,9 @@
-import { PUBLIC_CACHE_CONTROL, publicLang } from '$lib/server/public/http';
+import { PUBLIC_CACHE_CONTROL, langSuffix, publicLang } from '$lib/server/public/http';
 import { publicNotFound, publishedBoard, toCanonical } from '$lib/server/public/pages';
 import type { PageServerLoad } from './$types';
 
 /** A street page: public, from the public projection only (never the board document). */
-export const load: PageServerLoad = async ({ params, url, setHeaders }) => {
+export const load: PageServerLoad = async ({ params, url, request, setHeaders }) => {
 	const board = await publishedBoard(params.board);
 	if (!board) publicNotFound(null);
 	// Slugs are lower case; a flyer's street typed with capitals finds its page too.
@@ -12,6 +12,7 @@ export const load: PageServerLoad = async ({ params, url, setHeaders }) => {
 	if (!street) publicNotFound(board);
 	toCanonical(url, `/buurt/${board.id}/${street.slug}`);
 	setHeaders({ 'cache-control': PUBLIC_CACHE_CONTROL });
+	const lang = publicLang(url, (name) => request.headers.get(name));
 	const near = board.initiatives.filter((i) => i.streetSlugs.includes(street.slug));
 	return {
 		board: { id: board.id, name: board.name, k: board.k },
@@ -28,6 +29,7 @@ export const load: PageServerLoad = async ({ params, url, setHeaders }) => {
 				return [id, ranked.slice(0, 5).map((i) => ({ id: i.id, title: i.title }))];
 			})
 		),
-		lang: publicLang(url)
+		lang,
+		suffix: langSuffix(url, lang)
 	};
 };
