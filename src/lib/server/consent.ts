@@ -58,6 +58,7 @@ export async function listWithdrawals(
 		[boardId]
 	);
 	return rows.map((r) => {
+		// Stored to the millisecond (markWithdrawn): the job's cut-off compares it exactly.
 		const markedAt = new Date(r.marked_at);
 		return {
 			addressId: r.address_id,
@@ -103,7 +104,7 @@ export async function markWithdrawn(db: Db, mark: Mark): Promise<boolean> {
 	return db.transaction(async (tx) => {
 		const rows = await tx.query(
 			`insert into public.consent_withdrawals (board_id, address_id, marked_by, marked_at)
-			 values ($1, $2, $3, coalesce($4::timestamptz, now()))
+			 values ($1, $2, $3, coalesce($4::timestamptz, date_trunc('milliseconds', now())))
 			 on conflict (board_id, address_id) do nothing
 			 returning address_id`,
 			[mark.boardId, mark.addressId, mark.actorId, mark.at?.toISOString() ?? null]
