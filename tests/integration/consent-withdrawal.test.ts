@@ -48,7 +48,9 @@ async function dumpDatabase(db: Db): Promise<string> {
 	);
 	const parts: string[] = [];
 	for (const { schema, name } of tables) {
-		const rows = await db.query<{ row: string }>(`select t::text as row from "${schema}"."${name}" t`);
+		const rows = await db.query<{ row: string }>(
+			`select t::text as row from "${schema}"."${name}" t`
+		);
 		parts.push(`-- ${schema}.${name}`, ...rows.map((r) => r.row));
 	}
 	return parts.join('\n');
@@ -150,7 +152,10 @@ describe.each(DRIVERS)('withdrawn consent on %s', (driver) => {
 
 		await expect.poll(list).toHaveLength(1);
 		const [row] = await list();
-		expect(row).toMatchObject({ addressId, markedBy: { name: 'Erik Editor', organisation: 'Bindkracht10' } });
+		expect(row).toMatchObject({
+			addressId,
+			markedBy: { name: 'Erik Editor', organisation: 'Bindkracht10' }
+		});
 		expect(row!.address).toMatch(/\d/);
 		expect(row!.markedAt.getTime()).toBeGreaterThanOrEqual(before - 2_000);
 		expect(row!.eraseAt.getTime() - row!.markedAt.getTime()).toBe(7 * DAY);
@@ -163,7 +168,9 @@ describe.each(DRIVERS)('withdrawn consent on %s', (driver) => {
 		expect(() => insertNotes(colleague.doc, gesprekId, 0, 'nieuw')).toThrow(BoardInputError);
 
 		// The audit log: who and which gesprek (an id), no address, no content.
-		await expect.poll(async () => (await audit()).map((r) => r.action)).toEqual(['consent.withdraw']);
+		await expect
+			.poll(async () => (await audit()).map((r) => r.action))
+			.toEqual(['consent.withdraw']);
 		const [entry] = await audit();
 		expect(entry).toMatchObject({ actorId: users.editor.id, subject: gesprekId });
 	});
@@ -200,7 +207,7 @@ describe.each(DRIVERS)('withdrawn consent on %s', (driver) => {
 	it('ticked again, the job erases it once the grace period is over, and not a moment before', async () => {
 		patchConsent(editor.doc, gesprekId, { withdrawn: true });
 		await expect.poll(list).toHaveLength(1);
-		const [{ markedAt }] = (await list()) as [{ markedAt: Date }];
+		const { markedAt } = (await list())[0]!;
 		// Meanwhile the outdated client, offline, adds to the household it still sees as consenting.
 		addToGesprekList(outdated.doc, gesprekId, 'talents', SECRET.offline);
 		insertNotes(outdated.doc, gesprekId, 0, SECRET.offline);

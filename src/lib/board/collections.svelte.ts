@@ -11,6 +11,7 @@ import {
 	removeFollowUp,
 	removeFromGesprekList,
 	removeGesprek,
+	restoreConsent,
 	updateFollowUp,
 	updateGesprek,
 	type ConsentPatch,
@@ -116,6 +117,7 @@ export interface ConfidentialTarget {
 
 export class Gesprekken extends Collection<Gesprek> {
 	#byAddress: { list: Gesprek[]; groups: Record<string, Gesprek[]> } | null = null;
+	#withdrawn: { list: Gesprek[]; addresses: Set<string> } | null = null;
 
 	constructor(doc: Y.Doc) {
 		super(doc, new EntityIndex(gesprekkenMap(doc), (id) => getGesprek(doc, id)));
@@ -130,6 +132,25 @@ export class Gesprekken extends Collection<Gesprek> {
 			this.#byAddress = { list, groups };
 		}
 		return this.#byAddress.groups[addressId] ?? [];
+	}
+
+	/**
+	 * The addresses whose household withdrew its consent (on any of its gesprekken): their data is
+	 * no longer shown, and waits for its erasure (see gesprekken.ts householdWithdrawn).
+	 */
+	get withdrawn(): ReadonlySet<string> {
+		const list = this.all;
+		if (this.#withdrawn?.list !== list) {
+			const addresses = new Set<string>();
+			for (const g of list) if (g.consent.withdrawn) addresses.add(g.addressId);
+			this.#withdrawn = { list, addresses };
+		}
+		return this.#withdrawn.addresses;
+	}
+
+	/** Undoes the household's withdrawal (a misclick): one change, one undo step. */
+	restoreConsent(addressId: string): number {
+		return restoreConsent(this.doc, addressId);
 	}
 
 	/**

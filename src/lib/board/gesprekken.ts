@@ -151,8 +151,8 @@ export function addGesprek(doc: Y.Doc, input: NewGesprek, { id = newId() } = {})
 	}
 	parse(idSchema, id, 'id');
 	if (
-		householdWithdrawn(doc, data.addressId) &&
-		(LIST_FIELDS.some((key) => data[key].length > 0) || data.followUps.length > 0 || data.notes)
+		(LIST_FIELDS.some((key) => data[key].length > 0) || data.followUps.length > 0 || data.notes) &&
+		withdrawnNow(doc).has(data.addressId)
 	) {
 		throw withdrawnError(LIST_FIELDS.find((key) => data[key].length > 0) ?? 'notes');
 	}
@@ -423,7 +423,11 @@ export function withdrawnAddresses(doc: Y.Doc): Set<string> {
 	for (const fields of gesprekkenMap(doc).values()) {
 		const consent = fields.get('consent');
 		const addressId = fields.get('addressId');
-		if (typeof addressId === 'string' && consent instanceof Y.Map && consent.get('withdrawn') === true)
+		if (
+			typeof addressId === 'string' &&
+			consent instanceof Y.Map &&
+			consent.get('withdrawn') === true
+		)
 			out.add(addressId);
 	}
 	return out;
@@ -436,10 +440,27 @@ function withdrawnError(field: string): BoardInputError {
 	return new BoardInputError(WITHDRAWN_MESSAGE, field);
 }
 
+const withdrawnCache = new WeakMap<Y.Doc, Set<string>>();
+
+/**
+ * withdrawnAddresses for the commands, read once until the next transaction ends (the board's
+ * 10,000 gesprekken added in one transaction read them once, not 10,000 times). Within a
+ * transaction it does not see a withdrawal made in that same transaction.
+ */
+function withdrawnNow(doc: Y.Doc): Set<string> {
+	let set = withdrawnCache.get(doc);
+	if (!set) {
+		set = withdrawnAddresses(doc);
+		withdrawnCache.set(doc, set);
+		doc.once('afterTransaction', () => withdrawnCache.delete(doc));
+	}
+	return set;
+}
+
 /** Refuses to add personal data to a gesprek of a household that withdrew its consent. */
 function requireConsent(doc: Y.Doc, fields: Fields, field: string): void {
 	const addressId = fields.get('addressId');
-	if (typeof addressId === 'string' && householdWithdrawn(doc, addressId)) {
+	if (typeof addressId === 'string' && withdrawnNow(doc).has(addressId)) {
 		throw withdrawnError(field);
 	}
 }

@@ -73,9 +73,7 @@ export async function listWithdrawals(
 						}),
 			markedAt,
 			markedBy:
-				r.marked_by === null
-					? null
-					: { name: r.name ?? '', organisation: r.organisation ?? null },
+				r.marked_by === null ? null : { name: r.name ?? '', organisation: r.organisation ?? null },
 			eraseAt: new Date(markedAt.getTime() + graceDays * DAY_MS)
 		};
 	});

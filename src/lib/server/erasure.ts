@@ -79,7 +79,8 @@ export async function eraseHousehold(
 	await vacuumDocumentLogs(db);
 	await recordAudit(db, { boardId, actorId, action: 'household.erase' }, { at });
 	// The owners' count on the board's open pages.
-	if (listed.length > 0) await sync.registerChanged?.(boardId, { part: 'withdrawals' }).catch(() => 0);
+	if (listed.length > 0)
+		await sync.registerChanged?.(boardId, { part: 'withdrawals' }).catch(() => 0);
 	return {
 		gesprekken: erased.gesprekIds.length,
 		pins: erased.pins,

@@ -248,9 +248,7 @@ export function startRetentionJob(
 	let stopped = false;
 	const run = () => {
 		if (stopped) return;
-		running = running.then(() =>
-			stopped ? undefined : runAll(deps)
-		);
+		running = running.then(() => (stopped ? undefined : runAll(deps)));
 	};
 	run();
 	const timer = setInterval(run, intervalMs);

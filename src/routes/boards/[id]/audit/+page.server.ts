@@ -21,7 +21,8 @@ export const load: PageServerLoad = async (event) => {
 		offset: (page - 1) * PAGE_SIZE
 	});
 	// Gesprek entries, and marking a gesprek's household withdrawn or not: the gesprek by its address.
-	const aboutGesprek = (action: string) => action.startsWith('gesprek.') || action.startsWith('consent.');
+	const aboutGesprek = (action: string) =>
+		action.startsWith('gesprek.') || action.startsWith('consent.');
 	const labels = await gesprekAddressLabels(
 		db,
 		boardId,
