@@ -1,4 +1,4 @@
-import { createSubscriber } from 'svelte/reactivity';
+import { createSubscriber, SvelteSet } from 'svelte/reactivity';
 import type * as Y from 'yjs';
 import { EntityIndex } from './entity-index';
 import {
@@ -117,7 +117,7 @@ export interface ConfidentialTarget {
 
 export class Gesprekken extends Collection<Gesprek> {
 	#byAddress: { list: Gesprek[]; groups: Record<string, Gesprek[]> } | null = null;
-	#withdrawn: { list: Gesprek[]; addresses: Set<string> } | null = null;
+	#withdrawn: { list: Gesprek[]; addresses: ReadonlySet<string> } | null = null;
 
 	constructor(doc: Y.Doc) {
 		super(doc, new EntityIndex(gesprekkenMap(doc), (id) => getGesprek(doc, id)));
@@ -141,9 +141,9 @@ export class Gesprekken extends Collection<Gesprek> {
 	get withdrawn(): ReadonlySet<string> {
 		const list = this.all;
 		if (this.#withdrawn?.list !== list) {
-			const addresses = new Set<string>();
-			for (const g of list) if (g.consent.withdrawn) addresses.add(g.addressId);
-			this.#withdrawn = { list, addresses };
+			// Computed again from each new list (never changed in place): no reactive set needed.
+			const ids = list.filter((g) => g.consent.withdrawn).map((g) => g.addressId);
+			this.#withdrawn = { list, addresses: new SvelteSet(ids) };
 		}
 		return this.#withdrawn.addresses;
 	}

@@ -1,4 +1,3 @@
-import type * as Y from 'yjs';
 import { purgePrivateContent } from '../board/erase';
 import { ORG_NOTES } from '../board/org-notes';
 // The two messages by name, not the `m` namespace: a bundle of the server (build/buurtbord.js)
