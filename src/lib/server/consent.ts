@@ -282,16 +282,13 @@ export async function runConsentErasure(deps: ConsentErasureDeps): Promise<strin
 	const erased: string[] = [];
 	for (const { board_id: boardId, address_id: addressId } of due) {
 		try {
-			const state = await sync.readDocument(boardId, (doc) => {
-				let any = false;
-				for (const fields of gesprekkenMap(doc).values()) {
-					if (fields.get('addressId') !== addressId) continue;
-					any = true;
-					const consent = fields.get('consent');
-					if (consent instanceof Y.Map && consent.get('withdrawn') === true) return 'withdrawn';
-				}
-				return any ? 'given' : 'gone';
-			});
+			const state = await sync.readDocument(boardId, (doc) =>
+				householdWithdrawn(doc, addressId)
+					? 'withdrawn'
+					: [...gesprekkenMap(doc).values()].some((g) => g.get('addressId') === addressId)
+						? 'given'
+						: 'gone'
+			);
 			if (state === 'given') {
 				await unmarkWithdrawn(db, { boardId, addressId, actorId: null, gesprekId: null, at: now });
 				continue;

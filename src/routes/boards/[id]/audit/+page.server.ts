@@ -55,7 +55,7 @@ export const load: PageServerLoad = async (event) => {
 			actorName: r.actorName,
 			organisationName: r.organisationName,
 			system: r.actorId === null,
-			gesprek: aboutGesprek(r.action) ? (labels.get(r.subject ?? '') ?? null) : undefined,
+			gesprek: aboutGesprek(r.action) && r.subject ? (labels.get(r.subject) ?? null) : undefined,
 			member: r.action.startsWith('member.') ? (names.get(r.subject ?? '') ?? null) : undefined,
 			// What was exported: kind, format, anonymised or not, shared notes or not.
 			export: r.action === 'board.export' ? describeExport(r.subject) : undefined
