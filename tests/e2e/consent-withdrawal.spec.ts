@@ -8,6 +8,7 @@ import { seedServerUsers, type SeededUser } from '../support/accounts';
 import { connectClient, whenSynced } from '../support/clients';
 import { collectErrors, openBoard, visibleAddresses } from './helpers';
 import { OwnServer } from './own-server';
+import { today } from '../../src/routes/boards/[id]/deur/door';
 
 /**
  * Withdrawn consent, as the people involved see it (AVG): an editor hears "I withdraw my consent"
@@ -92,6 +93,60 @@ async function expectNoSecrets(page: Page) {
 	const text = await pageText(page);
 	for (const secret of Object.values(SECRET)) expect(text, secret).not.toContain(secret);
 }
+
+test('at the door, unticking the consent asks first, and the household’s data gives way to a notice', async ({
+	browser
+}) => {
+	const page = await server.signedInPage(browser, users.colleague);
+	const errors = collectErrors(page);
+	await openBoard(page, 'spoorbuurt', server.url);
+	const target = (await visibleAddresses(page))[9]!;
+	const client = connectClient(server.port, 'spoorbuurt', { cookie: users.colleague.cookie });
+	try {
+		await whenSynced(client);
+		// Today's gesprek of this professional: the one door mode edits.
+		const date = today();
+		addGesprek(client.doc, {
+			addressId: target.id,
+			date,
+			heldBy: 'Collega',
+			outcome: 'gesproken',
+			talents: ['Deurtalentfietsenxq'],
+			consent: { recordedBy: 'Collega', date }
+		});
+	} finally {
+		client.destroy();
+	}
+	const street = target.label.replace(/ \d.*$/, '');
+	await page.goto(
+		`${server.url}/boards/spoorbuurt/deur?straat=${encodeURIComponent(street)}&deur=${target.id}`
+	);
+	const card = page.getByTestId('door-card');
+	await expect(card.getByTestId('door-address')).toHaveText(target.label);
+	await expect(card.getByText('Deurtalentfietsenxq', { exact: true })).toBeVisible();
+	const consent = card.getByRole('checkbox', { name: 'Toestemming om dit vast te leggen' });
+	await expect(consent).toBeChecked();
+
+	await consent.click();
+	const dialog = page.getByTestId('withdraw-dialog');
+	await expect(dialog).toContainText('automatisch na 7 dagen');
+	await dialog.getByRole('button', { name: 'Annuleren' }).click();
+	await expect(consent).toBeChecked();
+	await expect(card.getByText('Deurtalentfietsenxq', { exact: true })).toBeVisible();
+
+	await consent.click();
+	await dialog.getByRole('button', { name: 'Ja, toestemming ingetrokken' }).click();
+	await expect(card.getByTestId('consent-withdrawn')).toContainText('Toestemming ingetrokken');
+	await expect(card.getByText(/Deurtalentfietsenxq/)).toHaveCount(0);
+	await expect(card.getByRole('checkbox')).toHaveCount(0);
+
+	// A misclick: undone at the door too.
+	await card.getByRole('button', { name: 'Intrekking ongedaan maken' }).click();
+	await expect(card.getByTestId('consent-withdrawn')).toHaveCount(0);
+	await expect(card.getByText('Deurtalentfietsenxq', { exact: true })).toBeVisible();
+	expect(errors).toEqual([]);
+	await page.context().close();
+});
 
 test('an editor withdraws consent, a colleague sees it live, the owner erases it from the settings', async ({
 	browser
@@ -221,11 +276,12 @@ test('an editor withdraws consent, a colleague sees it live, the owner erases it
 	await expect(ownerPage.getByTestId('erase-count')).toHaveCount(0);
 	await expectNoSecrets(ownerPage);
 
-	// The audit log: the marks, the undo and the erasure, without the address or any content.
+	// The audit log: the marks, the undos and the erasure (with the door test's mark and undo before),
+	// without the address or any content.
 	await ownerPage.goto(`${server.url}/boards/spoorbuurt/audit`);
 	const log = ownerPage.getByTestId('audit-log');
-	await expect(log.locator('[data-action="consent.withdraw"]')).toHaveCount(2);
-	await expect(log.locator('[data-action="consent.restore"]')).toHaveCount(1);
+	await expect(log.locator('[data-action="consent.withdraw"]')).toHaveCount(3);
+	await expect(log.locator('[data-action="consent.restore"]')).toHaveCount(2);
 	await expect(log.locator('[data-action="household.erase"]')).toHaveCount(1);
 	await expectNoSecrets(ownerPage);
 	expect(errors).toEqual([]);
