@@ -365,22 +365,21 @@ test('a household that withdrew consent is not offered for activation and is exp
 	const talents = (await first.locator('td').nth(1).textContent())!.split(', ');
 	expect(talents.length).toBeGreaterThan(0);
 
-	// Withdrawn on every gesprek at that address, in the address panel.
+	// Withdrawn in the address panel: on one gesprek, for the whole household, once confirmed.
 	await openBoard(page, 'spoorbuurt', demo.server.url);
 	await openAddressFromPicker(page, address);
 	const panel = page.getByTestId('address-panel');
 	const items = panel.getByTestId('history-item');
 	const n = await items.count();
 	expect(n).toBeGreaterThan(0);
-	for (let i = 0; i < n; i++) {
-		await items.nth(i).getByRole('button', { name: 'Bewerken' }).click();
-		const form = panel.getByTestId('gesprek-form');
-		await form.getByRole('checkbox', { name: 'Ingetrokken' }).check();
-		await form.getByRole('button', { name: 'Gesprek opslaan' }).click();
-		await expect(form.getByRole('status')).toHaveText('Alle wijzigingen zijn opgeslagen.');
-		await form.getByRole('button', { name: 'Annuleren' }).click();
-		await expect(form).toBeHidden();
-	}
+	await items.first().getByRole('button', { name: 'Bewerken' }).click();
+	await panel.getByTestId('gesprek-form').getByRole('checkbox', { name: 'Ingetrokken' }).click();
+	await page
+		.getByTestId('withdraw-dialog')
+		.getByRole('button', { name: 'Ja, toestemming ingetrokken' })
+		.click();
+	await expect(panel.getByTestId('consent-withdrawn')).toBeVisible();
+	await expect(panel.getByTestId('gesprek-form')).toHaveCount(0);
 
 	// Not offered any more (the analysis reads what the server stored: a moment later).
 	await expect

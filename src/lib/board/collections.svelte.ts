@@ -1,4 +1,4 @@
-import { createSubscriber } from 'svelte/reactivity';
+import { createSubscriber, SvelteSet } from 'svelte/reactivity';
 import type * as Y from 'yjs';
 import { EntityIndex } from './entity-index';
 import {
@@ -11,6 +11,7 @@ import {
 	removeFollowUp,
 	removeFromGesprekList,
 	removeGesprek,
+	restoreConsent,
 	updateFollowUp,
 	updateGesprek,
 	type ConsentPatch,
@@ -116,6 +117,7 @@ export interface ConfidentialTarget {
 
 export class Gesprekken extends Collection<Gesprek> {
 	#byAddress: { list: Gesprek[]; groups: Record<string, Gesprek[]> } | null = null;
+	#withdrawn: { list: Gesprek[]; addresses: ReadonlySet<string> } | null = null;
 
 	constructor(doc: Y.Doc) {
 		super(doc, new EntityIndex(gesprekkenMap(doc), (id) => getGesprek(doc, id)));
@@ -130,6 +132,25 @@ export class Gesprekken extends Collection<Gesprek> {
 			this.#byAddress = { list, groups };
 		}
 		return this.#byAddress.groups[addressId] ?? [];
+	}
+
+	/**
+	 * The addresses whose household withdrew its consent (on any of its gesprekken): their data is
+	 * no longer shown, and waits for its erasure (see gesprekken.ts householdWithdrawn).
+	 */
+	get withdrawn(): ReadonlySet<string> {
+		const list = this.all;
+		if (this.#withdrawn?.list !== list) {
+			// Computed again from each new list (never changed in place): no reactive set needed.
+			const ids = list.filter((g) => g.consent.withdrawn).map((g) => g.addressId);
+			this.#withdrawn = { list, addresses: new SvelteSet(ids) };
+		}
+		return this.#withdrawn.addresses;
+	}
+
+	/** Undoes the household's withdrawal (a misclick): one change, one undo step. */
+	restoreConsent(addressId: string): number {
+		return restoreConsent(this.doc, addressId);
 	}
 
 	/**

@@ -150,6 +150,12 @@ export function addGesprek(doc: Y.Doc, input: NewGesprek, { id = newId() } = {})
 		);
 	}
 	parse(idSchema, id, 'id');
+	if (
+		(LIST_FIELDS.some((key) => data[key].length > 0) || data.followUps.length > 0 || data.notes) &&
+		withdrawnNow(doc).has(data.addressId)
+	) {
+		throw withdrawnError(LIST_FIELDS.find((key) => data[key].length > 0) ?? 'notes');
+	}
 	transactLocal(doc, () => {
 		const fields = new Y.Map<unknown>();
 		fields.set('addressId', data.addressId);
@@ -200,6 +206,12 @@ export function listGesprekken(doc: Y.Doc, { addressId }: { addressId?: string }
 export function updateGesprek(doc: Y.Doc, id: string, patch: GesprekPatch): Gesprek {
 	const data = parse(gesprekPatchSchema, patch, 'gesprek change');
 	const fields = requireEntity(gesprekkenMap(doc), id, 'gesprek');
+	for (const key of LIST_FIELDS) {
+		const value = data[key];
+		if (!value) continue;
+		const current = listOf(fields, key).toArray();
+		if (value.some((item) => !current.includes(item))) requireConsent(doc, fields, key);
+	}
 	transactLocal(doc, () => {
 		for (const key of ['addressId', 'date', 'round', 'heldBy', 'outcome'] as const) {
 			const value = data[key];
@@ -227,7 +239,9 @@ export function addToGesprekList(
 	item: string
 ): Gesprek {
 	const value = parse(field === 'themeIds' ? idSchema : listItem, item, field);
-	const arr = listOf(requireEntity(gesprekkenMap(doc), id, 'gesprek'), field);
+	const fields = requireEntity(gesprekkenMap(doc), id, 'gesprek');
+	requireConsent(doc, fields, field);
+	const arr = listOf(fields, field);
 	const present =
 		field === 'themeIds'
 			? arr.toArray().some((t) => resolveThemaId(doc, t) === resolveThemaId(doc, value))
@@ -276,6 +290,7 @@ function followUpIndex(arr: Y.Array<Y.Map<unknown>>, followUpId: string): number
 
 export function addFollowUp(doc: Y.Doc, gesprekId: string, input: NewFollowUp): FollowUp {
 	const data = parse(followUpSchema, input, 'follow-up');
+	requireConsent(doc, requireEntity(gesprekkenMap(doc), gesprekId, 'gesprek'), 'followUps');
 	const arr = followUps(doc, gesprekId);
 	if (arr.length >= LIMITS.listLength)
 		throw new BoardInputError(`followUps: at most ${LIMITS.listLength} items`, 'followUps');
@@ -291,6 +306,7 @@ export function updateFollowUp(
 	patch: FollowUpPatch
 ): FollowUp {
 	const data = parse(followUpPatchSchema, patch, 'follow-up change');
+	requireConsent(doc, requireEntity(gesprekkenMap(doc), gesprekId, 'gesprek'), 'followUps');
 	const arr = followUps(doc, gesprekId);
 	const m = arr.get(followUpIndex(arr, followUpId));
 	transactLocal(doc, () => {
@@ -364,6 +380,7 @@ export function insertNotes(doc: Y.Doc, gesprekId: string, index: number, text: 
 	if (typeof gesprekkenMap(doc).get(gesprekId)?.get('confidential') === 'string') {
 		throw new BoardInputError('The notes of this gesprek are confidential', 'notes');
 	}
+	requireConsent(doc, requireEntity(gesprekkenMap(doc), gesprekId, 'gesprek'), 'notes');
 	const notes = gesprekNotes(doc, gesprekId);
 	if (notes.length + text.length > LIMITS.notes)
 		throw new BoardInputError(`notes: at most ${LIMITS.notes} characters`, 'notes');
@@ -383,4 +400,87 @@ export function removeGesprek(doc: Y.Doc, id: string): boolean {
 	if (!map.has(id)) return false;
 	transactLocal(doc, () => map.delete(id));
 	return true;
+}
+
+/**
+ * Whether the household at an address withdrew its consent: any of its gesprekken says so (as the
+ * analysis counts it, see analysis/types.ts withdrawnHouseholds). Its data is then erased, by an
+ * owner or automatically after the grace period (server/consent.ts); until then nothing personal
+ * is added to it.
+ */
+export function householdWithdrawn(doc: Y.Doc, addressId: string): boolean {
+	for (const fields of gesprekkenMap(doc).values()) {
+		if (fields.get('addressId') !== addressId) continue;
+		const consent = fields.get('consent');
+		if (consent instanceof Y.Map && consent.get('withdrawn') === true) return true;
+	}
+	return false;
+}
+
+/** The addresses whose household withdrew its consent. */
+export function withdrawnAddresses(doc: Y.Doc): Set<string> {
+	const out = new Set<string>();
+	for (const fields of gesprekkenMap(doc).values()) {
+		const consent = fields.get('consent');
+		const addressId = fields.get('addressId');
+		if (
+			typeof addressId === 'string' &&
+			consent instanceof Y.Map &&
+			consent.get('withdrawn') === true
+		)
+			out.add(addressId);
+	}
+	return out;
+}
+
+/** What a command that would add personal data to a household that withdrew its consent throws. */
+export const WITHDRAWN_MESSAGE = 'The household withdrew its consent: nothing personal is recorded';
+
+function withdrawnError(field: string): BoardInputError {
+	return new BoardInputError(WITHDRAWN_MESSAGE, field);
+}
+
+const withdrawnCache = new WeakMap<Y.Doc, Set<string>>();
+
+/**
+ * withdrawnAddresses for the commands, read once until the next transaction ends (the board's
+ * 10,000 gesprekken added in one transaction read them once, not 10,000 times). Within a
+ * transaction it does not see a withdrawal made in that same transaction.
+ */
+function withdrawnNow(doc: Y.Doc): Set<string> {
+	let set = withdrawnCache.get(doc);
+	if (!set) {
+		set = withdrawnAddresses(doc);
+		withdrawnCache.set(doc, set);
+		doc.once('afterTransaction', () => withdrawnCache.delete(doc));
+	}
+	return set;
+}
+
+/** Refuses to add personal data to a gesprek of a household that withdrew its consent. */
+function requireConsent(doc: Y.Doc, fields: Fields, field: string): void {
+	const addressId = fields.get('addressId');
+	if (typeof addressId === 'string' && withdrawnNow(doc).has(addressId)) {
+		throw withdrawnError(field);
+	}
+}
+
+/**
+ * Undoes a withdrawal (a misclick, within the grace period): the consent of every gesprek of the
+ * household is no longer withdrawn, in one transaction (one undo step). The server then cancels
+ * the automatic erasure. Returns how many gesprekken changed.
+ */
+export function restoreConsent(doc: Y.Doc, addressId: string): number {
+	const changed: Y.Map<unknown>[] = [];
+	for (const fields of gesprekkenMap(doc).values()) {
+		const consent = fields.get('consent');
+		if (
+			fields.get('addressId') === addressId &&
+			consent instanceof Y.Map &&
+			consent.get('withdrawn') === true
+		)
+			changed.push(consent as Y.Map<unknown>);
+	}
+	if (changed.length) transactLocal(doc, () => changed.forEach((c) => c.set('withdrawn', false)));
+	return changed.length;
 }

@@ -77,6 +77,7 @@ export class BoardConnection {
 	#access = $state<SyncAccess | null>(null);
 	#registerChanges = $state(0);
 	#approvalsChanges = $state(0);
+	#withdrawalsChanges = $state(0);
 	readonly #provider: WebsocketProvider;
 	readonly #stop: (() => void)[] = [];
 	/** The board's copy on this device (with `userId`), see offline.ts. */
@@ -121,9 +122,12 @@ export class BoardConnection {
 			if (told) this.#notTaken = told;
 		};
 		// The address register changed (an import elsewhere): counted, the page fetches it again.
-		// Or an owner approved initiatief texts: counted, the page reloads its data.
+		// Or an owner approved initiatief texts, or the list of households whose consent was
+		// withdrawn changed: counted, the page reloads its data.
 		this.#provider.messageHandlers[MESSAGE_REGISTER_CHANGED] = (_encoder, decoder) => {
-			if (decodeChangedPart(decoder) === 'approvals') this.#approvalsChanges++;
+			const part = decodeChangedPart(decoder);
+			if (part === 'approvals') this.#approvalsChanges++;
+			else if (part === 'withdrawals') this.#withdrawalsChanges++;
 			else this.#registerChanged();
 		};
 		// The user's role on the board changed while it is open (see access-changed.ts).
@@ -330,6 +334,11 @@ export class BoardConnection {
 
 	get registerChanges(): number {
 		return this.#registerChanges;
+	}
+
+	/** How often the board's list of households whose consent was withdrawn changed (owners' count). */
+	get withdrawalsChanges(): number {
+		return this.#withdrawalsChanges;
 	}
 
 	/**

@@ -17,20 +17,29 @@ export const MESSAGE_REGISTER_CHANGED = 11;
  * reloads its data; a page that predates this reads it as the register and fetches that again,
  * which costs it nothing).
  */
-export type ServerPart = 'register' | 'approvals';
+export type ServerPart = 'register' | 'approvals' | 'withdrawals';
+
+/** The body of each part ('register' has none); 2: the list of households whose consent was withdrawn. */
+const PART_CODES: Record<Exclude<ServerPart, 'register'>, number> = {
+	approvals: 1,
+	withdrawals: 2
+};
 
 export function encodeRegisterChanged(part: ServerPart = 'register'): Uint8Array {
 	const e = encoding.createEncoder();
 	encoding.writeVarUint(e, MESSAGE_REGISTER_CHANGED);
-	if (part === 'approvals') encoding.writeVarUint(e, 1);
+	if (part !== 'register') encoding.writeVarUint(e, PART_CODES[part]);
 	return encoding.toUint8Array(e);
 }
 
 export function decodeChangedPart(decoder: decoding.Decoder): ServerPart {
 	try {
-		return decoding.hasContent(decoder) && decoding.readVarUint(decoder) === 1
-			? 'approvals'
-			: 'register';
+		if (!decoding.hasContent(decoder)) return 'register';
+		const code = decoding.readVarUint(decoder);
+		const part = (Object.keys(PART_CODES) as (keyof typeof PART_CODES)[]).find(
+			(key) => PART_CODES[key] === code
+		);
+		return part ?? 'register';
 	} catch {
 		return 'register';
 	}

@@ -11,6 +11,7 @@ import { DEMO_BOARD, ensureDemoBoard } from './demo';
 import { refreshProjection } from './public/store';
 import { sendMail } from './mail';
 import { startRetentionJob } from './retention';
+import { withConsentTracking } from './consent';
 import { readOpsConfig, type OpsConfig } from './ops/config';
 import { DbHealth } from './ops/health';
 import { opsHttp } from './ops/http';
@@ -80,14 +81,24 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 	}
 	const auth: AuthResolver = supabase ? supabaseResolver(db, supabase) : embeddedResolver(db);
 	// The public resident pages' projection follows every stored board document (public/projector.ts).
-	const hooks = withPublicProjection(
-		postgresHooks(db, {
-			auth,
-			compactEvery: config.compactEvery,
-			commitIntervalMs: config.persistCommitIntervalMs,
-			log: componentLog('sync')
-		}),
-		db
+	// The owners' list of households whose consent was withdrawn follows every board document
+	// (consent.ts); their open pages hear when it changes.
+	const told: { sync?: SyncServer } = {};
+	const hooks = withConsentTracking(
+		withPublicProjection(
+			postgresHooks(db, {
+				auth,
+				compactEvery: config.compactEvery,
+				commitIntervalMs: config.persistCommitIntervalMs,
+				log: componentLog('sync')
+			}),
+			db
+		),
+		db,
+		{
+			notify: (boardId) => void told.sync?.registerChanged(boardId, { part: 'withdrawals' }),
+			log: componentLog('consent')
+		}
 	);
 	const originPolicy = readOriginPolicy();
 	// Several processes on the same boards: updates, presence, access and session events through Redis.
@@ -108,6 +119,7 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 		storeTimeoutMs: ops.dbTimeoutMs * 2,
 		log: componentLog('sync')
 	});
+	told.sync = sync;
 	const health = new DbHealth(db, {
 		timeoutMs: ops.dbTimeoutMs,
 		log: (message, level) => log[level]({ component: 'database' }, message)
@@ -140,10 +152,12 @@ export async function startBuurtbord(config: ServerConfig = readConfig()): Promi
 		}
 	}
 	setRuntime({ db, config, auth, sync });
-	// Retention: at start, then daily (purges boards past their retention period, warns owners).
+	// Retention: at start, then hourly (purges boards past their retention period, warns owners,
+	// erases households whose consent was withdrawn longer than the grace period).
 	const retention = startRetentionJob({
 		db,
 		sync,
+		consentGraceDays: config.consentGraceDays,
 		mail: (message) =>
 			sendMail(message, {
 				dataDir: config.dataDir,

@@ -6,7 +6,7 @@ import type { Queryable } from './db';
 /**
  * What the audit log records. Keep in step with the check on public.audit_log.action
  * (supabase/migrations/20261125160000_audit_retention.sql, last changed in
- * 20261202140000_theme_reviews.sql).
+ * 20261203100000_consent_withdrawals.sql).
  */
 export const AUDIT_ACTIONS = [
 	'gesprek.open',
@@ -21,7 +21,9 @@ export const AUDIT_ACTIONS = [
 	'initiative.approve',
 	'initiative.withdraw',
 	'theme.approve',
-	'theme.withdraw'
+	'theme.withdraw',
+	'consent.withdraw',
+	'consent.restore'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

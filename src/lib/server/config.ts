@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
 
+/** The default of BUURTBORD_CONSENT_GRACE_DAYS (consent.ts). */
+export const DEFAULT_GRACE_DAYS = 7;
+
 /** Server configuration, read once from the environment (see README, "Configuration"). */
 export interface ServerConfig {
 	/** postgres://… for PostgreSQL or a Supabase database; unset means embedded PGlite. */
@@ -27,6 +30,11 @@ export interface ServerConfig {
 	redisUrl: string | undefined;
 	/** Channel names start with this, so that deployments can share one Redis. */
 	redisPrefix: string;
+	/**
+	 * Days after which a household whose consent was marked withdrawn is erased automatically
+	 * (consent.ts); until then an editor can undo the mark.
+	 */
+	consentGraceDays: number;
 }
 
 export function readConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
@@ -41,6 +49,19 @@ export function readConfig(env: Record<string, string | undefined> = process.env
 		sessionRecheckMs: Number(env.BUURTBORD_SESSION_RECHECK_MS || 5 * 60_000),
 		compactEvery: Number(env.BUURTBORD_COMPACT_EVERY || 100),
 		redisUrl: env.REDIS_URL || undefined,
-		redisPrefix: env.REDIS_PREFIX || 'buurtbord'
+		redisPrefix: env.REDIS_PREFIX || 'buurtbord',
+		consentGraceDays: graceDays(env.BUURTBORD_CONSENT_GRACE_DAYS)
 	};
+}
+
+/** BUURTBORD_CONSENT_GRACE_DAYS: a number of days from 0 to 365 (fractions allowed), else an error. */
+function graceDays(value: string | undefined): number {
+	if (value === undefined || value.trim() === '') return DEFAULT_GRACE_DAYS;
+	const days = Number(value);
+	if (!Number.isFinite(days) || days < 0 || days > 365) {
+		throw new Error(
+			`BUURTBORD_CONSENT_GRACE_DAYS must be a number of days from 0 to 365, not ${JSON.stringify(value)}`
+		);
+	}
+	return days;
 }

@@ -11,9 +11,15 @@ import { listOrgDocs, orgDocName, removeNotes } from './sync/org-docs';
 export interface ErasureRequest {
 	boardId: string;
 	addressId: string;
-	/** The owner who erases. */
-	actorId: string;
+	/** The owner who erases; null for the server (consent withdrawn longer than the grace period). */
+	actorId: string | null;
+	/** When (the audit entry's time); the database's now() by default. */
+	at?: Date;
 }
+
+/** What an erasure needs of the sync server (SyncServer, or the runtime's view of it). */
+export type ErasureSync = Pick<Runtime['sync'], 'withDocument' | 'readDocument'> &
+	Partial<Pick<Runtime['sync'], 'registerChanged'>>;
 
 export interface ErasureResult {
 	gesprekken: number;
@@ -41,13 +47,14 @@ export async function isRegisterAddress(
  * (connected clients see it go at once), the confidential notes of its gesprekken in every
  * organisation's document, the stored update logs (compacted to the current state, in which Yjs
  * has dropped the deleted content), and the dead row versions that still held the old logs
- * (VACUUM FULL). The audit log records only that an erasure happened, by whom and when: no
- * address, no content. The address register itself holds no personal data (street, number,
+ * (VACUUM FULL). The audit log records only that an erasure happened, by whom (an owner, or the
+ * server after the grace period of a withdrawn consent, consent.ts) and when: no address, no
+ * content. The household leaves the owners' list of withdrawn households. The address register itself holds no personal data (street, number,
  * postcode, coordinates, BAG ids) and stays.
  */
 export async function eraseHousehold(
-	runtime: Pick<Runtime, 'db' | 'sync'>,
-	{ boardId, addressId, actorId }: ErasureRequest
+	runtime: { db: Db; sync: ErasureSync },
+	{ boardId, addressId, actorId, at }: ErasureRequest
 ): Promise<ErasureResult> {
 	const { db, sync } = runtime;
 	// The organisation documents first, while the shared document still lists the gesprekken: if
@@ -64,8 +71,16 @@ export async function eraseHousehold(
 	await eraseHistory(db, boardId, [...before, ...erased.gesprekIds], addressId);
 	// The public pages' basis forgets what the household said (publish-gate.ts) before the vacuum.
 	await refreshProjection(db, boardId);
+	// Off the owners' list of withdrawn households (consent.ts): nothing is left to erase.
+	const listed = await db.query(
+		'delete from public.consent_withdrawals where board_id = $1 and address_id = $2 returning 1',
+		[boardId, addressId]
+	);
 	await vacuumDocumentLogs(db);
-	await recordAudit(db, { boardId, actorId, action: 'household.erase' });
+	await recordAudit(db, { boardId, actorId, action: 'household.erase' }, { at });
+	// The owners' count on the board's open pages.
+	if (listed.length > 0)
+		await sync.registerChanged?.(boardId, { part: 'withdrawals' }).catch(() => 0);
 	return {
 		gesprekken: erased.gesprekIds.length,
 		pins: erased.pins,
@@ -84,7 +99,7 @@ function gesprekIdsAt(doc: Y.Doc, addressId: string): string[] {
 
 async function removeConfidentialNotes(
 	db: Db,
-	sync: Runtime['sync'],
+	sync: ErasureSync,
 	boardId: string,
 	gesprekIds: string[]
 ): Promise<number> {
@@ -105,6 +120,6 @@ async function removeConfidentialNotes(
  */
 export async function vacuumDocumentLogs(db: Db): Promise<void> {
 	await db.exec(
-		'vacuum full public.board_updates, public.org_note_updates, public.item_history, public.publication_basis'
+		'vacuum full public.board_updates, public.org_note_updates, public.item_history, public.publication_basis, public.consent_withdrawals'
 	);
 }

@@ -1,10 +1,11 @@
-import type * as Y from 'yjs';
 import { purgePrivateContent } from '../board/erase';
 import { ORG_NOTES } from '../board/org-notes';
 // The two messages by name, not the `m` namespace: a bundle of the server (build/buurtbord.js)
 // then holds these two and not all of the app's messages (~700 kB of source in memory).
 import { privacy_retention_mail_subject, privacy_retention_mail_text } from '../paraglide/messages';
 import { recordAudit } from './audit';
+import { runConsentErasure } from './consent';
+import type { ErasureSync } from './erasure';
 import { purgeHistory } from './history/store';
 import type { Db, Queryable } from './db';
 import type { MailMessage } from './mail';
@@ -113,7 +114,12 @@ export async function retentionNotices(
 export interface RetentionDeps {
 	db: Db;
 	/** The live documents (SyncServer): a purge reaches connected clients at once and is stored. */
-	sync: { withDocument<T>(docName: string, fn: (doc: Y.Doc) => T): Promise<T> };
+	sync: ErasureSync;
+	/**
+	 * Erases households whose consent was withdrawn longer than this many days ago (consent.ts),
+	 * on every run of the job; without it, the job does not.
+	 */
+	consentGraceDays?: number;
 	/** Sends the warning mail; without it owners see only the banners. */
 	mail?: (message: MailMessage) => Promise<unknown>;
 	/** The clock (tests move it instead of waiting). */
@@ -209,25 +215,39 @@ export async function runRetention(deps: RetentionDeps): Promise<RetentionRun> {
 	return result;
 }
 
+async function runAll(deps: RetentionDeps): Promise<void> {
+	const fail = (err: unknown) =>
+		(deps.log ?? console.error)(`[retention] run failed: ${(err as Error).message}`);
+	await runRetention(deps).catch(fail);
+	if (deps.consentGraceDays !== undefined) {
+		await runConsentErasure({ ...deps, graceDays: deps.consentGraceDays }).catch(fail);
+	}
+}
+
 export interface RetentionJob {
 	/** The run in progress, if any (close() waits for it). */
 	idle(): Promise<void>;
 	stop(): void;
 }
 
-/** Runs the retention job now and then every `intervalMs` (a day); the timer keeps no process alive. */
-export function startRetentionJob(deps: RetentionDeps, intervalMs: number = DAY_MS): RetentionJob {
+/** How often the job runs: a withdrawn consent's grace period ends at any hour. */
+export const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * Runs the retention job now and then every `intervalMs` (an hour): the purge of boards past their
+ * retention period, the owners' warnings and the erasure of households whose consent was
+ * withdrawn longer than the grace period. Each of those does nothing twice, so the job may run
+ * as often as it likes. The timer keeps no process alive.
+ */
+export function startRetentionJob(
+	deps: RetentionDeps,
+	intervalMs: number = RETENTION_INTERVAL_MS
+): RetentionJob {
 	let running: Promise<unknown> = Promise.resolve();
 	let stopped = false;
 	const run = () => {
 		if (stopped) return;
-		running = running.then(() =>
-			stopped
-				? undefined
-				: runRetention(deps).catch((err: unknown) =>
-						(deps.log ?? console.error)(`[retention] run failed: ${(err as Error).message}`)
-					)
-		);
+		running = running.then(() => (stopped ? undefined : runAll(deps)));
 	};
 	run();
 	const timer = setInterval(run, intervalMs);

@@ -1,4 +1,5 @@
 import type * as Y from 'yjs';
+import type { ServerPart } from '../collab/register-changed';
 import type { BoardRole } from './access';
 import type { AuthResolver } from './auth/resolve';
 import type { SessionEnd } from './auth/session-events';
@@ -22,10 +23,7 @@ export interface Runtime {
 		/** Closes the sockets of an ended session, or of all a user's sessions (4401). */
 		endSessions(end: SessionEnd): number;
 		/** A board's address register changed: its open pages fetch it again. */
-		registerChanged(
-			boardId: string,
-			options?: { part?: 'register' | 'approvals' }
-		): Promise<number>;
+		registerChanged(boardId: string, options?: { part?: ServerPart }): Promise<number>;
 		/** Reads a document as it is live now (see SyncServer.readDocument). */
 		readDocument<T>(docName: string, fn: (doc: Y.Doc) => T): Promise<T>;
 		/** Changes a document on the server, stores and compacts it (see SyncServer.withDocument). */

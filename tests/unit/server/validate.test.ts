@@ -91,9 +91,10 @@ describe('validateBoardUpdate accepts what the model commands write', () => {
 		let followUpId = '';
 		send((d) => (followUpId = addFollowUp(d, id, { what: 'Bellen', due: '2024-05-01' }).id));
 		send((d) => updateFollowUp(d, id, followUpId, { status: 'klaar' }));
-		send((d) => setConsent(d, id, { recordedBy: 'Fatma', date: '2024-06-01', withdrawn: true }));
 		send((d) => insertNotes(d, id, 5, ' en verder'));
 		send((d) => deleteNotes(d, id, 0, 3));
+		// Last: a household that withdrew its consent gets nothing personal added any more.
+		send((d) => setConsent(d, id, { recordedBy: 'Fatma', date: '2024-06-01', withdrawn: true }));
 		let themaId = '';
 		send((d) => (themaId = addThema(d, { name: 'Spelen', colour: '#123456' }).id));
 		send((d) => mergeThema(d, 'eenzaamheid', themaId));

@@ -8,6 +8,8 @@ import { getRuntime } from '$lib/server/runtime';
 import { approvedTexts, approvedThemeNames } from '$lib/server/public/reviews';
 import { getPublication } from '$lib/server/public/store';
 import { APPROVED_DATA, freeTextOf, type ApprovedText } from '$lib/privacy/review';
+import { countWithdrawals } from '$lib/server/consent';
+import { WITHDRAWALS_DATA } from '$lib/privacy/withdrawals';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -32,6 +34,11 @@ export const load: PageServerLoad = async (event) => {
 	// The same for the names of added or renamed themes (privacy/review.ts).
 	const approvedThemes: Record<string, string> = {};
 	for (const [id, { name }] of await approvedThemeNames(db, boardId)) approvedThemes[id] = name;
+	// Owners see how many households whose consent was withdrawn wait for erasure (loaded again
+	// when that list changes: BoardView); everyone's forms say when the erasure comes.
+	event.depends(WITHDRAWALS_DATA);
+	const withdrawals = role === 'owner' ? await countWithdrawals(db, boardId) : 0;
+	const consentGraceDays = getRuntime().config.consentGraceDays;
 	// Owners are counted the texts that wait only while the public pages are on.
 	const published = role === 'owner' && (await getPublication(db, boardId)).published;
 	// userId: the board's copy on this device is kept per user (src/lib/collab/offline.ts).
@@ -44,6 +51,8 @@ export const load: PageServerLoad = async (event) => {
 		userId: user.id,
 		approved,
 		approvedThemes,
-		published
+		published,
+		withdrawals,
+		consentGraceDays
 	};
 };

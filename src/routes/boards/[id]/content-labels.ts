@@ -5,6 +5,7 @@ import {
 	INITIATIEF_STATUS_LABELS,
 	OUTCOME_LABELS,
 	roundLabel,
+	WITHDRAWN_MESSAGE,
 	type FollowUpStatus,
 	type InitiatiefStatus,
 	type Outcome,
@@ -36,6 +37,7 @@ export type FieldErrors = Record<string, string | undefined>;
  * English for the code; the page shows what the user can act on.
  */
 function issueText(message: string): string {
+	if (message === WITHDRAWN_MESSAGE) return m.consent_refused();
 	if (/must not be empty|expected string|received undefined/i.test(message)) {
 		return m.field_required();
 	}

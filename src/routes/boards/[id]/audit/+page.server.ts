@@ -20,10 +20,13 @@ export const load: PageServerLoad = async (event) => {
 		limit: PAGE_SIZE,
 		offset: (page - 1) * PAGE_SIZE
 	});
+	// Gesprek entries, and marking a gesprek's household withdrawn or not: the gesprek by its address.
+	const aboutGesprek = (action: string) =>
+		action.startsWith('gesprek.') || action.startsWith('consent.');
 	const labels = await gesprekAddressLabels(
 		db,
 		boardId,
-		rows.filter((r) => r.action.startsWith('gesprek.') && r.subject).map((r) => r.subject!)
+		rows.filter((r) => aboutGesprek(r.action) && r.subject).map((r) => r.subject!)
 	);
 	// Membership entries name the person they were about (a profile id, never content).
 	const memberIds = [
@@ -52,7 +55,7 @@ export const load: PageServerLoad = async (event) => {
 			actorName: r.actorName,
 			organisationName: r.organisationName,
 			system: r.actorId === null,
-			gesprek: r.action.startsWith('gesprek.') ? (labels.get(r.subject ?? '') ?? null) : undefined,
+			gesprek: aboutGesprek(r.action) && r.subject ? (labels.get(r.subject) ?? null) : undefined,
 			member: r.action.startsWith('member.') ? (names.get(r.subject ?? '') ?? null) : undefined,
 			// What was exported: kind, format, anonymised or not, shared notes or not.
 			export: r.action === 'board.export' ? describeExport(r.subject) : undefined

@@ -18,5 +18,7 @@ export const load: PageServerLoad = async (event) => {
 	// The address register comes from ../adressen.json (as on the board page), not in the page data.
 	const assignments = await listAssignments(db, board.id);
 	const myStreets = assignedTo(assignments, user.displayName);
-	return { board, role, userId: user.id, userName: user.displayName, myStreets };
+	// The cards say when a household whose consent was withdrawn is erased.
+	const consentGraceDays = getRuntime().config.consentGraceDays;
+	return { board, role, userId: user.id, userName: user.displayName, myStreets, consentGraceDays };
 };

@@ -1,6 +1,7 @@
 import { createSubscriber } from 'svelte/reactivity';
 import type * as Y from 'yjs';
 import {
+	restoreConsent,
 	addFollowUp,
 	addGesprek,
 	addToGesprekList,
@@ -123,6 +124,11 @@ export class DoorBook {
 
 	addFollowUp(gesprekId: string, what: string): void {
 		addFollowUp(this.doc, gesprekId, { what, who: this.heldBy() });
+	}
+
+	/** Undoes a household's withdrawal of consent (a misclick): the automatic erasure is off. */
+	restoreConsent(addressId: string): void {
+		restoreConsent(this.doc, addressId);
 	}
 
 	setConsent(gesprekId: string, given: boolean): void {

@@ -4,6 +4,7 @@ import { recordAudit } from '$lib/server/audit';
 import { getBoard } from '$lib/server/boards';
 import { requireBoardRole } from '$lib/server/guard';
 import { getRetention, purgeDate, setRetention } from '$lib/server/retention';
+import { listWithdrawals } from '$lib/server/consent';
 import { loadPublication, savePublication } from './publication';
 import { approveInitiative, loadReviews, withdrawInitiative } from './reviews';
 import { approveTheme, loadThemeReviews, withdrawTheme } from './theme-reviews';
@@ -12,12 +13,13 @@ import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/forms';
 
 /**
- * Board settings (owners only): the end date and retention period of the board's private content,
- * the public pages and the review of initiatief texts and theme names for them.
+ * Board settings (owners only): households whose consent was withdrawn (to erase), the end date
+ * and retention period of the board's private content, the public pages and the review of
+ * initiatief texts and theme names for them.
  */
 export const load: PageServerLoad = async (event) => {
 	const { boardId } = await requireBoardRole(event, 'owner');
-	const { db } = getRuntime();
+	const { db, config } = getRuntime();
 	const board = await getBoard(db, boardId);
 	if (!board) error(404, 'Board not found');
 	const retention = await getRetention(db, boardId);
@@ -29,7 +31,14 @@ export const load: PageServerLoad = async (event) => {
 		purgedAt: retention.purgedAt?.toISOString() ?? null,
 		publication: await loadPublication(db, boardId),
 		reviews: await loadReviews(boardId),
-		themeReviews: await loadThemeReviews(boardId)
+		themeReviews: await loadThemeReviews(boardId),
+		// Households whose consent was withdrawn, waiting for their erasure (consent.ts).
+		withdrawals: (await listWithdrawals(db, boardId, config.consentGraceDays)).map((w) => ({
+			...w,
+			markedAt: w.markedAt.toISOString(),
+			eraseAt: w.eraseAt.toISOString()
+		})),
+		consentGraceDays: config.consentGraceDays
 	};
 };
 
