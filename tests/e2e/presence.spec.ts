@@ -318,8 +318,17 @@ test('a follower’s own choice stops following: another address, another tab, a
 
 	await olga.getByTestId('present-button').click();
 	await expect(erik.getByTestId('presence-banner')).toContainText('Olga Eigenaar presenteert');
+	// Erik is typing in the address search when she opens an address: it opens for him too, and
+	// his typing stays where it was (the panel took his focus, and the rest of the word was lost).
+	const search = erik.getByLabel('Zoek een adres');
+	await search.fill('Valer');
 	await choose(olga, first);
 	await expect(heading(erik)).toContainText(first);
+	await expect(search).toBeFocused();
+	await erik.keyboard.type('ius');
+	await expect(search).toHaveValue('Valerius');
+	await search.fill('');
+	await expect(erik.getByTestId('presence-banner')).toContainText('Olga Eigenaar presenteert');
 
 	// Erik opens another address himself: it stays open, and he no longer follows.
 	await choose(erik, second);

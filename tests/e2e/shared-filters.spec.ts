@@ -196,6 +196,21 @@ test('a presenter’s followers get the same filtered list and analysis', async 
 	);
 	await expect.poll(() => listCount(erik)).toBe(await listCount(olga));
 
+	// A date typed with a six-digit year (the date field takes it) is not shared, and her followers
+	// keep following (the server dropped her whole presence for it: they stopped, then lost her).
+	const from = mine.getByLabel('Van', { exact: true });
+	await from.focus();
+	await olga.keyboard.type('0101202677');
+	await expect(from).toHaveValue('202677-01-01');
+	const zoom = (page: Page) =>
+		page.evaluate(() => (window.__buurtbordMap! as unknown as import('maplibre-gl').Map).getZoom());
+	const target = (await zoom(olga)) + 0.7;
+	await olga.evaluate(
+		(z) => (window.__buurtbordMap! as unknown as import('maplibre-gl').Map).jumpTo({ zoom: z }),
+		target
+	);
+	await expect.poll(async () => Math.abs((await zoom(erik)) - target) < 0.01).toBe(true);
+
 	// Her "Filters wissen" clears theirs.
 	await mine.getByRole('button', { name: 'Filters wissen' }).click();
 	await expect(theirs.getByLabel('Straat')).toHaveValue('');

@@ -1,6 +1,14 @@
 import { emptyFilter, type AnalysisFilter } from '../board/analysis/filter';
 import { OUTCOMES, type Outcome } from '../board/layout';
-import { FILTER_VALUES_MAX, type PresenceFilters } from './presence-state';
+import type { z } from 'zod';
+import {
+	FILTER_VALUES_MAX,
+	INITIATIEF_STATUS_MAX,
+	filterDaySchema,
+	filterNameSchema,
+	filterRoundSchema,
+	type PresenceFilters
+} from './presence-state';
 
 /**
  * The board page's one filter as a plain value, and how a presenter shares it (presence `filters`,
@@ -36,7 +44,18 @@ function one(list: readonly (string | number)[]): string {
 	return list.length === 1 ? String(list[0]) : '';
 }
 
-const clip = <T>(list: readonly T[]): T[] => list.slice(0, FILTER_VALUES_MAX);
+/**
+ * The values of a criterion that presence may carry, at most FILTER_VALUES_MAX. What the page may
+ * hold but the schema refuses (a date typed with a six-digit year, "202677-01-01", is what a date
+ * field gives) is left out: the server drops a state with a value out of bounds whole, so one such
+ * value froze the presenter's view for every follower and, 30 s later, hid them altogether.
+ */
+function valid<T>(schema: z.ZodType<T>, list: readonly T[]): T[] {
+	return list.filter((v) => schema.safeParse(v).success).slice(0, FILTER_VALUES_MAX);
+}
+
+const validDay = (day: string | null): string | null =>
+	day !== null && filterDaySchema.safeParse(day).success ? day : null;
 
 /**
  * What a presenter sends. The older fields say what an older follower can show: one theme, round
@@ -44,29 +63,30 @@ const clip = <T>(list: readonly T[]): T[] => list.slice(0, FILTER_VALUES_MAX);
  * the initiatieven's status on theirs, as the older list used it.
  */
 export function toPresenceFilters(value: BoardFilterValue): PresenceFilters {
-	const { filter, tab } = value;
+	const { tab } = value;
+	const filter = {
+		themeIds: valid(filterNameSchema, value.filter.themeIds),
+		rounds: valid(filterRoundSchema, value.filter.rounds),
+		outcomes: value.filter.outcomes.filter(isOutcome).slice(0, FILTER_VALUES_MAX),
+		streets: valid(filterNameSchema, value.filter.streets),
+		heldBy: valid(filterNameSchema, value.filter.heldBy)
+	};
+	const initiatiefStatus =
+		value.initiatiefStatus.length <= INITIATIEF_STATUS_MAX ? value.initiatiefStatus : '';
 	return {
 		tab,
 		theme: one(filter.themeIds),
 		status:
-			tab === 'initiatieven'
-				? value.initiatiefStatus
-				: tab === 'gesprekken'
-					? one(filter.outcomes)
-					: '',
+			tab === 'initiatieven' ? initiatiefStatus : tab === 'gesprekken' ? one(filter.outcomes) : '',
 		round: one(filter.rounds),
 		street: one(filter.streets),
 		sort: value.sort,
 		criteria: {
-			themeIds: clip(filter.themeIds),
-			rounds: clip(filter.rounds),
-			outcomes: clip(filter.outcomes),
-			from: filter.from,
-			to: filter.to,
-			streets: clip(filter.streets),
-			heldBy: clip(filter.heldBy),
+			...filter,
+			from: validDay(value.filter.from),
+			to: validDay(value.filter.to),
 			openOnly: value.openOnly,
-			initiatiefStatus: value.initiatiefStatus
+			initiatiefStatus
 		}
 	};
 }

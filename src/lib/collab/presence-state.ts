@@ -24,10 +24,12 @@ export const selectionSchema = z.discriminatedUnion('kind', [
 /** Most values of one criterion a shared filter may hold (the page offers one at a time). */
 export const FILTER_VALUES_MAX = 20;
 const values = <T extends z.ZodType>(item: T) => z.array(item).max(FILTER_VALUES_MAX);
-const day = z
-	.string()
-	.regex(/^\d{4}-\d{2}-\d{2}$/)
-	.nullable();
+/** One value of a criterion as presence carries it (presence-filters.ts sends only these). */
+export const filterNameSchema = z.string().min(1).max(200);
+export const filterRoundSchema = z.number().int().min(1).max(99);
+export const filterDaySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+export const INITIATIEF_STATUS_MAX = 50;
+const day = filterDaySchema.nullable();
 
 /**
  * The board page's one filter (map and lists, board-filters.svelte.ts) in full: the analysis's
@@ -35,15 +37,15 @@ const day = z
  * Added in session 21 beside the older fields below, which stay what older pages read.
  */
 export const criteriaSchema = z.object({
-	themeIds: values(z.string().min(1).max(200)),
-	rounds: values(z.number().int().min(1).max(99)),
+	themeIds: values(filterNameSchema),
+	rounds: values(filterRoundSchema),
 	outcomes: values(z.enum(OUTCOMES)),
 	from: day,
 	to: day,
-	streets: values(z.string().min(1).max(200)),
-	heldBy: values(z.string().min(1).max(200)),
+	streets: values(filterNameSchema),
+	heldBy: values(filterNameSchema),
 	openOnly: z.boolean(),
-	initiatiefStatus: z.string().max(50)
+	initiatiefStatus: z.string().max(INITIATIEF_STATUS_MAX)
 });
 
 /**
@@ -55,7 +57,7 @@ export const criteriaSchema = z.object({
 export const filtersSchema = z.object({
 	tab: z.enum(['addresses', 'gesprekken', 'initiatieven']),
 	theme: z.string().max(200),
-	status: z.string().max(50),
+	status: z.string().max(INITIATIEF_STATUS_MAX),
 	round: z.string().max(10),
 	street: z.string().max(200),
 	sort: z.enum(['street', 'date']),

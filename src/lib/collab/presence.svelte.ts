@@ -181,11 +181,19 @@ export class BoardPresence {
 		return f !== null && f.clientId !== this.#chosen;
 	}
 
+	/**
+	 * Follows a person's tab. The presenter (any of their tabs: the list has one button per
+	 * person) means back into the presentation, their filters included, as "Volg X weer" does;
+	 * before, it followed them as a person: their map but not their filters.
+	 */
 	follow(clientId: number): void {
 		if (clientId === this.awareness.clientID) return;
-		this.#chosen = clientId;
 		const p = this.presenter;
-		if (p?.clientId === clientId) this.#steppedOut = null;
+		if (p && p.user.id === this.peer(clientId)?.user.id) {
+			this.rejoinPresenter();
+			return;
+		}
+		this.#chosen = clientId;
 	}
 
 	/** Stops following (own pan, zoom, Escape, or the banner's button). */

@@ -103,6 +103,37 @@ describe('presence filters', () => {
 		const badRound = { ...shared, criteria: { ...shared.criteria!, rounds: [0] } };
 		expect(filtersSchema.safeParse(badRound).success).toBe(false);
 	});
+
+	it('never send what the schema refuses: a six-digit year or an over-long value is left out', () => {
+		// A date field gives "202677-01-01" for a year typed with two digits too many; the server
+		// dropped the presenter's whole state for it (their followers stopped following).
+		const odd: BoardFilterValue = {
+			...whole,
+			filter: {
+				...whole.filter,
+				themeIds: ['', 'eenzaamheid'],
+				rounds: [0, 2, 100],
+				from: '202677-01-01',
+				to: '2025-12-31',
+				streets: ['x'.repeat(201), 'Valeriusstraat'],
+				heldBy: ['Anouk', '']
+			},
+			initiatiefStatus: 's'.repeat(51)
+		};
+		const shared = toPresenceFilters(odd);
+		expect(presenceStateSchema.safeParse({ filters: shared }).success).toBe(true);
+		expect(shared.criteria).toMatchObject({
+			themeIds: ['eenzaamheid'],
+			rounds: [2],
+			from: null,
+			to: '2025-12-31',
+			streets: ['Valeriusstraat'],
+			heldBy: ['Anouk'],
+			initiatiefStatus: ''
+		});
+		// The older fields say the one valid value of each.
+		expect(shared).toMatchObject({ theme: 'eenzaamheid', round: '2', street: 'Valeriusstraat' });
+	});
 });
 
 function filterWith(over: Partial<ReturnType<typeof emptyFilter>>) {

@@ -150,6 +150,33 @@ describe('RoomPresence', () => {
 		expect(state(1)!.presentingSince).toBe(Date.now() - PRESENCE_LIMITS.intervalMs);
 	});
 
+	it('continues a presentation from a new connection of the same user (reload, reconnect)', () => {
+		vi.setSystemTime(new Date('2026-12-01T10:00:00Z'));
+		const send = (conn: object, clientId: number, clock: number, value: object) => {
+			presence.receive(conn, alice, payload([{ clientId, clock, state: value }]));
+			vi.advanceTimersByTime(PRESENCE_LIMITS.intervalMs);
+		};
+		send(connA, 1, 1, { presenting: true });
+		const started = state(1)!.presentingSince;
+		expect(started).toBe(Date.parse('2026-12-01T10:00:00Z'));
+		// The network went: the server closed the socket; the page reconnects, still presenting.
+		vi.advanceTimersByTime(20_000);
+		presence.leave(connA);
+		vi.advanceTimersByTime(10_000);
+		const connC = {};
+		send(connC, 1, 2, { presenting: true });
+		// The same presentation: followers who stepped out of it are not pulled back in.
+		expect(state(1)!.presentingSince).toBe(started);
+		// Another user's presentation is their own; and long after leaving, a new one starts.
+		send(connB, 3, 1, { presenting: true });
+		expect(state(3)!.presentingSince).toBe(Date.now() - PRESENCE_LIMITS.intervalMs);
+		presence.leave(connC);
+		vi.advanceTimersByTime(PRESENTATION_RESUME_MS + 1);
+		const connD = {};
+		send(connD, 4, 1, { presenting: true });
+		expect(state(4)!.presentingSince).toBe(Date.now() - PRESENCE_LIMITS.intervalMs);
+	});
+
 	it('accepts an older page’s filters and the whole filter, and drops a filter out of bounds', () => {
 		const older = {
 			tab: 'gesprekken',

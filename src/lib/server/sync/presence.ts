@@ -66,8 +66,6 @@ interface Holder {
 	context: SyncContext;
 	/** When this connection started presenting, by the server's clock; null when it does not. */
 	presentingSince: number | null;
-	/** The last presentation and when it ended: presenting again at once continues it. */
-	lastPresentation: { since: number; endedAt: number } | null;
 	/** Token bucket for awareness messages. */
 	tokens: number;
 	refilledAt: number;
@@ -86,6 +84,13 @@ export class RoomPresence {
 	/** Awareness client id → the connection that holds it. */
 	private readonly owners = new Map<number, object>();
 	private readonly pending = new Map<number, Entry>();
+	/**
+	 * Each user's last presentation and when it ended (stopped, or its connection closed): the
+	 * user presenting again at once continues it, also from a new connection (a reload, or a
+	 * reconnect after the network was gone), so who stepped out stays out. Keyed by user id (by
+	 * the connection where there is none); entries older than PRESENTATION_RESUME_MS go.
+	 */
+	private readonly presentations = new Map<unknown, { since: number; endedAt: number }>();
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	private lastFlush = 0;
 
@@ -108,7 +113,7 @@ export class RoomPresence {
 			// The state's UTF-8 bytes, not decoded yet: most entries (echoes of others) are dropped.
 			const raw = decoding.readVarUint8Array(decoder);
 			if (!this.mayWrite(connection, holder, clientId, clock, raw)) continue;
-			const json = this.stamp(holder, raw);
+			const json = this.stamp(connection, holder, raw);
 			if (json === undefined) continue;
 			const known = this.pending.get(clientId);
 			if (known && known.clock >= clock) continue;
@@ -125,6 +130,7 @@ export class RoomPresence {
 		const holder = this.holders.get(connection);
 		if (!holder) return;
 		this.holders.delete(connection);
+		this.endPresentation(connection, holder);
 		const ids = [...holder.ids];
 		for (const id of ids) {
 			this.owners.delete(id);
@@ -173,7 +179,6 @@ export class RoomPresence {
 				user: stampFor(context),
 				context,
 				presentingSince: null,
-				lastPresentation: null,
 				tokens: this.limits.messagesPerSecond,
 				refilledAt: Date.now()
 			};
@@ -211,7 +216,7 @@ export class RoomPresence {
 	}
 
 	/** The state as others will see it (JSON), or undefined to drop it. */
-	private stamp(holder: Holder, raw: Uint8Array): string | undefined {
+	private stamp(connection: object, holder: Holder, raw: Uint8Array): string | undefined {
 		if (raw.length > this.limits.stateBytes) return undefined;
 		let value: unknown;
 		try {
@@ -225,7 +230,7 @@ export class RoomPresence {
 		const state = parsed.data;
 		// A read-only member edits nothing: others are never told "X bewerkt dit".
 		if (holder.context.readOnly) delete state.editing;
-		this.presentation(holder, state);
+		this.presentation(connection, holder, state);
 		const json = JSON.stringify(
 			holder.user ? { ...state, [PRESENCE_USER_KEY]: holder.user } : state
 		);
@@ -238,22 +243,34 @@ export class RoomPresence {
 	 * within PRESENTATION_RESUME_MS continues the same presentation: those who chose to look around
 	 * themselves stay out of it (presence.svelte.ts keys that choice by this time).
 	 */
-	private presentation(holder: Holder, state: PresenceState): void {
-		const now = Date.now();
+	private presentation(connection: object, holder: Holder, state: PresenceState): void {
 		if (state.presenting) {
 			if (holder.presentingSince === null) {
-				const last = holder.lastPresentation;
+				const now = Date.now();
+				const key = holder.context.userId ?? connection;
+				const last = this.presentations.get(key);
 				holder.presentingSince =
 					last && now - last.endedAt < PRESENTATION_RESUME_MS ? last.since : now;
+				this.presentations.delete(key);
 			}
 			state.presentingSince = holder.presentingSince;
 			return;
 		}
-		if (holder.presentingSince !== null) {
-			holder.lastPresentation = { since: holder.presentingSince, endedAt: now };
-			holder.presentingSince = null;
-		}
+		this.endPresentation(connection, holder);
 		if (state.presentingSince !== undefined) state.presentingSince = 0;
+	}
+
+	/** A connection stopped presenting (or closed while it did): remembered for a quick restart. */
+	private endPresentation(connection: object, holder: Holder): void {
+		if (holder.presentingSince === null) return;
+		const now = Date.now();
+		for (const [key, last] of this.presentations)
+			if (now - last.endedAt >= PRESENTATION_RESUME_MS) this.presentations.delete(key);
+		this.presentations.set(holder.context.userId ?? connection, {
+			since: holder.presentingSince,
+			endedAt: now
+		});
+		holder.presentingSince = null;
 	}
 
 	private schedule(): void {

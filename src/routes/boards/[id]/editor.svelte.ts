@@ -28,6 +28,12 @@ export class BoardEditor {
 	 */
 	mapCenter: () => { lon: number; lat: number } | null = () => null;
 	flyTarget = $state.raw<{ lon: number; lat: number } | null>(null);
+	/**
+	 * Whether the address panel takes the focus when it opens: yes when this person opened it,
+	 * no when it follows what someone else opened (PresenceLayer), so a follower typing in the
+	 * address search or reading elsewhere on the page keeps their place.
+	 */
+	#takesFocus = true;
 	readonly content: BoardContent;
 	readonly #addressById: () => ReadonlyMap<string, Address>;
 
@@ -54,10 +60,19 @@ export class BoardEditor {
 		return this.panel?.kind === 'notitie' ? this.panel.id : null;
 	}
 
-	openAddress(address: Address, { fly = false, editing = null as string | null } = {}): void {
+	openAddress(
+		address: Address,
+		{ fly = false, editing = null as string | null, focus = true } = {}
+	): void {
+		this.#takesFocus = focus;
 		this.placing = null;
 		this.panel = { kind: 'address', addressId: address.id, editing };
 		if (fly) this.flyTarget = { lon: address.lon, lat: address.lat };
+	}
+
+	/** Whether the address panel just opened should take the focus (see `openAddress`). */
+	get takesFocus(): boolean {
+		return this.#takesFocus;
 	}
 
 	editGesprek(editing: string | null): void {
