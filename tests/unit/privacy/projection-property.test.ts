@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addGesprek, addInitiatief, addThema, OUTCOMES } from '../../../src/lib/board';
+import {
+	addGesprek,
+	addInitiatief,
+	addThema,
+	OUTCOMES,
+	patchConsent
+} from '../../../src/lib/board';
 import { computeProjection } from '../../../src/lib/privacy/projection';
 import { approveAll, approveThemeNames } from '../../support/public-board';
 import { effectiveK } from '../../../src/lib/privacy/suppress';
@@ -55,7 +61,10 @@ describe('the public projection of random boards', () => {
 					const themeIds = THEMES.map(
 						(name, i) => addThema(doc, { name, colour: `#00000${i}` }).id
 					);
-					gesprekken.forEach((g, i) =>
+					// Every gesprek is recorded first, the withdrawals marked afterwards: the board's
+					// commands record nothing personal for a household that already withdrew, but what it
+					// said before stays in the document until the erasure, and must never reach the public.
+					const ids = gesprekken.map((g, i) =>
 						addGesprek(doc, {
 							addressId: ADDRESSES[g.address]!.id,
 							date: '2026-03-01',
@@ -69,11 +78,14 @@ describe('the public projection of random boards', () => {
 							consent: {
 								recordedBy: secret('toestemming', i),
 								date: '2026-03-01',
-								withdrawn: g.withdrawn
+								withdrawn: false
 							},
 							notes: secret('notitie', i)
 						})
 					);
+					gesprekken.forEach((g, i) => {
+						if (g.withdrawn) patchConsent(doc, ids[i]!.id, { withdrawn: true });
+					});
 					const titles = initiatieven.map((x, i) => {
 						const title = x.internal ? secret('intern', i) : `Openbaar ${i}`;
 						addInitiatief(doc, {
