@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
@@ -35,6 +35,17 @@ const dataDir = join(process.env.BUURTBORD_E2E_DIR, 'pglite');
 process.env.BUURTBORD_DEMO ??= 'addresses';
 const ownerState = join(process.env.BUURTBORD_E2E_DIR, 'owner.json');
 
+/**
+ * Spec files that start servers of their own (tests/e2e/own-server.ts, supabase-board.ts) run in a
+ * project of their own, two at a time and beside the shared server's specs; those on the shared
+ * server run one at a time, as they share its boards. The own-server project has no base URL, so a
+ * spec there that reaches for the shared server fails at once instead of racing another spec.
+ */
+const OWN_SERVER = /\b(OwnServer|demoStoryServer|seededServer|startSupabaseBoard)\b/;
+const ownServerSpecs = readdirSync('tests/e2e')
+	.filter((file) => file.endsWith('.spec.ts'))
+	.filter((file) => OWN_SERVER.test(readFileSync(join('tests/e2e', file), 'utf8')));
+
 export default defineConfig({
 	testDir: 'tests/e2e',
 	// A migrated PGlite data folder that specs' own servers start from (tests/support/accounts.ts).
@@ -42,7 +53,8 @@ export default defineConfig({
 	// Parallel runs in one working tree each need their own (Playwright empties it at the start).
 	outputDir: process.env.E2E_OUTPUT_DIR || 'test-results',
 	fullyParallel: false,
-	workers: 1,
+	// Two at a time on two cores: a spec waits on its servers and sockets much of the time.
+	workers: Number(process.env.E2E_WORKERS ?? 2),
 	// One retry in CI: a test that passes only on its retry is reported as flaky (listed at the end
 	// of the run), not hidden. Locally a failure is a failure.
 	retries: process.env.CI ? 1 : 0,
@@ -79,8 +91,21 @@ export default defineConfig({
 		},
 		{
 			name: 'chromium',
-			// Every test starts signed in as that owner (specs on their own server sign in there).
+			// Every test starts signed in as that owner.
 			use: { ...devices['Desktop Chrome'], storageState: ownerState },
+			testIgnore: [/owner\.setup\.ts$/, ...ownServerSpecs],
+			workers: 1,
+			dependencies: ['setup']
+		},
+		{
+			name: 'own-servers',
+			// They sign in on their own servers; port 9 (discard) refuses every connection.
+			use: {
+				...devices['Desktop Chrome'],
+				storageState: ownerState,
+				baseURL: 'http://127.0.0.1:9'
+			},
+			testMatch: ownServerSpecs,
 			dependencies: ['setup']
 		}
 	],

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { ownPort } from './ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from './test';
@@ -27,7 +28,7 @@ let server: OwnServer;
 
 test.beforeAll(async () => {
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-accounts-'));
-	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 7, {
+	server = new OwnServer(ownPort(7), {
 		BUURTBORD_DATA_DIR: dataDir,
 		PUBLIC_BASEMAP_STYLE_URL: ''
 	});

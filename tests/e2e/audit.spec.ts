@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { ownPort } from './ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './test';
@@ -15,7 +16,7 @@ let users: Record<'owner' | 'editor', SeededUser>;
 
 test.beforeAll(async () => {
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-audit-'));
-	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 3, {
+	server = new OwnServer(ownPort(3), {
 		BUURTBORD_DATA_DIR: dataDir,
 		BUURTBORD_OUTBOX_DIR: join(dataDir, 'outbox'),
 		PUBLIC_BASEMAP_STYLE_URL: ''

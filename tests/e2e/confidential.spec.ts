@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { ownPort } from './ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from './test';
@@ -16,7 +17,7 @@ const MORE = ' Zoon woont weer thuis.';
 
 test.beforeAll(async () => {
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-confidential-'));
-	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 5, {
+	server = new OwnServer(ownPort(5), {
 		BUURTBORD_DATA_DIR: dataDir,
 		PUBLIC_BASEMAP_STYLE_URL: ''
 	});

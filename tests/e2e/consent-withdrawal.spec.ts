@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { ownPort } from './ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from './test';
@@ -40,7 +41,7 @@ const KEPT_TALENT = 'Blijvendtalentkokenxq';
 
 test.beforeAll(async () => {
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-consent-'));
-	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 2, {
+	server = new OwnServer(ownPort(2), {
 		BUURTBORD_DATA_DIR: dataDir,
 		PUBLIC_BASEMAP_STYLE_URL: ''
 	});

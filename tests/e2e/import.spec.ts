@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { ownPort } from './ports';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -18,8 +19,7 @@ import writeExcelFile from 'write-excel-file/node';
  * points at a tiny local fixture server on a port of our own: closed while "PDOK is down", serving
  * made-up answers when it is up. The real service is never called.
  */
-const base = Number(process.env.E2E_PORT ?? 4391);
-const pdokPort = base + 3;
+const pdokPort = ownPort(3);
 let dataDir: string;
 let server: OwnServer;
 let owner: SeededUser;
@@ -66,7 +66,7 @@ test.beforeAll(async () => {
 	// A new PGlite data folder on a busy machine can take more than a minute.
 	test.setTimeout(180_000);
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-import-'));
-	server = new OwnServer(base + 2, {
+	server = new OwnServer(ownPort(2), {
 		BUURTBORD_DATA_DIR: dataDir,
 		PUBLIC_BASEMAP_STYLE_URL: '',
 		PUBLIC_PDOK_LOCATIESERVER_URL: `http://127.0.0.1:${pdokPort}/bzk/locatieserver/search/v3_1`

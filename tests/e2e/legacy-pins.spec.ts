@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { ownPort } from './ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './test';
@@ -22,7 +23,7 @@ let users: { owner: SeededUser; editor: SeededUser; viewer: SeededUser };
 
 test.beforeAll(async () => {
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-legacy-pins-'));
-	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 1, {
+	server = new OwnServer(ownPort(1), {
 		BUURTBORD_DATA_DIR: dataDir
 	});
 	users = await server.seed({

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { ownPort } from './ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './test';
@@ -20,7 +21,7 @@ let users: Record<
 test.beforeAll(async () => {
 	test.setTimeout(120_000);
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-wipe-'));
-	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 3, {
+	server = new OwnServer(ownPort(3), {
 		BUURTBORD_DATA_DIR: dataDir
 	});
 	users = await server.seed({

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { ownPort } from './ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from './test';
@@ -16,7 +17,7 @@ let users: Record<'fatma' | 'wim' | 'plain' | 'owner' | 'leaver', SeededUser>;
 test.beforeAll(async () => {
 	test.setTimeout(120_000);
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-own-device-'));
-	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 1, {
+	server = new OwnServer(ownPort(1), {
 		BUURTBORD_DATA_DIR: dataDir,
 		PUBLIC_BASEMAP_STYLE_URL: ''
 	});

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { ownPort } from './ports';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,7 +118,7 @@ export function demoStoryServer<K extends string = never>(
 		// Two starts of a new PGlite data folder on a busy machine.
 		test.setTimeout(240_000);
 		dir = mkdtempSync(join(tmpdir(), `buurtbord-${name}-`));
-		server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + portOffset, {
+		server = new OwnServer(ownPort(portOffset), {
 			BUURTBORD_DATA_DIR: join(dir, 'pglite'),
 			BUURTBORD_DEMO: 'true',
 			PUBLIC_BASEMAP_STYLE_URL: ''
@@ -162,7 +163,7 @@ export function seededServer<K extends string>(
 	test.beforeAll(async () => {
 		test.setTimeout(180_000);
 		dir = mkdtempSync(join(tmpdir(), `buurtbord-e2e-${name}-`));
-		server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + portOffset, {
+		server = new OwnServer(ownPort(portOffset), {
 			BUURTBORD_DATA_DIR: dir,
 			BUURTBORD_OUTBOX_DIR: join(dir, 'outbox')
 		});

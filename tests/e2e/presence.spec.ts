@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { ownPort } from './ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from './test';
@@ -18,7 +19,7 @@ test.beforeAll(async () => {
 	// Seeding PGlite and starting a server can take a while on a busy machine.
 	test.setTimeout(180_000);
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-presence-'));
-	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 9, {
+	server = new OwnServer(ownPort(9), {
 		BUURTBORD_DATA_DIR: dataDir,
 		PUBLIC_BASEMAP_STYLE_URL: ''
 	});

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { ownPort } from './ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -32,7 +33,7 @@ const PHONE = { width: 360, height: 740 };
 test.beforeAll(async ({ browser }) => {
 	test.setTimeout(180_000);
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-public-map-'));
-	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 1, {
+	server = new OwnServer(ownPort(1), {
 		BUURTBORD_DATA_DIR: dataDir,
 		PUBLIC_BASEMAP_STYLE_URL: ''
 	});

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { ownPort } from './ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -23,7 +24,7 @@ test.beforeAll(async () => {
 	// Migrating a fresh data folder and starting a server are slow on a busy machine.
 	test.setTimeout(180_000);
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-public-'));
-	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 4, {
+	server = new OwnServer(ownPort(4), {
 		BUURTBORD_DATA_DIR: dataDir,
 		PUBLIC_BASEMAP_STYLE_URL: ''
 	});

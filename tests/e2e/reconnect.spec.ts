@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { ownPort } from './ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from './test';
@@ -19,7 +20,7 @@ function pageErrors(page: Page): string[] {
 
 test.beforeAll(async () => {
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-reconnect-'));
-	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 1, { BUURTBORD_DATA_DIR: dataDir });
+	server = new OwnServer(ownPort(1), { BUURTBORD_DATA_DIR: dataDir });
 	owner = await server.seedOwner();
 	await server.start();
 });

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { ownPort } from './ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './test';
@@ -15,7 +16,7 @@ let signer: SeededUser;
 
 test.beforeAll(async () => {
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-saved-'));
-	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 1, {
+	server = new OwnServer(ownPort(1), {
 		BUURTBORD_DATA_DIR: dataDir,
 		BUURTBORD_PERSIST_DEBOUNCE_MS: '2000',
 		BUURTBORD_PERSIST_MAX_WAIT_MS: '2000'

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { ownPort } from './ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from './test';
@@ -12,8 +13,7 @@ import { PDOK_PATH, startPdokFixture, type PdokFixture } from './pdok-fixture';
  * at a local fixture server (never the real service). Sweelinckstraat 12 is in the demo register;
  * 12A only "at PDOK".
  */
-const base = Number(process.env.E2E_PORT ?? 4391);
-const pdokPort = base + 5;
+const pdokPort = ownPort(5);
 let dataDir: string;
 let server: OwnServer;
 let owner: SeededUser;
@@ -21,7 +21,7 @@ let pdok: PdokFixture | null = null;
 
 test.beforeAll(async () => {
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-search-pdok-'));
-	server = new OwnServer(base + 4, {
+	server = new OwnServer(ownPort(4), {
 		BUURTBORD_DATA_DIR: dataDir,
 		PUBLIC_BASEMAP_STYLE_URL: '',
 		PUBLIC_PDOK_LOCATIESERVER_URL: `http://127.0.0.1:${pdokPort}${PDOK_PATH}`

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { ownPort } from './ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setBoardRole } from '../../src/lib/server/access';
@@ -46,7 +47,7 @@ export async function startSupabaseBoard(
 	} finally {
 		await db.close();
 	}
-	const server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + portOffset, {
+	const server = new OwnServer(ownPort(portOffset), {
 		BUURTBORD_DATA_DIR: dataDir,
 		PUBLIC_BASEMAP_STYLE_URL: '',
 		PUBLIC_SUPABASE_URL: standIn.url,

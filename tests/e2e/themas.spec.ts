@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { ownPort } from './ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from './test';
@@ -14,7 +15,7 @@ let owner: SeededUser;
 
 test.beforeAll(async () => {
 	dataDir = mkdtempSync(join(tmpdir(), 'buurtbord-e2e-themas-'));
-	server = new OwnServer(Number(process.env.E2E_PORT ?? 4391) + 8, {
+	server = new OwnServer(ownPort(8), {
 		BUURTBORD_DATA_DIR: dataDir
 	});
 	owner = await server.seedOwner();
