@@ -14,9 +14,9 @@ import { startBuurtbord, type Buurtbord } from '../../src/lib/server/app';
 import { listAudit } from '../../src/lib/server/audit';
 import { readConfig } from '../../src/lib/server/config';
 import { listWithdrawals, runConsentErasure } from '../../src/lib/server/consent';
-import type { Db } from '../../src/lib/server/db';
 import { seedServerUsers, type SeededUser } from '../support/accounts';
 import { connectClient, whenSynced, type TestClient } from '../support/clients';
+import { dumpDatabase, foundInDump as found } from '../support/db-dump';
 import { DRIVERS, freshDatabase } from '../support/drivers';
 
 /**
@@ -39,27 +39,6 @@ const SECRET = {
 	offline: 'Offlinegetyptgeheimxq'
 };
 const KEPT = { talent: 'Blijvendtalentzingenxq' };
-
-/** Every row of every table in every non-system schema, as text, through the app's own connection. */
-async function dumpDatabase(db: Db): Promise<string> {
-	const tables = await db.query<{ schema: string; name: string }>(
-		`select table_schema as schema, table_name as name from information_schema.tables
-		 where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`
-	);
-	const parts: string[] = [];
-	for (const { schema, name } of tables) {
-		const rows = await db.query<{ row: string }>(
-			`select t::text as row from "${schema}"."${name}" t`
-		);
-		parts.push(`-- ${schema}.${name}`, ...rows.map((r) => r.row));
-	}
-	return parts.join('\n');
-}
-
-/** The text, as hex (bytea) or as it is: found anywhere in the dump. */
-function found(dump: string, text: string): boolean {
-	return dump.includes(text) || dump.toLowerCase().includes(Buffer.from(text).toString('hex'));
-}
 
 describe.each(DRIVERS)('withdrawn consent on %s', (driver) => {
 	let app: Buurtbord;

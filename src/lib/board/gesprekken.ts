@@ -14,6 +14,7 @@ import {
 } from './common';
 import {
 	FOLLOW_UP_STATUSES,
+	GESPREK_PERSONAL_FIELDS,
 	GESPREK_SHAPE,
 	LIMITS,
 	OUTCOMES,
@@ -150,12 +151,8 @@ export function addGesprek(doc: Y.Doc, input: NewGesprek, { id = newId() } = {})
 		);
 	}
 	parse(idSchema, id, 'id');
-	if (
-		(LIST_FIELDS.some((key) => data[key].length > 0) || data.followUps.length > 0 || data.notes) &&
-		withdrawnNow(doc).has(data.addressId)
-	) {
-		throw withdrawnError(LIST_FIELDS.find((key) => data[key].length > 0) ?? 'notes');
-	}
+	const personal = GESPREK_PERSONAL_FIELDS.find((key) => data[key].length > 0);
+	if (personal && withdrawnNow(doc).has(data.addressId)) throw withdrawnError(personal);
 	transactLocal(doc, () => {
 		const fields = new Y.Map<unknown>();
 		fields.set('addressId', data.addressId);

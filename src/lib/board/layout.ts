@@ -137,6 +137,22 @@ export const GESPREK_SHAPE = map(
 	['confidential']
 );
 
+/**
+ * The fields of a gesprek that hold the household's personal data: what nothing may be added to
+ * once the household withdrew its consent. One list for the commands (gesprekken.ts) and the sync
+ * server (server/sync/consent-guard.ts), so both refuse the same writes. The consent record itself,
+ * the address, date, round, outcome and who held it are not in it.
+ */
+export const GESPREK_PERSONAL_FIELDS = [
+	'themeIds',
+	'talents',
+	'wishes',
+	'worries',
+	'followUps',
+	'notes'
+] as const;
+export type GesprekPersonalField = (typeof GESPREK_PERSONAL_FIELDS)[number];
+
 export const THEMA_SHAPE = map({
 	name: value(str(LIMITS.name, 1)),
 	colour: value(colourSchema),

@@ -9,7 +9,14 @@ import * as encoding from 'lib0/encoding';
  */
 export const MESSAGE_NOT_TAKEN = 9;
 
-export type NotTakenReason = 'unknown' | 'invalid' | 'too-long' | 'required' | 'confidential';
+export type NotTakenReason =
+	| 'unknown'
+	| 'invalid'
+	| 'too-long'
+	| 'required'
+	| 'confidential'
+	/** Personal data for a household that withdrew its consent (server/sync/consent-guard.ts). */
+	| 'withdrawn';
 
 /** One part of an update the server did not take. */
 export interface NotTaken {

@@ -54,13 +54,18 @@ export function readConfig(env: Record<string, string | undefined> = process.env
 	};
 }
 
-/** BUURTBORD_CONSENT_GRACE_DAYS: a number of days from 0 to 365 (fractions allowed), else an error. */
+/**
+ * BUURTBORD_CONSENT_GRACE_DAYS: a number of days from 0 to 365, written as digits with an optional
+ * decimal point (1.5 is a day and a half), else an error that stops the start: a typo must not
+ * erase households early or keep them for ever. Unset or empty means the default, as for the other
+ * variables here. Hexadecimal, exponents or "Infinity" (which Number() would take) are refused.
+ */
 function graceDays(value: string | undefined): number {
 	if (value === undefined || value.trim() === '') return DEFAULT_GRACE_DAYS;
-	const days = Number(value);
+	const days = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : NaN;
 	if (!Number.isFinite(days) || days < 0 || days > 365) {
 		throw new Error(
-			`BUURTBORD_CONSENT_GRACE_DAYS must be a number of days from 0 to 365, not ${JSON.stringify(value)}`
+			`BUURTBORD_CONSENT_GRACE_DAYS must be a number of days from 0 to 365 (such as 7 or 1.5), not ${JSON.stringify(value)}`
 		);
 	}
 	return days;

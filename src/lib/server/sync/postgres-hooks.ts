@@ -9,11 +9,12 @@ import { ORG_NOTES } from '../../board/org-notes';
 import { extractBoardChanges, extractOrgNoteChanges } from '../history/extract';
 import { HistoryRecorder } from '../history/store';
 import { syncCounters } from '../ops/metrics';
-import { SyncRefusal, UpdateRefusal, type SyncHooks } from './hooks';
+import { guardWithdrawn } from './consent-guard';
+import { SyncRefusal, UpdateRefusal, type SyncHooks, type TakenPart } from './hooks';
 import { changesConfidential, parseDocName } from './org-docs';
 import { UpdateStore } from './store';
 import { takeValidPart } from './repair';
-import { validateBoardUpdate } from './validate';
+import { validateBoardUpdate, type UpdateFacts } from './validate';
 
 export interface PostgresHooksOptions {
 	/** Who is connecting; without it (some tests) every connection may edit every board. */
@@ -122,18 +123,30 @@ export function postgresHooks(
 			const layout = org ? ORG_NOTES_LAYOUT : BOARD_LAYOUT;
 			// A signed-in user's update: gesprek markers are checked against their organisation.
 			const author = sender?.userId ? { organisationId: sender.organisationId ?? null } : undefined;
+			let part: TakenPart | undefined;
+			let facts: UpdateFacts;
 			try {
-				validateBoardUpdate(update, doc, layout, author);
+				facts = validateBoardUpdate(update, doc, layout, author);
 			} catch (err) {
 				syncCounters.refused++;
 				// Never lose a client's work: take what is valid, and say what was not (repair.ts).
-				const part =
+				const valid =
 					err instanceof UpdateRefusal && mayRepair()
 						? takeValidPart(update, doc, layout, author)
 						: null;
-				if (!part) throw err;
-				return part;
+				if (!valid) throw err;
+				part = { update: valid.update, notTaken: valid.notTaken };
+				facts = valid.facts;
 			}
+			if (org) return part;
+			// Nothing personal for a household that withdrew its consent (consent-guard.ts).
+			const guarded = guardWithdrawn(part?.update ?? update, doc, facts, mayRepair, layout, author);
+			if (!guarded) return part;
+			syncCounters.refused++;
+			log(
+				`board ${docName}: refused personal data for a withdrawn household (${guarded.notTaken.length} fields)`
+			);
+			return { update: guarded.update, notTaken: [...(part?.notTaken ?? []), ...guarded.notTaken] };
 		},
 		onChange(docName, context, transaction) {
 			syncCounters.updates++;

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { LIMITS, type MapShape, type RecordShape, type Shape } from '../../board/layout';
 import type { NotTaken, NotTakenReason } from '../../collab/not-taken';
 import { UpdateRefusal } from './hooks';
-import { validateBoardUpdate, type UpdateAuthor } from './validate';
+import { validateBoardUpdate, type UpdateAuthor, type UpdateFacts } from './validate';
 
 /**
  * A refused update's valid part: the update with the server's change that takes back what breaks
@@ -14,7 +14,7 @@ export function takeValidPart(
 	doc: Y.Doc,
 	layout: Readonly<Record<string, RecordShape>>,
 	author?: UpdateAuthor
-): { update: Uint8Array; notTaken: NotTaken[] } | null {
+): { update: Uint8Array; notTaken: NotTaken[]; facts: UpdateFacts } | null {
 	if (update.byteLength > LIMITS.updateBytes) return null;
 	let back: ReturnType<typeof takeBack>;
 	try {
@@ -24,13 +24,14 @@ export function takeValidPart(
 	}
 	if (!back) return null;
 	const merged = Y.mergeUpdates([update, back.repair]);
+	let facts: UpdateFacts;
 	try {
-		validateBoardUpdate(merged, doc, layout, author);
+		facts = validateBoardUpdate(merged, doc, layout, author);
 	} catch (err) {
 		if (err instanceof UpdateRefusal) return null;
 		throw err;
 	}
-	return { update: merged, notTaken: back.notTaken };
+	return { update: merged, notTaken: back.notTaken, facts };
 }
 
 /**

@@ -1,5 +1,12 @@
 import * as Y from 'yjs';
-import { BOARD_LAYOUT, LIMITS, type RecordShape, type Shape } from '../../board/layout';
+import {
+	BOARD_LAYOUT,
+	GESPREK_PERSONAL_FIELDS,
+	LIMITS,
+	TOP_LEVEL,
+	type RecordShape,
+	type Shape
+} from '../../board/layout';
 import { contains, fieldValueAfter, mergeRanges } from './field-order';
 import { UpdateRefusal } from './hooks';
 
@@ -32,11 +39,30 @@ export function validateBoardUpdate(
 	layout: Readonly<Record<string, RecordShape>> = BOARD_LAYOUT,
 	/** Who sends it; without, gesprek markers are not checked against an organisation. */
 	author?: UpdateAuthor
-): void {
+): UpdateFacts {
 	if (update.byteLength > LIMITS.updateBytes) {
 		throw new UpdateRefusal(`update too large (${update.byteLength} bytes)`);
 	}
-	new UpdateCheck(update, doc, layout, author).run();
+	const check = new UpdateCheck(update, doc, layout, author);
+	check.run();
+	return check.facts;
+}
+
+/**
+ * What a valid update writes into gesprekken, as far as the consent rule needs it
+ * (consent-guard.ts): noted while the update is checked, so that an update that adds nothing
+ * personal costs that rule nothing. Only what is not deleted by the same update counts.
+ */
+export interface UpdateFacts {
+	/**
+	 * Gesprekken (the items that hold them) into whose personal fields (GESPREK_PERSONAL_FIELDS) the
+	 * update writes, with the addresses it gives a gesprek new in the update.
+	 */
+	personal: Map<Y.Item, { addresses: string[] }>;
+	/** It sets some gesprek's `consent.withdrawn` to true. */
+	withdraws: boolean;
+	/** It changes the address of a gesprek that exists already. */
+	moves: boolean;
 }
 
 /**
@@ -89,6 +115,14 @@ class UpdateCheck {
 	private readonly notesWritten = new Set<Y.Item>();
 	/** Per gesprek (container id), whether this update marks it confidential (true) or not. */
 	private readonly confidentialWrites = new Map<string, boolean>();
+	readonly facts: UpdateFacts = { personal: new Map(), withdraws: false, moves: false };
+	/** The addresses written into gesprekken new in this update (facts.personal gets them). */
+	private readonly newAddresses = new Map<Y.Item, string[]>();
+	/** Per container: the gesprek it is in, and its field there (see gesprekOf). */
+	private readonly gesprekPlaces = new Map<
+		string,
+		{ gesprek: Y.Item; field: string | null } | null
+	>();
 
 	constructor(
 		update: Uint8Array,
@@ -149,6 +183,9 @@ class UpdateCheck {
 		this.checkDeletes();
 		this.checkConfidential();
 		this.checkMarkers();
+		for (const [gesprek, entry] of this.facts.personal) {
+			entry.addresses = this.newAddresses.get(gesprek) ?? [];
+		}
 	}
 
 	private checkItem(item: Y.Item): void {
@@ -188,6 +225,7 @@ class UpdateCheck {
 		}
 		const content = item.content;
 		if (content instanceof Y.ContentDeleted) return;
+		this.noteGesprekWrite(place, content);
 		if (content instanceof Y.ContentAny) {
 			// A text field that was a plain string on boards stored before accepts that string.
 			if (child.kind === 'text' && child.legacy && shape.kind === 'map') child = child.legacy;
@@ -237,6 +275,51 @@ class UpdateCheck {
 				`unsupported content (${content.constructor.name}) at ${describe(place)}`
 			);
 		}
+	}
+
+	/** Notes a live new item inside a gesprek in `facts` (see UpdateFacts). */
+	private noteGesprekWrite(place: Place, content: Y.Item['content']): void {
+		const inGesprek = this.gesprekOf(place);
+		if (!inGesprek) return;
+		const { gesprek } = inGesprek;
+		const field = inGesprek.field ?? place.key;
+		const value = (v: unknown) =>
+			content instanceof Y.ContentAny && content.getContent().includes(v);
+		const isNew = !(gesprek.content instanceof Y.ContentType && gesprek.content.type.doc);
+		if (field !== null && PERSONAL.includes(field)) {
+			if (!this.facts.personal.has(gesprek)) this.facts.personal.set(gesprek, { addresses: [] });
+		} else if (field === 'addressId' && inGesprek.field === null) {
+			if (!isNew) this.facts.moves = true;
+			else if (content instanceof Y.ContentAny) {
+				const list = this.newAddresses.get(gesprek) ?? [];
+				for (const v of content.getContent()) if (typeof v === 'string') list.push(v);
+				this.newAddresses.set(gesprek, list);
+			}
+		} else if (field === 'consent' && place.key === 'withdrawn' && value(true)) {
+			this.facts.withdraws = true;
+		}
+	}
+
+	/**
+	 * The gesprek a container is in (the item holding it) and the gesprek's field it is under; the
+	 * field is null for the gesprek's own map (its key is the field). Null outside gesprekken.
+	 */
+	private gesprekOf(place: Place): { gesprek: Y.Item; field: string | null } | null {
+		const cached = this.gesprekPlaces.get(place.container);
+		if (cached !== undefined) return cached;
+		let result: { gesprek: Y.Item; field: string | null } | null = null;
+		if (place.holder && this.layout === BOARD_LAYOUT) {
+			const up = this.place(place.holder);
+			if (typeof up === 'object') {
+				if (up.container === GESPREKKEN) result = { gesprek: place.holder, field: null };
+				else {
+					const outer = this.gesprekOf(up);
+					if (outer) result = { gesprek: outer.gesprek, field: outer.field ?? up.key };
+				}
+			}
+		}
+		this.gesprekPlaces.set(place.container, result);
+		return result;
 	}
 
 	private grow(place: Place, n: number): void {
@@ -511,6 +594,8 @@ class UpdateCheck {
 
 /** The gesprek field that marks its notes as confidential to one organisation. */
 const CONFIDENTIAL = 'confidential';
+const GESPREKKEN = `root:${TOP_LEVEL.gesprekken}`;
+const PERSONAL: readonly string[] = GESPREK_PERSONAL_FIELDS;
 
 function rootPlace(
 	layout: Readonly<Record<string, RecordShape>>,

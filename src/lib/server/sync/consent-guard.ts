@@ -1,0 +1,227 @@
+import * as Y from 'yjs';
+import { gesprekkenMap, withdrawnAddresses } from '../../board/gesprekken';
+import { GESPREK_PERSONAL_FIELDS, TOP_LEVEL, type RecordShape } from '../../board/layout';
+import type { NotTaken } from '../../collab/not-taken';
+import { UpdateRefusal, type TakenPart } from './hooks';
+import { validateBoardUpdate, type UpdateAuthor, type UpdateFacts } from './validate';
+
+/**
+ * Withdrawn consent on the sync server: nothing personal (GESPREK_PERSONAL_FIELDS: themes,
+ * talents, wishes, worries, follow-ups, notes) is added to a household that withdrew its consent,
+ * whatever the client. The board's commands refuse such writes (gesprekken.ts), but a modified
+ * client, or a tab that was offline when a colleague withdrew the consent, can still send them.
+ *
+ * The rule looks at the document as it is AFTER the update: an update that withdraws and adds data
+ * at once adds none; one that restores the consent (withdrawn false on every gesprek of the
+ * household) may add data. Deleting stays possible, and so does setting the consent record itself.
+ *
+ * What is refused is taken back as repair.ts takes back what breaks the layout: the whole update is
+ * applied together with a change of the server's own that deletes the new personal items (and puts
+ * back the previous value of a follow-up's field), in one transaction, so other clients and storage
+ * never get their content; the sender is told which fields were not taken (reason 'withdrawn').
+ */
+
+/**
+ * Checks a valid board update (its `facts` from validateBoardUpdate) against the rule. Returns
+ * null when it may be applied as it is, else the part to apply instead. Working out the document
+ * after the update costs a copy of it, so it is done only when the update writes personal data
+ * into a gesprek whose household is (or may become) withdrawn, and only while the connection may
+ * have its update repaired (`mayRepair`); beyond that such an update is refused (UpdateRefusal).
+ */
+export function guardWithdrawn(
+	update: Uint8Array,
+	doc: Y.Doc,
+	facts: UpdateFacts,
+	mayRepair: () => boolean,
+	layout: Readonly<Record<string, RecordShape>>,
+	author?: UpdateAuthor
+): TakenPart | null {
+	if (!mayConcernWithdrawn(doc, facts)) return null;
+	if (!mayRepair()) {
+		throw new UpdateRefusal('personal data for a household that withdrew its consent');
+	}
+	const back = takeBackWithdrawn(doc, update);
+	if (!back) return null;
+	const merged = Y.mergeUpdates([update, back.repair]);
+	// The merge must still fit the layout (it does: the repair only deletes, and puts back values
+	// the document had); if not, the update is refused as a whole.
+	validateBoardUpdate(merged, doc, layout, author);
+	return { update: merged, notTaken: back.notTaken };
+}
+
+/**
+ * Whether the update may write personal data into a withdrawn household: it writes into some
+ * gesprek's personal fields, and that gesprek's household is withdrawn now, or the update withdraws
+ * some household or moves a gesprek to another address (then only the document after it can say).
+ */
+function mayConcernWithdrawn(doc: Y.Doc, facts: UpdateFacts): boolean {
+	if (facts.personal.size === 0) return false;
+	if (facts.withdraws || facts.moves) return true;
+	const withdrawn = withdrawnNow(doc);
+	for (const [gesprek, { addresses }] of facts.personal) {
+		const type = gesprek.content instanceof Y.ContentType ? gesprek.content.type : null;
+		if (type instanceof Y.Map && type.doc) {
+			const address: unknown = type.get('addressId');
+			if (typeof address === 'string' && withdrawn.has(address)) return true;
+		} else if (addresses.length === 0 || addresses.some((a) => withdrawn.has(a))) {
+			// A new gesprek: the address the update gives it (none named: look at the result).
+			return true;
+		}
+	}
+	return false;
+}
+
+const withdrawnCache = new WeakMap<Y.Doc, Set<string>>();
+const watched = new WeakSet<Y.Doc>();
+
+/**
+ * The withdrawn households of a live document, read again only after a transaction that may
+ * change them (gesprekken added or deleted, an address or a consent record changed): a board of
+ * 10,000 gesprekken is not read through for every keystroke in a gesprek's notes.
+ */
+function withdrawnNow(doc: Y.Doc): Set<string> {
+	let set = withdrawnCache.get(doc);
+	if (set) return set;
+	set = withdrawnAddresses(doc);
+	withdrawnCache.set(doc, set);
+	if (!watched.has(doc)) {
+		watched.add(doc);
+		doc.on('afterTransaction', (tr: Y.Transaction) => {
+			if (withdrawnCache.has(doc) && mayChangeWithdrawn(tr)) withdrawnCache.delete(doc);
+		});
+	}
+	return set;
+}
+
+function mayChangeWithdrawn(tr: Y.Transaction): boolean {
+	const top = tr.doc.share.get(TOP_LEVEL.gesprekken);
+	if (!top) return false;
+	for (const [type, keys] of tr.changed) {
+		if (type === top) return true;
+		const holder: Y.Item | null = type._item;
+		if (!holder) continue;
+		if (holder.parent === top && (keys.has('addressId') || keys.has('consent'))) return true;
+		if (holder.parentSub === 'consent') return true;
+	}
+	return false;
+}
+
+const PERSONAL: readonly string[] = GESPREK_PERSONAL_FIELDS;
+
+/**
+ * Applies the update to a copy of the document and, in one change of the server's own there,
+ * deletes every new item in the personal fields of the gesprekken of households withdrawn after
+ * it (a new value of an existing follow-up's field gets the previous value back). Returns that
+ * change (V1) and what it did not take; null when there is nothing to take back.
+ */
+export function takeBackWithdrawn(
+	doc: Y.Doc,
+	update: Uint8Array
+): { repair: Uint8Array; notTaken: NotTaken[] } | null {
+	const copy = new Y.Doc();
+	// A low client id, as in repair.ts: a value the client set after the refused one still wins.
+	copy.clientID = 1 + Math.floor(Math.random() * 0xffff);
+	Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+	let touched = new Set<string>();
+	let before = new Map<number, number>();
+	const onTransaction = (tr: Y.Transaction) => {
+		before = tr.beforeState;
+		touched = touchedGesprekken(tr);
+	};
+	copy.on('afterTransaction', onTransaction);
+	Y.applyUpdate(copy, update);
+	copy.off('afterTransaction', onTransaction);
+
+	const withdrawn = withdrawnAddresses(copy);
+	const isNew = (item: Y.Item) => item.id.clock >= (before.get(item.id.client) ?? 0);
+	const notTaken: NotTaken[] = [];
+	let repair: Uint8Array | null = null;
+	const onUpdate = (u: Uint8Array) => (repair = u);
+	copy.on('update', onUpdate);
+	copy.transact((tr) => {
+		for (const id of touched) {
+			const fields = gesprekkenMap(copy).get(id);
+			const address: unknown = fields?.get('addressId');
+			if (!fields || typeof address !== 'string' || !withdrawn.has(address)) continue;
+			for (const field of PERSONAL) {
+				const item = (fields as unknown as Y.AbstractType<unknown>)._map.get(field);
+				if (!item || item.deleted || !(item.content instanceof Y.ContentType)) continue;
+				const type = item.content.type as Y.AbstractType<unknown>;
+				if (dropNew(tr, type, isNew(item) ? () => true : isNew, doc)) {
+					notTaken.push({ path: [TOP_LEVEL.gesprekken, id, field], reason: 'withdrawn' });
+				}
+			}
+		}
+	});
+	copy.off('update', onUpdate);
+	copy.destroy();
+	if (!repair || notTaken.length === 0) return null;
+	return { repair, notTaken };
+}
+
+/** The ids of the gesprekken a transaction changed anything in (or added). */
+function touchedGesprekken(tr: Y.Transaction): Set<string> {
+	const out = new Set<string>();
+	const top = tr.doc.share.get(TOP_LEVEL.gesprekken);
+	if (!top) return out;
+	for (const [type, keys] of tr.changed) {
+		if (type === top) {
+			for (const key of keys) if (key !== null) out.add(key);
+			continue;
+		}
+		// Up to the gesprek: the type whose holder sits in the top-level map.
+		for (
+			let item: Y.Item | null = type._item;
+			item;
+			item = (item.parent as Y.AbstractType<unknown>)._item
+		) {
+			if (item.parent === top) {
+				if (item.parentSub !== null) out.add(item.parentSub);
+				break;
+			}
+		}
+	}
+	return out;
+}
+
+/**
+ * Deletes the new items (`isNew`) of a list or text, and the new values of the fields of its
+ * maps that are not new themselves (a follow-up's status set on a withdrawn household), putting
+ * back their value in the `live` document. Whether it deleted anything.
+ */
+function dropNew(
+	tr: Y.Transaction,
+	type: Y.AbstractType<unknown>,
+	isNew: (item: Y.Item) => boolean,
+	live: Y.Doc
+): boolean {
+	let any = false;
+	for (let item = type._start; item; item = item.right) {
+		if (item.deleted) continue;
+		if (isNew(item)) {
+			item.delete(tr);
+			any = true;
+		} else if (item.content instanceof Y.ContentType && item.content.type instanceof Y.Map) {
+			const map = item.content.type as Y.Map<unknown>;
+			const old = liveType(live, item);
+			for (const [key, entry] of (map as unknown as Y.AbstractType<unknown>)._map) {
+				if (entry.deleted || !isNew(entry)) continue;
+				entry.delete(tr);
+				any = true;
+				const previous = old?._map.get(key);
+				if (previous && !previous.deleted) map.set(key, previous.content.getContent().at(-1));
+			}
+		}
+	}
+	return any;
+}
+
+/** The type `holder` (an item of the copy) holds, in the live document; null when it has none. */
+function liveType(doc: Y.Doc, holder: Y.Item): Y.AbstractType<unknown> | null {
+	const list = doc.store.clients.get(holder.id.client);
+	if (!list || holder.id.clock >= Y.getState(doc.store, holder.id.client)) return null;
+	const item = list[Y.findIndexSS(list, holder.id.clock)];
+	return item instanceof Y.Item && item.content instanceof Y.ContentType
+		? (item.content.type as Y.AbstractType<unknown>)
+		: null;
+}
