@@ -22,7 +22,8 @@ export type { ListSort, ListTab };
  * both show it. Besides the analysis's criteria (theme, round, outcome, period, street, held by;
  * AND between criteria, OR within one; src/lib/board/analysis) and "open doors only", what only the
  * lists use: the tab, the initiatieven's status and the sort order. Owned by the page, shared by a
- * presenter with their followers (PresenceLayer, presence-filters.ts).
+ * presenter with their followers (PresenceLayer, presence-filters.ts), and kept in the page's
+ * address, so that a reload keeps it and a link shares it (filter-url.ts, filter-address.svelte.ts).
  */
 export class BoardFilters {
 	/** The criteria as chosen; `current` is what they mean now (themes merged or archived since). */
@@ -66,7 +67,11 @@ export class BoardFilters {
 
 	/** A presenter's filter (in the current format or an older page's). */
 	follow(shared: PresenceFilters): void {
-		const value = fromPresenceFilters(shared);
+		this.set(fromPresenceFilters(shared));
+	}
+
+	/** The whole filter at once (a presenter's, or the one in the page's address). */
+	set(value: BoardFilterValue): void {
 		this.filter = value.filter;
 		this.openOnly = value.openOnly;
 		this.tab = value.tab;
