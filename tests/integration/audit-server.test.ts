@@ -221,6 +221,32 @@ describe.each(DRIVERS)('audit log and retention through the server on %s', (driv
 		expect(opened[0]!.text).toContain(labels[0]!);
 	});
 
+	it('records the opening of a gesprek whose report arrives before the gesprek itself', async () => {
+		// The page that makes a gesprek opens it at once: its report (HTTP) can overtake the gesprek
+		// (socket). The server waits a moment for it instead of answering "no such gesprek".
+		const editor = await connect(users.editor);
+		const id = `vooruit${Date.now()}`;
+		const report = openGesprek(users.editor, { gesprekId: id });
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		addGesprek(
+			editor.doc,
+			{
+				addressId: addressIds[1]!,
+				date: '2026-11-21',
+				round: 1,
+				heldBy: 'Eddy',
+				outcome: 'gesproken'
+			},
+			{ id }
+		);
+		const res = await report;
+		expect(res.status).toBe(200);
+		expect(await res.json()).toEqual({ recorded: true });
+		// One that never comes: still no record, after the wait.
+		const never = await openGesprek(users.editor, { gesprekId: `nooit${Date.now()}` });
+		expect(never.status).toBe(404);
+	});
+
 	it('shows the audit log to owners only', async () => {
 		expect((await get('/boards/spoorbuurt/audit', users.owner)).status).toBe(200);
 		expect((await get('/boards/spoorbuurt/audit', users.editor)).status).toBe(403);

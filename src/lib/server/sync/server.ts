@@ -392,13 +392,14 @@ export class SyncServer implements RelayTarget {
 	 * Reads a document as it is live now, without changing it: the loaded room's document, or
 	 * loaded through the hooks if nobody has it open (and unloaded again after). `fn` must only read.
 	 */
-	async readDocument<T>(docName: string, fn: (doc: Y.Doc) => T): Promise<T> {
+	async readDocument<T>(docName: string, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T> {
 		if (this.closing) throw new Error('sync server is shutting down');
 		this.held.set(docName, (this.held.get(docName) ?? 0) + 1);
 		let room: Room | undefined;
 		try {
 			room = await this.room(docName);
-			return fn(room.doc);
+			// Awaited here: the document stays loaded while `fn` waits for it.
+			return await fn(room.doc);
 		} finally {
 			const left = (this.held.get(docName) ?? 1) - 1;
 			if (left > 0) this.held.set(docName, left);

@@ -22,10 +22,36 @@ const limiter = new RateLimiter(
 );
 
 /**
+ * How long a report may wait for its gesprek: the page that has just made one opens it at once,
+ * and its report (HTTP) can overtake the gesprek itself (on the socket).
+ */
+const ARRIVAL_MS = 3000;
+
+/** True as soon as the board's live document holds the gesprek; false after `ms` without it. */
+function whenGesprek(doc: Y.Doc, gesprekId: string, ms: number): Promise<boolean> {
+	const gesprekken = doc.getMap(TOP_LEVEL.gesprekken);
+	const has = () => gesprekken.get(gesprekId) instanceof Y.Map;
+	if (has()) return Promise.resolve(true);
+	return new Promise((resolve) => {
+		const done = (found: boolean) => {
+			clearTimeout(timer);
+			doc.off('update', onUpdate);
+			resolve(found);
+		};
+		const onUpdate = () => {
+			if (has()) done(true);
+		};
+		const timer = setTimeout(() => done(false), ms);
+		doc.on('update', onUpdate);
+	});
+}
+
+/**
  * A member opened a gesprek in the board's UI: recorded in the audit log as 'gesprek.open' (at
  * most once a minute per person and gesprek). The body names the gesprek by id, nothing else.
  * The log is append-only, so nothing is recorded for a gesprek that does not exist on this board
- * (404, checked in the board's live document), and each person may post only so often (429).
+ * (404, checked in the board's live document, which may take a moment to receive a gesprek just
+ * made), and each person may post only so often (429).
  */
 export const POST: RequestHandler = async (event) => {
 	const { user, boardId } = await requireBoardRoleApi(event, 'viewer');
@@ -39,9 +65,8 @@ export const POST: RequestHandler = async (event) => {
 		);
 	}
 	const { gesprekId } = body.data;
-	const exists = await getRuntime().sync.readDocument(
-		boardId,
-		(doc) => doc.getMap(TOP_LEVEL.gesprekken).get(gesprekId) instanceof Y.Map
+	const exists = await getRuntime().sync.readDocument(boardId, (doc) =>
+		whenGesprek(doc, gesprekId, ARRIVAL_MS)
 	);
 	if (!exists) return json({ recorded: false, error: 'no such gesprek' }, { status: 404 });
 	const recorded = await recordAudit(
