@@ -123,15 +123,15 @@ describe.each(DRIVERS)('confidential notes through the server on %s', (driver) =
 			await expect.poll(() => getOrgNotes(colleagueOrg.doc, shared.id)).toBe(MARKED_LATER);
 			// The colleague is a viewer: their edits of the notes are dropped by the server. (A later
 			// edit by Woonwaarts that reaches the viewer shows the server has handled theirs.)
-			insertOrgNotes(colleagueOrg.doc, 'van-de-lezer', 0, 'mag niet');
-			insertOrgNotes(aOrg.doc, 'barriere', 0, 'daarna');
+			insertOrgNotes(aBoard.doc, colleagueOrg.doc, 'van-de-lezer', 0, 'mag niet');
+			insertOrgNotes(aBoard.doc, aOrg.doc, 'barriere', 0, 'daarna');
 			await expect.poll(() => getOrgNotes(colleagueOrg.doc, 'barriere')).toBe('daarna');
 			expect(getOrgNotes(aOrg.doc, 'van-de-lezer')).toBe('');
 			// Bindkracht10 sees that the gesprekken are there, and that their notes are confidential.
 			await expect.poll(() => getGesprek(bBoard.doc, shared.id)?.confidential).toBe(orgA);
 			expect(getGesprek(bBoard.doc, g.id)).toMatchObject({ confidential: orgA, notes: '' });
 			// Bindkracht10's own organisation document is its own: no notes of Woonwaarts in it.
-			insertOrgNotes(bOrg.doc, 'eigen-gesprek', 0, SECRET_B);
+			insertOrgNotes(bBoard.doc, bOrg.doc, 'eigen-gesprek', 0, SECRET_B);
 			expect(getOrgNotes(bOrg.doc, g.id)).toBe('');
 			await expect.poll(() => getOrgNotes(colleagueOrg.doc, 'eigen-gesprek')).toBe('');
 			// The recording sees the note where it belongs (the colleague's socket)…

@@ -247,7 +247,7 @@ describe.each(DRIVERS)('item history through the server on %s', (driver) => {
 			notes: SHARED
 		});
 		markConfidential(erik.doc, erikOrg.doc, h.id, users.editor.organisationId);
-		insertOrgNotes(erikOrg.doc, h.id, 0, `${SECRET} `);
+		insertOrgNotes(erik.doc, erikOrg.doc, h.id, 0, `${SECRET} `);
 		// Then both are deleted, their notes too.
 		removeOrgNotes(erikOrg.doc, g.id);
 		removeGesprek(erik.doc, g.id);

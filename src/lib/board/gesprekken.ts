@@ -209,6 +209,9 @@ export function updateGesprek(doc: Y.Doc, id: string, patch: GesprekPatch): Gesp
 		const current = listOf(fields, key).toArray();
 		if (value.some((item) => !current.includes(item))) requireConsent(doc, fields, key);
 	}
+	if (data.addressId !== undefined && data.addressId !== fields.get('addressId')) {
+		requireMayMove(doc, fields, data.addressId, data);
+	}
 	transactLocal(doc, () => {
 		for (const key of ['addressId', 'date', 'round', 'heldBy', 'outcome'] as const) {
 			const value = data[key];
@@ -433,6 +436,10 @@ export function withdrawnAddresses(doc: Y.Doc): Set<string> {
 /** What a command that would add personal data to a household that withdrew its consent throws. */
 export const WITHDRAWN_MESSAGE = 'The household withdrew its consent: nothing personal is recorded';
 
+/** What updateGesprek throws when asked to move a gesprek away from a withdrawn household. */
+export const MOVE_WITHDRAWN_MESSAGE =
+	'The household withdrew its consent: its gesprekken stay at its address until they are erased or the consent is restored';
+
 function withdrawnError(field: string): BoardInputError {
 	return new BoardInputError(WITHDRAWN_MESSAGE, field);
 }
@@ -452,6 +459,48 @@ function withdrawnNow(doc: Y.Doc): Set<string> {
 		doc.once('afterTransaction', () => withdrawnCache.delete(doc));
 	}
 	return set;
+}
+
+/**
+ * Whether a gesprek holds any of the household's personal data: a non-empty personal field
+ * (GESPREK_PERSONAL_FIELDS), or notes confidential to an organisation (kept in its own document).
+ * The sync server's consent rule asks the same (consent-guard.ts).
+ */
+export function holdsPersonalData(fields: Fields): boolean {
+	if (typeof fields.get('confidential') === 'string') return true;
+	return GESPREK_PERSONAL_FIELDS.some((key) => {
+		const value = fields.get(key);
+		return (value instanceof Y.Array || value instanceof Y.Text) && value.length > 0;
+	});
+}
+
+/**
+ * A gesprek changes address (updateGesprek). Refused when its household withdrew its consent: its
+ * data would escape the erasure (restore the consent first). Refused as well into a withdrawn
+ * household when the gesprek holds personal data (or the same patch adds some).
+ */
+function requireMayMove(doc: Y.Doc, fields: Fields, to: string, patch: GesprekPatch): void {
+	const withdrawn = withdrawnNow(doc);
+	const from = fields.get('addressId');
+	if (typeof from === 'string' && withdrawn.has(from)) {
+		throw new BoardInputError(MOVE_WITHDRAWN_MESSAGE, 'addressId');
+	}
+	const adds = LIST_FIELDS.some((key) => (patch[key]?.length ?? 0) > 0);
+	if (withdrawn.has(to) && (adds || holdsPersonalData(fields))) throw withdrawnError('addressId');
+}
+
+/**
+ * Whether the household of a gesprek withdrew its consent (false for a gesprek the document does
+ * not hold: deleted, or not arrived yet). For the commands of org-notes.ts.
+ */
+export function gesprekWithdrawn(doc: Y.Doc, gesprekId: string): boolean {
+	const addressId = gesprekkenMap(doc).get(gesprekId)?.get('addressId');
+	return typeof addressId === 'string' && withdrawnNow(doc).has(addressId);
+}
+
+/** The error the commands throw for personal data about a household that withdrew its consent. */
+export function consentWithdrawnError(field: string): BoardInputError {
+	return withdrawnError(field);
 }
 
 /** Refuses to add personal data to a gesprek of a household that withdrew its consent. */

@@ -2,9 +2,12 @@ import * as Y from 'yjs';
 import { BoardInputError, parse, requireEntity, transactLocal } from './common';
 import {
 	addGesprek,
+	consentWithdrawnError,
 	getGesprek,
+	gesprekWithdrawn,
 	gesprekkenMap,
 	gesprekNotes,
+	householdWithdrawn,
 	type Gesprek,
 	type NewGesprek
 } from './gesprekken';
@@ -46,12 +49,24 @@ export function orgNotesText(orgDoc: Y.Doc, gesprekId: string): Y.Text {
 	return text;
 }
 
+/**
+ * Refuses confidential notes for a household that withdrew its consent, as the board's commands
+ * refuse its shared notes (gesprekken.ts): `doc` is the board's shared document, where the consent
+ * is. The sync server refuses such text too (server/sync/consent-guard-notes.ts).
+ */
+function requireConsent(doc: Y.Doc, gesprekId: string): void {
+	if (gesprekWithdrawn(doc, gesprekId)) throw consentWithdrawnError('notes');
+}
+
+/** Types into a gesprek's confidential notes; `doc` is the board's shared document (its consent). */
 export function insertOrgNotes(
+	doc: Y.Doc,
 	orgDoc: Y.Doc,
 	gesprekId: string,
 	index: number,
 	text: string
 ): void {
+	requireConsent(doc, gesprekId);
 	const notes = orgNotesText(orgDoc, gesprekId);
 	if (notes.length + text.length > LIMITS.notes)
 		throw new BoardInputError(`notes: at most ${LIMITS.notes} characters`, 'notes');
@@ -83,6 +98,7 @@ export function addConfidentialGesprek(
 ): Gesprek {
 	parse(organisationIdSchema, organisationId, 'organisation');
 	const notes = input.notes ?? '';
+	if (notes && withdrawnAt(doc, input.addressId)) throw consentWithdrawnError('notes');
 	if (notes.length > LIMITS.notes)
 		throw new BoardInputError(`notes: at most ${LIMITS.notes} characters`, 'notes');
 	const gesprek = addGesprek(doc, { ...input, notes: '', confidential: organisationId });
@@ -108,6 +124,7 @@ export function markConfidential(
 	if (current === organisationId) return getGesprek(doc, gesprekId)!;
 	if (typeof current === 'string')
 		throw new BoardInputError('The notes are confidential to another organisation', 'confidential');
+	requireConsent(doc, gesprekId);
 	const shared = gesprekNotes(doc, gesprekId);
 	const text = shared.toString();
 	const notes = orgNotesMap(orgDoc);
@@ -137,6 +154,7 @@ export function markConfidential(
 export function unmarkConfidential(doc: Y.Doc, orgDoc: Y.Doc, gesprekId: string): Gesprek {
 	const fields = requireEntity(gesprekkenMap(doc), gesprekId, 'gesprek');
 	if (typeof fields.get('confidential') !== 'string') return getGesprek(doc, gesprekId)!;
+	requireConsent(doc, gesprekId);
 	const shared = gesprekNotes(doc, gesprekId);
 	const text = getOrgNotes(orgDoc, gesprekId);
 	// One transaction: the marker is cleared by the same update that brings the text back.
@@ -147,6 +165,10 @@ export function unmarkConfidential(doc: Y.Doc, orgDoc: Y.Doc, gesprekId: string)
 	}, CONFIDENTIAL_MOVE);
 	transactLocal(orgDoc, () => orgNotesMap(orgDoc).delete(gesprekId));
 	return getGesprek(doc, gesprekId)!;
+}
+
+function withdrawnAt(doc: Y.Doc, addressId: unknown): boolean {
+	return typeof addressId === 'string' && householdWithdrawn(doc, addressId);
 }
 
 /** Removes a gesprek's confidential notes (with the gesprek itself: nothing is left behind). */

@@ -25,6 +25,12 @@ export interface NotTaken {
 	reason: NotTakenReason;
 }
 
+/** What a page shows a not-taken notice for: a board's connection, or the confidential notes'. */
+export interface NotTakenSource {
+	readonly notTaken: { count: number; parts: NotTaken[] } | null;
+	dismissNotTaken(): void;
+}
+
 /** At most this many parts are named in one message (the count says how many there were). */
 const MAX_LISTED = 50;
 

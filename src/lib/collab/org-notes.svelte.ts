@@ -4,6 +4,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { CLOSE_INVALID_UPDATE } from '$lib/board/layout';
 import { syncServerUrl } from './connection.svelte';
+import { MESSAGE_NOT_TAKEN, decodeNotTaken, type NotTaken } from './not-taken';
 import { SyncTracker } from './offline-sync.svelte';
 import { chooseOwnDevice, forgetOwnDeviceNotes, ownDeviceChosen } from './own-device';
 import { OwnDeviceCopy, type OwnDeviceState } from './own-device-copy.svelte';
@@ -39,6 +40,8 @@ export class ConfidentialNotes {
 	synced = $state(false);
 	/** The server refused a change or the user lost access: the connection stopped for good. */
 	stopped = $state(false);
+	/** What the server did not take of this device's last notes change (NotTakenNotice). */
+	notTaken = $state.raw<{ count: number; parts: NotTaken[] } | null>(null);
 	/** What the server has of this device's note changes (counted in the board's sync state). */
 	sync = $state.raw<SyncTracker | null>(null);
 	#provider: WebsocketProvider | null = null;
@@ -83,6 +86,12 @@ export class ConfidentialNotes {
 			{ disableBc: true }
 		);
 		const provider = this.#provider;
+		// Parts of this device's notes change that the server did not take (a household that
+		// withdrew its consent meanwhile, server/sync/consent-guard-notes.ts): shown as the board's.
+		provider.messageHandlers[MESSAGE_NOT_TAKEN] = (_encoder, decoder) => {
+			const told = decodeNotTaken(decoder);
+			if (told) this.notTaken = told;
+		};
 		provider.on('sync', (synced: boolean) => {
 			this.synced = synced;
 			if (!synced) return;
@@ -140,6 +149,10 @@ export class ConfidentialNotes {
 		this.#stopOnline = null;
 		await copy?.stop();
 		await forgetOwnDeviceNotes(this.#userId);
+	}
+
+	dismissNotTaken(): void {
+		this.notTaken = null;
 	}
 
 	/** Resolves once every change so far is stored on the device (own device on). */

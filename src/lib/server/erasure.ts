@@ -2,11 +2,11 @@ import * as Y from 'yjs';
 import { eraseHousehold as eraseFromDocument, type ErasedHousehold } from '../board/erase';
 import { gesprekkenMap } from '../board/gesprekken';
 import { recordAudit } from './audit';
-import { eraseHistory } from './history/store';
+import { deletedGesprekIdsAt, eraseHistory } from './history/store';
 import { refreshProjection } from './public/store';
 import type { Db, Queryable } from './db';
 import type { Runtime } from './runtime';
-import { listOrgDocs, orgDocName, removeNotes } from './sync/org-docs';
+import { listOrgDocs, orgDocName, parseDocName, removeNotes } from './sync/org-docs';
 
 export interface ErasureRequest {
 	boardId: string;
@@ -19,7 +19,7 @@ export interface ErasureRequest {
 
 /** What an erasure needs of the sync server (SyncServer, or the runtime's view of it). */
 export type ErasureSync = Pick<Runtime['sync'], 'withDocument' | 'readDocument'> &
-	Partial<Pick<Runtime['sync'], 'registerChanged'>>;
+	Partial<Pick<Runtime['sync'], 'registerChanged' | 'loadedDocuments'>>;
 
 export interface ErasureResult {
 	gesprekken: number;
@@ -60,7 +60,13 @@ export async function eraseHousehold(
 	// The organisation documents first, while the shared document still lists the gesprekken: if
 	// this fails half-way, erasing again finds the same gesprekken and finishes the job.
 	const before = await sync.withDocument(boardId, (doc) => gesprekIdsAt(doc, addressId));
-	let confidentialNotes = await removeConfidentialNotes(db, sync, boardId, before);
+	// Gesprekken of the household deleted earlier: another organisation's notes on them stay in its
+	// document (a deletion removes only the deleter's own), found by the address their deletion
+	// left in the item history.
+	const deleted = (await deletedGesprekIdsAt(db, boardId, addressId)).filter(
+		(id) => !before.includes(id)
+	);
+	let confidentialNotes = await removeConfidentialNotes(db, sync, boardId, [...before, ...deleted]);
 	const erased: ErasedHousehold = await sync.withDocument(boardId, (doc) =>
 		eraseFromDocument(doc, addressId)
 	);
@@ -68,7 +74,7 @@ export async function eraseHousehold(
 	const added = erased.gesprekIds.filter((id) => !before.includes(id));
 	confidentialNotes += await removeConfidentialNotes(db, sync, boardId, added);
 	// Their history too (field values, deleted gesprekken's last fields, notes changes).
-	await eraseHistory(db, boardId, [...before, ...erased.gesprekIds], addressId);
+	await eraseHistory(db, boardId, [...before, ...deleted, ...erased.gesprekIds], addressId);
 	// The public pages' basis forgets what the household said (publish-gate.ts) before the vacuum.
 	await refreshProjection(db, boardId);
 	// Off the owners' list of withdrawn households (consent.ts): nothing is left to erase.
@@ -105,10 +111,16 @@ async function removeConfidentialNotes(
 ): Promise<number> {
 	if (gesprekIds.length === 0) return 0;
 	let removed = 0;
-	for (const organisationId of await listOrgDocs(db, boardId)) {
-		removed += await sync.withDocument(orgDocName(boardId, organisationId), (doc) =>
-			removeNotes(doc, gesprekIds)
-		);
+	// Every organisation's document: stored ones, and loaded ones not stored yet.
+	const names = new Set(
+		(await listOrgDocs(db, boardId)).map((organisationId) => orgDocName(boardId, organisationId))
+	);
+	for (const name of sync.loadedDocuments?.() ?? []) {
+		const ref = parseDocName(name);
+		if (ref?.kind === 'org' && ref.boardId === boardId) names.add(name);
+	}
+	for (const name of names) {
+		removed += await sync.withDocument(name, (doc) => removeNotes(doc, gesprekIds));
 	}
 	return removed;
 }

@@ -28,6 +28,8 @@ export interface Runtime {
 		readDocument<T>(docName: string, fn: (doc: Y.Doc) => T): Promise<T>;
 		/** Changes a document on the server, stores and compacts it (see SyncServer.withDocument). */
 		withDocument<T>(docName: string, fn: (doc: Y.Doc) => T): Promise<T>;
+		/** The names of the documents loaded in this process now (see SyncServer.loadedDocuments). */
+		loadedDocuments?(): string[];
 	};
 }
 

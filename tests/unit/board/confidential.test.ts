@@ -72,7 +72,7 @@ describe('marking a gesprek confidential', () => {
 		const doc = new Y.Doc();
 		const orgDoc = new Y.Doc();
 		const g = addConfidentialGesprek(doc, orgDoc, ORG_A, { ...input, notes: '' });
-		insertOrgNotes(orgDoc, g.id, 0, 'geheim');
+		insertOrgNotes(doc, orgDoc, g.id, 0, 'geheim');
 		deleteOrgNotes(orgDoc, g.id, 0, 1);
 		expect(getOrgNotes(orgDoc, g.id)).toBe('eheim');
 		expect(() => insertNotes(doc, g.id, 0, 'lek')).toThrow(BoardInputError);
@@ -83,7 +83,7 @@ describe('marking a gesprek confidential', () => {
 		const doc = new Y.Doc();
 		const orgDoc = new Y.Doc();
 		const g = addGesprek(doc, { ...input, notes: 'tweede' });
-		insertOrgNotes(orgDoc, g.id, 0, 'eerste');
+		insertOrgNotes(doc, orgDoc, g.id, 0, 'eerste');
 		markConfidential(doc, orgDoc, g.id, ORG_A);
 		expect(getOrgNotes(orgDoc, g.id)).toBe('eerste\ntweede');
 		expect(() => markConfidential(doc, new Y.Doc(), g.id, ORG_B)).toThrow(BoardInputError);
@@ -225,7 +225,7 @@ describe('the server refuses confidential text in the shared document', () => {
 	it('checks an organisation document against its own layout: notes only, as text', () => {
 		const server = new Y.Doc();
 		const good = new Y.Doc();
-		const u = update(good, () => insertOrgNotes(good, 'gesprek-1', 0, SECRET));
+		const u = update(good, () => insertOrgNotes(new Y.Doc(), good, 'gesprek-1', 0, SECRET));
 		expect(() => validateBoardUpdate(u, server, ORG_NOTES_LAYOUT)).not.toThrow();
 		// A board's content does not belong in an organisation document, nor plain values in notes.
 		const bad = new Y.Doc();

@@ -86,8 +86,8 @@ describe('changes to confidential notes', () => {
 			if (tr.origin === 'client') seen.push(changedGesprekIds(tr, ORG_NOTES).sort());
 		});
 		client.on('update', (update: Uint8Array) => Y.applyUpdate(server, update, 'client'));
-		insertOrgNotes(client, 'g-vertrouwelijk', 0, 'schulden');
-		insertOrgNotes(client, 'g-vertrouwelijk', 8, ' bij de corporatie');
+		insertOrgNotes(new Y.Doc(), client, 'g-vertrouwelijk', 0, 'schulden');
+		insertOrgNotes(new Y.Doc(), client, 'g-vertrouwelijk', 8, ' bij de corporatie');
 		expect(seen.length).toBeGreaterThanOrEqual(2);
 		for (const ids of seen) expect(ids).toEqual(['g-vertrouwelijk']);
 	});

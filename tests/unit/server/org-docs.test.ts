@@ -50,8 +50,8 @@ describe('organisation document names', () => {
 describe('removeNotes', () => {
 	it('removes the notes of the given gesprekken only, and their text from the encoded state', () => {
 		const doc = new Y.Doc();
-		insertOrgNotes(doc, 'g1', 0, 'geheim een');
-		insertOrgNotes(doc, 'g2', 0, 'geheim twee');
+		insertOrgNotes(new Y.Doc(), doc, 'g1', 0, 'geheim een');
+		insertOrgNotes(new Y.Doc(), doc, 'g2', 0, 'geheim twee');
 		expect(removeNotes(doc, ['g1', 'unknown'])).toBe(1);
 		expect(getOrgNotes(doc, 'g1')).toBe('');
 		expect(getOrgNotes(doc, 'g2')).toBe('geheim twee');
@@ -92,8 +92,8 @@ describe.each(['pglite', 'postgres'] as const)(
 				const store = new UpdateStore(db);
 				const doc = new Y.Doc();
 				doc.on('update', (u: Uint8Array) => void store.append(name, u));
-				insertOrgNotes(doc, 'g1', 0, 'een');
-				insertOrgNotes(doc, 'g1', 3, ' twee');
+				insertOrgNotes(new Y.Doc(), doc, 'g1', 0, 'een');
+				insertOrgNotes(new Y.Doc(), doc, 'g1', 3, ' twee');
 				await expect.poll(async () => (await store.storedBytes(name)).rows).toBe(3);
 				expect(await listOrgDocs(db, DEMO_BOARD.id)).toEqual([org!.id]);
 				expect(await listOrgDocs(db, 'elders')).toEqual([]);

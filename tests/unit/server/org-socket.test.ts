@@ -47,7 +47,10 @@ describe('/sync/<board>/org picks the document from the user, never from the cli
 		expect((await captureSocket(port, 'wijk/org', { 'x-who': 'a' }, 100)).status).toBe(101);
 		expect((await captureSocket(port, 'wijk/org', { 'x-who': 'b' }, 100)).status).toBe(101);
 		expect((await captureSocket(port, 'wijk', { 'x-who': 'b' }, 100)).status).toBe(101);
-		expect(loaded.sort()).toEqual(['wijk', `wijk/org/${ORG_A}`, `wijk/org/${ORG_B}`]);
+		// An organisation's document brings its board's (the consent check reads it), loaded again
+		// after each socket closed.
+		expect([...new Set(loaded)].sort()).toEqual(['wijk', `wijk/org/${ORG_A}`, `wijk/org/${ORG_B}`]);
+		const before = loaded.length;
 
 		const none = await captureSocket(port, 'wijk/org', { 'x-who': 'nobody' }, 100);
 		expect(none.status).toBe(403);
@@ -55,7 +58,7 @@ describe('/sync/<board>/org picks the document from the user, never from the cli
 		for (const room of [`wijk/org/${ORG_A}`, 'wijk/other', 'wijk/', 'wijk/org/']) {
 			expect((await captureSocket(port, room, { 'x-who': 'b' }, 100)).status, room).toBe(400);
 		}
-		expect(loaded).toHaveLength(3);
+		expect(loaded).toHaveLength(before);
 	});
 
 	it('closes an organisation socket at once when the user loses access to the board', async () => {

@@ -300,6 +300,25 @@ export async function eraseHistory(
 }
 
 /**
+ * The ids of the gesprekken at an address that were deleted (their deletion's history row keeps
+ * the address they had): for the erasure of the household, whose confidential notes on them may
+ * still be in another organisation's document.
+ */
+export async function deletedGesprekIdsAt(
+	db: Queryable,
+	boardId: string,
+	addressId: string
+): Promise<string[]> {
+	await flushAllHistory();
+	const rows = await db.query<{ entity_id: string }>(
+		`select distinct entity_id from public.item_history
+		 where board_id = $1 and kind = 'gesprek' and op = 'delete' and old_value ->> 'addressId' = $2`,
+		[boardId, addressId]
+	);
+	return rows.map((row) => row.entity_id);
+}
+
+/**
  * Removes the history of a board's private content at its purge: the gesprek fields retention
  * clears (see purgePrivateContent), deleted gesprekken's last fields, and confidential notes.
  */

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { gesprekkenMap, withdrawnAddresses } from '../../board/gesprekken';
+import { gesprekkenMap, holdsPersonalData, withdrawnAddresses } from '../../board/gesprekken';
 import { GESPREK_PERSONAL_FIELDS, TOP_LEVEL, type RecordShape } from '../../board/layout';
 import type { NotTaken } from '../../collab/not-taken';
 import { UpdateRefusal, type TakenPart } from './hooks';
@@ -14,6 +14,8 @@ import { validateBoardUpdate, type UpdateAuthor, type UpdateFacts } from './vali
  * The rule looks at the document as it is AFTER the update: an update that withdraws and adds data
  * at once adds none; one that restores the consent (withdrawn false on every gesprek of the
  * household) may add data. Deleting stays possible, and so does setting the consent record itself.
+ * A gesprek does not change address away from a withdrawn household (its data would escape the
+ * erasure), nor into one while it holds personal data: such a move gets its old address back.
  *
  * What is refused is taken back as repair.ts takes back what breaks the layout: the whole update is
  * applied together with a change of the server's own that deletes the new personal items (and puts
@@ -55,6 +57,7 @@ export function guardWithdrawn(
  * some household or moves a gesprek to another address (then only the document after it can say).
  */
 function mayConcernWithdrawn(doc: Y.Doc, facts: UpdateFacts): boolean {
+	if (facts.moved.size > 0 && movesConcernWithdrawn(doc, facts)) return true;
 	if (facts.personal.size === 0) return false;
 	if (facts.withdraws || facts.moves) return true;
 	const withdrawn = withdrawnNow(doc);
@@ -71,6 +74,23 @@ function mayConcernWithdrawn(doc: Y.Doc, facts: UpdateFacts): boolean {
 	return false;
 }
 
+/**
+ * Whether a move may leave or enter a withdrawn household: one of the moved gesprekken sits at a
+ * withdrawn household's address now or is moved to one, or the update withdraws some household.
+ */
+function movesConcernWithdrawn(doc: Y.Doc, facts: UpdateFacts): boolean {
+	if (facts.withdraws) return true;
+	const withdrawn = withdrawnNow(doc);
+	if (withdrawn.size === 0) return false;
+	for (const [gesprek, to] of facts.moved) {
+		const type = gesprek.content instanceof Y.ContentType ? gesprek.content.type : null;
+		const from: unknown = type instanceof Y.Map ? type.get('addressId') : null;
+		if (typeof from === 'string' && withdrawn.has(from)) return true;
+		if (to.some((a) => withdrawn.has(a))) return true;
+	}
+	return false;
+}
+
 const withdrawnCache = new WeakMap<Y.Doc, Set<string>>();
 const watched = new WeakSet<Y.Doc>();
 
@@ -79,7 +99,7 @@ const watched = new WeakSet<Y.Doc>();
  * change them (gesprekken added or deleted, an address or a consent record changed): a board of
  * 10,000 gesprekken is not read through for every keystroke in a gesprek's notes.
  */
-function withdrawnNow(doc: Y.Doc): Set<string> {
+export function withdrawnNow(doc: Y.Doc): Set<string> {
 	let set = withdrawnCache.get(doc);
 	if (set) return set;
 	set = withdrawnAddresses(doc);
@@ -132,13 +152,19 @@ export function takeBackWithdrawn(
 	Y.applyUpdate(copy, update);
 	copy.off('afterTransaction', onTransaction);
 
-	const withdrawn = withdrawnAddresses(copy);
 	const isNew = (item: Y.Item) => item.id.clock >= (before.get(item.id.client) ?? 0);
 	const notTaken: NotTaken[] = [];
 	let repair: Uint8Array | null = null;
 	const onUpdate = (u: Uint8Array) => (repair = u);
 	copy.on('update', onUpdate);
 	copy.transact((tr) => {
+		// Moves first: a refused one puts the gesprek back where it was, and what counts as its
+		// household for the personal fields below is that address.
+		for (const id of refusedMoves(doc, copy, touched)) {
+			gesprekkenMap(copy).get(id)!.set('addressId', gesprekkenMap(doc).get(id)!.get('addressId'));
+			notTaken.push({ path: [TOP_LEVEL.gesprekken, id, 'addressId'], reason: 'withdrawn' });
+		}
+		const withdrawn = withdrawnAddresses(copy);
 		for (const id of touched) {
 			const fields = gesprekkenMap(copy).get(id);
 			const address: unknown = fields?.get('addressId');
@@ -157,6 +183,41 @@ export function takeBackWithdrawn(
 	copy.destroy();
 	if (!repair || notTaken.length === 0) return null;
 	return { repair, notTaken };
+}
+
+/**
+ * The gesprekken among `touched` whose move (their address in `copy`, after the update, differs
+ * from the one in the live `doc`) is refused: away from a household that is withdrawn after the
+ * update (its personal data would escape the erasure), or into one while the gesprek holds
+ * personal data. "After the update" counts each moved gesprek at its old address: moving a
+ * withdrawn gesprek away does not take its withdrawal with it, and an update that restores the
+ * household's consent (on every gesprek) may move.
+ */
+function refusedMoves(doc: Y.Doc, copy: Y.Doc, touched: Set<string>): string[] {
+	const from = new Map<string, string>();
+	for (const id of touched) {
+		const old: unknown = gesprekkenMap(doc).get(id)?.get('addressId');
+		const now: unknown = gesprekkenMap(copy).get(id)?.get('addressId');
+		if (typeof old === 'string' && typeof now === 'string' && old !== now) from.set(id, old);
+	}
+	if (from.size === 0) return [];
+	const withdrawn = new Set<string>();
+	for (const [id, fields] of gesprekkenMap(copy).entries()) {
+		const consent = fields.get('consent');
+		const address = from.get(id) ?? fields.get('addressId');
+		if (
+			typeof address === 'string' &&
+			consent instanceof Y.Map &&
+			consent.get('withdrawn') === true
+		)
+			withdrawn.add(address);
+	}
+	return [...from].flatMap(([id, old]) => {
+		const fields = gesprekkenMap(copy).get(id)!;
+		const to = fields.get('addressId') as string;
+		const refused = withdrawn.has(old) || (withdrawn.has(to) && holdsPersonalData(fields));
+		return refused ? [id] : [];
+	});
 }
 
 /** The ids of the gesprekken a transaction changed anything in (or added). */

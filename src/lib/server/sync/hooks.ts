@@ -77,7 +77,12 @@ export interface SyncHooks {
 		/** Whether this connection may have a refused update repaired now (it costs a document copy). */
 		mayRepair?: () => boolean,
 		/** Whose update it is (the connection's context): a gesprek's marker is its organisation's only. */
-		sender?: SyncContext
+		sender?: SyncContext,
+		/**
+		 * For an organisation's document (`<board>/org/<org>`): its board's shared document, loaded
+		 * as long as the organisation's is (the consent of its households, consent-guard-notes.ts).
+		 */
+		board?: Y.Doc
 	): TakenPart | void;
 	/**
 	 * Runs after a client's update was applied, inside Yjs's afterTransaction: read what the

@@ -10,6 +10,7 @@ import { extractBoardChanges, extractOrgNoteChanges } from '../history/extract';
 import { HistoryRecorder } from '../history/store';
 import { syncCounters } from '../ops/metrics';
 import { guardWithdrawn } from './consent-guard';
+import { guardWithdrawnNotes } from './consent-guard-notes';
 import { SyncRefusal, UpdateRefusal, type SyncHooks, type TakenPart } from './hooks';
 import { changesConfidential, parseDocName } from './org-docs';
 import { UpdateStore } from './store';
@@ -118,7 +119,7 @@ export function postgresHooks(
 			// the rows it merged and runs one at a time per board, like every other compaction).
 			if (rows.length > compactEvery) void compact(boardId, doc);
 		},
-		onBeforeApply(docName, update, doc, mayRepair = () => true, sender) {
+		onBeforeApply(docName, update, doc, mayRepair = () => true, sender, board) {
 			const org = parseDocName(docName)?.kind === 'org';
 			const layout = org ? ORG_NOTES_LAYOUT : BOARD_LAYOUT;
 			// A signed-in user's update: gesprek markers are checked against their organisation.
@@ -138,9 +139,11 @@ export function postgresHooks(
 				part = { update: valid.update, notTaken: valid.notTaken };
 				facts = valid.facts;
 			}
-			if (org) return part;
-			// Nothing personal for a household that withdrew its consent (consent-guard.ts).
-			const guarded = guardWithdrawn(part?.update ?? update, doc, facts, mayRepair, layout, author);
+			// Nothing personal for a household that withdrew its consent (consent-guard.ts), nor
+			// confidential notes about it (consent-guard-notes.ts: the consent is the board's).
+			const guarded = org
+				? guardWithdrawnNotes(part?.update ?? update, doc, board, facts, mayRepair, layout)
+				: guardWithdrawn(part?.update ?? update, doc, facts, mayRepair, layout, author);
 			if (!guarded) return part;
 			syncCounters.refused++;
 			log(

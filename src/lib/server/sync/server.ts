@@ -10,7 +10,7 @@ import { CLOSE_SIGNED_OUT } from '../../collab/close-codes';
 import type { BoardRole } from '../access';
 import type { SessionEnd } from '../auth/session-events';
 import { SyncRefusal, UpdateRefusal, type SyncContext, type SyncHooks } from './hooks';
-import { ORG_SEGMENT, orgDocName } from './org-docs';
+import { ORG_SEGMENT, orgDocName, parseDocName } from './org-docs';
 import { DebouncedWriter } from './persistence';
 import type { RelayTarget, SyncRelay } from './relay';
 import { CLOSE_ACCESS_REVOKED, CLOSE_BAD_MESSAGE, CLOSE_INVALID_UPDATE, Room } from './room';
@@ -54,6 +54,8 @@ export class SyncServer implements RelayTarget {
 	private closing = false;
 	/** Rooms held open by withDocument (by room key), so that a leaving client does not unload them. */
 	private readonly held = new Map<string, number>();
+	/** The board room an organisation's room holds open (see loadRoom). */
+	private readonly boardOf = new WeakMap<Room, Room>();
 	private readonly log: (message: string) => void;
 	/** Open connections with their context and the timer of their next credentials check. */
 	private readonly live = new Map<
@@ -102,6 +104,11 @@ export class SyncServer implements RelayTarget {
 	/** Number of open sync connections (for monitoring). */
 	get connections(): number {
 		return this.wss.clients.size;
+	}
+
+	/** The names of the documents loaded (or loading) in this process now (erasure.ts). */
+	loadedDocuments(): string[] {
+		return [...this.rooms.keys()];
 	}
 
 	/** Number of boards currently loaded (for tests and monitoring). */
@@ -164,6 +171,44 @@ export class SyncServer implements RelayTarget {
 	}
 
 	private async loadRoom(boardId: string): Promise<Room> {
+		// An organisation's document is checked against its board's consent (consent-guard-notes.ts):
+		// the board's room is loaded first and held open for as long as the organisation's is.
+		const ref = parseDocName(boardId);
+		const board = ref?.kind === 'org' ? await this.holdRoom(ref.boardId) : undefined;
+		try {
+			const room = await this.openRoom(boardId, board?.doc);
+			if (board) this.boardOf.set(room, board);
+			return room;
+		} catch (err) {
+			if (board) await this.releaseRoom(board);
+			throw err;
+		}
+	}
+
+	/** Loads a room (if need be) and holds it open, as withDocument does, until releaseRoom. */
+	private async holdRoom(name: string): Promise<Room> {
+		this.held.set(name, (this.held.get(name) ?? 0) + 1);
+		try {
+			return await this.room(name);
+		} catch (err) {
+			this.unhold(name);
+			throw err;
+		}
+	}
+
+	private async releaseRoom(room: Room): Promise<void> {
+		if (this.unhold(room.boardId) <= 0) await this.unloadIfIdle(room);
+	}
+
+	/** One hold less on a room; how many are left. */
+	private unhold(name: string): number {
+		const left = (this.held.get(name) ?? 1) - 1;
+		if (left > 0) this.held.set(name, left);
+		else this.held.delete(name);
+		return left;
+	}
+
+	private async openRoom(boardId: string, board: Y.Doc | undefined): Promise<Room> {
 		const writer: DebouncedWriter = new DebouncedWriter({
 			debounceMs: this.options.debounceMs,
 			maxWaitMs: this.options.maxWaitMs,
@@ -179,7 +224,7 @@ export class SyncServer implements RelayTarget {
 			writer,
 			onBeforeApply &&
 				((update, doc, mayRepair, sender) =>
-					onBeforeApply.call(this.options.hooks, boardId, update, doc, mayRepair, sender)),
+					onBeforeApply.call(this.options.hooks, boardId, update, doc, mayRepair, sender, board)),
 			onChange &&
 				((context, transaction) => onChange.call(this.options.hooks, boardId, context, transaction))
 		);
@@ -352,6 +397,10 @@ export class SyncServer implements RelayTarget {
 			await this.options.hooks.onDocumentUnloaded?.(room.boardId, room.doc);
 		} finally {
 			room.destroy();
+			// An organisation's document lets go of its board's.
+			const board = this.boardOf.get(room);
+			this.boardOf.delete(room);
+			if (board) await this.releaseRoom(board);
 		}
 	}
 

@@ -3,11 +3,13 @@ import {
 	BOARD_LAYOUT,
 	GESPREK_PERSONAL_FIELDS,
 	LIMITS,
+	ORG_NOTES_LAYOUT,
 	TOP_LEVEL,
 	type RecordShape,
 	type Shape
 } from '../../board/layout';
 import { contains, fieldValueAfter, mergeRanges } from './field-order';
+import { ORG_NOTES } from '../../board/org-notes';
 import { UpdateRefusal } from './hooks';
 
 /**
@@ -63,6 +65,13 @@ export interface UpdateFacts {
 	withdraws: boolean;
 	/** It changes the address of a gesprek that exists already. */
 	moves: boolean;
+	/** The gesprekken (items) whose address it changes, with the addresses it gives them. */
+	moved: Map<Y.Item, string[]>;
+	/**
+	 * In an organisation's document (ORG_NOTES_LAYOUT): the gesprek ids whose confidential notes it
+	 * writes text into (consent-guard-notes.ts).
+	 */
+	orgNotes: Set<string>;
 }
 
 /**
@@ -115,7 +124,13 @@ class UpdateCheck {
 	private readonly notesWritten = new Set<Y.Item>();
 	/** Per gesprek (container id), whether this update marks it confidential (true) or not. */
 	private readonly confidentialWrites = new Map<string, boolean>();
-	readonly facts: UpdateFacts = { personal: new Map(), withdraws: false, moves: false };
+	readonly facts: UpdateFacts = {
+		personal: new Map(),
+		withdraws: false,
+		moves: false,
+		moved: new Map(),
+		orgNotes: new Set()
+	};
 	/** The addresses written into gesprekken new in this update (facts.personal gets them). */
 	private readonly newAddresses = new Map<Y.Item, string[]>();
 	/** Per container: the gesprek it is in, and its field there (see gesprekOf). */
@@ -250,6 +265,7 @@ class UpdateCheck {
 		} else if (content instanceof Y.ContentString) {
 			if (child.kind !== 'text') throw new UpdateRefusal(`text content in ${describe(place)}`);
 			if (place.holder?.parentSub === 'notes') this.notesWritten.add(place.holder);
+			if (this.layout === ORG_NOTES_LAYOUT && place.holder) this.noteOrgNotesWrite(place.holder);
 			this.grow(place, content.getLength());
 		} else if (content instanceof Y.ContentType) {
 			const expected =
@@ -289,14 +305,23 @@ class UpdateCheck {
 		if (field !== null && PERSONAL.includes(field)) {
 			if (!this.facts.personal.has(gesprek)) this.facts.personal.set(gesprek, { addresses: [] });
 		} else if (field === 'addressId' && inGesprek.field === null) {
+			const addresses = isNew ? this.newAddresses : this.facts.moved;
 			if (!isNew) this.facts.moves = true;
-			else if (content instanceof Y.ContentAny) {
-				const list = this.newAddresses.get(gesprek) ?? [];
+			const list = addresses.get(gesprek) ?? [];
+			if (content instanceof Y.ContentAny) {
 				for (const v of content.getContent()) if (typeof v === 'string') list.push(v);
-				this.newAddresses.set(gesprek, list);
 			}
+			addresses.set(gesprek, list);
 		} else if (field === 'consent' && place.key === 'withdrawn' && value(true)) {
 			this.facts.withdraws = true;
+		}
+	}
+
+	/** Text written into an organisation's confidential notes: the gesprek id it is keyed by. */
+	private noteOrgNotesWrite(holder: Y.Item): void {
+		const up = this.place(holder);
+		if (typeof up === 'object' && up.container === `root:${ORG_NOTES}` && up.key !== null) {
+			this.facts.orgNotes.add(up.key);
 		}
 	}
 

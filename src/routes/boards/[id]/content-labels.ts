@@ -5,6 +5,7 @@ import {
 	INITIATIEF_STATUS_LABELS,
 	OUTCOME_LABELS,
 	roundLabel,
+	MOVE_WITHDRAWN_MESSAGE,
 	WITHDRAWN_MESSAGE,
 	type FollowUpStatus,
 	type InitiatiefStatus,
@@ -38,6 +39,7 @@ export type FieldErrors = Record<string, string | undefined>;
  */
 function issueText(message: string): string {
 	if (message === WITHDRAWN_MESSAGE) return m.consent_refused();
+	if (message === MOVE_WITHDRAWN_MESSAGE) return m.consent_move_refused();
 	if (/must not be empty|expected string|received undefined/i.test(message)) {
 		return m.field_required();
 	}
