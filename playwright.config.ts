@@ -38,8 +38,9 @@ const ownerState = join(process.env.BUURTBORD_E2E_DIR, 'owner.json');
 /**
  * Spec files that start servers of their own (tests/e2e/own-server.ts, supabase-board.ts) run in a
  * project of their own, which may run two at a time and beside the shared server's specs (with
- * E2E_WORKERS=2); those on the shared server always run one at a time, as they share its boards. The own-server project has no base URL, so a
- * spec there that reaches for the shared server fails at once instead of racing another spec.
+ * E2E_WORKERS=2); those on the shared server always run one at a time, as they share its boards.
+ * The own-server project has no base URL, so a spec there that reaches for the shared server fails
+ * at once instead of racing another spec.
  */
 const OWN_SERVER = /\b(OwnServer|demoStoryServer|seededServer|startSupabaseBoard)\b/;
 const ownServerSpecs = readdirSync('tests/e2e')
