@@ -254,6 +254,8 @@ export async function addInitiatiefAt(page: Page, address: string, title: string
 /** The row of an initiatief in the list view's Initiatieven tab (the tab is chosen first). */
 export async function initiatiefRow(page: Page, title: string) {
 	const list = page.getByTestId('list-view');
+	// The tabs are the page's script: a click before it runs (a page just opened) does nothing.
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 	await list.getByRole('tab', { name: 'Initiatieven' }).click();
 	return list.getByTestId('initiatief-table').getByRole('row').filter({ hasText: title });
 }
