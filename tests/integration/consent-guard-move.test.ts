@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
@@ -8,12 +8,12 @@ import {
 	patchConsent,
 	restoreConsent
 } from '../../src/lib/board';
-import { startBuurtbord, type Buurtbord } from '../../src/lib/server/app';
-import { readConfig } from '../../src/lib/server/config';
+import type { Buurtbord } from '../../src/lib/server/app';
 import { MESSAGE_NOT_TAKEN, decodeNotTaken, type NotTaken } from '../../src/lib/collab/not-taken';
 import { seedServerUsers, type SeededUser } from '../support/accounts';
 import { connectClient, whenSynced, type TestClient } from '../support/clients';
 import { DRIVERS, freshDatabase } from '../support/drivers';
+import { startInProcess } from '../support/in-process';
 
 /**
  * A gesprek of a household that withdrew its consent stays at its address, whatever the client: an
@@ -48,18 +48,7 @@ describe.each(DRIVERS)('the sync server keeps withdrawn households in place on %
 	const seen = new Set<string>();
 
 	async function start(): Promise<void> {
-		app = await startBuurtbord({
-			...readConfig({}),
-			dataDir: target.dataDir ?? '',
-			databaseUrl: target.databaseUrl,
-			seedDemo: false,
-			persistDebounceMs: 10,
-			persistMaxWaitMs: 50
-		});
-		http = createServer((_req, res) => res.writeHead(404).end());
-		app.attach(http, { exclusive: true });
-		await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-		port = (http.address() as { port: number }).port;
+		({ app, http, port } = await startInProcess(target));
 	}
 	const connect = async (user: SeededUser) => {
 		const c = connectClient(port, 'spoorbuurt', { cookie: user.cookie });

@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addGesprek, householdWithdrawn, patchConsent, removeGesprek } from '../../src/lib/board';
 import { addConfidentialGesprek, getOrgNotes, orgNotesMap } from '../../src/lib/board/org-notes';
-import { startBuurtbord, type Buurtbord } from '../../src/lib/server/app';
-import { readConfig } from '../../src/lib/server/config';
+import type { Buurtbord } from '../../src/lib/server/app';
 import { listWithdrawals } from '../../src/lib/server/consent';
 import { eraseHousehold } from '../../src/lib/server/erasure';
 import { orgDocName } from '../../src/lib/server/sync/org-docs';
@@ -13,6 +12,7 @@ import { seedServerUsers, type SeededUser } from '../support/accounts';
 import { connectClient, whenSynced, type TestClient } from '../support/clients';
 import { dumpDatabase, foundInDump } from '../support/db-dump';
 import { DRIVERS, freshDatabase } from '../support/drivers';
+import { startInProcess } from '../support/in-process';
 
 /**
  * Confidential notes live in an organisation's own document, the consent in the board's: once a
@@ -59,18 +59,7 @@ describe.each(DRIVERS)('the sync server guards confidential notes on %s', (drive
 			colleague: { org: 'Woonwaarts', boards: { spoorbuurt: 'viewer' } },
 			bind: { org: 'Bindkracht10', boards: { spoorbuurt: 'editor' } }
 		});
-		app = await startBuurtbord({
-			...readConfig({}),
-			dataDir: target.dataDir ?? '',
-			databaseUrl: target.databaseUrl,
-			seedDemo: false,
-			persistDebounceMs: 10,
-			persistMaxWaitMs: 50
-		});
-		http = createServer((_req, res) => res.writeHead(404).end());
-		app.attach(http, { exclusive: true });
-		await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-		port = (http.address() as { port: number }).port;
+		({ app, http, port } = await startInProcess(target));
 		const rows = await app.db.query<{ id: string }>(
 			"select id from public.addresses where board_id = 'spoorbuurt' order by id desc limit 2"
 		);

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
@@ -8,14 +8,14 @@ import {
 	patchConsent,
 	restoreConsent
 } from '../../src/lib/board';
-import { startBuurtbord, type Buurtbord } from '../../src/lib/server/app';
-import { readConfig } from '../../src/lib/server/config';
+import type { Buurtbord } from '../../src/lib/server/app';
 import { listWithdrawals } from '../../src/lib/server/consent';
 import { MESSAGE_NOT_TAKEN, decodeNotTaken, type NotTaken } from '../../src/lib/collab/not-taken';
 import { seedServerUsers, type SeededUser } from '../support/accounts';
 import { addPin, connectClient, titles, whenSynced, type TestClient } from '../support/clients';
 import { dumpDatabase, foundInDump } from '../support/db-dump';
 import { DRIVERS, freshDatabase } from '../support/drivers';
+import { startInProcess } from '../support/in-process';
 
 /**
  * "Think like an attacker after the door": once a household's consent is withdrawn, the sync
@@ -81,18 +81,7 @@ describe.each(DRIVERS)('the sync server guards withdrawn consent on %s', (driver
 	const closes: number[] = [];
 
 	async function start(): Promise<void> {
-		app = await startBuurtbord({
-			...readConfig({}),
-			dataDir: target.dataDir ?? '',
-			databaseUrl: target.databaseUrl,
-			seedDemo: false,
-			persistDebounceMs: 10,
-			persistMaxWaitMs: 50
-		});
-		http = createServer((_req, res) => res.writeHead(404).end());
-		app.attach(http, { exclusive: true });
-		await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-		port = (http.address() as { port: number }).port;
+		({ app, http, port } = await startInProcess(target));
 	}
 	async function stop(): Promise<void> {
 		for (const c of clients.splice(0)) c.destroy();

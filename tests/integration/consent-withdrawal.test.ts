@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	addGesprek,
@@ -10,14 +10,14 @@ import {
 	patchConsent,
 	restoreConsent
 } from '../../src/lib/board';
-import { startBuurtbord, type Buurtbord } from '../../src/lib/server/app';
+import type { Buurtbord } from '../../src/lib/server/app';
 import { listAudit } from '../../src/lib/server/audit';
-import { readConfig } from '../../src/lib/server/config';
 import { listWithdrawals, runConsentErasure } from '../../src/lib/server/consent';
 import { seedServerUsers, type SeededUser } from '../support/accounts';
 import { connectClient, whenSynced, type TestClient } from '../support/clients';
 import { dumpDatabase, foundInDump as found } from '../support/db-dump';
 import { DRIVERS, freshDatabase } from '../support/drivers';
+import { startInProcess } from '../support/in-process';
 
 /**
  * Withdrawn consent through the real server, in-process on PGlite and PostgreSQL 15, with a clock
@@ -71,18 +71,7 @@ describe.each(DRIVERS)('withdrawn consent on %s', (driver) => {
 			colleague: { org: 'Woonwaarts', boards: { spoorbuurt: 'editor' } },
 			viewer: { org: 'Woonwaarts', boards: { spoorbuurt: 'viewer' } }
 		});
-		app = await startBuurtbord({
-			...readConfig({}),
-			dataDir: target.dataDir ?? '',
-			databaseUrl: target.databaseUrl,
-			seedDemo: false,
-			persistDebounceMs: 10,
-			persistMaxWaitMs: 50
-		});
-		http = createServer((_req, res) => res.writeHead(404).end());
-		app.attach(http, { exclusive: true });
-		await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-		port = (http.address() as { port: number }).port;
+		({ app, http, port } = await startInProcess(target));
 		const rows = await app.db.query<{ id: string }>(
 			"select id from public.addresses where board_id = 'spoorbuurt' order by id desc limit 2"
 		);
