@@ -445,20 +445,40 @@ function withdrawnError(field: string): BoardInputError {
 }
 
 const withdrawnCache = new WeakMap<Y.Doc, Set<string>>();
+const watched = new WeakSet<Y.Doc>();
 
 /**
- * withdrawnAddresses for the commands, read once until the next transaction ends (the board's
- * 10,000 gesprekken added in one transaction read them once, not 10,000 times). Within a
+ * withdrawnAddresses of a live document, for the commands and the sync server's consent rule
+ * (consent-guard.ts): read again only after a transaction that may change them (gesprekken added
+ * or deleted, an address or a consent record changed), so that neither 10,000 gesprekken added in
+ * one transaction nor every keystroke in a gesprek's notes reads the board through. Within a
  * transaction it does not see a withdrawal made in that same transaction.
  */
-function withdrawnNow(doc: Y.Doc): Set<string> {
+export function withdrawnNow(doc: Y.Doc): Set<string> {
 	let set = withdrawnCache.get(doc);
-	if (!set) {
-		set = withdrawnAddresses(doc);
-		withdrawnCache.set(doc, set);
-		doc.once('afterTransaction', () => withdrawnCache.delete(doc));
+	if (set) return set;
+	set = withdrawnAddresses(doc);
+	withdrawnCache.set(doc, set);
+	if (!watched.has(doc)) {
+		watched.add(doc);
+		doc.on('afterTransaction', (tr: Y.Transaction) => {
+			if (withdrawnCache.has(doc) && mayChangeWithdrawn(tr)) withdrawnCache.delete(doc);
+		});
 	}
 	return set;
+}
+
+function mayChangeWithdrawn(tr: Y.Transaction): boolean {
+	const top = tr.doc.share.get(TOP_LEVEL.gesprekken);
+	if (!top) return false;
+	for (const [type, keys] of tr.changed) {
+		if (type === top) return true;
+		const holder: Y.Item | null = type._item;
+		if (!holder) continue;
+		if (holder.parent === top && (keys.has('addressId') || keys.has('consent'))) return true;
+		if (holder.parentSub === 'consent') return true;
+	}
+	return false;
 }
 
 /**

@@ -1,9 +1,8 @@
 import * as Y from 'yjs';
-import { gesprekkenMap } from '../../board/gesprekken';
+import { gesprekkenMap, withdrawnNow } from '../../board/gesprekken';
 import type { RecordShape } from '../../board/layout';
 import { ORG_NOTES } from '../../board/org-notes';
 import type { NotTaken } from '../../collab/not-taken';
-import { withdrawnNow } from './consent-guard';
 import { UpdateRefusal, type TakenPart } from './hooks';
 import { validateBoardUpdate, type UpdateFacts } from './validate';
 

@@ -1,5 +1,10 @@
 import * as Y from 'yjs';
-import { gesprekkenMap, holdsPersonalData, withdrawnAddresses } from '../../board/gesprekken';
+import {
+	gesprekkenMap,
+	holdsPersonalData,
+	withdrawnAddresses,
+	withdrawnNow
+} from '../../board/gesprekken';
 import { GESPREK_PERSONAL_FIELDS, TOP_LEVEL, type RecordShape } from '../../board/layout';
 import type { NotTaken } from '../../collab/not-taken';
 import { UpdateRefusal, type TakenPart } from './hooks';
@@ -87,41 +92,6 @@ function movesConcernWithdrawn(doc: Y.Doc, facts: UpdateFacts): boolean {
 		const from: unknown = type instanceof Y.Map ? type.get('addressId') : null;
 		if (typeof from === 'string' && withdrawn.has(from)) return true;
 		if (to.some((a) => withdrawn.has(a))) return true;
-	}
-	return false;
-}
-
-const withdrawnCache = new WeakMap<Y.Doc, Set<string>>();
-const watched = new WeakSet<Y.Doc>();
-
-/**
- * The withdrawn households of a live document, read again only after a transaction that may
- * change them (gesprekken added or deleted, an address or a consent record changed): a board of
- * 10,000 gesprekken is not read through for every keystroke in a gesprek's notes.
- */
-export function withdrawnNow(doc: Y.Doc): Set<string> {
-	let set = withdrawnCache.get(doc);
-	if (set) return set;
-	set = withdrawnAddresses(doc);
-	withdrawnCache.set(doc, set);
-	if (!watched.has(doc)) {
-		watched.add(doc);
-		doc.on('afterTransaction', (tr: Y.Transaction) => {
-			if (withdrawnCache.has(doc) && mayChangeWithdrawn(tr)) withdrawnCache.delete(doc);
-		});
-	}
-	return set;
-}
-
-function mayChangeWithdrawn(tr: Y.Transaction): boolean {
-	const top = tr.doc.share.get(TOP_LEVEL.gesprekken);
-	if (!top) return false;
-	for (const [type, keys] of tr.changed) {
-		if (type === top) return true;
-		const holder: Y.Item | null = type._item;
-		if (!holder) continue;
-		if (holder.parent === top && (keys.has('addressId') || keys.has('consent'))) return true;
-		if (holder.parentSub === 'consent') return true;
 	}
 	return false;
 }
