@@ -4,6 +4,7 @@ import type { RecordShape } from '../../board/layout';
 import { ORG_NOTES } from '../../board/org-notes';
 import type { NotTaken } from '../../collab/not-taken';
 import { UpdateRefusal, type TakenPart } from './hooks';
+import { serverCopy } from './repair';
 import { validateBoardUpdate, type UpdateFacts } from './validate';
 
 /**
@@ -72,10 +73,8 @@ export function takeBackNotes(
 	update: Uint8Array,
 	ids: Set<string>
 ): { repair: Uint8Array; notTaken: NotTaken[] } | null {
-	const copy = new Y.Doc();
-	// A low client id, as in repair.ts.
-	copy.clientID = 1 + Math.floor(Math.random() * 0xffff);
-	Y.applyUpdate(copy, Y.encodeStateAsUpdate(orgDoc));
+	// The server's own change, with a low client id (repair.ts).
+	const copy = serverCopy(orgDoc);
 	const before = Y.decodeStateVector(Y.encodeStateVector(copy));
 	Y.applyUpdate(copy, update);
 	const isNew = (item: Y.Item) => item.id.clock >= (before.get(item.id.client) ?? 0);

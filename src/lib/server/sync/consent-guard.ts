@@ -8,6 +8,7 @@ import {
 import { GESPREK_PERSONAL_FIELDS, TOP_LEVEL, type RecordShape } from '../../board/layout';
 import type { NotTaken } from '../../collab/not-taken';
 import { UpdateRefusal, type TakenPart } from './hooks';
+import { serverCopy } from './repair';
 import { validateBoardUpdate, type UpdateAuthor, type UpdateFacts } from './validate';
 
 /**
@@ -108,10 +109,8 @@ export function takeBackWithdrawn(
 	doc: Y.Doc,
 	update: Uint8Array
 ): { repair: Uint8Array; notTaken: NotTaken[] } | null {
-	const copy = new Y.Doc();
-	// A low client id, as in repair.ts: a value the client set after the refused one still wins.
-	copy.clientID = 1 + Math.floor(Math.random() * 0xffff);
-	Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+	// The server's own change, with a low client id (repair.ts).
+	const copy = serverCopy(doc);
 	let touched = new Set<string>();
 	let before = new Map<number, number>();
 	const onTransaction = (tr: Y.Transaction) => {

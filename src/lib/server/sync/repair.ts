@@ -52,13 +52,7 @@ export function takeBack(
 	update: Uint8Array,
 	layout: Readonly<Record<string, RecordShape>>
 ): { repair: Uint8Array; notTaken: NotTaken[] } | null {
-	const copy = new Y.Doc();
-	// The server's values get a low client id: Yjs orders concurrent values of a field by client id
-	// and shows the rightmost, so a value the client set after the refused one (sent later, or
-	// waiting for it) still wins over the value the server puts back. Random, so that two repairs
-	// (say, one lost in a crash) never reuse one id.
-	copy.clientID = 1 + Math.floor(Math.random() * 0xffff);
-	Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+	const copy = serverCopy(doc);
 	let changed = new Map<Y.AbstractType<unknown>, Set<string | null>>();
 	let before = new Map<number, number>();
 	const onTransaction = (tr: Y.Transaction) => {
@@ -380,4 +374,18 @@ function goneWithAncestor(type: Type): boolean {
 		if (item.deleted) return true;
 	}
 	return false;
+}
+
+/**
+ * A copy of a live document in which the server makes a change of its own (what it takes back of a
+ * client's update). The server's values get a low client id: Yjs orders concurrent values of a
+ * field by client id and shows the rightmost, so a value the client set after the refused one (sent
+ * later, or waiting for it) still wins over the value the server puts back. Random, so that two
+ * repairs (say, one lost in a crash) never reuse one id.
+ */
+export function serverCopy(doc: Y.Doc): Y.Doc {
+	const copy = new Y.Doc();
+	copy.clientID = 1 + Math.floor(Math.random() * 0xffff);
+	Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+	return copy;
 }
