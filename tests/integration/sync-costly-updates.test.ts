@@ -51,7 +51,9 @@ describe('updates that were costly to check', () => {
 			await new Promise((resolve) => setTimeout(resolve, 100));
 		}
 		expect(applied()).toBe(true);
-		expect(slowest).toBeLessThan(4000);
+		// Blocked, it was a minute or more; 10 s leaves room for a machine busy with other work
+		// (5.9 s seen with a load average of 11 on two cores).
+		expect(slowest).toBeLessThan(10_000);
 
 		const colleague = connectClient(server.port, 'spoorbuurt', { cookie });
 		clients.push(colleague);

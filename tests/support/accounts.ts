@@ -1,5 +1,6 @@
 import { setBoardRole, type BoardRole } from '../../src/lib/server/access';
 import { createAccount } from '../../src/lib/server/auth/accounts';
+import { hashPassword } from '../../src/lib/server/auth/password';
 import { createSession, SESSION_COOKIE } from '../../src/lib/server/auth/sessions';
 import { openDb, type Db } from '../../src/lib/server/db';
 import { ensureDemoBoard } from '../../src/lib/server/demo';
@@ -7,6 +8,8 @@ import { fillFromTemplate } from './server-process';
 
 /** The password of every seeded account. */
 export const TEST_PASSWORD = 'correct horse battery staple';
+/** Its hash, made once per test process (at full cost, ~0.1 s) for every account seeded in it. */
+let testPasswordHash: Promise<string> | undefined;
 
 export interface SeedUser {
 	/** Organisation name; accounts naming the same organisation share it. */
@@ -40,12 +43,16 @@ export async function seedUsers<K extends string>(
 	const suffix = Math.random().toString(36).slice(2, 8);
 	for (const [key, spec] of Object.entries(users) as [K, SeedUser][]) {
 		const email = spec.email ?? `${key.toLowerCase()}-${suffix}@example.test`;
-		const created = await createAccount(db, {
-			email,
-			password: TEST_PASSWORD,
-			displayName: spec.displayName ?? key,
-			organisationName: spec.org
-		});
+		const created = await createAccount(
+			db,
+			{
+				email,
+				password: TEST_PASSWORD,
+				displayName: spec.displayName ?? key,
+				organisationName: spec.org
+			},
+			(testPasswordHash ??= hashPassword(TEST_PASSWORD))
+		);
 		if (!created.ok) throw new Error(`seeding ${key} failed: ${JSON.stringify(created)}`);
 		for (const [boardId, role] of Object.entries(spec.boards ?? {}) as [string, BoardRole][]) {
 			await setBoardRole(db, boardId, created.user.id, role);

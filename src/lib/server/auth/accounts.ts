@@ -52,7 +52,15 @@ function isUniqueViolation(err: unknown): boolean {
  * the profile and its password credentials, in one transaction. For trusted callers only (first
  * start setup, CLI, an owner's invitation): naming an organisation joins it.
  */
-export async function createAccount(db: Db, input: NewAccount): Promise<CreateAccountResult> {
+export async function createAccount(
+	db: Db,
+	input: NewAccount,
+	/**
+	 * The password's hash, made already by hashPassword (a caller creating many accounts with one
+	 * password, such as the tests' factories, hashes it once); by default it is made here.
+	 */
+	passwordHash?: Promise<string>
+): Promise<CreateAccountResult> {
 	const parsed = newAccountSchema.safeParse(input);
 	if (!parsed.success) {
 		const errors: Partial<Record<keyof NewAccount, string>> = {};
@@ -64,7 +72,7 @@ export async function createAccount(db: Db, input: NewAccount): Promise<CreateAc
 	}
 	const account = parsed.data;
 	// Hashing takes a while: do it before the transaction holds anything.
-	const passwordHash = await hashPassword(account.password);
+	const hash = await (passwordHash ?? hashPassword(account.password));
 	try {
 		return await db.transaction(async (tx): Promise<CreateAccountResult> => {
 			const taken = await tx.query('select 1 from public.profiles where lower(email) = lower($1)', [
@@ -81,7 +89,7 @@ export async function createAccount(db: Db, input: NewAccount): Promise<CreateAc
 			);
 			await tx.query(
 				'insert into public.local_credentials (user_id, password_hash) values ($1, $2)',
-				[profile!.id, passwordHash]
+				[profile!.id, hash]
 			);
 			return {
 				ok: true,
