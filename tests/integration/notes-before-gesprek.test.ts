@@ -8,6 +8,7 @@ import { MESSAGE_STORED, decodeStored, encodeStoredRequest } from '../../src/lib
 import { seedServerUsers, type SeededUser } from '../support/accounts';
 import { connectClient, whenSynced, type TestClient } from '../support/clients';
 import { freshDatabase } from '../support/drivers';
+import { startRedis, type TestRedis } from '../support/redis';
 import { startServer, type ServerProcess } from '../support/server-process';
 
 /**
@@ -16,7 +17,8 @@ import { startServer, type ServerProcess } from '../support/server-process';
  * organisation's socket happens to send the notes before the board's socket sends the gesprek.
  * The server keeps the notes back (it says they are not stored) until the gesprek is on the board,
  * then checks them: for another household both are stored; for a household that withdrew its
- * consent meanwhile the notes are not taken, and no stored row ever holds them.
+ * consent meanwhile the notes are not taken, and no stored row ever holds them. Also when the two
+ * sockets reach two processes behind Redis.
  */
 
 const base = { date: '2026-11-21', heldBy: 'Erik', outcome: 'gesproken' } as const;
@@ -144,5 +146,58 @@ describe('confidential notes that arrive before their gesprek', () => {
 		await expect.poll(() => storedOwn(org)).toBe(true);
 		expect(await storedRowsWith(SECRET)).toBe(0);
 		expect(received.join('')).not.toContain(SECRET);
+	});
+});
+
+describe('confidential notes before their gesprek, on two processes behind Redis', () => {
+	let redis: TestRedis;
+	let servers: ServerProcess[] = [];
+	let users: Record<'device' | 'colleague', SeededUser>;
+	const clients: TestClient[] = [];
+
+	beforeAll(async () => {
+		redis = await startRedis();
+		const { databaseUrl } = (await freshDatabase('postgres')) as { databaseUrl: string };
+		users = await seedServerUsers(
+			{ databaseUrl },
+			{
+				device: { org: 'Woonwaarts', boards: { spoorbuurt: 'editor' } },
+				colleague: { org: 'Woonwaarts', boards: { spoorbuurt: 'editor' } }
+			}
+		);
+		const env = { databaseUrl, extra: { REDIS_URL: redis.url } };
+		servers = await Promise.all([startServer(env), startServer(env)]);
+	}, 120_000);
+
+	afterAll(async () => {
+		for (const c of clients) c.destroy();
+		for (const s of servers) await s.stop('SIGKILL');
+		await redis?.stop();
+	});
+
+	it('takes the notes on one process once the gesprek reached the other', async () => {
+		const [first, second] = servers as [ServerProcess, ServerProcess];
+		const connect = async (server: ServerProcess, user: SeededUser, room = 'spoorbuurt') => {
+			const c = connectClient(server.port, room, { cookie: user.cookie });
+			clients.push(c);
+			await whenSynced(c);
+			return c;
+		};
+		const colleagueOrg = await connect(second, users.colleague, 'spoorbuurt/org');
+		const board = await connect(second, users.device);
+		const org = await connect(first, users.device, 'spoorbuurt/org');
+		board.provider.disconnect();
+		org.provider.disconnect();
+		const g = addConfidentialGesprek(board.doc, org.doc, users.device.organisationId, {
+			...base,
+			addressId: 'spoor-9',
+			notes: LEGIT
+		});
+		org.provider.connect();
+		await whenSynced(org);
+		expect(await storedOwn(org)).toBe(false);
+		board.provider.connect();
+		await expect.poll(() => getOrgNotes(colleagueOrg.doc, g.id), { timeout: 5000 }).toBe(LEGIT);
+		await expect.poll(() => storedOwn(org)).toBe(true);
 	});
 });
