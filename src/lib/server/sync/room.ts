@@ -359,6 +359,8 @@ export class Room {
 	 * left, read-only when they became a viewer. Returns how many connections it touched.
 	 */
 	reauthorize(userId: string, access: 'none' | 'read' | 'write'): number {
+		// Their presentation ends for good (also here when they were connected to another process).
+		if (access === 'none') this.presence.forget(userId);
 		let touched = 0;
 		for (const conn of this.connections.values()) {
 			if (conn.context.userId !== userId) continue;
