@@ -19,6 +19,7 @@ import { startServer, type ServerProcess } from '../support/server-process';
 const SECRET = 'Vertrouwelijk-A: schuld bij de woningcorporatie 4711';
 const MARKED_LATER = 'Eerst gedeeld, daarna alleen Woonwaarts 0815';
 const SECRET_B = 'Vertrouwelijk-B: zorgmelding 2342';
+const gesprekFields = { date: '2026-11-24', heldBy: 'Fatma', outcome: 'gesproken' } as const;
 
 const CAST = {
 	woonA: { org: 'Woonwaarts', boards: { spoorbuurt: 'editor' as const } },
@@ -123,17 +124,20 @@ describe.each(DRIVERS)('confidential notes through the server on %s', (driver) =
 			await expect.poll(() => getOrgNotes(colleagueOrg.doc, shared.id)).toBe(MARKED_LATER);
 			// The colleague is a viewer: their edits of the notes are dropped by the server. (A later
 			// edit by Woonwaarts that reaches the viewer shows the server has handled theirs.)
+			// (Notes are taken only for a gesprek the board holds: consent-guard-notes.ts.)
+			const barrier = addGesprek(aBoard.doc, { ...gesprekFields, addressId: 'spoor-3' }).id;
 			insertOrgNotes(aBoard.doc, colleagueOrg.doc, 'van-de-lezer', 0, 'mag niet');
-			insertOrgNotes(aBoard.doc, aOrg.doc, 'barriere', 0, 'daarna');
-			await expect.poll(() => getOrgNotes(colleagueOrg.doc, 'barriere')).toBe('daarna');
+			insertOrgNotes(aBoard.doc, aOrg.doc, barrier, 0, 'daarna');
+			await expect.poll(() => getOrgNotes(colleagueOrg.doc, barrier)).toBe('daarna');
 			expect(getOrgNotes(aOrg.doc, 'van-de-lezer')).toBe('');
 			// Bindkracht10 sees that the gesprekken are there, and that their notes are confidential.
 			await expect.poll(() => getGesprek(bBoard.doc, shared.id)?.confidential).toBe(orgA);
 			expect(getGesprek(bBoard.doc, g.id)).toMatchObject({ confidential: orgA, notes: '' });
 			// Bindkracht10's own organisation document is its own: no notes of Woonwaarts in it.
-			insertOrgNotes(bBoard.doc, bOrg.doc, 'eigen-gesprek', 0, SECRET_B);
+			const own = addGesprek(bBoard.doc, { ...gesprekFields, addressId: 'spoor-4' }).id;
+			insertOrgNotes(bBoard.doc, bOrg.doc, own, 0, SECRET_B);
 			expect(getOrgNotes(bOrg.doc, g.id)).toBe('');
-			await expect.poll(() => getOrgNotes(colleagueOrg.doc, 'eigen-gesprek')).toBe('');
+			await expect.poll(() => getOrgNotes(colleagueOrg.doc, own)).toBe('');
 			// The recording sees the note where it belongs (the colleague's socket)…
 			expect(containsText(Buffer.concat(colleagueOrg.frames), SECRET)).toBe(true);
 			// …and not one byte of it reached Bindkracht10, on either socket.

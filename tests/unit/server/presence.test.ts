@@ -1,6 +1,6 @@
 import * as decoding from 'lib0/decoding';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Awareness } from 'y-protocols/awareness';
+import { Awareness, applyAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { FILTER_VALUES_MAX, presenceColour } from '../../../src/lib/collab/presence-state';
 import {
@@ -175,6 +175,60 @@ describe('RoomPresence', () => {
 		const connD = {};
 		send(connD, 4, 1, { presenting: true });
 		expect(state(4)!.presentingSince).toBe(Date.now() - PRESENCE_LIMITS.intervalMs);
+	});
+
+	it('gives a tab that comes back its id at the clock it had, and nobody else', () => {
+		presence.receive(connA, alice, payload([{ clientId: 1, clock: 3, state: { cursor: null } }]));
+		vi.advanceTimersByTime(100);
+		presence.leave(connA);
+		expect(state(1)).toBeUndefined();
+		// Another user's client echoing the state that just went does not take the id.
+		presence.receive(connB, bob, payload([{ clientId: 1, clock: 3, state: { cursor: null } }]));
+		vi.advanceTimersByTime(100);
+		expect(state(1)).toBeUndefined();
+		// The same user's tab, reconnected, does: one clock later, so that every client applies it.
+		const connC = {};
+		presence.receive(connC, alice, payload([{ clientId: 1, clock: 3, state: { cursor: null } }]));
+		vi.advanceTimersByTime(100);
+		expect((state(1)?.user as { id: string }).id).toBe('user-a');
+		expect(awareness.meta.get(1)!.clock).toBe(4);
+	});
+
+	it('continues a presentation seen from another process, unless its user lost access', () => {
+		vi.setSystemTime(new Date('2026-12-01T10:00:00Z'));
+		const since = Date.now() - 60_000;
+		const relayed = Symbol('relay');
+		const foreign = (clientId: number, userId: string) => {
+			// A state stamped on another process, applied as the relay applies it, then gone (killed).
+			const update = payload([
+				{
+					clientId,
+					clock: 1,
+					state: { presenting: true, presentingSince: since, user: { id: userId } }
+				}
+			]);
+			applyAwarenessUpdate(awareness, update, relayed);
+			removeAwarenessStates(awareness, [clientId], relayed);
+		};
+		foreign(7, 'user-a');
+		presence.receive(
+			connA,
+			alice,
+			payload([{ clientId: 1, clock: 1, state: { presenting: true } }])
+		);
+		vi.advanceTimersByTime(100);
+		expect(state(1)!.presentingSince).toBe(since);
+		presence.leave(connA);
+		// Removed from the board (on any process: the relay carries it): nothing to continue.
+		presence.forget('user-a');
+		const connC = {};
+		presence.receive(
+			connC,
+			alice,
+			payload([{ clientId: 2, clock: 1, state: { presenting: true } }])
+		);
+		vi.advanceTimersByTime(100);
+		expect(state(2)!.presentingSince).toBe(Date.now() - 100);
 	});
 
 	it('accepts an older page’s filters and the whole filter, and drops a filter out of bounds', () => {

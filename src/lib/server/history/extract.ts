@@ -95,6 +95,10 @@ export function extractBoardChanges(transaction: Y.Transaction): HistoryChange[]
 						continue;
 					}
 					const newValue = jsonOf(current);
+					// Set and set back in one transaction (a move the consent rule does not take: the
+					// client's value and the server's own change putting the old one back) changed
+					// nothing: the history shows no "A → A".
+					if (change.action === 'update' && sameJson(oldValue, newValue)) continue;
 					changes.push(entry(kind, entityId, field, 'set', oldValue, newValue));
 				}
 			}
@@ -117,6 +121,21 @@ export function extractOrgNoteChanges(transaction: Y.Transaction): HistoryChange
 		if (path) ids.add(path.entityId);
 	}
 	return [...ids].map((id) => entry('gesprek', id, 'notes', 'text', null, null));
+}
+
+/** Whether two JSON values are equal (objects key by key, arrays in order). */
+function sameJson(a: unknown, b: unknown): boolean {
+	if (a === b) return true;
+	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+	if (Array.isArray(a) !== Array.isArray(b)) return false;
+	const ka = Object.keys(a);
+	const kb = Object.keys(b);
+	if (ka.length !== kb.length) return false;
+	return ka.every(
+		(k) =>
+			Object.prototype.hasOwnProperty.call(b, k) &&
+			sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])
+	);
 }
 
 function entry(

@@ -3,7 +3,7 @@ import { gesprekkenMap, withdrawnNow } from '../../board/gesprekken';
 import type { RecordShape } from '../../board/layout';
 import { ORG_NOTES } from '../../board/org-notes';
 import type { NotTaken } from '../../collab/not-taken';
-import { UpdateRefusal, type TakenPart } from './hooks';
+import { UpdateRefusal, UpdateWaits, type TakenPart } from './hooks';
 import { serverCopy } from './repair';
 import { validateBoardUpdate, type UpdateFacts } from './validate';
 
@@ -15,9 +15,14 @@ import { validateBoardUpdate, type UpdateFacts } from './validate';
  *
  * The board's document is always loaded while an organisation's document is (SyncServer holds
  * the board's room open for it), so the check reads it as it is live now. A gesprek the board's
- * document does not hold (deleted, or created by an update that has not arrived yet: the two
- * documents travel on two sockets) has no household to ask: its notes are taken, and erased with
- * the household when it arrives at a withdrawn address (erasure.ts).
+ * document has never held (created by an update that has not arrived yet: the two documents travel
+ * on two sockets, and a device that was offline sends both when it reconnects, in either order) has
+ * no household to ask yet: the update waits (UpdateWaits) with its connection until the board's
+ * document holds every gesprek it writes notes for, and is checked then. So notes about a household
+ * that withdrew are never stored, not even for a moment, and a legitimate note is only delayed (the
+ * page says it is not stored yet; dropped with the connection, it is sent again on reconnecting).
+ * A gesprek the board deleted still has its key there: its notes are checked as today (no
+ * household: taken; the organisation's own notes on a deleted gesprek stay until an erasure).
  */
 
 /**
@@ -38,6 +43,15 @@ export function guardWithdrawnNotes(
 ): TakenPart | null {
 	if (facts.orgNotes.size === 0) return null;
 	if (!board || board.isDestroyed) throw new UpdateRefusal('the board document is not loaded');
+	const arrived = () => {
+		if (board.isDestroyed) return true;
+		const known = (gesprekkenMap(board) as unknown as Y.AbstractType<unknown>)._map;
+		for (const id of facts.orgNotes) if (!known.has(id)) return false;
+		return true;
+	};
+	if (!arrived()) {
+		throw new UpdateWaits('confidential notes for a gesprek the board does not hold yet', arrived);
+	}
 	const withdrawn = withdrawnGesprekken(board, facts.orgNotes);
 	if (withdrawn.size === 0) return null;
 	if (!mayRepair()) {

@@ -45,6 +45,23 @@ export class UpdateRefusal extends Error {
 	}
 }
 
+/**
+ * A client's update names something that another document has not received yet (confidential
+ * notes for a gesprek still on its way over the board's socket: consent-guard-notes.ts). Nothing of
+ * it is applied now: the room keeps it with its connection (bounded like updates waiting for
+ * missing parts) and checks it again when that other document changed and `ready` says so. It is
+ * dropped with the connection; the client, which still holds it, sends it again on reconnecting.
+ */
+export class UpdateWaits extends Error {
+	constructor(
+		message: string,
+		readonly ready: () => boolean
+	) {
+		super(message);
+		this.name = 'UpdateWaits';
+	}
+}
+
 /** The valid part of a client's update: applied instead of it; `notTaken` goes to the sender. */
 export interface TakenPart {
 	update: Uint8Array;
@@ -68,7 +85,8 @@ export interface SyncHooks {
 	 * throw on one it cannot read (as `validateBoardUpdate` does): the room then applies it without
 	 * decoding it a second time, and a garbled update must never be half-applied. Instead of
 	 * refusing, it may return the update's valid part (a TakenPart): the room applies that and
-	 * tells the sender what was not taken.
+	 * tells the sender what was not taken. Or it may throw UpdateWaits: the update is kept back until
+	 * another document (the board's, for an organisation's) has what it names.
 	 */
 	onBeforeApply?(
 		boardId: string,

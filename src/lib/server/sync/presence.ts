@@ -26,6 +26,14 @@ import type { SyncContext } from './hooks';
  *   its last state through, others get one message per interval. Above `messagesPerSecond`
  *   awareness messages a connection's messages are dropped unread.
  * - **Gone with the connection.** `leave` drops its pending entries and removes its states.
+ * - **Board-wide presentations.** Who presents, and since when, is read from the room's awareness,
+ *   which holds the states of every process (redis-relay.ts): a presentation that ended here or on
+ *   another process (stopped, its connection closed, its process gone) is remembered for
+ *   PRESENTATION_RESUME_MS on every process, so its presenter continues it wherever they reconnect.
+ *   A user who lost access (`forget`) continues nothing.
+ * - **A tab coming back.** A reconnecting tab resends its state with the clock it had, which the
+ *   removal of its state left as it was: its own user may take the id back at that clock (the
+ *   server applies it one clock later, so that every client takes it).
  */
 export interface PresenceLimits {
 	idsPerConnection: number;
@@ -52,6 +60,9 @@ export const PRESENCE_LIMITS: PresenceLimits = {
 
 /** Presenting again within this time after stopping continues the same presentation. */
 export const PRESENTATION_RESUME_MS = 30_000;
+
+/** How long the user of a state that went is kept, for a tab that comes back (see mayWrite). */
+const DEPARTED_MS = 10 * 60_000;
 
 /** Origin of the presence changes this hook applies (not a connection). */
 export const PRESENCE_ORIGIN = Symbol('buurtbord-presence');
@@ -91,13 +102,30 @@ export class RoomPresence {
 	 * the connection where there is none); entries older than PRESENTATION_RESUME_MS go.
 	 */
 	private readonly presentations = new Map<unknown, { since: number; endedAt: number }>();
+	/** Per awareness id with a state (of any process): its user and, while it presents, since when. */
+	private readonly shown = new Map<number, { userId: string | null; since: number | null }>();
+	/** Ids whose state went, with its user and when: only that user's tab takes one back at its clock. */
+	private readonly departed = new Map<number, { userId: string; at: number }>();
+	/** Users who lost access, and when: their presentations before that are not continued. */
+	private readonly revokedAt = new Map<string, number>();
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	private lastFlush = 0;
+	private readonly observe = ({
+		added,
+		updated,
+		removed
+	}: {
+		added: number[];
+		updated: number[];
+		removed: number[];
+	}) => this.observeStates(added, updated, removed);
 
 	constructor(
 		private readonly awareness: awarenessProtocol.Awareness,
 		private readonly limits: PresenceLimits = PRESENCE_LIMITS
-	) {}
+	) {
+		awareness.on('update', this.observe);
+	}
 
 	/** Reads one awareness message of a connection. Throws only on an unreadable message. */
 	receive(connection: object, context: SyncContext, payload: Uint8Array): void {
@@ -115,11 +143,15 @@ export class RoomPresence {
 			if (!this.mayWrite(connection, holder, clientId, clock, raw)) continue;
 			const json = this.stamp(connection, holder, raw);
 			if (json === undefined) continue;
+			// A tab taking its id back at the clock it had: one later, or nobody would apply it.
+			const meta =
+				this.owners.get(clientId) === connection ? undefined : this.awareness.meta.get(clientId);
+			const out = meta && meta.clock >= clock ? meta.clock + 1 : clock;
 			const known = this.pending.get(clientId);
-			if (known && known.clock >= clock) continue;
+			if (known && known.clock >= out) continue;
 			holder.ids.add(clientId);
 			this.owners.set(clientId, connection);
-			this.pending.set(clientId, { clock, json });
+			this.pending.set(clientId, { clock: out, json });
 			changed = true;
 		}
 		if (changed) this.schedule();
@@ -165,10 +197,75 @@ export class RoomPresence {
 		return held;
 	}
 
+	/** Whether the state of this id comes from another process (redis-relay.ts). */
+	isForeign(clientId: number): boolean {
+		return this.owners.get(clientId) === FOREIGN;
+	}
+
+	/**
+	 * A user lost access to the board (removed, signed out everywhere): what they presented is not
+	 * continued, on this process and (the relay carries the access change) on every other.
+	 */
+	forget(userId: string): void {
+		this.revokedAt.set(userId, Date.now());
+		this.presentations.delete(userId);
+		for (const holder of this.holders.values())
+			if (holder.context.userId === userId) holder.presentingSince = null;
+	}
+
 	destroy(): void {
 		if (this.timer) clearTimeout(this.timer);
 		this.timer = null;
 		this.pending.clear();
+		this.awareness.off('update', this.observe);
+	}
+
+	/**
+	 * Follows every state the room shows (this process's, after the flush, and other processes'):
+	 * a presentation that ends is remembered for its user, a state that goes leaves its user.
+	 */
+	private observeStates(added: number[], updated: number[], removed: number[]): void {
+		const now = Date.now();
+		const states = this.awareness.getStates();
+		for (const id of added.concat(updated)) {
+			const state = states.get(id) as
+				{ user?: { id?: unknown }; presenting?: unknown; presentingSince?: unknown } | undefined;
+			const userId = typeof state?.user?.id === 'string' ? state.user.id : null;
+			const since =
+				state?.presenting === true && typeof state.presentingSince === 'number'
+					? state.presentingSince
+					: null;
+			const before = this.shown.get(id);
+			if (before && before.since !== null && before.since !== since) {
+				this.remember(before.userId, before.since, now);
+			}
+			// Presenting now: nothing to continue for this user while it lasts.
+			if (since !== null && userId !== null) this.presentations.delete(userId);
+			this.shown.set(id, { userId, since });
+			this.departed.delete(id);
+		}
+		for (const id of removed) {
+			const before = this.shown.get(id);
+			if (!before) continue;
+			this.shown.delete(id);
+			if (before.since !== null) this.remember(before.userId, before.since, now);
+			if (before.userId !== null) this.departed.set(id, { userId: before.userId, at: now });
+		}
+		if (this.departed.size > 256) {
+			for (const [id, { at }] of this.departed)
+				if (now - at > DEPARTED_MS) this.departed.delete(id);
+		}
+	}
+
+	/** A presentation ended: its presenter may continue it for PRESENTATION_RESUME_MS. */
+	private remember(key: unknown, since: number, now: number): void {
+		if (key === null || key === undefined) return;
+		if (typeof key === 'string' && (this.revokedAt.get(key) ?? -1) >= since) return;
+		for (const [k, last] of this.presentations)
+			if (now - last.endedAt >= PRESENTATION_RESUME_MS) this.presentations.delete(k);
+		const last = this.presentations.get(key);
+		if (last && last.since === since && last.endedAt <= now) return;
+		this.presentations.set(key, { since, endedAt: now });
 	}
 
 	private holder(connection: object, context: SyncContext): Holder {
@@ -212,7 +309,15 @@ export class RoomPresence {
 		if (holder.ids.size >= this.limits.idsPerConnection) return false;
 		if (raw.length === 4 && raw[0] === 110 /* "null" */) return false;
 		const meta = this.awareness.meta.get(clientId);
-		return !meta || meta.clock < clock;
+		if (!meta || meta.clock < clock) return true;
+		// The same tab back (a reconnect, here or after its process died) resends the clock it had.
+		// Another user's client echoing a state that just went (a stale echo) may not take it.
+		return (
+			meta.clock === clock &&
+			!this.awareness.states.has(clientId) &&
+			holder.context.userId !== undefined &&
+			this.departed.get(clientId)?.userId === holder.context.userId
+		);
 	}
 
 	/** The state as others will see it (JSON), or undefined to drop it. */
@@ -263,13 +368,7 @@ export class RoomPresence {
 	/** A connection stopped presenting (or closed while it did): remembered for a quick restart. */
 	private endPresentation(connection: object, holder: Holder): void {
 		if (holder.presentingSince === null) return;
-		const now = Date.now();
-		for (const [key, last] of this.presentations)
-			if (now - last.endedAt >= PRESENTATION_RESUME_MS) this.presentations.delete(key);
-		this.presentations.set(holder.context.userId ?? connection, {
-			since: holder.presentingSince,
-			endedAt: now
-		});
+		this.remember(holder.context.userId ?? connection, holder.presentingSince, Date.now());
 		holder.presentingSince = null;
 	}
 

@@ -23,6 +23,13 @@ export interface RedisRelayOptions {
 	prefix?: string;
 	/** How long a process that loads a document waits for the others' unstored edits. */
 	catchUpMs?: number;
+	/** How often a process says on the control channel that it is alive (default 1 s). */
+	heartbeatMs?: number;
+	/**
+	 * A process not heard for this long (default 5 s) is taken for dead (killed, its machine gone):
+	 * the presence states it announced are removed here, as its own clients' states would have been.
+	 */
+	deadAfterMs?: number;
 	log?: (message: string) => void;
 }
 
@@ -30,6 +37,8 @@ interface Followed {
 	room: Room;
 	channel: string;
 	stop: () => void;
+	/** Awareness ids whose last state came from another process: that process's id. */
+	foreign: Map<number, string>;
 }
 
 /**
@@ -44,6 +53,10 @@ interface Followed {
  *   harmless for Yjs and compaction merges it), so a process that dies loses nothing.
  * - Presence changes accepted here (stamped, coalesced: presence.ts) are published; others' are
  *   applied and their ids can not be claimed by a connection here.
+ * - Every process says it is alive on the control channel every heartbeatMs; one not heard for
+ *   deadAfterMs (killed with -9, its machine gone) had its presence states removed by every other
+ *   process, so that nobody keeps seeing (or following) its clients for the awareness timeout
+ *   (30 s). Only processes that sent heartbeats are watched, so an older process is never dropped.
  * - A process that loads a document asks the others for what storage lacks (a sync request with
  *   its state vector) and waits (bounded) for every other subscriber's answer before its clients
  *   get the document; after a lost Redis connection it asks again.
@@ -60,6 +73,9 @@ export class RedisRelay implements SyncRelay {
 	private readonly waiting = new Map<string, () => void>();
 	private target: RelayTarget | undefined;
 	private ready = false;
+	/** Other processes that sent heartbeats: when each was last heard. */
+	private readonly heard = new Map<string, number>();
+	private beat: ReturnType<typeof setInterval> | undefined;
 
 	constructor(
 		url: string,
@@ -104,6 +120,42 @@ export class RedisRelay implements SyncRelay {
 		await Promise.all([this.pub.connect(), this.sub.connect()]);
 		await this.sub.subscribe(this.controlChannel);
 		this.ready = true;
+		const every = this.options.heartbeatMs ?? 1000;
+		this.beat = setInterval(() => this.heartbeat(), every);
+		this.beat.unref();
+		this.heartbeat();
+	}
+
+	/** Says this process is alive; takes processes not heard for deadAfterMs for dead. */
+	private heartbeat(): void {
+		const message = JSON.stringify({ sender: this.id, event: { type: 'alive' } });
+		this.pub.publish(this.controlChannel, message).catch(() => undefined);
+		const now = Date.now();
+		const deadAfter = this.options.deadAfterMs ?? 5000;
+		for (const [sender, at] of this.heard) {
+			if (now - at <= deadAfter) continue;
+			this.heard.delete(sender);
+			this.dropProcess(sender, now - at);
+		}
+	}
+
+	/** Removes the presence states another process announced (it stopped answering). */
+	private dropProcess(sender: string, silentMs: number): void {
+		let dropped = 0;
+		for (const entry of this.followed.values()) {
+			const ids: number[] = [];
+			for (const [id, from] of entry.foreign) {
+				if (from !== sender) continue;
+				entry.foreign.delete(id);
+				if (entry.room.presence.isForeign(id) && entry.room.awareness.states.has(id)) ids.push(id);
+			}
+			if (ids.length === 0) continue;
+			dropped += ids.length;
+			awarenessProtocol.removeAwarenessStates(entry.room.awareness, ids, RELAY_ORIGIN);
+		}
+		this.log(
+			`a process was not heard for ${silentMs} ms: removed ${dropped} presence states of it`
+		);
 	}
 
 	async follow(name: string, room: Room): Promise<void> {
@@ -132,6 +184,7 @@ export class RedisRelay implements SyncRelay {
 		const entry: Followed = {
 			room,
 			channel,
+			foreign: new Map(),
 			stop: () => {
 				room.doc.off('update', onUpdate);
 				room.awareness.off('update', onAwareness);
@@ -175,6 +228,7 @@ export class RedisRelay implements SyncRelay {
 
 	async close(): Promise<void> {
 		this.ready = false;
+		clearInterval(this.beat);
 		for (const name of [...this.followed.keys()]) await this.unfollow(name);
 		await Promise.allSettled([bounded(this.pub.quit(), 1000), bounded(this.sub.quit(), 1000)]);
 		this.pub.disconnect();
@@ -243,9 +297,11 @@ export class RedisRelay implements SyncRelay {
 			const decoder = decoding.createDecoder(
 				new Uint8Array(message.buffer, message.byteOffset, message.byteLength)
 			);
-			if (decoding.readVarString(decoder) === this.id) return;
+			const sender = decoding.readVarString(decoder);
+			if (sender === this.id) return;
 			const kind = decoding.readVarUint(decoder);
 			const payload = decoding.readTailAsUint8Array(decoder);
+			if (kind === AWARENESS) noteSender(entry, sender, payload);
 			this.receiveDoc(name, entry, kind, payload);
 		} catch (err) {
 			this.log(`a message on ${channel} could not be handled: ${(err as Error).message}`);
@@ -292,7 +348,11 @@ export class RedisRelay implements SyncRelay {
 				awarenessProtocol.applyAwarenessUpdate(room.awareness, payload, RELAY_ORIGIN);
 				break;
 			case QUERY_AWARENESS: {
-				const ids = [...room.awareness.getStates().keys()];
+				// Every process answers with the states of its own connections: so each state is
+				// known to come from the process that holds it (see dropProcess).
+				const ids = [...room.awareness.getStates().keys()].filter(
+					(id) => !room.presence.isForeign(id)
+				);
 				if (ids.length === 0) break;
 				this.send(
 					entry.channel,
@@ -310,8 +370,16 @@ export class RedisRelay implements SyncRelay {
 	}
 
 	private receiveControl(text: string): void {
-		const { sender, event } = JSON.parse(text) as { sender: string; event: RelayEvent };
-		if (sender === this.id || !this.target) return;
+		const { sender, event } = JSON.parse(text) as {
+			sender: string;
+			event: RelayEvent | { type: 'alive' };
+		};
+		if (sender === this.id) return;
+		if (event.type === 'alive') {
+			this.heard.set(sender, Date.now());
+			return;
+		}
+		if (!this.target) return;
 		const target = this.target;
 		switch (event.type) {
 			case 'reauthorize':
@@ -327,6 +395,18 @@ export class RedisRelay implements SyncRelay {
 				void target.registerChanged(event.boardId, { relayed: true, part: event.part });
 				break;
 		}
+	}
+}
+
+/** Which process announced (or removed) which awareness ids of a document. */
+function noteSender(entry: Followed, sender: string, update: Uint8Array): void {
+	const decoder = decoding.createDecoder(update);
+	const count = decoding.readVarUint(decoder);
+	for (let i = 0; i < count; i++) {
+		const id = decoding.readVarUint(decoder);
+		decoding.readVarUint(decoder);
+		if (decoding.readVarString(decoder) === 'null') entry.foreign.delete(id);
+		else entry.foreign.set(id, sender);
 	}
 }
 

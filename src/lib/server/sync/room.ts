@@ -9,7 +9,7 @@ import { encodeAccessChanged, type SyncAccess } from '../../collab/access-change
 import { encodeNotTaken } from '../../collab/not-taken';
 import { encodeRegisterChanged, type ServerPart } from '../../collab/register-changed';
 import { MESSAGE_STORED } from '../../collab/stored';
-import { UpdateRefusal, type SyncContext, type TakenPart } from './hooks';
+import { UpdateRefusal, UpdateWaits, type SyncContext, type TakenPart } from './hooks';
 import {
 	CLOSE_HANDSHAKE_TIMEOUT,
 	CLOSE_PENDING_TOO_LARGE,
@@ -60,7 +60,13 @@ interface Connection {
 	 * shared document so that they are bounded, counted per connection and dropped with it.
 	 * `missing`: per client, the clock of a struct they need (they are tried again once it arrived).
 	 */
-	pending: { parts: Uint8Array[]; bytes: number; missing: Map<number, number> } | null;
+	pending: {
+		parts: Uint8Array[];
+		bytes: number;
+		missing: Map<number, number>;
+		/** Updates kept back for another document (UpdateWaits): worth a try once one says ready. */
+		waits: (() => boolean)[];
+	} | null;
 	/**
 	 * The access the connection's page was made for (`?access=` of the socket URL), if it said: it
 	 * is told whenever its actual access differs (access-changed.ts).
@@ -353,6 +359,8 @@ export class Room {
 	 * left, read-only when they became a viewer. Returns how many connections it touched.
 	 */
 	reauthorize(userId: string, access: 'none' | 'read' | 'write'): number {
+		// Their presentation ends for good (also here when they were connected to another process).
+		if (access === 'none') this.presence.forget(userId);
 		let touched = 0;
 		for (const conn of this.connections.values()) {
 			if (conn.context.userId !== userId) continue;
@@ -420,7 +428,19 @@ export class Room {
 		const update = userId ? this.ownStructsOnly(received, userId) : received;
 		if (this.beforeApply) {
 			// The check decodes the whole update (and throws on one it cannot read): decoded once.
-			const part = this.beforeApply(update, this.doc, () => conn.repairs.take(), conn.context);
+			let part: TakenPart | void;
+			try {
+				part = this.beforeApply(update, this.doc, () => conn.repairs.take(), conn.context);
+			} catch (err) {
+				if (!(err instanceof UpdateWaits)) throw err;
+				// Nothing of it now: kept with the connection until the other document has what it names.
+				const pending = this.pendingOf(conn);
+				pending.parts.push(update);
+				pending.bytes += update.byteLength;
+				pending.waits.push(err.ready);
+				this.boundPending(pending);
+				return;
+			}
 			Y.applyUpdate(this.doc, part?.update ?? update, conn.ws);
 			if (part) {
 				this.log(
@@ -438,11 +458,7 @@ export class Room {
 		this.doc.store.pendingDs = null;
 		if (pendingDs && userId) pendingDs = this.ownDeletionsOnly(pendingDs, userId);
 		if (!pendingStructs && !pendingDs) return;
-		const pending: NonNullable<Connection['pending']> = (conn.pending ??= {
-			parts: [],
-			bytes: 0,
-			missing: new Map()
-		});
+		const pending = this.pendingOf(conn);
 		const add = (part: Uint8Array) => {
 			pending.parts.push(part);
 			pending.bytes += part.byteLength;
@@ -464,6 +480,15 @@ export class Room {
 				);
 			}
 		}
+		this.boundPending(pending);
+	}
+
+	private pendingOf(conn: Connection): NonNullable<Connection['pending']> {
+		return (conn.pending ??= { parts: [], bytes: 0, missing: new Map(), waits: [] });
+	}
+
+	/** Updates kept with connections are bounded per connection and per board. */
+	private boundPending(pending: NonNullable<Connection['pending']>): void {
 		if (pending.bytes > this.limits.pendingBytesPerConnection) {
 			throw new LimitExceeded(
 				CLOSE_PENDING_TOO_LARGE,
@@ -548,7 +573,7 @@ export class Room {
 	 * are checked, with everything else the connection has pending, and applied. One that breaks
 	 * the model closes its own connection (4422), not the one that completed it.
 	 */
-	private retryPending(sender: Connection): void {
+	private retryPending(sender: Connection | null, external = false): void {
 		for (let round = 0, progress = true; progress && round <= this.connections.size; round++) {
 			progress = false;
 			for (const conn of this.connections.values()) {
@@ -559,9 +584,12 @@ export class Room {
 					conn.pending = null;
 					continue;
 				}
-				const ready = [...pending.missing].some(
-					([client, clock]) => Y.getState(this.doc.store, client) > clock
-				);
+				const ready =
+					[...pending.missing].some(
+						([client, clock]) => Y.getState(this.doc.store, client) > clock
+					) ||
+					// Another document changed: kept-back updates it may now complete (once per change).
+					(external && round === 0 && pending.waits.some((ready) => ready()));
 				if (!ready) continue;
 				conn.pending = null;
 				try {
@@ -583,6 +611,16 @@ export class Room {
 				progress ||= (conn.pending as Connection['pending'])?.bytes !== pending.bytes;
 			}
 		}
+	}
+
+	/**
+	 * Another document that updates kept back here wait for (UpdateWaits: the board's, for an
+	 * organisation's document) changed: those it completes are checked and applied now.
+	 */
+	retryWaiting(): void {
+		let any = false;
+		for (const conn of this.connections.values()) if (conn.pending?.waits.length) any = true;
+		if (any) this.retryPending(null, true);
 	}
 
 	/**

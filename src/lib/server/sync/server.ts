@@ -56,6 +56,8 @@ export class SyncServer implements RelayTarget {
 	private readonly held = new Map<string, number>();
 	/** The board room an organisation's room holds open (see loadRoom). */
 	private readonly boardOf = new WeakMap<Room, Room>();
+	/** Stops an organisation's room from listening to its board's document. */
+	private readonly boardListeners = new WeakMap<Room, () => void>();
 	private readonly log: (message: string) => void;
 	/** Open connections with their context and the timer of their next credentials check. */
 	private readonly live = new Map<
@@ -177,7 +179,20 @@ export class SyncServer implements RelayTarget {
 		const board = ref?.kind === 'org' ? await this.holdRoom(ref.boardId) : undefined;
 		try {
 			const room = await this.openRoom(boardId, board?.doc);
-			if (board) this.boardOf.set(room, board);
+			if (board) {
+				this.boardOf.set(room, board);
+				// Confidential notes kept back for a gesprek still on its way (consent-guard-notes.ts)
+				// are checked again when the board's document changes (here or relayed).
+				const retry = () => {
+					try {
+						room.retryWaiting();
+					} catch (err) {
+						this.log(`retrying kept-back updates of ${boardId} failed: ${(err as Error).message}`);
+					}
+				};
+				board.doc.on('update', retry);
+				this.boardListeners.set(room, () => board.doc.off('update', retry));
+			}
 			return room;
 		} catch (err) {
 			if (board) await this.releaseRoom(board);
@@ -398,6 +413,8 @@ export class SyncServer implements RelayTarget {
 		} finally {
 			room.destroy();
 			// An organisation's document lets go of its board's.
+			this.boardListeners.get(room)?.();
+			this.boardListeners.delete(room);
 			const board = this.boardOf.get(room);
 			this.boardOf.delete(room);
 			if (board) await this.releaseRoom(board);
