@@ -166,12 +166,22 @@ test('the link to "Analyse en export" carries the filter there and back', async 
 	await expect(coverage).toHaveCount(2);
 	await expect(coverage.first()).toHaveAttribute('data-street', 'Valeriusstraat');
 	await expect(page.getByLabel('Afdrukken voor')).toHaveValue('Valeriusstraat');
+	// The exports are the whole board's (the page says so while a filter is shown).
+	await expect(page.getByTestId('export-unfiltered')).toBeVisible();
 
 	// Another street for the print view keeps the rest of the filter.
 	await page.getByLabel('Afdrukken voor').selectOption('Sweelinckstraat');
 	await page.getByRole('button', { name: 'Toon' }).click();
 	await expect(page.getByRole('heading', { name: 'Straat: Sweelinckstraat' })).toBeVisible();
 	expect(query(page).get('uitkomst')).toBe('gesproken');
+	const filtered = page.url();
+
+	// "Alles tonen": the whole board, every street.
+	await page.getByRole('link', { name: 'Alles tonen' }).click();
+	await expect(page.getByTestId('analysis-board-filter')).toHaveCount(0);
+	await expect(coverage).toHaveCount(10);
+	expect(query(page).toString()).toBe('lijst=gesprekken');
+	await page.goto(filtered);
 
 	// The way back is to the board as filtered here.
 	await page.getByRole('link', { name: /Terug naar de kaart/ }).click();
