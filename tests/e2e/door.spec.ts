@@ -129,3 +129,20 @@ test('door mode comes back at the same street, side and door after a reload', as
 	await page.goto('/boards/spoorbuurt/deur?straat=Nergensstraat&deur=x');
 	await expect(page.getByRole('button', { name: /deuren open$/ }).first()).toBeVisible();
 });
+
+test('going back to the street list is kept, also when the walk began there', async ({ page }) => {
+	// The page opens without a street; the address then says the street, and back the list again.
+	await openDoorMode(page);
+	await page
+		.getByRole('button', { name: /deuren open$/ })
+		.first()
+		.click();
+	await expect(page).toHaveURL(/straat=/);
+	await page.getByRole('button', { name: 'Andere straat' }).click();
+	// Was: the address kept the street (compared with the one the page opened with), and a reload
+	// went back into it.
+	await expect(page).toHaveURL(/\/deur$/);
+	await page.reload();
+	await expect(page.getByRole('button', { name: /deuren open$/ }).first()).toBeVisible();
+	await expect(page.getByTestId('door-card')).toHaveCount(0);
+});

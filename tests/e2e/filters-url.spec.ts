@@ -145,3 +145,56 @@ test('a link with values the board does not have opens the board without them', 
 	expect(errors).toEqual([]);
 	await page.context().close();
 });
+
+test('the link to "Analyse en export" carries the filter there and back', async ({ browser }) => {
+	const page = await demo.server.signedInPage(browser, demo.owner);
+	const errors = collectErrors(page);
+	await open(page, '?straat=Valeriusstraat&uitkomst=gesproken&lijst=gesprekken');
+	await expect(page.getByTestId('analysis-summary')).toContainText('van 18 deuren');
+	await page.getByTestId('analysis-page-link').click();
+
+	// The analysis page reads the same parameters: one street's coverage and print map, in words.
+	await expect(page).toHaveURL(
+		/\/analyse\?uitkomst=gesproken&straat=Valeriusstraat&lijst=gesprekken$/
+	);
+	await expect(page.getByTestId('analysis-board-filter')).toHaveText(
+		/Gefilterd zoals op de kaart: Gesproken; Valeriusstraat\./
+	);
+	await expect(page.getByRole('heading', { name: 'Straat: Valeriusstraat' })).toBeVisible();
+	const coverage = page.getByTestId('street-coverage').locator('tbody tr[data-street]');
+	// One street and the total.
+	await expect(coverage).toHaveCount(2);
+	await expect(coverage.first()).toHaveAttribute('data-street', 'Valeriusstraat');
+	await expect(page.getByLabel('Afdrukken voor')).toHaveValue('Valeriusstraat');
+	// The exports are the whole board's (the page says so while a filter is shown).
+	await expect(page.getByTestId('export-unfiltered')).toBeVisible();
+
+	// Another street for the print view keeps the rest of the filter.
+	await page.getByLabel('Afdrukken voor').selectOption('Sweelinckstraat');
+	await page.getByRole('button', { name: 'Toon' }).click();
+	await expect(page.getByRole('heading', { name: 'Straat: Sweelinckstraat' })).toBeVisible();
+	expect(query(page).get('uitkomst')).toBe('gesproken');
+	const filtered = page.url();
+
+	// "Alles tonen": the whole board, every street.
+	await page.getByRole('link', { name: 'Alles tonen' }).click();
+	await expect(page.getByTestId('analysis-board-filter')).toHaveCount(0);
+	await expect(coverage).toHaveCount(10);
+	expect(query(page).toString()).toBe('lijst=gesprekken');
+	await page.goto(filtered);
+
+	// The way back is to the board as filtered here.
+	await page.getByRole('link', { name: /Terug naar de kaart/ }).click();
+	await ready(page);
+	const list = page.getByTestId('list-view');
+	await expect(list.getByRole('combobox', { name: 'Straat', exact: true })).toHaveValue(
+		'Sweelinckstraat'
+	);
+	await expect(list.getByLabel('Uitkomst')).toHaveValue('gesproken');
+	await expect(list.getByRole('tab', { name: 'Gesprekken' })).toHaveAttribute(
+		'aria-selected',
+		'true'
+	);
+	expect(errors).toEqual([]);
+	await page.context().close();
+});

@@ -149,7 +149,7 @@ test('one street can be printed on its own', async ({ browser }) => {
 	await page.goto(`${demo.server.url}/boards/spoorbuurt/analyse`);
 	await page.getByLabel('Afdrukken voor').selectOption('Sweelinckstraat');
 	await page.getByRole('button', { name: 'Toon' }).click();
-	await expect(page).toHaveURL(/street=Sweelinckstraat/);
+	await expect(page).toHaveURL(/straat=Sweelinckstraat/);
 	await expect(page.getByRole('heading', { name: 'Straat: Sweelinckstraat' })).toBeVisible();
 	await expect(
 		page.getByRole('img', { name: 'Kaart van 18 adressen', exact: false })
@@ -166,7 +166,7 @@ test('a street chosen while the page script is still loading stays chosen', asyn
 	await release();
 	await expect(page.getByLabel('Afdrukken voor')).toHaveValue('Sweelinckstraat');
 	await page.getByRole('button', { name: 'Toon' }).click();
-	await expect(page).toHaveURL(/street=Sweelinckstraat/);
+	await expect(page).toHaveURL(/straat=Sweelinckstraat/);
 	await expect(page.getByRole('heading', { name: 'Straat: Sweelinckstraat' })).toBeVisible();
 	await page.close();
 });

@@ -9,11 +9,17 @@ import {
 	filtersBeyondInitiatieven,
 	initiatiefMatches,
 	listedGesprekken,
+	listedInitiatieven,
 	type AAddress,
 	type AGesprek,
 	type AnalysisFilter
 } from '../../../src/lib/board/analysis';
-import { SEVERAL, picked, selectValue } from '../../../src/routes/boards/[id]/criterion';
+import {
+	SEVERAL,
+	criterionOptions,
+	picked,
+	selectValue
+} from '../../../src/routes/boards/[id]/criterion';
 
 /** The board page's one filter applied to its lists (src/lib/board/analysis/lists.ts). */
 
@@ -148,6 +154,22 @@ describe('the lists apply the map’s filter', () => {
 		// In round 2 a door spoken only in round 1 is still to walk.
 		expect(listed(filter({ rounds: [2] }), true).addresses).toEqual(['a2', 'a3', 'b1', 'b2']);
 	});
+
+	it('open doors only with another criterion: the doors that pass both, on the map as in the list', () => {
+		// Nobody home at a2 (Anouk); a3 never visited: only a2 is open and had a "niet thuis".
+		const notHome = listed(filter({ outcomes: ['niet-thuis'] }), true);
+		expect(notHome).toEqual({ addresses: ['a2'], gesprekken: ['a2'], bright: ['a2'] });
+		// Eenzaamheid was named at spoken doors only: no open door matches it (was: a2 and a3).
+		expect(listed(filter({ themeIds: ['eenzaamheid'] }), true)).toEqual({
+			addresses: [],
+			gesprekken: [],
+			bright: []
+		});
+		expect(
+			listed(filter({ heldBy: ['Anouk'], streets: ['Sweelinckstraat'] }), true).bright
+		).toEqual(['a2']);
+		expect(listed(filter({ heldBy: ['Joost'] }), true).addresses).toEqual([]);
+	});
 });
 
 describe('initiatieven', () => {
@@ -169,6 +191,45 @@ describe('initiatieven', () => {
 		expect(filtersBeyondInitiatieven(f)).toBe(true);
 		expect(filtersBeyondInitiatieven(emptyFilter(), true)).toBe(true);
 		expect(filtersBeyondInitiatieven(filter({ themeIds: ['groen'], streets: ['x'] }))).toBe(false);
+	});
+});
+
+describe('initiatieven on the map and in the list', () => {
+	const at = (addressId: string) => ({ addressId });
+	const list = [
+		{ id: 'tuin', themeIds: ['groen'], status: 'loopt', place: at('b1') },
+		{ id: 'koffie', themeIds: ['eenzaamheid'], status: 'idee', place: at('a1') },
+		{
+			id: 'plein',
+			themeIds: ['groen', 'eenzaamheid'],
+			status: 'afgerond',
+			place: { lon: 5.8, lat: 51.8 }
+		}
+	];
+	const ids = (f: AnalysisFilter, status = '') =>
+		listedInitiatieven(list, f, status, byId).map((i) => i.id);
+	it('a theme, a street and the status narrow them; criteria on doors leave them be', () => {
+		expect(ids(emptyFilter())).toEqual(['tuin', 'koffie', 'plein']);
+		expect(ids(filter({ themeIds: ['groen'] }))).toEqual(['tuin', 'plein']);
+		expect(ids(filter({ streets: ['Valeriusstraat'] }))).toEqual(['tuin']);
+		expect(ids(filter({ themeIds: ['eenzaamheid'] }), 'idee')).toEqual(['koffie']);
+		expect(ids(emptyFilter(), 'afgerond')).toEqual(['plein']);
+		expect(ids(filter({ rounds: [2], outcomes: ['later'], heldBy: ['Joost'] }))).toEqual([
+			'tuin',
+			'koffie',
+			'plein'
+		]);
+	});
+});
+
+describe('the round select', () => {
+	const view = { themeChoices: [], rounds: [1], streets: [], holders: [] };
+	it('offers a chosen round the board has no gesprekken of yet, in order', () => {
+		expect(criterionOptions(view).rounds.map((o) => o.value)).toEqual(['1']);
+		expect(criterionOptions(view, { rounds: [2] }).rounds.map((o) => o.value)).toEqual(['1', '2']);
+		expect(
+			criterionOptions({ ...view, rounds: [3] }, { rounds: [2, 3] }).rounds.map((o) => o.value)
+		).toEqual(['2', '3']);
 	});
 });
 

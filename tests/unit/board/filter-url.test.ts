@@ -127,3 +127,16 @@ describe('the filter within the board', () => {
 		expect(within).toEqual(emptyBoardFilter());
 	});
 });
+
+describe('older names', () => {
+	it('reads the analysis page’s old `street` and writes it as `straat`', () => {
+		expect(parse('street=Valeriusstraat').filter.streets).toEqual(['Valeriusstraat']);
+		// The new name wins when both are there.
+		expect(parse('street=Valeriusstraat&straat=Spoorstraat').filter.streets).toEqual([
+			'Spoorstraat'
+		]);
+		expect(
+			withFilterQuery('?street=Valeriusstraat&talent=koken', parse('street=Valeriusstraat'))
+		).toBe('?talent=koken&straat=Valeriusstraat');
+	});
+});

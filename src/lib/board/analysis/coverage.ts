@@ -62,18 +62,22 @@ export function totalCoverage(list: readonly Coverage[]): Coverage {
 const NONE: ReadonlySet<string> = new Set();
 
 /**
- * Doors still to walk (not visited, or visited without contact) among the addresses that pass the
- * filter — the same predicate (`addressMatches` with open doors only) as the map's bright points.
+ * Doors still to walk (not visited, or visited without contact) in the filter's streets, by their
+ * state in its rounds (the summaries): a coverage figure, like the coverage table beside it, so
+ * theme, outcome, held by and period do not narrow it (they pick doors by what was said there,
+ * and a door to walk mostly has nothing said yet). The map with "open doors only" and such a
+ * criterion shows the open doors that match it too ({@link addressMatches}).
  */
 export function openDoors<A extends AAddress>(
 	addresses: readonly A[],
 	summaries: ReadonlyMap<string, AddressSummary>,
 	filter: AnalysisFilter = emptyFilter()
 ): A[] {
+	const streetsOnly = { ...emptyFilter(), streets: filter.streets };
 	return addresses
 		.filter((a) => {
 			const summary = summaries.get(a.id);
-			return summary !== undefined && addressMatches(a, summary, filter, NONE, true);
+			return summary !== undefined && addressMatches(a, summary, streetsOnly, NONE, true);
 		})
 		.sort(
 			(x, y) =>

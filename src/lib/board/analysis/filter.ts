@@ -123,10 +123,12 @@ export function analyseDoors(
 }
 
 /**
- * Whether an address passes the filter: in a chosen street, and — with `openOnly` — a door still
- * to walk (by its state, see {@link analyseDoors}), or else (when the filter is on gesprekken:
- * theme, outcome, held by, period) an address in `matching`, where such a gesprek was held. The
- * one predicate for the map (bright or dimmed) and the lists (open doors), so they cannot disagree.
+ * Whether an address passes the filter: every criterion together (AND). In a chosen street; with
+ * `openOnly` a door still to walk (by its state in the chosen rounds, see {@link analyseDoors});
+ * and, when the filter is on gesprekken (theme, outcome, held by, period), an address in
+ * `matching`, where such a gesprek was held. So "open doors only" with a theme keeps the open
+ * doors where that theme was heard (it used to keep every open door, the theme ignored). The one
+ * predicate for the map (bright or dimmed) and the lists, so they cannot disagree.
  */
 export function addressMatches(
 	address: AAddress,
@@ -136,6 +138,6 @@ export function addressMatches(
 	openOnly = false
 ): boolean {
 	if (filter.streets.length && !filter.streets.includes(address.street)) return false;
-	if (openOnly) return isOpenDoor(summary.state);
+	if (openOnly && !isOpenDoor(summary.state)) return false;
 	return !filtersGesprekken(filter) || matching.has(address.id);
 }

@@ -98,6 +98,35 @@ export function initiatiefMatches(
 	return true;
 }
 
+/** An initiatief as the filter sees it: its themes, status and place. */
+export interface FilterableInitiatief {
+	themeIds: readonly string[];
+	status: string;
+	place: { addressId: string } | { lon: number; lat: number };
+}
+
+/**
+ * The initiatieven the board page shows, on the map and in the list alike: those that pass the
+ * filter's criteria that apply to initiatieven ({@link initiatiefMatches}: theme, street) and the
+ * list's status (`status`, '' for all). The criteria on gesprekken and doors (round, outcome,
+ * period, held by, "open doors only") leave them be, on the map as in the list, which says so:
+ * an initiatief is no door and has no round or outcome, and hiding every initiatief whenever
+ * such a criterion is set would hide what is being done while one reads what was heard.
+ */
+export function listedInitiatieven<I extends FilterableInitiatief>(
+	initiatieven: readonly I[],
+	filter: AnalysisFilter,
+	status: string,
+	addressById: ReadonlyMap<string, Pick<AAddress, 'street'>>
+): I[] {
+	return initiatieven.filter((i) => {
+		if (status && i.status !== status) return false;
+		const street =
+			'addressId' in i.place ? (addressById.get(i.place.addressId)?.street ?? null) : null;
+		return initiatiefMatches(i, street, filter);
+	});
+}
+
 /** Whether the filter has criteria that leave initiatieven be (see {@link initiatiefMatches}). */
 export function filtersBeyondInitiatieven(filter: AnalysisFilter, openOnly = false): boolean {
 	return (

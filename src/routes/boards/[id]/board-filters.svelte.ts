@@ -45,7 +45,7 @@ export class BoardFilters {
 		return this.#current();
 	}
 
-	/** Whether anything on the map is filtered (the Analyse panel's "Filters wissen"). */
+	/** Whether a criterion of the Analyse panel is set (its "Filters wissen"). */
 	get mapActive(): boolean {
 		return isFiltered(this.filter) || this.openOnly;
 	}

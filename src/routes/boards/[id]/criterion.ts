@@ -27,17 +27,26 @@ export interface CriterionOption {
 	label: string;
 }
 
-/** What the board offers to choose from, per criterion, as the selects show it. */
-export function criterionOptions(view: {
-	readonly themeChoices: readonly Pick<Thema, 'id' | 'name'>[];
-	readonly rounds: readonly number[];
-	readonly streets: readonly string[];
-	readonly holders: readonly string[];
-}): Record<'themes' | 'rounds' | 'outcomes' | 'streets' | 'holders', CriterionOption[]> {
+/**
+ * What the board offers to choose from, per criterion, as the selects show it. The rounds are
+ * those of the board's gesprekken and the chosen ones: a link may ask for round 2 before any
+ * round-2 gesprek is held (the doors still to walk in it), and the select shows that, so that one
+ * sees it is applied and can set it back to all.
+ */
+export function criterionOptions(
+	view: {
+		readonly themeChoices: readonly Pick<Thema, 'id' | 'name'>[];
+		readonly rounds: readonly number[];
+		readonly streets: readonly string[];
+		readonly holders: readonly string[];
+	},
+	chosen: { readonly rounds: readonly number[] } = { rounds: [] }
+): Record<'themes' | 'rounds' | 'outcomes' | 'streets' | 'holders', CriterionOption[]> {
 	const plain = (value: string) => ({ value, label: value });
+	const rounds = [...new Set([...view.rounds, ...chosen.rounds])].sort((a, b) => a - b);
 	return {
 		themes: view.themeChoices.map((t) => ({ value: t.id, label: themaLabel(t) })),
-		rounds: view.rounds.map((r) => ({ value: String(r), label: roundText(r) })),
+		rounds: rounds.map((r) => ({ value: String(r), label: roundText(r) })),
 		outcomes: OUTCOMES.map((o) => ({ value: o, label: outcomeLabel(o) })),
 		streets: view.streets.map(plain),
 		holders: view.holders.map(plain)

@@ -27,6 +27,13 @@ export const FILTER_PARAMS = [
 	'volgorde'
 ] as const;
 
+/**
+ * Older names still read: `street` was the "Analyse en export" page's one street (its print
+ * view) before that page read the board's filter. Read when the new name is absent, and written
+ * as the new name.
+ */
+const OLD_PARAMS = { straat: 'street' } as const;
+
 const TABS: Record<ListTab, string> = {
 	addresses: 'adressen',
 	gesprekken: 'gesprekken',
@@ -70,7 +77,7 @@ export function parseFilterQuery(params: URLSearchParams): BoardFilterValue {
 			outcomes: values(params, 'uitkomst', outcome),
 			from: day(params.get('van')),
 			to: day(params.get('tot')),
-			streets: values(params, 'straat', name),
+			streets: values(params, params.has('straat') ? 'straat' : OLD_PARAMS.straat, name),
 			heldBy: values(params, 'door', name)
 		},
 		openOnly: params.get('open') === '1',
@@ -111,12 +118,13 @@ export function filterQuery(value: BoardFilterValue): URLSearchParams {
 }
 
 /**
- * The page's address with the filter in its query: the filter's parameters replaced, any other
- * parameter kept as it was. Returns the search part ('' or '?…').
+ * A page's address with the filter in its query: the filter's parameters (and their older names)
+ * replaced, any other parameter kept as it was. Returns the search part ('' or '?…'). The board
+ * page and the "Analyse en export" page both, so that a link from one to the other carries it.
  */
 export function withFilterQuery(search: string, value: BoardFilterValue): string {
 	const params = new URLSearchParams(search);
-	for (const key of FILTER_PARAMS) params.delete(key);
+	for (const key of [...FILTER_PARAMS, ...Object.values(OLD_PARAMS)]) params.delete(key);
 	for (const [key, v] of filterQuery(value)) params.append(key, v);
 	const query = params.toString();
 	return query ? `?${query}` : '';

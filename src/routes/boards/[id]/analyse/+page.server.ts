@@ -8,7 +8,6 @@ import {
 	printMap,
 	stateCounts,
 	streetCoverage,
-	summariseAddresses,
 	talentCounts,
 	totalCoverage
 } from '$lib/board/analysis';
@@ -20,6 +19,7 @@ import { requireBoardRole } from '$lib/server/guard';
 import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 import { readForm } from '$lib/server/forms';
+import { filteredBoard } from './filtered';
 
 /** The talents finder's radius around an initiatief, in metres, when none (or nonsense) is asked. */
 const DEFAULT_RADIUS = 300;
@@ -43,27 +43,30 @@ export const load: PageServerLoad = async (event) => {
 	const addresses = await listAddresses(db, boardId);
 	const doc = await loadBoardDocument(db, boardId);
 	try {
-		const gesprekken = listGesprekken(doc);
-		const themas = listThemas(doc).map((t) => ({ id: t.id, name: t.name, colour: t.colour }));
-		const summaries = summariseAddresses(addresses, gesprekken);
-		const streets = streetCoverage(addresses, summaries);
-		// The print view: the whole board or one street (?street=), as an SVG map and its table.
-		const wanted = event.url.searchParams.get('street') ?? '';
-		const printStreet = streets.some((st) => st.street === wanted) ? wanted : '';
-		const printed = printStreet ? addresses.filter((a) => a.street === printStreet) : addresses;
+		const allGesprekken = listGesprekken(doc);
+		const allThemas = listThemas(doc, { includeArchived: true });
+		const themas = allThemas
+			.filter((t) => !t.archived && !t.mergedInto)
+			.map((t) => ({ id: t.id, name: t.name, colour: t.colour }));
+		// The board page's filter, from this page's address (filtered.ts); the old `?street=` too.
+		const filtered = filteredBoard(event.url.searchParams, addresses, allGesprekken, allThemas);
+		const { summaries, shown, passing, gesprekken } = filtered;
+		const streets = streetCoverage(filtered.addresses, summaries);
+		// The print view: the doors the board shows (one street, or the whole board), as an SVG map.
+		const chosen = filtered.value.filter.streets;
 		const print = {
-			street: printStreet,
-			map: printMap(printed, summaries),
-			counts: stateCounts(printed.map((a) => summaries.get(a.id)!))
+			street: chosen.length === 1 ? chosen[0]! : '',
+			map: printMap(shown, summaries),
+			counts: stateCounts(shown.map((a) => summaries.get(a.id)!))
 		};
 		const assignments = await listAssignments(db, boardId);
-		const themeCounts = householdsPerTheme(summaries.values());
+		const themeCounts = householdsPerTheme(shown.map((a) => summaries.get(a.id)!));
 		const outcomes = OUTCOMES.map(
-			(o) => [o, gesprekken.filter((g) => g.outcome === o).length] as const
+			(o) => [o, passing.filter((g) => g.outcome === o).length] as const
 		);
 		// Doors first spoken per month.
 		const firstSpoken = new Map<string, string>();
-		for (const g of gesprekken) {
+		for (const g of passing) {
 			if (g.outcome !== 'gesproken') continue;
 			const was = firstSpoken.get(g.addressId);
 			if (!was || g.date < was) firstSpoken.set(g.addressId, g.date);
@@ -82,7 +85,7 @@ export const load: PageServerLoad = async (event) => {
 		const near = initiatieven.find((i) => i.id === talentQuery.near);
 		const nearPoint = near ? initiatiefPoint(near, addressById) : null;
 		const talents = professional
-			? findTalents(addresses, gesprekken, {
+			? findTalents(addresses, allGesprekken, {
 					talent: talentQuery.talent,
 					...(nearPoint
 						? { near: { lon: nearPoint[0], lat: nearPoint[1] }, radius: talentQuery.radius }
@@ -99,6 +102,10 @@ export const load: PageServerLoad = async (event) => {
 		return {
 			board: { id: board.id, name: board.name },
 			role,
+			filter: filtered.value,
+			allStreets: [...new Set(addresses.map((a) => a.street))].sort((a, b) =>
+				a.localeCompare(b, 'nl')
+			),
 			print,
 			themas,
 			streets: streets.map((s) => ({ ...s, themes: Object.fromEntries(s.themes) })),
@@ -110,8 +117,8 @@ export const load: PageServerLoad = async (event) => {
 				.sort((a, b) => b.households - a.households),
 			outcomes,
 			perMonth: [...perMonth].sort((a, b) => a[0].localeCompare(b[0])),
-			rounds: compareRounds(addresses, gesprekken),
-			talentOptions: professional ? talentCounts(gesprekken) : [],
+			rounds: compareRounds(filtered.addresses, gesprekken),
+			talentOptions: professional ? talentCounts(allGesprekken) : [],
 			talents,
 			talentQuery,
 			initiatieven: initiatieven.map((i) => ({ id: i.id, title: i.title }))

@@ -83,7 +83,7 @@ export class AnalysisView {
 			? this.addresses.filter((a) => this.doors.matching.has(a.id)).length
 			: null
 	);
-	/** Doors to walk: the same predicate as the map's bright points with "open doors only". */
+	/** Doors to walk in the chosen streets and rounds (a coverage figure, see openDoors). */
 	readonly openDoors = $derived(openDoors(this.source.addresses, this.summaries, this.filter));
 	/** The themes a filter offers: not archived, not merged (as the lists). */
 	readonly themeChoices = $derived(this.source.themas.filter((t) => !t.archived && !t.mergedInto));
