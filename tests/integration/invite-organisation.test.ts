@@ -3,6 +3,7 @@ import { addConfidentialGesprek } from '../../src/lib/board/org-notes';
 import type { SeedUser } from '../support/accounts';
 import { connectClient, whenSynced, type TestClient } from '../support/clients';
 import { acceptWithAccount, inviteByLink, signUpWithInvite } from '../support/invites';
+import { memberAction } from '../support/members';
 import { captureSocket, containsText } from '../support/raw-socket';
 import { startSeededServer, type SeededServer } from '../support/seeded-server';
 
@@ -167,5 +168,37 @@ describe('invitations and organisations', () => {
 		expect(newBind.cookie).not.toBeNull();
 		const readNew = await captureSocket(server.port, 'spoorbuurt/org', { cookie: newBind.cookie! });
 		expect(containsText(readNew.bytes, SECRET_B)).toBe(true);
+	});
+
+	it('an invitation holds only while its maker is an owner of the board', async () => {
+		const { server, users } = seeded;
+		const before = await inviteByLink(server, users.bind.cookie, {
+			role: 'editor',
+			organisation: bindOrg
+		});
+		const unused = await inviteByLink(server, users.bind.cookie, {
+			role: 'editor',
+			organisation: bindOrg
+		});
+		expect(before.token && unused.token).toBeTruthy();
+		// The Woonwaarts owner makes Bindkracht10's owner an editor: their links go with it.
+		const demoted = await memberAction(server, users.owner.cookie, 'role', {
+			userId: users.bind.id,
+			role: 'editor'
+		});
+		expect(demoted.body.type).toBe('success');
+		const accept = await acceptWithAccount(server, before.token!, users.han.cookie);
+		expect([accept.type, accept.status]).toEqual(['failure', 409]);
+		expect(accept.text).toContain('invalid');
+		const signup = await signUpWithInvite(server, unused.token!, {
+			name: 'Achterdeur',
+			email: email(),
+			password: PASSWORD
+		});
+		expect(signup.cookie).toBeNull();
+		const page = await (await fetch(`${server.url}/uitnodiging/${unused.token}`)).text();
+		expect(page).toContain('data-testid="invite-problem"');
+		const han = await captureSocket(server.port, 'spoorbuurt', { cookie: users.han.cookie });
+		expect(han.status).toBe(404);
 	});
 });

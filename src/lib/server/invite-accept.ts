@@ -12,7 +12,13 @@ import {
 } from './auth/accounts';
 import { hashToken, type SessionUser } from './auth/sessions';
 import type { Db, Queryable } from './db';
-import { mayCreateAccountIn, peekInvite, plausibleToken, type InviteProblem } from './invites';
+import {
+	inviterIsOwner,
+	mayCreateAccountIn,
+	peekInvite,
+	plausibleToken,
+	type InviteProblem
+} from './invites';
 import type { Reauthorize } from './members';
 
 export type AcceptResult =
@@ -47,7 +53,7 @@ async function takeInvite(
 		`update public.board_invites
 		 set used_at = now(), used_by = $2
 		 where token_hash = $1 and used_at is null and expires_at > now()
-		   and (email is null or lower(email) = lower($3))
+		   and (email is null or lower(email) = lower($3)) and ${inviterIsOwner()}
 		 returning board_id, role`,
 		[tokenHash, user.id, user.email ?? '']
 	);
@@ -74,13 +80,20 @@ async function whyNot(
 	tokenHash: string,
 	email: string | null
 ): Promise<InviteProblem> {
-	const [row] = await tx.query<{ used: boolean; expired: boolean; email: string | null }>(
-		`select used_at is not null as used, expires_at <= now() as expired, email
+	const [row] = await tx.query<{
+		used: boolean;
+		expired: boolean;
+		email: string | null;
+		inviter_is_owner: boolean;
+	}>(
+		`select used_at is not null as used, expires_at <= now() as expired, email,
+		        ${inviterIsOwner()} as inviter_is_owner
 		 from public.board_invites where token_hash = $1`,
 		[tokenHash]
 	);
 	if (!row) return 'invalid';
 	if (row.used) return 'used';
+	if (!row.inviter_is_owner) return 'invalid';
 	if (row.expired) return 'expired';
 	if (row.email && row.email.toLowerCase() !== (email ?? '').toLowerCase()) return 'wrong_account';
 	return 'used';
@@ -128,7 +141,8 @@ export async function acceptWithNewAccount(
 			const [row] = await tx.query<{ organisation_id: string; created_by: string | null }>(
 				`select organisation_id, created_by from public.board_invites
 				 where token_hash = $1 and used_at is null and expires_at > now()
-				 for update`,
+				   and ${inviterIsOwner()}
+				 for update of board_invites`,
 				[tokenHash]
 			);
 			if (!row) return { ok: false, reason: await whyNot(tx, tokenHash, null) };

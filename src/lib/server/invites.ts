@@ -153,6 +153,18 @@ export async function createInvite(
 	});
 }
 
+/**
+ * An invitation speaks for the owner who made it, so it holds only while they are still an owner
+ * of its board (QA sec2): an owner removed or demoted could otherwise come back, or bring in
+ * accounts of their own, with links they made before. SQL over the invitation row named `row`.
+ */
+export function inviterIsOwner(row = 'board_invites'): string {
+	return `exists (
+	select 1 from public.board_members inviter
+	where inviter.board_id = ${row}.board_id
+	  and inviter.user_id = ${row}.created_by and inviter.role = 'owner')`;
+}
+
 export interface OpenInvite {
 	id: string;
 	role: BoardRole;
@@ -179,7 +191,7 @@ export async function listOpenInvites(db: Queryable, boardId: string): Promise<O
 		 from public.board_invites i
 		 left join public.organisations o on o.id = i.organisation_id
 		 left join public.profiles p on p.id = i.created_by
-		 where i.board_id = $1 and i.used_at is null and i.expires_at > now()
+		 where i.board_id = $1 and i.used_at is null and i.expires_at > now() and ${inviterIsOwner('i')}
 		 order by i.created_at desc, i.id`,
 		[boardId]
 	);
@@ -247,15 +259,19 @@ export async function peekInvite(
 		created_by: string | null;
 		used: boolean;
 		expired: boolean;
+		inviter_is_owner: boolean;
 	}>(
-		`select i.id, i.board_id, i.role, i.organisation_id, o.name as organisation_name, i.email,
-		        i.created_by,
-		        i.used_at is not null as used, i.expires_at <= now() as expired
-		 from public.board_invites i join public.organisations o on o.id = i.organisation_id
-		 where i.token_hash = $1`,
+		`select board_invites.id, board_invites.board_id, board_invites.role,
+		        board_invites.organisation_id, o.name as organisation_name, board_invites.email,
+		        board_invites.created_by, board_invites.used_at is not null as used,
+		        board_invites.expires_at <= now() as expired, ${inviterIsOwner()} as inviter_is_owner
+		 from public.board_invites
+		 join public.organisations o on o.id = board_invites.organisation_id
+		 where board_invites.token_hash = $1`,
 		[hashToken(token)]
 	);
-	if (!row) return { ok: false, reason: 'invalid' };
+	// An invitation whose maker is no longer an owner is void: nothing is left of it, as revoked.
+	if (!row || (!row.used && !row.inviter_is_owner)) return { ok: false, reason: 'invalid' };
 	if (row.used) return { ok: false, reason: 'used' };
 	if (row.expired) return { ok: false, reason: 'expired' };
 	return {
