@@ -3,6 +3,7 @@ import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { setSecurityHeaders } from './src/lib/server/security-headers.js';
 
 /**
  * Under `vite dev` the same sync endpoint (/sync/<board>) runs inside Vite's HTTP server, with the
@@ -21,6 +22,29 @@ function buurtbordDevServer(): Plugin {
 			const app = await startBuurtbord();
 			app.attach(server.httpServer);
 			server.httpServer.on('close', () => void app.close());
+		}
+	};
+}
+
+/**
+ * The production server's security headers (src/lib/server/security-headers.ts, the same object)
+ * on every response of `vite dev` and `vite preview`: pages, modules, static files, errors. The
+ * middleware is added before Vite's own and SvelteKit's, so nothing is served without them.
+ */
+function securityHeaders(): Plugin {
+	return {
+		name: 'buurtbord-security-headers',
+		configureServer(server) {
+			server.middlewares.use((_req, res, next) => {
+				setSecurityHeaders(res);
+				next();
+			});
+		},
+		configurePreviewServer(server) {
+			server.middlewares.use((_req, res, next) => {
+				setSecurityHeaders(res);
+				next();
+			});
 		}
 	};
 }
@@ -57,6 +81,7 @@ export default defineConfig({
 			outdir: './src/lib/paraglide',
 			strategy: ['cookie', 'preferredLanguage', 'baseLocale']
 		}),
+		securityHeaders(),
 		sveltekit(),
 		buurtbordDevServer(),
 		publicMapEntry()

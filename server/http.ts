@@ -10,6 +10,7 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import compression from 'compression';
 import type { Logger } from 'pino';
 import { servePublicPage } from '../src/lib/server/public/http';
+import { setSecurityHeaders } from '../src/lib/server/security-headers';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -23,20 +24,6 @@ export interface RequestListenerOptions {
 	/** Sets SCHEME_HEADER from the socket (a client's value is replaced). */
 	setScheme: boolean;
 }
-
-/**
- * Sent with every response (pages, resident pages, static files, operations routes): no page of
- * Buurtbord may be framed by another site (a hostile page could otherwise lay its own buttons over
- * a signed-in member's board, members or erasure page: clickjacking), no response is sniffed as
- * another type than it says, and other sites get at most the origin as referrer (never an
- * invitation link's token).
- */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-	'content-security-policy': "frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
-	'x-frame-options': 'DENY',
-	'x-content-type-options': 'nosniff',
-	'referrer-policy': 'strict-origin-when-cross-origin'
-};
 
 function markScheme(req: IncomingMessage): void {
 	req.headers[SCHEME_HEADER] = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
@@ -52,7 +39,7 @@ export function requestListener({
 	const compress = compression({ threshold: 1024, brotli: { params: {} } });
 	return (req, res) => {
 		if (setScheme) markScheme(req);
-		for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+		setSecurityHeaders(res);
 		res.on('finish', () => dropUnreadBody(req));
 		// A file piped into the response (the static files of the build) that fails to read, e.g.
 		// a file removed since the server started (a new build put in place under a running

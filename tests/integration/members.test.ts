@@ -277,12 +277,33 @@ describe.each(DRIVERS)('board members and invitations on %s', (driver) => {
 		const { db, users } = await setup();
 		const orgs = await memberOrganisations(db, BOARD);
 		const bindkracht = orgs.find((o) => o.name === 'Bindkracht10')!.id;
-		const created = await createInvite(db, BOARD, users.owner.id, {
+		// The Woonwaarts owner may invite for Bindkracht10, but that makes no new account.
+		const foreign = await createInvite(db, BOARD, users.owner.id, {
+			role: 'editor',
+			email: 'invited@example.test',
+			organisationId: bindkracht
+		});
+		if (!foreign.ok) throw new Error('invite failed');
+		expect(foreign.newAccounts).toBe(false);
+		expect(
+			await acceptWithNewAccount(db, foreign.token, {
+				displayName: 'Iemand',
+				email: 'other@example.test',
+				password: TEST_PASSWORD
+			})
+		).toEqual({ ok: false, reason: 'organisation' });
+		expect(
+			await db.query(`select 1 from public.profiles where email = 'invited@example.test'`)
+		).toHaveLength(0);
+		// An owner of Bindkracht10 does make new accounts in Bindkracht10.
+		await changeRole(db, BOARD, users.editor.id, 'owner', reauthorize);
+		const created = await createInvite(db, BOARD, users.editor.id, {
 			role: 'editor',
 			email: 'invited@example.test',
 			organisationId: bindkracht
 		});
 		if (!created.ok) throw new Error('invite failed');
+		expect(created.newAccounts).toBe(true);
 		const short = await acceptWithNewAccount(db, created.token, {
 			displayName: 'Iemand',
 			email: 'other@example.test',

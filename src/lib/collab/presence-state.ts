@@ -85,6 +85,35 @@ export const presenceStateSchema = z.object({
 	presentingSince: z.number().int().nonnegative().optional()
 });
 
+/**
+ * A presence state read field by field: each known field that passes its schema is kept, one that
+ * does not is dropped alone, and unknown fields go. Within `filters`, criteria out of bounds drop
+ * only `criteria` (the older six fields still lead an older follower). Undefined for anything but
+ * a plain object. Before (QA sec2), one bad value (a malformed cursor, an overlong street name in
+ * the filters) dropped the whole state: that tab vanished from everyone's presence bar, cursors
+ * and "X bewerkt dit". Used by the sync server (presence.ts) and the browser (presence.svelte.ts).
+ */
+export function parsePresenceState(value: unknown): PresenceState | undefined {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+	const input = value as Record<string, unknown>;
+	const shape = presenceStateSchema.shape;
+	const out: Record<string, unknown> = {};
+	for (const key of Object.keys(shape) as (keyof typeof shape)[]) {
+		if (!Object.hasOwn(input, key) || input[key] === undefined) continue;
+		const parsed = shape[key].safeParse(input[key]);
+		if (parsed.success) out[key] = parsed.data;
+		else if (key === 'filters') {
+			const filters = input.filters as Record<string, unknown> | null;
+			if (typeof filters !== 'object' || filters === null || !('criteria' in filters)) continue;
+			const older = { ...filters };
+			delete older.criteria;
+			const withoutCriteria = filtersSchema.safeParse(older);
+			if (withoutCriteria.success) out.filters = withoutCriteria.data;
+		}
+	}
+	return out as PresenceState;
+}
+
 /** Who the server says a state belongs to (the signed-in user of the connection that sent it). */
 export const presenceUserSchema = z.object({
 	id: z.string(),

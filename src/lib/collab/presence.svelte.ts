@@ -1,7 +1,7 @@
 import { createSubscriber } from 'svelte/reactivity';
 import type { Awareness } from 'y-protocols/awareness';
 import {
-	presenceStateSchema,
+	parsePresenceState,
 	presenceUserSchema,
 	type PresenceFilters,
 	type PresencePoint,
@@ -85,9 +85,9 @@ export class BoardPresence {
 		for (const [clientId, raw] of this.awareness.getStates()) {
 			if (clientId === this.awareness.clientID) continue;
 			const user = presenceUserSchema.safeParse((raw as { user?: unknown }).user);
-			const state = presenceStateSchema.safeParse(raw);
-			if (user.success && state.success)
-				peers.push({ clientId, user: user.data, state: state.data });
+			// Field by field: one value this page cannot read (a newer page's, say) hides only that.
+			const state = parsePresenceState(raw);
+			if (user.success && state) peers.push({ clientId, user: user.data, state });
 		}
 		this.#peers = peers;
 		return peers;

@@ -103,7 +103,65 @@ describe('RoomPresence', () => {
 		expect(broadcasts).toBe(2);
 	});
 
-	it('drops oversized states and removes a connection’s states when it leaves', () => {
+	it('drops one bad field alone, keeping the rest of the state', () => {
+		const view = { lon: 5.87, lat: 51.83, zoom: 16 };
+		const selection = { kind: 'notitie', id: 'n1' };
+		const filters = {
+			tab: 'gesprekken',
+			theme: '',
+			status: '',
+			round: '',
+			street: 'x'.repeat(PRESENCE_LIMITS.stateBytes),
+			sort: 'street'
+		};
+		presence.receive(
+			connA,
+			alice,
+			payload([
+				{ clientId: 1, clock: 1, state: { cursor: { lon: 'vijf', lat: 51 }, view, selection } },
+				{ clientId: 2, clock: 1, state: { cursor: { lon: 5, lat: 51 }, selection, filters } }
+			])
+		);
+		vi.advanceTimersByTime(PRESENCE_LIMITS.intervalMs);
+		expect(state(1)).toMatchObject({ view, selection, user: { name: 'Alice' } });
+		expect(state(1)).not.toHaveProperty('cursor');
+		expect(state(2)).toMatchObject({ cursor: { lon: 5, lat: 51 }, selection });
+		expect(state(2)).not.toHaveProperty('filters');
+	});
+
+	it('keeps what fits when valid fields are too big together, largest field out first', () => {
+		const list = (prefix: string) =>
+			Array.from({ length: FILTER_VALUES_MAX }, (_, i) => `${prefix}-${i}`.padEnd(200, 'x'));
+		const criteria = {
+			themeIds: list('t'),
+			rounds: [],
+			outcomes: [],
+			from: null,
+			to: null,
+			streets: list('s'),
+			heldBy: list('h'),
+			openOnly: false,
+			initiatiefStatus: ''
+		};
+		const filters = {
+			tab: 'addresses',
+			theme: '',
+			status: '',
+			round: '',
+			street: '',
+			sort: 'street',
+			criteria
+		};
+		presence.receive(
+			connA,
+			alice,
+			payload([{ clientId: 1, clock: 1, state: { cursor: { lon: 5, lat: 51 }, filters } }])
+		);
+		expect(state(1)).toMatchObject({ cursor: { lon: 5, lat: 51 }, user: { name: 'Alice' } });
+		expect(state(1)).not.toHaveProperty('filters');
+	});
+
+	it('drops states too big to read and removes a connection’s states when it leaves', () => {
 		presence.receive(
 			connA,
 			alice,
@@ -111,7 +169,7 @@ describe('RoomPresence', () => {
 				{
 					clientId: 1,
 					clock: 1,
-					state: { filters: { street: 'x'.repeat(PRESENCE_LIMITS.stateBytes) } }
+					state: { cursor: { lon: 5, lat: 51 }, bsn: 'x'.repeat(PRESENCE_LIMITS.rawStateBytes) }
 				}
 			])
 		);
@@ -271,7 +329,8 @@ describe('RoomPresence', () => {
 		vi.advanceTimersByTime(PRESENCE_LIMITS.intervalMs);
 		expect(state(1)!.filters).toEqual(older);
 		expect(state(2)!.filters).toEqual(whole);
-		// Beyond the bounds (a 21st street, a date that is none): that state is dropped, no other.
+		// Beyond the bounds (a 21st street, a date that is none): the whole filter (`criteria`) is
+		// dropped from that state, the older six fields and the state stay; no other state changes.
 		const tooMany = { ...whole.criteria, streets: [...list('straat'), 'een te veel'] };
 		presence.receive(
 			connB,
@@ -290,8 +349,8 @@ describe('RoomPresence', () => {
 			])
 		);
 		vi.advanceTimersByTime(PRESENCE_LIMITS.intervalMs);
-		expect(state(3)).toBeUndefined();
-		expect(state(4)).toBeUndefined();
+		expect(state(3)!.filters).toEqual(older);
+		expect(state(4)!.filters).toEqual(older);
 		expect(state(1)!.filters).toEqual(older);
 	});
 

@@ -47,20 +47,26 @@ function isUniqueViolation(err: unknown): boolean {
 	return (err as { code?: unknown } | null)?.code === '23505';
 }
 
-/**
- * Creates a built-in account: the organisation (reused when one of that name, in any case, exists),
- * the profile and its password credentials, in one transaction. For trusted callers only (first
- * start setup, CLI, an owner's invitation): naming an organisation joins it.
- */
-export async function createAccount(
-	db: Db,
+/** A new account's checked fields and its password hash, ready to be inserted. */
+export interface PreparedAccount {
+	email: string;
+	displayName: string;
+	organisationName: string;
+	passwordHash: string;
+}
+
+export type PrepareAccountResult =
+	{ ok: true; account: PreparedAccount } | Extract<CreateAccountResult, { reason: 'invalid' }>;
+
+/** Checks a new account's fields and hashes its password (slow: before any transaction). */
+export async function prepareAccount(
 	input: NewAccount,
 	/**
 	 * The password's hash, made already by hashPassword (a caller creating many accounts with one
 	 * password, such as the tests' factories, hashes it once); by default it is made here.
 	 */
 	passwordHash?: Promise<string>
-): Promise<CreateAccountResult> {
+): Promise<PrepareAccountResult> {
 	const parsed = newAccountSchema.safeParse(input);
 	if (!parsed.success) {
 		const errors: Partial<Record<keyof NewAccount, string>> = {};
@@ -70,41 +76,85 @@ export async function createAccount(
 		}
 		return { ok: false, reason: 'invalid', errors };
 	}
-	const account = parsed.data;
-	// Hashing takes a while: do it before the transaction holds anything.
-	const hash = await (passwordHash ?? hashPassword(account.password));
+	const { password, ...fields } = parsed.data;
+	return {
+		ok: true,
+		account: { ...fields, passwordHash: await (passwordHash ?? hashPassword(password)) }
+	};
+}
+
+/**
+ * Inserts a prepared account into the given organisation, inside the caller's transaction. A
+ * unique violation (another request took the address meanwhile) is the caller's to turn into
+ * duplicate_email; an address already taken is reported here.
+ */
+export async function insertAccount(
+	tx: Queryable,
+	account: PreparedAccount,
+	organisationId: string
+): Promise<CreateAccountResult> {
+	const taken = await tx.query('select 1 from public.profiles where lower(email) = lower($1)', [
+		account.email
+	]);
+	if (taken.length > 0) return { ok: false, reason: 'duplicate_email', message: DUPLICATE_EMAIL };
+	const [profile] = await tx.query<{ id: string }>(
+		`insert into public.profiles (id, organisation_id, display_name, email)
+		 values (gen_random_uuid(), $1, $2, $3)
+		 returning id`,
+		[organisationId, account.displayName, account.email]
+	);
+	await tx.query('insert into public.local_credentials (user_id, password_hash) values ($1, $2)', [
+		profile!.id,
+		account.passwordHash
+	]);
+	return {
+		ok: true,
+		user: {
+			id: profile!.id,
+			email: account.email,
+			displayName: account.displayName,
+			organisationId
+		}
+	};
+}
+
+/** Whether an error is PostgreSQL's unique violation (an email address taken meanwhile). */
+export function isDuplicateEmailError(err: unknown): boolean {
+	return isUniqueViolation(err);
+}
+
+export const DUPLICATE_EMAIL_RESULT = {
+	ok: false,
+	reason: 'duplicate_email',
+	message: DUPLICATE_EMAIL
+} as const;
+
+/**
+ * Creates a built-in account: the organisation (reused when one of that name, in any case, exists),
+ * the profile and its password credentials, in one transaction. For trusted callers only (first
+ * start setup, CLI): naming an organisation joins it. An invitation never comes here: it places a
+ * new account in the invitation's organisation by id (invites.ts, acceptWithNewAccount).
+ */
+export async function createAccount(
+	db: Db,
+	input: NewAccount,
+	/** The password's hash, made already (see prepareAccount). */
+	passwordHash?: Promise<string>
+): Promise<CreateAccountResult> {
+	// Hashing takes a while: done before the transaction holds anything.
+	const prepared = await prepareAccount(input, passwordHash);
+	if (!prepared.ok) return prepared;
 	try {
-		return await db.transaction(async (tx): Promise<CreateAccountResult> => {
-			const taken = await tx.query('select 1 from public.profiles where lower(email) = lower($1)', [
-				account.email
-			]);
-			if (taken.length > 0)
-				return { ok: false, reason: 'duplicate_email', message: DUPLICATE_EMAIL };
-			const organisationId = await organisationFor(tx, account.organisationName);
-			const [profile] = await tx.query<{ id: string }>(
-				`insert into public.profiles (id, organisation_id, display_name, email)
-				 values (gen_random_uuid(), $1, $2, $3)
-				 returning id`,
-				[organisationId, account.displayName, account.email]
-			);
-			await tx.query(
-				'insert into public.local_credentials (user_id, password_hash) values ($1, $2)',
-				[profile!.id, hash]
-			);
-			return {
-				ok: true,
-				user: {
-					id: profile!.id,
-					email: account.email,
-					displayName: account.displayName,
-					organisationId
-				}
-			};
-		});
+		return await db.transaction(async (tx) =>
+			insertAccount(
+				tx,
+				prepared.account,
+				await organisationFor(tx, prepared.account.organisationName)
+			)
+		);
 	} catch (err) {
 		// Another request took the address between our check and our insert.
-		if (isUniqueViolation(err))
-			return { ok: false, reason: 'duplicate_email', message: DUPLICATE_EMAIL };
+		if (isUniqueViolation(err)) return DUPLICATE_EMAIL_RESULT;
 		throw err;
 	}
 }

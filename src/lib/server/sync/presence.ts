@@ -3,8 +3,8 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import {
 	PRESENCE_USER_KEY,
+	parsePresenceState,
 	presenceColour,
-	presenceStateSchema,
 	type PresenceState,
 	type PresenceUser
 } from '../../collab/presence-state';
@@ -18,9 +18,11 @@ import type { SyncContext } from './hooks';
  *   first ids it announces a new state for that no other open connection holds. Entries for any
  *   other id are dropped silently (y-websocket clients echo everyone's states back, so a foreign
  *   id is normal traffic, not an attack to close the socket for).
- * - **Stamped.** Each accepted state is parsed with the shared schema (unknown fields dropped, at
- *   most `stateBytes`) and the server writes `user` (id, name, organisation, colour) from the
- *   connection's authenticated user: nobody can show another name.
+ * - **Stamped.** Each accepted state is parsed field by field with the shared schema
+ *   (`parsePresenceState`: a field that fails is dropped alone, unknown fields go) and the server
+ *   writes `user` (id, name, organisation, colour) from the connection's authenticated user:
+ *   nobody can show another name. A state is read up to `rawStateBytes`; what is kept is at most
+ *   `stateBytes` (the largest fields go first until it fits).
  * - **Coalesced.** Accepted entries wait in one map (latest per id) and are applied and broadcast
  *   together at most every `intervalMs` (20 per second by default): a connection that floods gets
  *   its last state through, others get one message per interval. Above `messagesPerSecond`
@@ -37,8 +39,13 @@ import type { SyncContext } from './hooks';
  */
 export interface PresenceLimits {
 	idsPerConnection: number;
-	/** Largest state (JSON, UTF-8 bytes) kept; larger ones are dropped. */
+	/** Largest state (JSON, UTF-8 bytes) kept and broadcast, stamp included. */
 	stateBytes: number;
+	/**
+	 * Largest state read at all (JSON, UTF-8 bytes); larger ones are dropped whole unread. Above
+	 * stateBytes, so that one overlong field is dropped alone and the rest stays.
+	 */
+	rawStateBytes: number;
 	/** Presence is broadcast at most once per interval per board. */
 	intervalMs: number;
 	/** Awareness messages a connection may send per second before they are dropped unread. */
@@ -53,6 +60,9 @@ export const PRESENCE_LIMITS: PresenceLimits = {
 	// beside the older filter fields, selection, view and the stamp: 2,048 was too tight for a few
 	// long street names or theme ids.
 	stateBytes: 8192,
+	// Parsing 32 KiB of JSON takes well under a millisecond, and a connection's bytes are budgeted
+	// (limits.ts: IncomingBudget) and only its own (at most two) ids are parsed.
+	rawStateBytes: 32_768,
 	intervalMs: 50,
 	messagesPerSecond: 100,
 	entriesPerMessage: 1000
@@ -322,7 +332,7 @@ export class RoomPresence {
 
 	/** The state as others will see it (JSON), or undefined to drop it. */
 	private stamp(connection: object, holder: Holder, raw: Uint8Array): string | undefined {
-		if (raw.length > this.limits.stateBytes) return undefined;
+		if (raw.length > this.limits.rawStateBytes) return undefined;
 		let value: unknown;
 		try {
 			value = JSON.parse(textDecoder.decode(raw));
@@ -330,16 +340,25 @@ export class RoomPresence {
 			return undefined;
 		}
 		if (value === null) return 'null';
-		const parsed = presenceStateSchema.safeParse(value);
-		if (!parsed.success) return undefined;
-		const state = parsed.data;
+		const state = parsePresenceState(value);
+		if (!state) return undefined;
 		// A read-only member edits nothing: others are never told "X bewerkt dit".
 		if (holder.context.readOnly) delete state.editing;
 		this.presentation(connection, holder, state);
-		const json = JSON.stringify(
-			holder.user ? { ...state, [PRESENCE_USER_KEY]: holder.user } : state
-		);
-		return json.length > this.limits.stateBytes ? undefined : json;
+		const stamped: Record<string, unknown> = holder.user
+			? { ...state, [PRESENCE_USER_KEY]: holder.user }
+			: { ...state };
+		let json = JSON.stringify(stamped);
+		// Too big together (each field is bounded, their sum is not): the largest fields go first.
+		while (Buffer.byteLength(json) > this.limits.stateBytes) {
+			const largest = Object.keys(stamped)
+				.filter((key) => key !== PRESENCE_USER_KEY)
+				.sort((a, b) => JSON.stringify(stamped[b]).length - JSON.stringify(stamped[a]).length)[0];
+			if (largest === undefined) return undefined;
+			delete stamped[largest];
+			json = JSON.stringify(stamped);
+		}
+		return json;
 	}
 
 	/**

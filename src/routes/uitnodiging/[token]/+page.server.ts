@@ -20,16 +20,19 @@ import { readForm } from '$lib/server/forms';
 export const load: PageServerLoad = async ({ params, locals }) => {
 	const { db, auth } = getRuntime();
 	const peek = await peekInvite(db, params.token);
-	if (!peek.ok) return { problem: peek.reason, user: null, signup: null };
+	if (!peek.ok) return { problem: peek.reason, user: null, signup: null, existingOnly: false };
 	const user = locals.user ? { displayName: locals.user.displayName } : null;
 	return {
 		problem: null,
 		user,
-		// Built-in accounts only: with Supabase Auth the invitee signs in (or up) there first.
+		// Built-in accounts only: with Supabase Auth the invitee signs in (or up) there first. An
+		// invitation for another organisation than its maker's is for existing accounts only
+		// (mayCreateAccountIn in invites.ts): the page says so instead of offering the form.
 		signup:
-			!user && auth.mode === 'embedded'
+			!user && auth.mode === 'embedded' && peek.invite.newAccounts
 				? { email: peek.invite.email, minPassword: MIN_PASSWORD_LENGTH }
-				: null
+				: null,
+		existingOnly: !user && auth.mode === 'embedded' && !peek.invite.newAccounts
 	};
 };
 
@@ -74,7 +77,7 @@ export const actions: Actions = {
 			if (result.reason === 'duplicate_email') {
 				return fail(400, { error: 'duplicate' as SignupError, name: displayName, email });
 			}
-			return fail(409, { problem: result.reason });
+			return fail(result.reason === 'organisation' ? 403 : 409, { problem: result.reason });
 		}
 		await recordAudit(db, {
 			boardId: result.boardId,

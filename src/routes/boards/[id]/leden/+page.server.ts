@@ -34,6 +34,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		board: { id: board.id, name: board.name },
 		me: user.id,
+		myOrganisation: user.organisationId,
 		members,
 		invites: invites.map((i) => ({
 			...i,
@@ -100,7 +101,9 @@ async function invite(event: RequestEvent, byEmail: boolean) {
 		});
 	}
 	const link = new URL(`/uitnodiging/${created.token}`, event.url.origin).href;
-	if (!byEmail) return { action: 'invite' as const, link };
+	// Another organisation than the owner's own: the invitation makes no new account (invites.ts).
+	const existingOnly = created.newAccounts ? null : created.organisationName;
+	if (!byEmail) return { action: 'invite' as const, link, existingOnly };
 	const board = await getBoard(db, boardId);
 	const boardName = board?.name ?? boardId;
 	await sendMail(
@@ -111,7 +114,7 @@ async function invite(event: RequestEvent, byEmail: boolean) {
 		},
 		{ dataDir: config.dataDir }
 	);
-	return { action: 'invite' as const, sent: true };
+	return { action: 'invite' as const, sent: true, existingOnly };
 }
 
 export const actions: Actions = {
