@@ -93,10 +93,7 @@ export async function insertAccount(
 	account: PreparedAccount,
 	organisationId: string
 ): Promise<CreateAccountResult> {
-	const taken = await tx.query('select 1 from public.profiles where lower(email) = lower($1)', [
-		account.email
-	]);
-	if (taken.length > 0) return { ok: false, reason: 'duplicate_email', message: DUPLICATE_EMAIL };
+	if (await emailTaken(tx, account.email)) return DUPLICATE_EMAIL_RESULT;
 	const [profile] = await tx.query<{ id: string }>(
 		`insert into public.profiles (id, organisation_id, display_name, email)
 		 values (gen_random_uuid(), $1, $2, $3)
@@ -145,18 +142,27 @@ export async function createAccount(
 	const prepared = await prepareAccount(input, passwordHash);
 	if (!prepared.ok) return prepared;
 	try {
-		return await db.transaction(async (tx) =>
-			insertAccount(
+		return await db.transaction(async (tx) => {
+			// Refused before an organisation of a new name is made for it.
+			if (await emailTaken(tx, prepared.account.email)) return DUPLICATE_EMAIL_RESULT;
+			return insertAccount(
 				tx,
 				prepared.account,
 				await organisationFor(tx, prepared.account.organisationName)
-			)
-		);
+			);
+		});
 	} catch (err) {
 		// Another request took the address between our check and our insert.
 		if (isUniqueViolation(err)) return DUPLICATE_EMAIL_RESULT;
 		throw err;
 	}
+}
+
+async function emailTaken(tx: Queryable, email: string): Promise<boolean> {
+	const rows = await tx.query('select 1 from public.profiles where lower(email) = lower($1)', [
+		email
+	]);
+	return rows.length > 0;
 }
 
 async function organisationFor(tx: Queryable, name: string): Promise<string> {
