@@ -49,12 +49,17 @@ async function takeInvite(
 	tokenHash: string,
 	user: { id: string; email: string | null }
 ): Promise<AcceptResult> {
-	const [taken] = await tx.query<{ board_id: string; role: string }>(
+	const [taken] = await tx.query<{
+		board_id: string;
+		role: string;
+		organisation_id: string | null;
+		created_by: string | null;
+	}>(
 		`update public.board_invites
 		 set used_at = now(), used_by = $2
 		 where token_hash = $1 and used_at is null and expires_at > now()
 		   and (email is null or lower(email) = lower($3)) and ${inviterIsOwner()}
-		 returning board_id, role`,
+		 returning board_id, role, organisation_id, created_by`,
 		[tokenHash, user.id, user.email ?? '']
 	);
 	if (!taken) return { ok: false, reason: await whyNot(tx, tokenHash, user.email) };
@@ -68,6 +73,17 @@ async function takeInvite(
 		 returning role`,
 		[taken.board_id, user.id, role]
 	);
+	// A profile without an organisation (a Supabase user's, as first seen) joins the invitation's,
+	// held to the rule for new accounts (mayCreateAccountIn). Any other keeps its own.
+	if (
+		taken.organisation_id &&
+		(await mayCreateAccountIn(tx, taken.organisation_id, taken.created_by))
+	) {
+		await tx.query(
+			'update public.profiles set organisation_id = $2 where id = $1 and organisation_id is null',
+			[user.id, taken.organisation_id]
+		);
+	}
 	return {
 		ok: true,
 		boardId: taken.board_id,

@@ -34,7 +34,8 @@ export async function memberOrganisations(
  *
  * - An existing account always keeps its own organisation: accepting any invitation only adds the
  *   membership (a colleague of another organisation on a shared board, as their own organisation:
- *   the normal case between a corporation and a welfare organisation).
+ *   the normal case between a corporation and a welfare organisation). A profile without one (a
+ *   Supabase user's, as first seen) is held to the rule for new accounts below.
  * - A new account (signing up through an invitation) joins the invitation's organisation only when
  *   (a) the owner who made the invitation belongs to that organisation, or
  *   (b) the organisation is still empty: nobody belongs to it and it holds no confidential notes
