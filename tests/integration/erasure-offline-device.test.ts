@@ -12,7 +12,7 @@ import {
 	updateGesprek
 } from '../../src/lib/board';
 import { localOrigin } from '../../src/lib/board/common';
-import { forgetHistoryOnRemoteRemoval } from '../../src/lib/board/erase';
+import { erasedMap, forgetHistoryOnRemoteRemoval } from '../../src/lib/board/erase';
 import { addConfidentialGesprek, getOrgNotes, insertOrgNotes } from '../../src/lib/board/org-notes';
 import { seedServerUsers, type SeededUser } from '../support/accounts';
 import { connectClient, whenSynced, type TestClient } from '../support/clients';
@@ -204,5 +204,25 @@ describe('a device that comes back after an erasure', () => {
 		expect(getGesprek(colleague.doc, g.id)).toBe(null);
 		expect(wire.text()).not.toContain(SECRET);
 		expect(await stored(SECRET)).toBe(0);
+	});
+
+	it('keeps the record of erased gesprekken from clients: a modified one cannot strike an id off', async () => {
+		const board = await connect(users.device);
+		const g = addGesprek(board.doc, { ...base, addressId: addresses[5]! });
+		await expect.poll(() => stored(g.id)).toBeGreaterThan(0);
+		await erase(addresses[5]!);
+		await expect.poll(() => erasedMap(board.doc).has(g.id)).toBe(true);
+		const closed: number[] = [];
+		board.provider.on('connection-close', (event: CloseEvent | null) => {
+			if (event) closed.push(event.code);
+		});
+		erasedMap(board.doc).delete(g.id);
+		erasedMap(board.doc).set('made-up-id', true);
+		// Refused as a whole (4422), like any write into a top-level type outside the layout.
+		await expect.poll(() => closed).toContain(4422);
+		board.destroy();
+		const fresh = await connect(users.colleague);
+		expect(erasedMap(fresh.doc).has(g.id)).toBe(true);
+		expect(erasedMap(fresh.doc).has('made-up-id')).toBe(false);
 	});
 });
