@@ -1,8 +1,6 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addGesprek, createUndoManager, getGesprek, removeGesprek } from '../../src/lib/board';
-import { localOrigin } from '../../src/lib/board/common';
-import { forgetHistoryOnRemoteRemoval } from '../../src/lib/board/erase';
 import { addConfidentialGesprek, getOrgNotes, insertOrgNotes } from '../../src/lib/board/org-notes';
 import { seedServerUsers, type SeededUser } from '../support/accounts';
 import { connectClient, whenSynced, type TestClient } from '../support/clients';
@@ -88,8 +86,8 @@ describe('a device that comes back to another process after an erasure', () => {
 
 		// A device that deletes a gesprek offline (its undo history keeps it) and undoes that later.
 		const board = await connect(second, users.device);
+		// Without the page's forgetHistoryOnRemoteRemoval (a page from before the erasure record).
 		const undo = createUndoManager(board.doc);
-		forgetHistoryOnRemoteRemoval(board.doc, undo, localOrigin(board.doc));
 		const told = notTakenOn(board);
 		const shared = addGesprek(board.doc, { ...base, addressId: addresses[0]!, notes: SHARED });
 		undo.stopCapturing();

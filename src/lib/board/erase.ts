@@ -145,10 +145,19 @@ export function forgetHistoryOnRemoteRemoval(
 	localOrigin: unknown
 ): () => void {
 	const watched = [TOP_LEVEL.gesprekken, TOP_LEVEL.pins].map((name) => doc.getMap<unknown>(name));
+	const record = erasedMap(doc);
 	// afterTransaction runs before the transaction's garbage collection.
 	const handler = (transaction: Y.Transaction) => {
 		// This tab's own undo/redo runs with the undo manager as origin: not a remote removal.
 		if (transaction.origin === localOrigin || transaction.origin === undo) return;
+		// An erasure (its record grew): also a gesprek this tab had deleted itself before (offline,
+		// or before the erasure) goes from the history, and its content from memory, which the
+		// history kept from Yjs's garbage collection when the tab deleted it.
+		if ((transaction.changed as Map<unknown, unknown>).has(record)) {
+			undo.clear();
+			queueMicrotask(() => collectDeleted(doc));
+			return;
+		}
 		if (!undo.canUndo() && !undo.canRedo()) return;
 		for (const map of watched) {
 			const keys = (transaction.changed as Map<unknown, Set<string | null>>).get(map);
@@ -160,4 +169,14 @@ export function forgetHistoryOnRemoteRemoval(
 	};
 	doc.on('afterTransaction', handler);
 	return () => doc.off('afterTransaction', handler);
+}
+
+/**
+ * Garbage-collects every deleted item of the document that nothing keeps any more (content an undo
+ * history kept from the collection when it was deleted): Yjs itself collects only what the
+ * transaction at hand deleted.
+ */
+export function collectDeleted(doc: Y.Doc): void {
+	if (!doc.gc || doc.isDestroyed) return;
+	Y.tryGc(Y.createDeleteSetFromStructStore(doc.store), doc.store, doc.gcFilter);
 }
