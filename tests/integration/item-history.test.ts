@@ -248,6 +248,12 @@ describe.each(DRIVERS)('item history through the server on %s', (driver) => {
 		});
 		markConfidential(erik.doc, erikOrg.doc, h.id, users.editor.organisationId);
 		insertOrgNotes(erik.doc, erikOrg.doc, h.id, 0, `${SECRET} `);
+		// Stored before the deletion: notes reaching the server after it would not be taken.
+		await expect
+			.poll(async () => (await history(users.editor, g.id)).entries.some((e) => e.confidential), {
+				timeout: 10_000
+			})
+			.toBe(true);
 		// Then both are deleted, their notes too.
 		removeOrgNotes(erikOrg.doc, g.id);
 		removeGesprek(erik.doc, g.id);

@@ -10,6 +10,27 @@ import { TOP_LEVEL } from './layout';
  * document; the compacted state no longer holds it).
  */
 
+/**
+ * The board's record of erased gesprekken: a top-level map of the board's document from gesprek id
+ * to `true`, written by the server in the same transaction as the erasure, never by a client (the
+ * sync server refuses every client write into a top-level type outside the layout). It holds no
+ * personal data (random ids of gesprekken that are gone) and travels with the document, so every
+ * process and every device learns it with the erasure itself: the server takes no gesprek back
+ * under an erased id (a device's undo of its own deletion, server/sync/erased-guard.ts) nor
+ * confidential notes for it, and a device that reconnects drops what it still kept of them
+ * (forgetHistoryOnRemoteRemoval, collab/offline.ts).
+ */
+export const ERASED = 'erased';
+
+export function erasedMap(doc: Y.Doc): Y.Map<boolean> {
+	return doc.getMap<boolean>(ERASED);
+}
+
+/** Whether the board erased this gesprek. */
+export function isErased(doc: Y.Doc, gesprekId: string): boolean {
+	return erasedMap(doc).has(gesprekId);
+}
+
 export interface ErasedHousehold {
 	/** Ids of the removed gesprekken (for their confidential notes in organisation documents). */
 	gesprekIds: string[];
@@ -25,15 +46,24 @@ export interface ErasedHousehold {
  * (the address itself is not personal data); it is about the neighbourhood, not the household.
  * Run it inside one transaction (withDocument does).
  */
-export function eraseHousehold(doc: Y.Doc, addressId: string): ErasedHousehold {
+export function eraseHousehold(
+	doc: Y.Doc,
+	addressId: string,
+	/** Gesprekken of the household deleted earlier (the item history knows them): recorded too. */
+	deletedEarlier: Iterable<string> = []
+): ErasedHousehold {
 	const result: ErasedHousehold = { gesprekIds: [], pins: 0, initiatieven: 0 };
 	doc.transact(() => {
 		const gesprekken = gesprekkenMap(doc);
+		const erased = erasedMap(doc);
 		for (const [id, fields] of [...gesprekken.entries()]) {
 			if (fields instanceof Y.Map && fields.get('addressId') === addressId) {
 				gesprekken.delete(id);
 				result.gesprekIds.push(id);
 			}
+		}
+		for (const id of [...result.gesprekIds, ...deletedEarlier]) {
+			if (!erased.has(id)) erased.set(id, true);
 		}
 		const pins = doc.getMap<unknown>(TOP_LEVEL.pins);
 		for (const [id, fields] of [...pins.entries()]) {
@@ -115,10 +145,19 @@ export function forgetHistoryOnRemoteRemoval(
 	localOrigin: unknown
 ): () => void {
 	const watched = [TOP_LEVEL.gesprekken, TOP_LEVEL.pins].map((name) => doc.getMap<unknown>(name));
+	const record = erasedMap(doc);
 	// afterTransaction runs before the transaction's garbage collection.
 	const handler = (transaction: Y.Transaction) => {
 		// This tab's own undo/redo runs with the undo manager as origin: not a remote removal.
 		if (transaction.origin === localOrigin || transaction.origin === undo) return;
+		// An erasure (its record grew): also a gesprek this tab had deleted itself before (offline,
+		// or before the erasure) goes from the history, and its content from memory, which the
+		// history kept from Yjs's garbage collection when the tab deleted it.
+		if ((transaction.changed as Map<unknown, unknown>).has(record)) {
+			undo.clear();
+			queueMicrotask(() => collectDeleted(doc));
+			return;
+		}
 		if (!undo.canUndo() && !undo.canRedo()) return;
 		for (const map of watched) {
 			const keys = (transaction.changed as Map<unknown, Set<string | null>>).get(map);
@@ -130,4 +169,14 @@ export function forgetHistoryOnRemoteRemoval(
 	};
 	doc.on('afterTransaction', handler);
 	return () => doc.off('afterTransaction', handler);
+}
+
+/**
+ * Garbage-collects every deleted item of the document that nothing keeps any more (content an undo
+ * history kept from the collection when it was deleted): Yjs itself collects only what the
+ * transaction at hand deleted.
+ */
+export function collectDeleted(doc: Y.Doc): void {
+	if (!doc.gc || doc.isDestroyed) return;
+	Y.tryGc(Y.createDeleteSetFromStructStore(doc.store), doc.store, doc.gcFilter);
 }

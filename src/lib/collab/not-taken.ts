@@ -16,7 +16,11 @@ export type NotTakenReason =
 	| 'required'
 	| 'confidential'
 	/** Personal data for a household that withdrew its consent (server/sync/consent-guard.ts). */
-	| 'withdrawn';
+	| 'withdrawn'
+	/** A gesprek the board erased, or confidential notes for it (server/sync/erased-guard.ts). */
+	| 'erased'
+	/** Confidential notes for a gesprek the board deleted (server/sync/consent-guard-notes.ts). */
+	| 'deleted';
 
 /** One part of an update the server did not take. */
 export interface NotTaken {

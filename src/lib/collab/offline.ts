@@ -1,6 +1,7 @@
-import { IndexeddbPersistence } from 'y-indexeddb';
-import { m } from '$lib/paraglide/messages';
+import { IndexeddbPersistence, storeState } from 'y-indexeddb';
 import type * as Y from 'yjs';
+import { collectDeleted, erasedMap } from '$lib/board/erase';
+import { m } from '$lib/paraglide/messages';
 
 /**
  * The board's copy on this device (issue 12, "Field mode and offline" in docs/architecture.md).
@@ -30,11 +31,36 @@ const open = new Set<IndexeddbPersistence>();
 export class OfflineCopy {
 	readonly #persistence: IndexeddbPersistence;
 	readonly loaded: Promise<void>;
+	readonly #record: Y.Map<boolean>;
+	/**
+	 * An erasure reached this device (the board's record of erased gesprekken grew, board/erase.ts):
+	 * y-indexeddb keeps every update it stored until it trims its log (after 500), so the erased
+	 * household's content would stay on the device's disk. The log is rewritten as the document's
+	 * state at once, after the page's undo history let go of it (forgetHistoryOnRemoteRemoval).
+	 */
+	readonly #onErasure = (event: Y.YMapEvent<boolean>) => {
+		if (event.transaction.origin === this.#persistence) return;
+		setTimeout(() => void this.compact(), 0);
+	};
 
 	constructor(userId: string, boardId: string, doc: Y.Doc) {
 		this.#persistence = new IndexeddbPersistence(offlineDbName(userId, boardId), doc);
 		open.add(this.#persistence);
 		this.loaded = this.#persistence.whenSynced.then(() => undefined);
+		this.#record = erasedMap(doc);
+		this.#record.observe(this.#onErasure);
+	}
+
+	/** Rewrites the stored log as the document's current state (deleted content left behind). */
+	async compact(): Promise<void> {
+		if (!open.has(this.#persistence)) return;
+		try {
+			await this.loaded;
+			collectDeleted(this.#persistence.doc);
+			await storeState(this.#persistence, true);
+		} catch {
+			// Destroyed meanwhile (wiped, page left): nothing to rewrite.
+		}
 	}
 
 	/** The origin y-indexeddb applies the stored copy with (not a local edit). */
@@ -59,12 +85,14 @@ export class OfflineCopy {
 	}
 
 	async destroy(): Promise<void> {
+		this.#record.unobserve(this.#onErasure);
 		open.delete(this.#persistence);
 		await this.#persistence.destroy();
 	}
 
 	/** Removes this board's copy from the device (the document in memory stays as it is). */
 	async clear(): Promise<void> {
+		this.#record.unobserve(this.#onErasure);
 		open.delete(this.#persistence);
 		await this.#persistence.clearData();
 	}

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { orgNotesMap } from '$lib/board/org-notes';
 import {
 	SealedNotesStore,
 	deleteDb,
@@ -41,6 +42,18 @@ export class OwnDeviceCopy {
 		this.#pending.push(update);
 		this.#timer ??= setTimeout(() => this.#flush(), FLUSH_MS);
 	};
+	/** A gesprek's notes were removed elsewhere (an erasure, a deletion): see #onRemoval. */
+	#rewrite = false;
+	/**
+	 * The records hold every earlier update, so notes removed by an erasure (or a colleague's
+	 * deletion of the gesprek) would stay in them, sealed, until the next rewrite: it comes with
+	 * the next store instead.
+	 */
+	readonly #onRemoval = (event: Y.YMapEvent<Y.Text>) => {
+		if (event.transaction.local) return;
+		for (const change of event.changes.keys.values())
+			if (change.action === 'delete') this.#rewrite = true;
+	};
 
 	constructor(
 		private readonly userId: string,
@@ -81,6 +94,7 @@ export class OwnDeviceCopy {
 		this.#store = store;
 		this.#pending = [];
 		this.doc.on('update', this.#onUpdate);
+		orgNotesMap(this.doc).observe(this.#onRemoval);
 		this.#records = 1;
 		const state = Y.encodeStateAsUpdate(this.doc);
 		this.#queue(() => store.replace(state));
@@ -98,8 +112,9 @@ export class OwnDeviceCopy {
 		if (!store || this.#pending.length === 0) return;
 		const update = Y.mergeUpdates(this.#pending.splice(0));
 		if (store.closed) return this.#lost();
-		if (++this.#records > COMPACT_AFTER) {
+		if (++this.#records > COMPACT_AFTER || this.#rewrite) {
 			this.#records = 1;
+			this.#rewrite = false;
 			const state = Y.encodeStateAsUpdate(this.doc);
 			this.#queue(() => store.replace(state));
 		} else this.#queue(() => store.append(update));
@@ -123,6 +138,7 @@ export class OwnDeviceCopy {
 	#detach(): void {
 		this.#generation++;
 		this.doc.off('update', this.#onUpdate);
+		orgNotesMap(this.doc).unobserve(this.#onRemoval);
 		if (this.#timer) clearTimeout(this.#timer);
 		this.#timer = null;
 		this.#pending = [];

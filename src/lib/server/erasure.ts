@@ -68,7 +68,7 @@ export async function eraseHousehold(
 	);
 	let confidentialNotes = await removeConfidentialNotes(db, sync, boardId, [...before, ...deleted]);
 	const erased: ErasedHousehold = await sync.withDocument(boardId, (doc) =>
-		eraseFromDocument(doc, addressId)
+		eraseFromDocument(doc, addressId, deleted)
 	);
 	// A gesprek added at the address in the meantime.
 	const added = erased.gesprekIds.filter((id) => !before.includes(id));

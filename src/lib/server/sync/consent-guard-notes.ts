@@ -2,7 +2,8 @@ import * as Y from 'yjs';
 import { gesprekkenMap, withdrawnNow } from '../../board/gesprekken';
 import type { RecordShape } from '../../board/layout';
 import { ORG_NOTES } from '../../board/org-notes';
-import type { NotTaken } from '../../collab/not-taken';
+import type { NotTaken, NotTakenReason } from '../../collab/not-taken';
+import { erasedIds } from './erased-guard';
 import { UpdateRefusal, UpdateWaits, type TakenPart } from './hooks';
 import { serverCopy } from './repair';
 import { validateBoardUpdate, type UpdateFacts } from './validate';
@@ -21,8 +22,11 @@ import { validateBoardUpdate, type UpdateFacts } from './validate';
  * document holds every gesprek it writes notes for, and is checked then. So notes about a household
  * that withdrew are never stored, not even for a moment, and a legitimate note is only delayed (the
  * page says it is not stored yet; dropped with the connection, it is sent again on reconnecting).
- * A gesprek the board deleted still has its key there: its notes are checked as today (no
- * household: taken; the organisation's own notes on a deleted gesprek stay until an erasure).
+ * A gesprek the board deleted or erased still has its key there (Yjs keeps a deleted map entry's
+ * key): no new text is taken into its notes (reason 'erased' for a gesprek the board's record of
+ * erasures names, board/erase.ts, else 'deleted'), so a device that was offline during the erasure
+ * cannot store its notes again; the organisation's own notes on a deleted gesprek stay until an
+ * erasure, and deleting them stays possible.
  */
 
 /**
@@ -52,10 +56,12 @@ export function guardWithdrawnNotes(
 	if (!arrived()) {
 		throw new UpdateWaits('confidential notes for a gesprek the board does not hold yet', arrived);
 	}
-	const withdrawn = withdrawnGesprekken(board, facts.orgNotes);
+	const withdrawn = refusedGesprekken(board, facts.orgNotes);
 	if (withdrawn.size === 0) return null;
 	if (!mayRepair()) {
-		throw new UpdateRefusal('confidential notes for a household that withdrew its consent');
+		throw new UpdateRefusal(
+			'confidential notes for a household that withdrew its consent, or a removed gesprek'
+		);
 	}
 	const back = takeBackNotes(orgDoc, update, withdrawn);
 	if (!back) return null;
@@ -64,15 +70,23 @@ export function guardWithdrawnNotes(
 	return { update: merged, notTaken: back.notTaken };
 }
 
-/** Of these gesprek ids, those whose household withdrew its consent in the board's document. */
-function withdrawnGesprekken(board: Y.Doc, ids: Iterable<string>): Set<string> {
-	const out = new Set<string>();
+/**
+ * Of these gesprek ids, those whose notes take no new text, with why: the board erased the gesprek
+ * or deleted it, or its household withdrew its consent in the board's document.
+ */
+function refusedGesprekken(board: Y.Doc, ids: Iterable<string>): Map<string, NotTakenReason> {
+	const out = new Map<string, NotTakenReason>();
+	const erased = new Set(erasedIds(board, ids));
+	const known = (gesprekkenMap(board) as unknown as Y.AbstractType<unknown>)._map;
 	const withdrawn = withdrawnNow(board);
-	if (withdrawn.size === 0) return out;
 	const gesprekken = gesprekkenMap(board);
 	for (const id of ids) {
-		const address: unknown = gesprekken.get(id)?.get('addressId');
-		if (typeof address === 'string' && withdrawn.has(address)) out.add(id);
+		if (erased.has(id)) out.set(id, 'erased');
+		else if (known.get(id)?.deleted) out.set(id, 'deleted');
+		else if (withdrawn.size > 0) {
+			const address: unknown = gesprekken.get(id)?.get('addressId');
+			if (typeof address === 'string' && withdrawn.has(address)) out.set(id, 'withdrawn');
+		}
 	}
 	return out;
 }
@@ -85,7 +99,8 @@ function withdrawnGesprekken(board: Y.Doc, ids: Iterable<string>): Set<string> {
 export function takeBackNotes(
 	orgDoc: Y.Doc,
 	update: Uint8Array,
-	ids: Set<string>
+	/** The gesprek ids, each with why its notes take no new text. */
+	ids: Map<string, NotTakenReason>
 ): { repair: Uint8Array; notTaken: NotTaken[] } | null {
 	// The server's own change, with a low client id (repair.ts).
 	const copy = serverCopy(orgDoc);
@@ -99,7 +114,7 @@ export function takeBackNotes(
 	copy.on('update', onUpdate);
 	const notes = copy.getMap<Y.Text>(ORG_NOTES) as unknown as Y.AbstractType<unknown>;
 	copy.transact((tr) => {
-		for (const id of ids) {
+		for (const [id, reason] of ids) {
 			const entry = notes._map.get(id);
 			if (!entry || entry.deleted || !(entry.content instanceof Y.ContentType)) continue;
 			const all = isNew(entry);
@@ -109,7 +124,7 @@ export function takeBackNotes(
 				item.delete(tr);
 				any = true;
 			}
-			if (any) notTaken.push({ path: [ORG_NOTES, id], reason: 'withdrawn' });
+			if (any) notTaken.push({ path: [ORG_NOTES, id], reason });
 		}
 	});
 	copy.off('update', onUpdate);

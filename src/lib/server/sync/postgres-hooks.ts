@@ -11,6 +11,7 @@ import { HistoryRecorder } from '../history/store';
 import { syncCounters } from '../ops/metrics';
 import { guardWithdrawn } from './consent-guard';
 import { guardWithdrawnNotes } from './consent-guard-notes';
+import { guardErased } from './erased-guard';
 import { SyncRefusal, UpdateRefusal, type SyncHooks, type TakenPart } from './hooks';
 import { changesConfidential, parseDocName } from './org-docs';
 import { UpdateStore } from './store';
@@ -139,15 +140,26 @@ export function postgresHooks(
 				part = { update: valid.update, notTaken: valid.notTaken };
 				facts = valid.facts;
 			}
+			// No erased gesprek comes back (erased-guard.ts: a device's undo of its own deletion).
+			const erased = org
+				? null
+				: guardErased(part?.update ?? update, doc, facts, mayRepair, layout, author);
+			if (erased) {
+				syncCounters.refused++;
+				log(`board ${docName}: refused ${erased.notTaken.length} erased gesprek(ken)`);
+				part = { update: erased.update, notTaken: [...(part?.notTaken ?? []), ...erased.notTaken] };
+				facts = erased.facts;
+			}
 			// Nothing personal for a household that withdrew its consent (consent-guard.ts), nor
-			// confidential notes about it (consent-guard-notes.ts: the consent is the board's).
+			// confidential notes about it or about a gesprek the board deleted or erased
+			// (consent-guard-notes.ts: the consent and the gesprekken are the board's).
 			const guarded = org
 				? guardWithdrawnNotes(part?.update ?? update, doc, board, facts, mayRepair, layout)
 				: guardWithdrawn(part?.update ?? update, doc, facts, mayRepair, layout, author);
 			if (!guarded) return part;
 			syncCounters.refused++;
 			log(
-				`board ${docName}: refused personal data for a withdrawn household (${guarded.notTaken.length} fields)`
+				`board ${docName}: refused personal data for a withdrawn household or a removed gesprek (${guarded.notTaken.length} fields)`
 			);
 			return { update: guarded.update, notTaken: [...(part?.notTaken ?? []), ...guarded.notTaken] };
 		},

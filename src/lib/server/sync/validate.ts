@@ -72,6 +72,11 @@ export interface UpdateFacts {
 	 * writes text into (consent-guard-notes.ts).
 	 */
 	orgNotes: Set<string>;
+	/**
+	 * The gesprek ids under which it puts a new value into the board's gesprekken (a new gesprek,
+	 * or one brought back: undoing a deletion writes a copy under the old id); see erased-guard.ts.
+	 */
+	gesprekIds: Set<string>;
 }
 
 /**
@@ -129,7 +134,8 @@ class UpdateCheck {
 		withdraws: false,
 		moves: false,
 		moved: new Map(),
-		orgNotes: new Set()
+		orgNotes: new Set(),
+		gesprekIds: new Set()
 	};
 	/** The addresses written into gesprekken new in this update (facts.personal gets them). */
 	private readonly newAddresses = new Map<Y.Item, string[]>();
@@ -224,6 +230,7 @@ class UpdateCheck {
 		const place = this.place(item);
 		if (place === GONE || place === PENDING) return;
 		const { shape, key, container } = place;
+		if (container === GESPREKKEN && key !== null) this.facts.gesprekIds.add(key);
 		let child: Shape;
 		if (shape.kind === 'record' || shape.kind === 'map') {
 			if (key === null) throw new UpdateRefusal(`list content in the map ${describe(place)}`);
