@@ -52,7 +52,7 @@ describe('Supabase mode: an invitation gives a profile without an organisation i
 		for (const [name, id] of [
 			['Woonwaarts', orgs.woonwaarts],
 			['Bindkracht10', orgs.bindkracht]
-		]) {
+		] as const) {
 			await db.query('insert into public.organisations (id, name) values ($1, $2)', [id, name]);
 		}
 		for (const [user, org, name] of [
