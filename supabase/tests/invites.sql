@@ -1,7 +1,7 @@
 -- Row-level security on public.board_invites: owners of a board read, create and revoke its
 -- invitations; nobody else sees or touches them, and nobody changes one through the API.
 begin;
-select plan(17);
+select plan(20);
 
 -- Seed: see _seed.psql (Olga owns, Erik edits, Vera views "wijk"; Otto owns "elders").
 \ir _seed.psql
@@ -61,6 +61,19 @@ select results_eq($$select board_id, role from public.board_invites$$, $$values 
 select lives_ok(
 	$$insert into public.board_invites (board_id, token_hash, role, organisation_id, email, created_by) values ('wijk', 'olga-hash', 'viewer', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'new@example.org', '11111111-1111-4111-8111-111111111111')$$,
 	'an owner can invite to their board');
+select lives_ok(
+	$$insert into public.board_invites (board_id, token_hash, role, organisation_id, created_by) values ('wijk', 'olga-own-hash', 'editor', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', '11111111-1111-4111-8111-111111111111')$$,
+	'an owner can invite into their own organisation');
+select throws_ok(
+	$$insert into public.board_invites (board_id, token_hash, role, organisation_id, created_by) values ('wijk', 'olga-han-hash', 'editor', 'cccccccc-cccc-4ccc-8ccc-cccccccccccc', '11111111-1111-4111-8111-111111111111')$$,
+	'42501', 'new row violates row-level security policy for table "board_invites"',
+	'an owner cannot name a stranger''s organisation (nobody of it is on the board)');
+reset role;
+insert into public.organisations (id, name) values ('dddddddd-dddd-4ddd-8ddd-dddddddddddd', 'Nieuw buurthuis');
+set local role authenticated;
+select lives_ok(
+	$$insert into public.board_invites (board_id, token_hash, role, organisation_id, created_by) values ('wijk', 'olga-new-hash', 'viewer', 'dddddddd-dddd-4ddd-8ddd-dddddddddddd', '11111111-1111-4111-8111-111111111111')$$,
+	'an owner can invite into a new organisation that has nobody yet');
 select throws_ok(
 	$$insert into public.board_invites (board_id, token_hash, role, organisation_id, created_by, used_at) values ('wijk', 'used-hash', 'owner', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', '11111111-1111-4111-8111-111111111111', now())$$,
 	'42501', 'new row violates row-level security policy for table "board_invites"',
