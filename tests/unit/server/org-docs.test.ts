@@ -43,7 +43,25 @@ describe('organisation document names', () => {
 			`spoorbuurt/org/${ORG.toUpperCase()}`
 		]) {
 			expect(parseDocName(name), name).toBeNull();
+			// asked again (names are remembered): still refused
+			expect(parseDocName(name), name).toBeNull();
 		}
+	});
+
+	it('gives the same answer when asked again, one that callers cannot change', () => {
+		const first = parseDocName(`spoorbuurt/org/${ORG}`);
+		const again = parseDocName(`spoorbuurt/org/${ORG}`);
+		expect(again).toEqual(first);
+		expect(Object.isFrozen(again)).toBe(true);
+		// Many names: the remembered ones are bounded, and each still parses right.
+		for (let i = 0; i < 2500; i++) {
+			expect(parseDocName(`board-${i}`)).toEqual({
+				kind: 'board',
+				name: `board-${i}`,
+				boardId: `board-${i}`
+			});
+		}
+		expect(parseDocName(`spoorbuurt/org/${ORG}`)).toEqual(first);
 	});
 });
 

@@ -27,8 +27,25 @@ export function orgDocName(boardId: string, organisationId: string): string {
 	return `${boardId}/${ORG_SEGMENT}/${organisationId.toLowerCase()}`;
 }
 
+/**
+ * Names already parsed: the sync hooks ask for every update of a document (a few names, asked
+ * thousands of times). Valid names only, and bounded: emptied when it reaches its size.
+ */
+const parsedNames = new Map<string, Readonly<DocumentRef>>();
+const PARSED_NAMES_MAX = 1000;
+
 /** What a document name refers to; null for anything that is not a valid name. */
-export function parseDocName(name: string): DocumentRef | null {
+export function parseDocName(name: string): Readonly<DocumentRef> | null {
+	const known = parsedNames.get(name);
+	if (known) return known;
+	const ref = parseName(name);
+	if (!ref) return null;
+	if (parsedNames.size >= PARSED_NAMES_MAX) parsedNames.clear();
+	parsedNames.set(name, Object.freeze(ref));
+	return ref;
+}
+
+function parseName(name: string): DocumentRef | null {
 	const parts = name.split('/');
 	const boardId = parts[0]!;
 	if (!isBoardId(boardId)) return null;
