@@ -17,6 +17,7 @@ import { UpdateStore } from '../src/lib/server/sync/store';
 import { SESSION_COOKIE } from '../src/lib/server/auth/sessions';
 import { seedUsers } from '../tests/support/accounts';
 import { startServer } from '../tests/support/server-process';
+import { bundleTestServer } from './lib/servers';
 import { median } from './lib/util';
 
 export const BIG = { id: 'bench-10k', addresses: 10_000, gesprekken: 5_000 };
@@ -157,6 +158,7 @@ export async function benchBoardLoad(
 	const t0 = performance.now();
 	const { stateBytes, token } = await seed(dataDir);
 	log(`board load: seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+	await bundleTestServer();
 	const server = await startServer({ dataDir, extra: { BUURTBORD_DEMO: 'true' } });
 	const browser = await chromium.launch({
 		executablePath: '/usr/bin/chromium',

@@ -12,7 +12,7 @@
  * Run alone: `node --import tsx bench/map-perf.ts` (needs `npm run build` and /usr/bin/chromium);
  * MAP_SIZES=5000,20000 to choose sizes, MAP_RUNS=3 for more runs (medians are reported).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -29,8 +29,9 @@ import { UpdateStore } from '../src/lib/server/sync/store';
 import { seedUsers } from '../tests/support/accounts';
 import { startServer } from '../tests/support/server-process';
 import { closeClient, openClient, whenSynced } from './lib/clients';
-import { tempDataDir } from './lib/servers';
+import { bundleTestServer, tempDataDir } from './lib/servers';
 import { bytes, median, ms, table } from './lib/util';
+import { docHeap } from './doc-heap';
 import { BARE_PAGE, FLIGHT, IDLE } from './map-perf-page';
 
 export const MAP_SIZES = [5_000, 20_000, 50_000];
@@ -50,7 +51,8 @@ interface Sample {
 export interface MapPerfRow {
 	addresses: number;
 	gesprekken: number;
-	page: 'board' | 'bare';
+	/** `document`: the board's Y.Doc alone in an empty page (heap only, see doc-heap.ts). */
+	page: 'board' | 'bare' | 'document';
 	samples: Sample[];
 }
 
@@ -61,6 +63,8 @@ interface Seeded {
 	free: string[];
 	center: [number, number];
 	geojson: string;
+	/** The board's stored document, as the page receives it. */
+	update: Uint8Array;
 }
 
 const board = (n: number) => `bench-map-${n / 1000}k`;
@@ -99,7 +103,8 @@ async function seed(
 				gesprekken,
 				free: demo.addresses.filter((a) => !visited.has(a.id)).map((a) => a.id),
 				center: [lon, lat],
-				geojson: JSON.stringify({ type: 'FeatureCollection', features })
+				geojson: JSON.stringify({ type: 'FeatureCollection', features }),
+				update: Y.encodeStateAsUpdate(demo.doc)
 			});
 			demo.doc.destroy();
 		}
@@ -148,6 +153,16 @@ async function heapAfterGc(page: Page): Promise<number> {
 		metrics: { name: string; value: number }[];
 	};
 	return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
+}
+
+/** `MAP_HEAPSNAPSHOT=<prefix>`: the board page's heap once idle, for DevTools' Memory panel. */
+async function heapSnapshot(page: Page, path: string): Promise<void> {
+	const cdp = await page.context().newCDPSession(page);
+	const chunks: string[] = [];
+	cdp.on('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => chunks.push(chunk));
+	await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+	writeFileSync(path, chunks.join(''));
+	await cdp.detach();
 }
 
 async function measureBare(browser: Browser, url: string, b: Seeded): Promise<Sample> {
@@ -280,6 +295,8 @@ async function measureBoard(
 		if (trace) await browser.stopTracing();
 		await phases?.print(`${b.addresses} addresses`);
 		const heap = await heapAfterGc(page);
+		if (process.env.MAP_HEAPSNAPSHOT)
+			await heapSnapshot(page, `${process.env.MAP_HEAPSNAPSHOT}-${b.addresses}.heapsnapshot`);
 		const flight = await page.evaluate<{ fps: number; p95: number }>(
 			`(${FLIGHT})(window.__buurtbordMap, ${JSON.stringify(b.center)})`
 		);
@@ -302,9 +319,14 @@ async function measureBoard(
 			b.id
 		);
 		let t0 = 0;
+		// `MAP_EDIT_PROFILE=<prefix>`: the page's CPU profile from the remote edit until it is shown.
+		const profiler = process.env.MAP_EDIT_PROFILE ? await page.context().newCDPSession(page) : null;
+		await profiler?.send('Profiler.enable');
+		await profiler?.send('Profiler.setSamplingInterval', { interval: 250 });
 		try {
 			await whenSynced(client, 120_000);
 			const themeId = listThemas(client.doc)[0]!.id;
+			await profiler?.send('Profiler.start');
 			t0 = Date.now();
 			addGesprek(client.doc, {
 				addressId: free,
@@ -320,6 +342,11 @@ async function measureBoard(
 				timeout: 120_000,
 				polling: 50
 			});
+			if (profiler) {
+				const { profile } = await profiler.send('Profiler.stop');
+				const path = `${process.env.MAP_EDIT_PROFILE}-${b.addresses}.cpuprofile`;
+				writeFileSync(path, JSON.stringify(profile));
+			}
 		} finally {
 			closeClient(client);
 		}
@@ -381,6 +408,7 @@ export async function benchMapPerf(
 	const dir = tempDataDir();
 	log(`map: seeding ${sizes.join(', ')} addresses with the demo generator`);
 	const { boards, token } = await seed(dir.dir, sizes);
+	await bundleTestServer();
 	const server = await startServer({ dataDir: dir.dir });
 	const bare = await bareServer(boards);
 	const browser = await chromium.launch({
@@ -411,7 +439,14 @@ export async function benchMapPerf(
 					await failed(log, measureBoard(browser, server.url, token, b, b.free[i]!))
 				);
 			}
-			rows.push(base, ours);
+			const heap = await docHeap(browser, b.update);
+			const nan = NaN;
+			const document: MapPerfRow = {
+				...size,
+				page: 'document',
+				samples: [{ idleMs: nan, fps: nan, frameP95Ms: nan, heap, editListMs: nan, editMapMs: nan }]
+			};
+			rows.push(base, ours, document);
 		}
 		return { rows };
 	} finally {
@@ -428,7 +463,8 @@ export function mapPerfLines(rows: MapPerfRow[]): string[] {
 	const bareOf = (r: MapPerfRow) =>
 		rows.find((x) => x.page === 'bare' && x.addresses === r.addresses)!;
 	const ratio = (r: MapPerfRow, k: keyof Sample) =>
-		r.page === 'board' ? ` (${(med(r, k) / med(bareOf(r), k)).toFixed(2)}×)` : '';
+		r.page !== 'bare' ? ` (${(med(r, k) / med(bareOf(r), k)).toFixed(2)}×)` : '';
+	const timed = (r: MapPerfRow, cell: () => string) => (r.page === 'document' ? '' : cell());
 	return [
 		`9. The board page's map (issue 10) at ${[...new Set(rows.map((r) => r.addresses))].join(' / ')} addresses, one gesprek per two, in Chromium (SwiftShader, 1280×800), next to bare MapLibre with the same points clustered`,
 		table(
@@ -445,14 +481,15 @@ export function mapPerfLines(rows: MapPerfRow[]): string[] {
 			rows.map((r) => [
 				r.addresses,
 				r.page,
-				ms(med(r, 'idleMs'), 0) + ratio(r, 'idleMs'),
-				med(r, 'fps').toFixed(1) + ratio(r, 'fps'),
-				ms(med(r, 'frameP95Ms'), 0),
+				timed(r, () => ms(med(r, 'idleMs'), 0) + ratio(r, 'idleMs')),
+				timed(r, () => med(r, 'fps').toFixed(1) + ratio(r, 'fps')),
+				timed(r, () => ms(med(r, 'frameP95Ms'), 0)),
 				r.page === 'board' ? ms(med(r, 'editListMs'), 0) : '',
-				ms(med(r, 'editMapMs'), 0) + (r.page === 'bare' ? ' (updateData)' : ''),
+				timed(r, () => ms(med(r, 'editMapMs'), 0) + (r.page === 'bare' ? ' (updateData)' : '')),
 				bytes(med(r, 'heap')) + ratio(r, 'heap')
 			])
 		),
+		`   document: the board's Y.Doc alone, applied in an empty page (the board page holds it whole: a floor under its heap)`,
 		`   goals: first idle ≤ ${MAP_TARGETS.idleRatio}× bare, fps ≥ ${MAP_TARGETS.fpsRatio}× bare, heap ≤ ${MAP_TARGETS.heapRatio}× bare; edit: board's "→ map idle" includes the sync hop`
 	];
 }

@@ -7,6 +7,7 @@ import { seedServerUsers } from '../tests/support/accounts';
 import { startPostgres } from '../tests/support/postgres';
 import { startRedis } from '../tests/support/redis';
 import { startServer, type ServerProcess } from '../tests/support/server-process';
+import { bundleTestServer } from './lib/servers';
 
 export interface ProcessesSetup {
 	/** One process, no Redis. */
@@ -35,6 +36,7 @@ export async function freshClients(): Promise<ProcessesSetup> {
 		const pairUser = (await seedServerUsers({ databaseUrl: pairDb }, member)).bench;
 		// LOG_LEVEL stays at info: startServer reads the port from the "listening" line.
 		const extra = {};
+		await bundleTestServer();
 		const single = await startServer({ databaseUrl: singleDb, extra });
 		servers.push(single);
 		const pairEnv = { databaseUrl: pairDb, extra: { ...extra, REDIS_URL: redis.url } };

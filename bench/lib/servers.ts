@@ -7,6 +7,7 @@ import { docs, setupWSConnection } from '@y/websocket-server/utils';
 import { WebSocketServer } from 'ws';
 import { startBuurtbord, type Buurtbord } from '../../src/lib/server/app';
 import { readConfig } from '../../src/lib/server/config';
+import { buildDir, bundleServer } from '../../server/bundle';
 import { seedUsers } from '../../tests/support/accounts';
 import { withTimeout } from './util';
 
@@ -38,6 +39,15 @@ async function closeHttp(server: Server): Promise<void> {
 }
 
 /** A fresh PGlite data folder in the temp directory; `remove()` deletes it. */
+/**
+ * The server process that the benches start through the tests' `startServer` is the tests' bundle
+ * of server/index.ts: made fresh here, as the tests' global set-up does, so that a bench never
+ * measures a bundle left by an older run (or fails where none was made yet).
+ */
+export async function bundleTestServer(): Promise<void> {
+	await bundleServer(buildDir(), 'buurtbord-test');
+}
+
 export function tempDataDir(): { dir: string; remove(): void } {
 	const dir = mkdtempSync(join(tmpdir(), 'buurtbord-bench-'));
 	return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };

@@ -125,13 +125,23 @@ export class Gesprekken extends Collection<Gesprek> {
 
 	/** One household's gesprekken, oldest first (grouped once per change of the list). */
 	forAddress(addressId: string): Gesprek[] {
+		return this.byAddress[addressId] ?? [];
+	}
+
+	/**
+	 * Every household's gesprekken by address id, oldest first. Code that looks up many addresses
+	 * reads this once: each read subscribes the reading effect or derived again (one more Svelte
+	 * effect per read, until it re-runs), so `forAddress` in a loop over thousands of addresses
+	 * would make thousands.
+	 */
+	get byAddress(): Readonly<Record<string, Gesprek[]>> {
 		const list = this.all;
 		if (this.#byAddress?.list !== list) {
 			const groups: Record<string, Gesprek[]> = Object.create(null);
 			for (const g of list) (groups[g.addressId] ??= []).push(g);
 			this.#byAddress = { list, groups };
 		}
-		return this.#byAddress.groups[addressId] ?? [];
+		return this.#byAddress.groups;
 	}
 
 	/**

@@ -57,6 +57,11 @@ describe('the board state reads only what changed', () => {
 			fresh.filter((g) => g.addressId === 'adres-7')
 		);
 		expect(b.gesprekken.forAddress('adres-7').map((g) => g.heldBy)).toContain('Bas');
+		// Every household at once, for lists over many addresses (one read, one subscription).
+		const groups = b.gesprekken.byAddress;
+		expect(Object.keys(groups).sort()).toEqual([...new Set(fresh.map((g) => g.addressId))].sort());
+		for (const [addressId, list] of Object.entries(groups))
+			expect(list).toEqual(fresh.filter((g) => g.addressId === addressId));
 		unlink();
 		a.destroy();
 		b.destroy();
