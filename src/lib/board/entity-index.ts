@@ -78,16 +78,32 @@ export class EntityIndex<T extends { id: string; createdAt: string | number }> {
 		if (this.#dirty.size === 0) return;
 		const dirty = [...this.#dirty];
 		this.#dirty.clear();
-		let reorder = false;
+		const added: T[] = [];
+		const removed = new Set<string>();
+		let moved = false;
 		for (const id of dirty) {
 			const before = this.#byId.get(id);
 			const after = this.#load(id);
-			if (!before || !after || before.createdAt !== after.createdAt) reorder = true;
+			if (!before && after) added.push(after);
+			else if (before && !after) removed.add(id);
+			else if (before && after && before.createdAt !== after.createdAt) moved = true;
 		}
-		if (reorder) return this.#rebuild();
-		const list = this.#list.slice();
-		for (const id of dirty) list[this.#index.get(id)!] = this.#byId.get(id)!;
+		// Many at once (a board loaded, a street imported): sorting all is cheaper.
+		if (moved || added.length + removed.size > 64) return this.#rebuild();
+		let list = this.#list.slice();
+		for (const id of dirty) {
+			const at = this.#index.get(id);
+			if (at !== undefined && !removed.has(id)) list[at] = this.#byId.get(id)!;
+		}
+		if (added.length === 0 && removed.size === 0) {
+			this.#list = list;
+			return;
+		}
+		// A gesprek added or deleted: its place found, not the whole list sorted again.
+		if (removed.size > 0) list = list.filter((e) => !removed.has(e.id));
+		for (const e of added) list.splice(insertionPoint(list, e), 0, e);
 		this.#list = list;
+		this.#index = new Map(list.map((e, i) => [e.id, i]));
 	}
 
 	#remember(id: string, action: 'add' | 'update' | 'delete' | undefined): void {
@@ -141,4 +157,19 @@ export class EntityIndex<T extends { id: string; createdAt: string | number }> {
 		this.#listeners.clear();
 		this.#departed.clear();
 	}
+}
+
+/** Where `e` goes in a list sorted by creation: after every entity that sorts before it. */
+function insertionPoint<T extends { id: string; createdAt: string | number }>(
+	list: readonly T[],
+	e: T
+): number {
+	let lo = 0;
+	let hi = list.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >>> 1;
+		if (byCreation(list[mid]!, e) <= 0) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo;
 }

@@ -73,8 +73,17 @@ export function readPackedCount(properties: Record<string, unknown>, slot: numbe
 export const themeSlot = (themas: readonly AThema[], id: string) =>
 	1 + themas.findIndex((t) => t.id === id);
 
+interface Cached {
+	key: string;
+	feature: Feature<Point, AnalysisProperties>;
+	/** What it was made from: the same objects make the same feature (no key to compare). */
+	address: AAddress;
+	summary: AddressSummary;
+	match: 0 | 1;
+}
+
 export class AnalysisFeatures {
-	#cache = new Map<string, { key: string; feature: Feature<Point, AnalysisProperties> }>();
+	#cache = new Map<string, Cached>();
 	#order = '';
 
 	build(
@@ -84,8 +93,9 @@ export class AnalysisFeatures {
 		matches: (address: AAddress, summary: AddressSummary) => boolean
 	): FeatureCollection<Point, AnalysisProperties> {
 		const colour = new Map(themas.map((t) => [t.id, t.colour]));
-		// Packing follows the theme list's order: another order is another packing.
-		const order = themas.map((t) => t.id).join(',');
+		// Packing follows the theme list's order: another order is another packing; and a theme
+		// given another colour colours its points anew.
+		const order = themas.map((t) => `${t.id}:${t.colour}`).join(',');
 		if (order !== this.#order) this.#cache.clear();
 		this.#order = order;
 		const keys = packedKeys(themas.length);
@@ -96,10 +106,15 @@ export class AnalysisFeatures {
 			if (!s) continue;
 			seen.add(a.id);
 			const match = matches(a, s) ? 1 : 0;
+			const hit = this.#cache.get(a.id);
+			if (hit && hit.summary === s && hit.address === a && hit.match === match) {
+				features.push(hit.feature);
+				continue;
+			}
 			const heard = s.themes.map(([t]) => t).filter((t) => colour.has(t));
 			const key = `${a.lon},${a.lat}|${s.state}|${heard.join(',')}|${match}`;
-			const hit = this.#cache.get(a.id);
 			if (hit && hit.key === key) {
+				this.#cache.set(a.id, { ...hit, address: a, summary: s });
 				features.push(hit.feature);
 				continue;
 			}
@@ -128,7 +143,7 @@ export class AnalysisFeatures {
 				geometry: { type: 'Point', coordinates: [a.lon, a.lat] },
 				properties
 			};
-			this.#cache.set(a.id, { key, feature });
+			this.#cache.set(a.id, { key, feature, address: a, summary: s, match });
 			features.push(feature);
 		}
 		for (const id of this.#cache.keys()) if (!seen.has(id)) this.#cache.delete(id);

@@ -1,5 +1,5 @@
 import type { Outcome } from '../layout';
-import { summariseAddresses, type AddressSummary } from './summary';
+import { AddressSummaries, type AddressSummary } from './summary';
 import { withdrawnHouseholds, type AAddress, type AGesprek, type AddressState } from './types';
 
 /** What the analysis views show; an empty list means "all". Dates are yyyy-mm-dd, inclusive. */
@@ -111,7 +111,9 @@ export function analyseDoors(
 	addresses: readonly AAddress[],
 	gesprekken: readonly AGesprek[],
 	filter: AnalysisFilter,
-	addressById: ReadonlyMap<string, AAddress>
+	addressById: ReadonlyMap<string, AAddress>,
+	/** A view's summaries of last time: unchanged addresses keep their summary objects. */
+	summaries: AddressSummaries = new AddressSummaries()
 ): DoorAnalysis {
 	const inRounds = filterGesprekken(gesprekken, roundScope(filter), addressById);
 	// What a household that withdrew its consent said is not used: not its themes, and not to
@@ -119,7 +121,7 @@ export function analyseDoors(
 	const withdrawn = withdrawnHouseholds(gesprekken);
 	const matching = new Set(filterGesprekken(inRounds, filter, addressById).map((g) => g.addressId));
 	if (filter.themeIds.length > 0) for (const id of withdrawn) matching.delete(id);
-	return { summaries: summariseAddresses(addresses, inRounds, withdrawn), matching };
+	return { summaries: summaries.summarise(addresses, inRounds, withdrawn), matching };
 }
 
 /**

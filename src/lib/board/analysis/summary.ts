@@ -39,37 +39,89 @@ export function summariseAddresses(
 	 */
 	withdrawn: ReadonlySet<string> = withdrawnHouseholds(gesprekken)
 ): Map<string, AddressSummary> {
-	const out = new Map<string, AddressSummary>();
-	for (const a of addresses) {
-		out.set(a.id, {
-			state: 'open',
-			gesprekken: 0,
-			themes: [],
-			dominant: null,
-			talents: [],
-			lastDate: null
-		});
-	}
-	const counts = new Map<string, Map<string, number>>();
+	return new AddressSummaries().summarise(addresses, gesprekken, withdrawn);
+}
+
+const NONE: readonly AGesprek[] = [];
+
+/** One address's summary over its gesprekken (oldest first). */
+function summariseOne(gesprekken: readonly AGesprek[], withdrawn: boolean): AddressSummary {
+	const s: AddressSummary = {
+		state: 'open',
+		gesprekken: 0,
+		themes: [],
+		dominant: null,
+		talents: [],
+		lastDate: null
+	};
+	const counts = new Map<string, number>();
 	for (const g of gesprekken) {
-		const s = out.get(g.addressId);
-		if (!s) continue;
 		s.gesprekken++;
 		const state = outcomeState(g.outcome);
 		if (RANK[state] > RANK[s.state]) s.state = state;
 		if (!s.lastDate || g.date > s.lastDate) s.lastDate = g.date;
-		if (withdrawn.has(g.addressId)) continue;
-		let c = counts.get(g.addressId);
-		if (!c) counts.set(g.addressId, (c = new Map()));
-		for (const t of g.themeIds) c.set(t, (c.get(t) ?? 0) + 1);
+		if (withdrawn) continue;
+		for (const t of g.themeIds) counts.set(t, (counts.get(t) ?? 0) + 1);
 		for (const t of g.talents) if (!s.talents.includes(t)) s.talents.push(t);
 	}
-	for (const [id, c] of counts) {
-		const s = out.get(id)!;
-		s.themes = [...c].sort((x, y) => y[1] - x[1]);
-		s.dominant = s.themes[0]?.[0] ?? null;
+	if (counts.size > 0) {
+		s.themes = [...counts].sort((x, y) => y[1] - x[1]);
+		s.dominant = s.themes[0]![0];
 	}
-	return out;
+	return s;
+}
+
+/**
+ * `summariseAddresses` for a view that summarises again after every change: an address whose
+ * gesprekken are the same objects as last time (the board state keeps unchanged entities'
+ * objects) keeps its summary object, and is not summarised again. So one remote gesprek costs one
+ * summary, and what is derived from the summaries (map features) can skip the unchanged ones by
+ * identity. The result is the same as `summariseAddresses`'.
+ */
+interface Summarised {
+	gesprekken: readonly AGesprek[];
+	withdrawn: boolean;
+	summary: AddressSummary;
+}
+
+export class AddressSummaries {
+	#last = new Map<string, Summarised>();
+
+	summarise(
+		addresses: readonly AAddress[],
+		gesprekken: readonly AGesprek[],
+		withdrawn: ReadonlySet<string> = withdrawnHouseholds(gesprekken)
+	): Map<string, AddressSummary> {
+		const groups = new Map<string, AGesprek[]>();
+		for (const g of gesprekken) {
+			const group = groups.get(g.addressId);
+			if (group) group.push(g);
+			else groups.set(g.addressId, [g]);
+		}
+		const out = new Map<string, AddressSummary>();
+		const next = new Map<string, Summarised>();
+		for (const a of addresses) {
+			if (out.has(a.id)) continue;
+			const group = groups.get(a.id) ?? NONE;
+			const gone = withdrawn.has(a.id);
+			const last = this.#last.get(a.id);
+			const entry =
+				last && last.withdrawn === gone && sameItems(last.gesprekken, group)
+					? last
+					: { gesprekken: group, withdrawn: gone, summary: summariseOne(group, gone) };
+			next.set(a.id, entry);
+			out.set(a.id, entry.summary);
+		}
+		this.#last = next;
+		return out;
+	}
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+	if (a === b) return true;
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+	return true;
 }
 
 /** Addresses per state. */

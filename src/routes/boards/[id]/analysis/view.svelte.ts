@@ -6,6 +6,7 @@
  */
 import {
 	addressMatches,
+	AddressSummaries,
 	analyseDoors,
 	filterAddresses,
 	filtersGesprekken,
@@ -69,8 +70,15 @@ export class AnalysisView {
 	 * the whole filter: theme, outcome, held by and period pick doors, they never make a spoken
 	 * door open.
 	 */
+	readonly #summaries = new AddressSummaries();
 	readonly doors = $derived(
-		analyseDoors(this.source.addresses, this.source.gesprekken, this.filter, this.addressById)
+		analyseDoors(
+			this.source.addresses,
+			this.source.gesprekken,
+			this.filter,
+			this.addressById,
+			this.#summaries
+		)
 	);
 	readonly summaries: Map<string, AddressSummary> = $derived(this.doors.summaries);
 	/** Addresses in the chosen streets (all when none is chosen). */
