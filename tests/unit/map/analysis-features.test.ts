@@ -1,6 +1,6 @@
 import { createExpression } from '@maplibre/maplibre-gl-style-spec';
 import { describe, expect, it } from 'vitest';
-import type { AAddress, AGesprek, AThema } from '../../../src/lib/board/analysis';
+import type { AGesprek, AThema } from '../../../src/lib/board/analysis';
 import { summariseAddresses } from '../../../src/lib/board/analysis';
 import {
 	AnalysisFeatures,
@@ -9,23 +9,13 @@ import {
 	packedCount,
 	readPackedCount
 } from '../../../src/lib/map/analysis-features';
+import { address } from './addresses';
 
 const THEMAS: AThema[] = Array.from({ length: 8 }, (_, i) => ({
 	id: `t${i}`,
 	name: `thema ${i}`,
 	colour: `#00000${i}`
 }));
-
-const address = (i: number): AAddress => ({
-	id: `a${i}`,
-	street: 'Spoorstraat',
-	houseNumber: i + 1,
-	houseLetter: null,
-	addition: null,
-	postcode: null,
-	lon: 5.8 + i * 1e-4,
-	lat: 51.8
-});
 
 const gesprek = (i: number, themeIds: string[]): AGesprek => ({
 	id: `g${i}`,

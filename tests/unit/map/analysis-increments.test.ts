@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { AAddress, AGesprek, AThema } from '../../../src/lib/board/analysis';
+import type { AGesprek, AThema } from '../../../src/lib/board/analysis';
 import { AddressSummaries, summariseAddresses } from '../../../src/lib/board/analysis';
+import { address } from './addresses';
 import { AnalysisFeatures } from '../../../src/lib/map/analysis-features';
 
 const THEMAS: AThema[] = [
 	{ id: 'groen', name: 'groen', colour: '#00aa00' },
 	{ id: 'eenzaamheid', name: 'eenzaamheid', colour: '#9467bd' }
 ];
-const address = (i: number): AAddress => ({
-	id: `a${i}`,
-	street: 'Spoorstraat',
-	houseNumber: i + 1,
-	houseLetter: null,
-	addition: null,
-	postcode: null,
-	lon: 5.8 + i * 1e-4,
-	lat: 51.8
-});
 const gesprek = (i: number, at: number, over: Partial<AGesprek> = {}): AGesprek => ({
 	id: `g${i}`,
 	addressId: `a${at}`,
