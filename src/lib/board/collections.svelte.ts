@@ -1,5 +1,5 @@
 import { createSubscriber, SvelteSet } from 'svelte/reactivity';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { EntityIndex } from './entity-index';
 import {
 	addFollowUp,
@@ -139,6 +139,15 @@ export class Gesprekken extends Collection<Gesprek> {
 		if (this.#byAddress?.list !== list) {
 			const groups: Record<string, Gesprek[]> = Object.create(null);
 			for (const g of list) (groups[g.addressId] ??= []).push(g);
+			// A household whose gesprekken did not change keeps its array (what reads it can skip it).
+			const before = this.#byAddress?.groups;
+			if (before)
+				for (const id in groups) {
+					const old = before[id];
+					const now = groups[id]!;
+					if (old && old.length === now.length && old.every((g, i) => g === now[i]))
+						groups[id] = old;
+				}
 			this.#byAddress = { list, groups };
 		}
 		return this.#byAddress.groups;
@@ -303,4 +312,24 @@ export class Themas extends Collection<Thema> {
 	merge(fromId: string, intoId: string): Thema {
 		return mergeThema(this.doc, fromId, intoId);
 	}
+}
+
+/**
+ * Theme links read through merges (resolveThemaIds): a merge, or a theme arriving or going,
+ * changes how every gesprek and initiatief reads, so the given collections read all again.
+ * Returns what stops it.
+ */
+export function rereadOnThemeResolution(
+	doc: Y.Doc,
+	collections: readonly { invalidate(): void }[]
+): () => void {
+	const themas = themasMap(doc);
+	const onThemas = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
+		const resolution = events.some(
+			(e) => e.target === themas || (e instanceof Y.YMapEvent && e.keysChanged.has('mergedInto'))
+		);
+		if (resolution) for (const c of collections) c.invalidate();
+	};
+	themas.observeDeep(onThemas);
+	return () => themas.unobserveDeep(onThemas);
 }

@@ -1,11 +1,17 @@
 import { createContext } from 'svelte';
 import { createSubscriber } from 'svelte/reactivity';
 import * as Y from 'yjs';
-import { Gesprekken, Initiatieven, Notities, Themas } from './collections.svelte';
+import {
+	Gesprekken,
+	Initiatieven,
+	Notities,
+	Themas,
+	rereadOnThemeResolution
+} from './collections.svelte';
 import { localOrigin } from './common';
 import { mergeCrossedWrites, type CrossedWrites, type KeptWrites } from './crossed-writes';
 import { forgetHistoryOnRemoteRemoval } from './erase';
-import { ensureDefaultThemas, themasMap } from './themas';
+import { ensureDefaultThemas } from './themas';
 import { createUndoManager, undoOwn, type UndoneEntity, type UndoResult } from './undo';
 
 /**
@@ -34,19 +40,7 @@ export class Board {
 		this.initiatieven = new Initiatieven(doc);
 		this.notities = new Notities(doc);
 		this.themas = new Themas(doc);
-		// Theme links read through merges (resolveThemaIds): a merge, or a theme arriving or going,
-		// changes how every gesprek and initiatief reads.
-		const themas = themasMap(doc);
-		const onThemas = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
-			const resolution = events.some(
-				(e) => e.target === themas || (e instanceof Y.YMapEvent && e.keysChanged.has('mergedInto'))
-			);
-			if (resolution) {
-				this.gesprekken.invalidate();
-				this.initiatieven.invalidate();
-			}
-		};
-		themas.observeDeep(onThemas);
+		const stopRereading = rereadOnThemeResolution(doc, [this.gesprekken, this.initiatieven]);
 
 		this.#undo = createUndoManager(doc);
 		const undo = this.#undo;
@@ -63,7 +57,7 @@ export class Board {
 		this.#crossed = mergeCrossedWrites(doc);
 		const crossed = this.#crossed;
 		this.#stop = () => {
-			themas.unobserveDeep(onThemas);
+			stopRereading();
 			stopForgetting();
 			crossed.stop();
 			undo.destroy();

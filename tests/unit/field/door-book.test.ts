@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { getGesprek, listGesprekken } from '../../../src/lib/board';
+import { ensureDefaultThemas, mergeThema } from '../../../src/lib/board/themas';
 import { DoorBook } from '../../../src/routes/boards/[id]/deur/door.svelte';
 import { sync } from '../../support/ydocs';
 
@@ -30,6 +31,36 @@ describe('door mode at a door a colleague visited today', () => {
 		});
 		expect(getGesprek(b, annas.id)).toMatchObject({ outcome: 'later', heldBy: 'Anna Veld' });
 		expect(listGesprekken(b, { addressId: door })).toHaveLength(2);
+		anna.destroy();
+		bert.destroy();
+	});
+
+	it('shows a colleague’s change and a theme merge at once, reading only what changed', () => {
+		const a = new Y.Doc();
+		const b = new Y.Doc();
+		ensureDefaultThemas(a);
+		sync(a, b);
+		const anna = new DoorBook(a, () => 'Anna Veld');
+		const bert = new DoorBook(b, () => 'Bert Welzijn');
+		const [from, into] = anna.themas;
+		const gesprek = anna.setOutcome('wagenaarstraat-3', 'gesproken');
+		anna.toggleThema(gesprek.id, from!.id, true);
+		sync(a, b);
+		expect(bert.latest('wagenaarstraat-3')?.themeIds).toEqual([from!.id]);
+		// Bert merges the theme; Anna's door shows the theme it went into, and no longer offers it.
+		mergeThema(b, from!.id, into!.id);
+		sync(a, b);
+		expect(anna.latest('wagenaarstraat-3')?.themeIds).toEqual([into!.id]);
+		expect(anna.themas.map((t) => t.id)).not.toContain(from!.id);
+		// A colleague's gesprek elsewhere leaves this door's history as it was (the same objects).
+		const history = anna.history('wagenaarstraat-3');
+		bert.setOutcome('wagenaarstraat-5', 'later');
+		sync(a, b);
+		expect(anna.history('wagenaarstraat-3')).toBe(history);
+		expect(anna.latest('wagenaarstraat-5')).toMatchObject({
+			outcome: 'later',
+			heldBy: 'Bert Welzijn'
+		});
 		anna.destroy();
 		bert.destroy();
 	});

@@ -1,11 +1,9 @@
-import { createSubscriber } from 'svelte/reactivity';
 import type * as Y from 'yjs';
 import {
 	restoreConsent,
 	addFollowUp,
 	addGesprek,
 	addToGesprekList,
-	listGesprekken,
 	removeFromGesprekList,
 	setConsent,
 	updateGesprek,
@@ -14,7 +12,8 @@ import {
 } from '$lib/board/gesprekken';
 import { DEFAULT_THEMA_LABELS, OUTCOME_LABELS } from '$lib/board/labels';
 import type { Outcome } from '$lib/board/layout';
-import { listThemas, type Thema } from '$lib/board/themas';
+import { Gesprekken, rereadOnThemeResolution, Themas } from '$lib/board/collections.svelte';
+import type { Thema } from '$lib/board/themas';
 import { today } from './door';
 import { getLocale } from '$lib/paraglide/runtime';
 
@@ -37,43 +36,29 @@ export function themaText(t: Pick<Thema, 'id' | 'name'>): string {
  * colleague changes meanwhile in another field is kept.
  */
 export class DoorBook {
-	readonly #subscribe: () => void;
-	#version = 0;
-	#cache: { version: number; gesprekken: Gesprek[]; themas: Thema[] } | null = null;
+	// Read incrementally (only what a change touched), as the board page reads them: on a board
+	// of thousands of gesprekken a tap, or a colleague's edit anywhere, reads one gesprek again.
+	readonly #gesprekken: Gesprekken;
+	readonly #themas: Themas;
 	readonly #stop: () => void;
 
 	constructor(
 		readonly doc: Y.Doc,
 		private readonly heldBy: () => string
 	) {
-		const bump = () => this.#version++;
-		doc.on('afterTransaction', bump);
-		this.#stop = () => doc.off('afterTransaction', bump);
-		this.#subscribe = createSubscriber((update) => {
-			doc.on('afterTransaction', update);
-			return () => doc.off('afterTransaction', update);
-		});
+		this.#gesprekken = new Gesprekken(doc);
+		this.#themas = new Themas(doc);
+		this.#stop = rereadOnThemeResolution(doc, [this.#gesprekken]);
 	}
 
-	#read() {
-		this.#subscribe();
-		if (this.#cache?.version !== this.#version) {
-			this.#cache = {
-				version: this.#version,
-				gesprekken: listGesprekken(this.doc),
-				themas: listThemas(this.doc)
-			};
-		}
-		return this.#cache;
-	}
-
+	/** The themes offered (not archived, not merged), oldest first. */
 	get themas(): Thema[] {
-		return this.#read().themas;
+		return this.#themas.active;
 	}
 
 	/** Every gesprek at the address, oldest first. */
 	history(addressId: string): Gesprek[] {
-		return this.#read().gesprekken.filter((g) => g.addressId === addressId);
+		return this.#gesprekken.forAddress(addressId);
 	}
 
 	/** The latest gesprek at the address (any day), for the door list's status. */
@@ -93,7 +78,7 @@ export class DoorBook {
 
 	/** The round being walked: the highest one on the board so far. */
 	get round(): number {
-		return Math.max(1, ...this.#read().gesprekken.map((g) => g.round));
+		return this.#gesprekken.all.reduce((max, g) => Math.max(max, g.round), 1);
 	}
 
 	/** One tap: records today's gesprek at the door with this outcome, or changes its outcome. */
@@ -141,5 +126,7 @@ export class DoorBook {
 
 	destroy(): void {
 		this.#stop();
+		this.#gesprekken.destroy();
+		this.#themas.destroy();
 	}
 }
