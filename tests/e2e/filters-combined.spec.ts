@@ -123,3 +123,54 @@ test('the map shows the initiatieven the list shows: by theme, street and status
 	expect(errors).toEqual([]);
 	await page.context().close();
 });
+
+test('the lists are in street and number order, or newest first when asked', async ({
+	browser
+}) => {
+	const page = await demo.server.signedInPage(browser, demo.owner);
+	const errors = collectErrors(page);
+	await open(page, '');
+	const list = page.getByTestId('list-view');
+	const collator = new Intl.Collator('nl');
+	/** "Spoorstraat 12a" → street and number. */
+	const place = (text: string): [string, number] => {
+		const [, street, number] = text.trim().match(/^(.*?)\s+(\d+)/)!;
+		return [street!, Number(number)];
+	};
+	const byPlace = (x: string, y: string) => {
+		const [a, b] = [place(x), place(y)];
+		return collator.compare(a[0], b[0]) || a[1] - b[1];
+	};
+	const ordered = <T>(items: T[], compare: (x: T, y: T) => number) =>
+		items.every((item, i) => i === 0 || compare(items[i - 1]!, item) <= 0);
+
+	const doors = await list.getByTestId('address-table').locator('tbody tr th').allTextContents();
+	expect(doors.length).toBeGreaterThan(100);
+	expect(ordered(doors, byPlace)).toBe(true);
+
+	await list.getByRole('tab', { name: 'Gesprekken' }).click();
+	const rows = async () =>
+		list
+			.getByTestId('gesprek-table')
+			.locator('tbody tr')
+			.evaluateAll((trs) =>
+				trs.map((tr) => ({
+					place: tr.querySelector('th')!.textContent!.trim(),
+					date: tr.querySelector('td')!.textContent!.trim()
+				}))
+			);
+	const byStreet = await rows();
+	expect(byStreet.length).toBeGreaterThan(100);
+	// By address; one door's gesprekken newest first.
+	expect(
+		ordered(byStreet, (x, y) => byPlace(x.place, y.place) || y.date.localeCompare(x.date))
+	).toBe(true);
+
+	await list.getByLabel('Sorteren op').selectOption({ label: 'Datum (nieuwste eerst)' });
+	await expect
+		.poll(async () => (await rows())[0]?.date)
+		.toBe([...byStreet].sort((x, y) => y.date.localeCompare(x.date))[0]!.date);
+	expect(ordered(await rows(), (x, y) => y.date.localeCompare(x.date))).toBe(true);
+	expect(errors).toEqual([]);
+	await page.context().close();
+});
