@@ -1,5 +1,6 @@
 import { createSubscriber, SvelteSet } from 'svelte/reactivity';
 import * as Y from 'yjs';
+import { sameItems } from './analysis/summary';
 import { EntityIndex } from './entity-index';
 import {
 	addFollowUp,
@@ -144,9 +145,7 @@ export class Gesprekken extends Collection<Gesprek> {
 			if (before)
 				for (const id in groups) {
 					const old = before[id];
-					const now = groups[id]!;
-					if (old && old.length === now.length && old.every((g, i) => g === now[i]))
-						groups[id] = old;
+					if (old && sameItems(old, groups[id]!)) groups[id] = old;
 				}
 			this.#byAddress = { list, groups };
 		}

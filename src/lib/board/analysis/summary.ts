@@ -71,6 +71,12 @@ function summariseOne(gesprekken: readonly AGesprek[], withdrawn: boolean): Addr
 	return s;
 }
 
+interface Summarised {
+	gesprekken: readonly AGesprek[];
+	withdrawn: boolean;
+	summary: AddressSummary;
+}
+
 /**
  * `summariseAddresses` for a view that summarises again after every change: an address whose
  * gesprekken are the same objects as last time (the board state keeps unchanged entities'
@@ -78,12 +84,6 @@ function summariseOne(gesprekken: readonly AGesprek[], withdrawn: boolean): Addr
  * summary, and what is derived from the summaries (map features) can skip the unchanged ones by
  * identity. The result is the same as `summariseAddresses`'.
  */
-interface Summarised {
-	gesprekken: readonly AGesprek[];
-	withdrawn: boolean;
-	summary: AddressSummary;
-}
-
 export class AddressSummaries {
 	#last = new Map<string, Summarised>();
 
@@ -117,7 +117,8 @@ export class AddressSummaries {
 	}
 }
 
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+/** Whether two lists hold the same objects in the same order. */
+export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
 	if (a === b) return true;
 	if (a.length !== b.length) return false;
 	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
