@@ -199,6 +199,14 @@ if (kind === 'buurtbord-setup') {
 	};
 }
 const allocations = await sampleAllocations();
+// BENCH_CPU_MARKS=1: a line on stdout every second, to place V8's --trace-* output in time.
+if (process.env.BENCH_CPU_MARKS === '1') {
+	const started = Date.now();
+	setInterval(
+		() => process.stdout.write(`[mark ${Math.round((Date.now() - started) / 1000)} s]\n`),
+		1000
+	).unref();
+}
 process.stdout.write(`${JSON.stringify({ url })}\n`);
 process.on('SIGTERM', () => {
 	if (server.listening) server.closeAllConnections();

@@ -103,6 +103,31 @@ function threadCpuUs(pid: number): Map<string, number> {
 	return byName;
 }
 
+/** Minor page faults and context switches of the whole process, for BENCH_CPU_THREADS=1. */
+function faultsAndSwitches(pid: number): {
+	minflt: number;
+	voluntary: number;
+	involuntary: number;
+} {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+	let voluntary = 0;
+	let involuntary = 0;
+	for (const tid of readdirSync(`/proc/${pid}/task`)) {
+		try {
+			const s = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+			voluntary += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(s)?.[1] ?? 0);
+			involuntary += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(s)?.[1] ?? 0);
+		} catch {
+			// the thread ended meanwhile
+		}
+	}
+	void status;
+	// Field 10 of stat (minflt) is 7 after the command name.
+	return { minflt: Number(fields[7]), voluntary, involuntary };
+}
+
 function memoryMb(pid: number): { rss: number; peak: number } {
 	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
 	const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
@@ -280,6 +305,7 @@ async function measure(
 		edits = 0;
 		const cpuBefore = cpuUs(server.pid);
 		const threadsBefore = threadCpuUs(server.pid);
+		const faultsBefore = faultsAndSwitches(server.pid);
 		await editRounds(1, Math.round(seconds / 2));
 		// Let the server finish (broadcasts, debounced writes: Hocuspocus stores 2 s after the
 		// last change, Buurtbord within 0.5 s).
@@ -292,6 +318,11 @@ async function measure(
 				.map(([name, us]) => `${name} ${Math.round(us / edits)} µs`);
 			console.error(
 				`${NAMES[kind]}, ${clientCount} clients: CPU per edit by thread: ${parts.join(', ')}`
+			);
+			const after = faultsAndSwitches(server.pid);
+			const per = (k: keyof typeof after) => ((after[k] - faultsBefore[k]) / edits).toFixed(1);
+			console.error(
+				`${NAMES[kind]}, ${clientCount} clients: per edit: minor page faults ${per('minflt')}, context switches ${per('voluntary')} voluntary, ${per('involuntary')} involuntary`
 			);
 		}
 		const memory = memoryMb(server.pid);

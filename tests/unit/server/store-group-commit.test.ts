@@ -90,11 +90,19 @@ describe.each(DRIVERS)('storing updates of many boards at once on %s', (driver) 
 			await createBoard(db, { id, name: id, centerLon: 5.87, centerLat: 51.83, zoom: 15 });
 		}
 		const inserts: number[] = [];
+		const count = (sql: string) => {
+			if (sql.startsWith('insert into public.board_updates')) inserts.push(performance.now());
+		};
+		// Small inserts run prepared, larger ones as plain queries: both count.
 		const counted: Db = {
 			...db,
 			query: (sql, params) => {
-				if (sql.startsWith('insert into public.board_updates')) inserts.push(performance.now());
+				count(sql);
 				return db!.query(sql, params);
+			},
+			prepared: (sql, params) => {
+				count(sql);
+				return db!.prepared(sql, params);
 			}
 		};
 		const store = new UpdateStore(counted, { commitIntervalMs: 300 });

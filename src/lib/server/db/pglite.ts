@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite, types } from '@electric-sql/pglite';
 import { releaseFileBundle } from './pglite-bundle';
+import { PglitePrepared } from './pglite-prepared';
 import type { Db, Queryable, SqlParam } from './types';
 
 /**
@@ -79,9 +80,11 @@ export async function openPglite(
 			await q.exec(sql);
 		}
 	});
+	const prepared = new PglitePrepared(pg);
 	return {
 		driver: 'pglite',
 		...wrap(pg),
+		prepared: (sql, params) => prepared.query(sql, params),
 		transaction(fn) {
 			return pg.transaction((tx) => fn(wrap(tx)));
 		},

@@ -41,6 +41,10 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
 	return {
 		driver: 'postgres',
 		...wrap(sql),
+		// postgres.js prepares every statement on each connection of its pool already.
+		prepared(text, params) {
+			return wrap(sql).query(text, params);
+		},
 		transaction<T>(fn: (tx: Queryable) => Promise<T>) {
 			return sql.begin((tx) => fn(wrap(tx))) as Promise<T>;
 		},

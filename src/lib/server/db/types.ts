@@ -14,6 +14,12 @@ export interface Queryable {
  */
 export interface Db extends Queryable {
 	readonly driver: 'pglite' | 'postgres';
+	/**
+	 * Runs one statement that the app runs often with the same text, kept prepared: parsed and
+	 * planned once (PGlite: pglite-prepared.ts; postgres.js prepares every statement already).
+	 * Parameters: text, numbers, booleans, bytes, null; results: integers, text, booleans, bytes.
+	 */
+	prepared<T extends object>(sql: string, params: SqlParam[]): Promise<T[]>;
 	/** Runs `fn` in one transaction; it is rolled back if `fn` throws. */
 	transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
 	close(): Promise<void>;

@@ -63,6 +63,12 @@ export class UpdateWaits extends Error {
 }
 
 /** The valid part of a client's update: applied instead of it; `notTaken` goes to the sender. */
+/**
+ * A client's update as Y.decodeUpdate gives it: decoded once by the room (for the client-id check)
+ * and handed to the update check, which would otherwise decode it again.
+ */
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+
 export interface TakenPart {
 	update: Uint8Array;
 	notTaken: NotTaken[];
@@ -100,7 +106,9 @@ export interface SyncHooks {
 		 * For an organisation's document (`<board>/org/<org>`): its board's shared document, loaded
 		 * as long as the organisation's is (the consent of its households, consent-guard-notes.ts).
 		 */
-		board?: Y.Doc
+		board?: Y.Doc,
+		/** `update` decoded (Y.decodeUpdate), when the caller has it: the check does not decode it again. */
+		decoded?: DecodedUpdate
 	): TakenPart | void;
 	/**
 	 * Runs after a client's update was applied, inside Yjs's afterTransaction: read what the

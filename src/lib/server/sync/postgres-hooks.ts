@@ -120,7 +120,7 @@ export function postgresHooks(
 			// the rows it merged and runs one at a time per board, like every other compaction).
 			if (rows.length > compactEvery) void compact(boardId, doc);
 		},
-		onBeforeApply(docName, update, doc, mayRepair = () => true, sender, board) {
+		onBeforeApply(docName, update, doc, mayRepair = () => true, sender, board, decoded) {
 			const org = parseDocName(docName)?.kind === 'org';
 			const layout = org ? ORG_NOTES_LAYOUT : BOARD_LAYOUT;
 			// A signed-in user's update: gesprek markers are checked against their organisation.
@@ -128,7 +128,7 @@ export function postgresHooks(
 			let part: TakenPart | undefined;
 			let facts: UpdateFacts;
 			try {
-				facts = validateBoardUpdate(update, doc, layout, author);
+				facts = validateBoardUpdate(update, doc, layout, author, decoded);
 			} catch (err) {
 				syncCounters.refused++;
 				// Never lose a client's work: take what is valid, and say what was not (repair.ts).

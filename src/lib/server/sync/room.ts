@@ -9,7 +9,13 @@ import { encodeAccessChanged, type SyncAccess } from '../../collab/access-change
 import { encodeNotTaken } from '../../collab/not-taken';
 import { encodeRegisterChanged, type ServerPart } from '../../collab/register-changed';
 import { MESSAGE_STORED } from '../../collab/stored';
-import { UpdateRefusal, UpdateWaits, type SyncContext, type TakenPart } from './hooks';
+import {
+	UpdateRefusal,
+	UpdateWaits,
+	type DecodedUpdate,
+	type SyncContext,
+	type TakenPart
+} from './hooks';
 import {
 	CLOSE_HANDSHAKE_TIMEOUT,
 	CLOSE_PENDING_TOO_LARGE,
@@ -130,7 +136,9 @@ export class Room {
 			update: Uint8Array,
 			doc: Y.Doc,
 			mayRepair: () => boolean,
-			sender: SyncContext
+			sender: SyncContext,
+			/** `update` decoded (Y.decodeUpdate), so that the check does not decode it again. */
+			decoded?: DecodedUpdate
 		) => TakenPart | void,
 		/** Told what a client's applied update changed, and whose connection sent it (audit log). */
 		afterApply?: (context: SyncContext, transaction: Y.Transaction) => void
@@ -139,7 +147,7 @@ export class Room {
 		this.awareness.setLocalState(null);
 		this.stored = new StoredAnswers(this.doc, writer, (ws, message) => this.send(ws, message));
 		if (afterApply) {
-			// Client updates are applied with their socket as the origin (applyChecked).
+			// Client updates are applied with their socket as the origin (applyFrom).
 			this.doc.on('afterTransaction', (transaction: Y.Transaction) => {
 				const conn = this.connections.get(transaction.origin as WebSocket);
 				if (conn) afterApply(conn.context, transaction);
@@ -425,12 +433,18 @@ export class Room {
 	 */
 	private applyFrom(conn: Connection, received: Uint8Array): void {
 		const userId = conn.context.userId;
-		const update = userId ? this.ownStructsOnly(received, userId) : received;
+		// Decoded once here (it throws on an update it cannot read), for the client-id check and the
+		// update check; Y.applyUpdate reads it once more.
+		let decoded: DecodedUpdate | undefined = Y.decodeUpdate(received);
+		let update = received;
+		if (userId) {
+			update = this.ownStructsOnly(received, decoded, userId);
+			if (update !== received) decoded = undefined;
+		}
 		if (this.beforeApply) {
-			// The check decodes the whole update (and throws on one it cannot read): decoded once.
 			let part: TakenPart | void;
 			try {
-				part = this.beforeApply(update, this.doc, () => conn.repairs.take(), conn.context);
+				part = this.beforeApply(update, this.doc, () => conn.repairs.take(), conn.context, decoded);
 			} catch (err) {
 				if (!(err instanceof UpdateWaits)) throw err;
 				// Nothing of it now: kept with the connection until the other document has what it names.
@@ -449,7 +463,9 @@ export class Room {
 				this.send(conn.ws, encodeNotTaken(part.notTaken));
 			}
 		} else {
-			applyChecked(this.doc, update, conn.ws);
+			// Without a check: applied only if it decodes completely (a truncated or garbled update
+			// would otherwise be half-applied). It did, above, or ownStructsOnly's diff made it.
+			Y.applyUpdate(this.doc, update, conn.ws);
 		}
 		const { pendingStructs } = this.doc.store;
 		let { pendingDs } = this.doc.store;
@@ -520,10 +536,14 @@ export class Room {
 	 * take the colleague's next clocks, so that their real edits were dropped as duplicates.
 	 * Everything else goes on to the check as it came.
 	 */
-	private ownStructsOnly(update: Uint8Array, userId: string): Uint8Array {
-		const { to } = Y.parseUpdateMeta(update);
+	private ownStructsOnly(update: Uint8Array, decoded: DecodedUpdate, userId: string): Uint8Array {
 		const foreign: number[] = [];
-		for (const [client, end] of to) {
+		// A client's structs come in clock order: its last one ends where the update's part of it does.
+		const { structs } = decoded;
+		for (let i = 0; i < structs.length; i++) {
+			const { client, clock } = structs[i]!.id;
+			if (structs[i + 1]?.id.client === client) continue;
+			const end = clock + structs[i]!.length;
 			if (end <= Y.getState(this.doc.store, client)) continue; // nothing new of this client
 			if (this.othersTab(client, userId)) foreign.push(client);
 		}
@@ -671,13 +691,4 @@ export class Room {
 		// with 30 editors).
 		ws.send(message);
 	}
-}
-
-/**
- * Applies a client's update only if it decodes completely: a truncated or garbled update would
- * otherwise be half-applied. Without a check hook (which decodes it), it is decoded first.
- */
-function applyChecked(doc: Y.Doc, update: Uint8Array, origin: unknown): void {
-	Y.decodeUpdate(update);
-	Y.applyUpdate(doc, update, origin);
 }

@@ -238,8 +238,17 @@ export class SyncServer implements RelayTarget {
 			boardId,
 			writer,
 			onBeforeApply &&
-				((update, doc, mayRepair, sender) =>
-					onBeforeApply.call(this.options.hooks, boardId, update, doc, mayRepair, sender, board)),
+				((update, doc, mayRepair, sender, decoded) =>
+					onBeforeApply.call(
+						this.options.hooks,
+						boardId,
+						update,
+						doc,
+						mayRepair,
+						sender,
+						board,
+						decoded
+					)),
 			onChange &&
 				((context, transaction) => onChange.call(this.options.hooks, boardId, context, transaction))
 		);

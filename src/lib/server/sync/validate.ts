@@ -10,7 +10,7 @@ import {
 } from '../../board/layout';
 import { contains, fieldValueAfter, mergeRanges } from './field-order';
 import { ORG_NOTES } from '../../board/org-notes';
-import { UpdateRefusal } from './hooks';
+import { UpdateRefusal, type DecodedUpdate } from './hooks';
 
 /**
  * Checks a client's document update against the board layout (src/lib/board/layout.ts) WITHOUT
@@ -40,12 +40,14 @@ export function validateBoardUpdate(
 	/** The document's layout: the board's, or another (an organisation's notes: ORG_NOTES_LAYOUT). */
 	layout: Readonly<Record<string, RecordShape>> = BOARD_LAYOUT,
 	/** Who sends it; without, gesprek markers are not checked against an organisation. */
-	author?: UpdateAuthor
+	author?: UpdateAuthor,
+	/** `update` decoded (Y.decodeUpdate), when the caller has it: not decoded again. */
+	decoded?: DecodedUpdate
 ): UpdateFacts {
 	if (update.byteLength > LIMITS.updateBytes) {
 		throw new UpdateRefusal(`update too large (${update.byteLength} bytes)`);
 	}
-	const check = new UpdateCheck(update, doc, layout, author);
+	const check = new UpdateCheck(update, doc, layout, author, decoded);
 	check.run();
 	return check.facts;
 }
@@ -149,16 +151,21 @@ class UpdateCheck {
 		update: Uint8Array,
 		private readonly doc: Y.Doc,
 		private readonly layout: Readonly<Record<string, RecordShape>>,
-		private readonly author?: UpdateAuthor
+		private readonly author?: UpdateAuthor,
+		decoded?: DecodedUpdate
 	) {
 		// Yjs keeps the structs and deletions that wait for missing parts V2-encoded; they become
 		// visible with the update that completes them, so they are checked with it.
-		const sources: { data: Uint8Array; v2: boolean }[] = [{ data: update, v2: false }];
+		const sources: { data: Uint8Array; v2: boolean; decoded?: DecodedUpdate }[] = [
+			{ data: update, v2: false, decoded }
+		];
 		const { pendingStructs, pendingDs } = doc.store;
 		if (pendingStructs) sources.push({ data: pendingStructs.update, v2: true });
 		if (pendingDs) sources.push({ data: pendingDs, v2: true });
-		for (const { data, v2 } of sources) {
-			const { structs, ds } = (v2 ? Y.decodeUpdateV2(data) : Y.decodeUpdate(data)) as {
+		for (const source of sources) {
+			const { data, v2 } = source;
+			const { structs, ds } = (source.decoded ??
+				(v2 ? Y.decodeUpdateV2(data) : Y.decodeUpdate(data))) as unknown as {
 				structs: Struct[];
 				ds: { clients: Map<number, { clock: number; len: number }[]> };
 			};
