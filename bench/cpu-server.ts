@@ -39,29 +39,40 @@ if (process.env.BENCH_CPU_SNAPSHOT) {
 const server = createServer((_req, res) => res.writeHead(404).end());
 let url: string;
 let close: () => Promise<void>;
-/** BENCH_CPU_SQL=1: how many queries of each kind the server ran and their time, on stderr at the end. */
+/** BENCH_CPU_SQL=1: how many queries of each kind the server ran, their time and the main thread's CPU time, on stderr at the end. */
 function countQueries(db: Db): void {
-	const stats = new Map<string, { n: number; ms: number }>();
+	const stats = new Map<string, { n: number; ms: number; cpuMs: number }>();
+	const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 	const wrap =
 		<A extends unknown[], R>(name: string, fn: (...a: A) => Promise<R>) =>
 		async (...args: A): Promise<R> => {
 			const key = `${name} ${String(args[0]).replace(/\s+/g, ' ').slice(0, 70)}`;
 			const t = performance.now();
+			const cpu = process.threadCpuUsage();
+			let settled = 0;
 			try {
-				return await fn(...args);
+				// PGlite runs a statement synchronously inside the call: its CPU time is what the main
+				// thread spent until the returned promise settled (microtasks of others included).
+				const pending = fn(...args);
+				void pending.finally(() => (settled = cpuMs(process.threadCpuUsage(cpu))));
+				return await pending;
 			} finally {
-				const s = stats.get(key) ?? { n: 0, ms: 0 };
+				const s = stats.get(key) ?? { n: 0, ms: 0, cpuMs: 0 };
 				s.n++;
 				s.ms += performance.now() - t;
+				s.cpuMs += settled || cpuMs(process.threadCpuUsage(cpu));
 				stats.set(key, s);
 			}
 		};
 	db.query = wrap('query', db.query.bind(db)) as Db['query'];
+	db.prepared = wrap('prepared', db.prepared.bind(db)) as Db['prepared'];
 	db.exec = wrap('exec', db.exec.bind(db));
 	db.transaction = wrap('tx', db.transaction.bind(db)) as Db['transaction'];
 	process.on('SIGTERM', () => {
 		for (const [k, s] of [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) {
-			process.stderr.write(`[sql] ${s.n}× ${s.ms.toFixed(0)} ms ${k}\n`);
+			process.stderr.write(
+				`[sql] ${s.n}× ${s.ms.toFixed(0)} ms (CPU ${s.cpuMs.toFixed(0)} ms) ${k}\n`
+			);
 		}
 	});
 }

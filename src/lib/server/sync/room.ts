@@ -93,14 +93,23 @@ export class Room {
 	/** The pages' questions what is stored (collab/stored.ts). */
 	private readonly stored: StoredAnswers;
 	/** A change of the document: to storage and to every synced connection. */
-	private readonly onUpdate = (update: Uint8Array) => {
+	private readonly onUpdate = (update: Uint8Array, origin: unknown) => {
 		this.wholeAnswer = undefined;
 		this.writer.push(update);
 		const message = encoding.createEncoder();
 		encoding.writeVarUint(message, MESSAGE_SYNC);
 		syncProtocol.writeUpdate(message, update);
-		this.broadcast(encoding.toUint8Array(message), true);
+		// Not back to a connection whose update was applied as it sent it: that client has all of
+		// it already (one write less per edit). A client whose update was taken in part gets it back:
+		// the server's own changes in it are what that client has not seen.
+		this.broadcast(
+			encoding.toUint8Array(message),
+			true,
+			origin === this.appliedAsSent ? origin : undefined
+		);
 	};
+	/** The connection whose update is being applied exactly as it sent it (see onUpdate). */
+	private appliedAsSent: WebSocket | undefined;
 
 	/**
 	 * Applies the stored state: it is neither written back nor sent (no client has the document
@@ -417,12 +426,12 @@ export class Room {
 	}
 
 	/**
-	 * Sends a message to every connection; document updates (`syncedOnly`) only to those that
-	 * started the sync: the answer to their sync request brings them everything before.
+	 * Sends a message to every connection but `except`; document updates (`syncedOnly`) only to
+	 * those that started the sync: the answer to their sync request brings them everything before.
 	 */
-	private broadcast(message: Uint8Array, syncedOnly = false): void {
+	private broadcast(message: Uint8Array, syncedOnly = false, except?: unknown): void {
 		for (const [ws, conn] of this.connections) {
-			if (!syncedOnly || conn.synced) this.send(ws, message);
+			if (ws !== except && (!syncedOnly || conn.synced)) this.send(ws, message);
 		}
 	}
 
@@ -455,7 +464,7 @@ export class Room {
 				this.boundPending(pending);
 				return;
 			}
-			Y.applyUpdate(this.doc, part?.update ?? update, conn.ws);
+			this.applyUpdate(conn.ws, part?.update ?? update, !part);
 			if (part) {
 				this.log(
 					`board ${this.boardId}: took part of an update (${part.notTaken.length} not taken)`
@@ -465,7 +474,7 @@ export class Room {
 		} else {
 			// Without a check: applied only if it decodes completely (a truncated or garbled update
 			// would otherwise be half-applied). It did, above, or ownStructsOnly's diff made it.
-			Y.applyUpdate(this.doc, update, conn.ws);
+			this.applyUpdate(conn.ws, update, true);
 		}
 		const { pendingStructs } = this.doc.store;
 		let { pendingDs } = this.doc.store;
@@ -656,6 +665,16 @@ export class Room {
 		}
 		conn.context.readOnly = true;
 		this.close(conn, code, reason);
+	}
+
+	/** Applies a client's update with its socket as the origin; `asSent`: not echoed back to it. */
+	private applyUpdate(ws: WebSocket, update: Uint8Array, asSent: boolean): void {
+		this.appliedAsSent = asSent ? ws : undefined;
+		try {
+			Y.applyUpdate(this.doc, update, ws);
+		} finally {
+			this.appliedAsSent = undefined;
+		}
 	}
 
 	/** Closes one connection for a reason of its own; its pending updates go at once. */
