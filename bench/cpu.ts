@@ -78,9 +78,14 @@ export interface CpuRow {
 
 const TICK_US = 1e6 / 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s.
 
-function cpuUs(pid: number, path = `/proc/${pid}/stat`, part: 'all' | 'system' = 'all'): number {
+/** The fields of a /proc `stat` file after the command name (field 3 of stat is index 0). */
+function statFields(path: string): string[] {
 	const stat = readFileSync(path, 'utf8');
-	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+function cpuUs(pid: number, path = `/proc/${pid}/stat`, part: 'all' | 'system' = 'all'): number {
+	const fields = statFields(path);
 	// Fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name.
 	const system = Number(fields[12]);
 	return (part === 'system' ? system : Number(fields[11]) + system) * TICK_US;
@@ -109,9 +114,6 @@ function faultsAndSwitches(pid: number): {
 	voluntary: number;
 	involuntary: number;
 } {
-	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
 	let voluntary = 0;
 	let involuntary = 0;
 	for (const tid of readdirSync(`/proc/${pid}/task`)) {
@@ -123,9 +125,8 @@ function faultsAndSwitches(pid: number): {
 			// the thread ended meanwhile
 		}
 	}
-	void status;
 	// Field 10 of stat (minflt) is 7 after the command name.
-	return { minflt: Number(fields[7]), voluntary, involuntary };
+	return { minflt: Number(statFields(`/proc/${pid}/stat`)[7]), voluntary, involuntary };
 }
 
 function memoryMb(pid: number): { rss: number; peak: number } {

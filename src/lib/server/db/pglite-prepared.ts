@@ -9,8 +9,8 @@ import type { SqlParam } from './types';
  * insert into a board's update log took ~540 µs of CPU through `query` and ~160–230 µs prepared
  * (docs/benchmarks.md, session 26). The sync server stores every board's log this way.
  *
- * Each run holds PGlite's exclusive lock (`runExclusive`), like a query: it never runs inside
- * another caller's transaction. Parameters: text, numbers, booleans, bytes and null. Result
+ * Each run holds PGlite's two locks, as its own `query` does (its transaction lock and its query
+ * lock): it never runs between the statements of another caller's transaction. Parameters: text, numbers, booleans, bytes and null. Result
  * columns: integers (as numbers), text, booleans and bytea; other types are refused, so that a
  * new use fails at once instead of returning them as text.
  */
@@ -75,13 +75,21 @@ function encodeParam(value: SqlParam): Encoded {
 	throw new TypeError(`a prepared statement takes no ${Array.isArray(value) ? 'array' : 'Date'}`);
 }
 
+/**
+ * A bytea in PostgreSQL's text format (`\x` and hex). PGlite's own codec converts byte by byte in
+ * JS (~120 ms for a 2 MB Yjs state); Node's hex codec does the same in ~10 ms.
+ */
+export function byteaFromHex(text: string): Uint8Array {
+	return new Uint8Array(Buffer.from(text.slice(2), 'hex'));
+}
+
 /** How a result column arrives in text format, by PostgreSQL's type id. */
 const READ = new Map<number, (text: string) => unknown>([
 	[20, Number], // int8: sequence numbers stay far below 2^53
 	[21, Number],
 	[23, Number],
 	[16, (text) => text === 't'],
-	[17, (text) => new Uint8Array(Buffer.from(text.slice(2), 'hex'))], // bytea: \x…
+	[17, byteaFromHex],
 	[19, String],
 	[25, String],
 	[1043, String]

@@ -38,13 +38,12 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
 			await s.unsafe(text).simple();
 		}
 	});
+	const pool = wrap(sql);
 	return {
 		driver: 'postgres',
-		...wrap(sql),
+		...pool,
 		// postgres.js prepares every statement on each connection of its pool already.
-		prepared(text, params) {
-			return wrap(sql).query(text, params);
-		},
+		prepared: pool.query,
 		transaction<T>(fn: (tx: Queryable) => Promise<T>) {
 			return sql.begin((tx) => fn(wrap(tx))) as Promise<T>;
 		},

@@ -62,13 +62,13 @@ export class UpdateWaits extends Error {
 	}
 }
 
-/** The valid part of a client's update: applied instead of it; `notTaken` goes to the sender. */
 /**
  * A client's update as Y.decodeUpdate gives it: decoded once by the room (for the client-id check)
  * and handed to the update check, which would otherwise decode it again.
  */
 export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
 
+/** The valid part of a client's update: applied instead of it; `notTaken` goes to the sender. */
 export interface TakenPart {
 	update: Uint8Array;
 	notTaken: NotTaken[];
